@@ -1,0 +1,37 @@
+# innosim: `make demo` and `make test` work on a fresh machine.
+# PYTHON: the first Python >= 3.12 found (python3.12 on PATH, pyenv's installs, then python3).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 python3; do \
+	  p=$$(command -v $$c 2>/dev/null) || continue; \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+SCENARIO := scenarios/sanliang-qisheng-2024-2026.toml
+REPS ?= 200
+
+.PHONY: setup demo test lint schema clean
+
+$(BIN)/innosim: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found (tried python3.13, python3.12, ~/.pyenv/versions/3.12+, python3)"; exit 2; }
+	@echo "using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/innosim
+
+demo: setup
+	$(BIN)/innosim run $(SCENARIO) --replications $(REPS)
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check model tests
+
+schema: setup
+	$(BIN)/innosim schema --out scenarios/scenario.schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

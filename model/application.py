@@ -1,0 +1,33 @@
+"""Application scenarios (应用场景): published by the government and matched to firms.
+
+A matched firm gets a demand boost for twelve months (growth_scenario_boost). A share of
+scenarios is reserved for attracted firms, as the plan does ('为重点引进企业配场景30项以上').
+Matching is a ranking: the capable firms without a running scenario win.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from .funds import top_k
+
+BOOST_MONTHS = 12
+
+
+def publish(model: mesa.Model, n: int) -> tuple[int, int]:
+    """Publish n scenarios; returns (published, matched to attracted firms)."""
+    f, month = model.firms, model.month
+    rng = model.streams["scenarios"]
+    score = f.capability + 5.0 * f.rd_ratio + rng.gumbel(0.0, 0.3, f.n)
+    free = f.alive & (f.scenario_until <= month)
+    reserved = round(n * model.levers.scenarios_for_attracted_share)
+    to_attracted = top_k(score, free & f.attracted, reserved)
+    f.scenario_until[to_attracted] = month + BOOST_MONTHS
+    rest = top_k(score, free & (f.scenario_until <= month), n - len(to_attracted))
+    f.scenario_until[rest] = month + BOOST_MONTHS
+    # A scenario with no taker is still published; it simply finds no firm.
+    return n, len(to_attracted)
+
+
+__all__ = ["np", "publish"]

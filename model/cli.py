@@ -1,0 +1,103 @@
+"""The `innosim` command line: run, validate, schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .errors import InputError
+from .scenario import json_schema, load_scenario
+
+EXIT_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line and exit code 2, like every input error
+        self.exit(EXIT_INPUT, f"innosim: error: {message} (see innosim --help)\n")
+
+
+def _positive(kind: str):
+    def conv(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{kind} must be a whole number, got {text!r}") from None
+        if v < (0 if kind == "seed" else 1):
+            raise argparse.ArgumentTypeError(f"{kind} must be {'>= 0' if kind == 'seed' else '>= 1'}, got {v}")
+        return v
+    return conv
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="innosim", description="Agent-based simulator of innovation-ecosystem growth.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="run a scenario's ensemble and write a results folder")
+    run.add_argument("scenario", help="scenario TOML file")
+    run.add_argument("--replications", "-n", type=_positive("replications"), help="default: the scenario's")
+    run.add_argument("--seed", type=_positive("seed"), help="default: the scenario's")
+    run.add_argument("--workers", "-w", type=_positive("workers"), help="local processes (default: cores)")
+    run.add_argument("--out", help="results folder (default results/<scenario>-<UTC time>)")
+    run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    run.add_argument("--debug", action="store_true", help="check model invariants every month")
+    val = sub.add_parser("validate", help="check a scenario file")
+    val.add_argument("scenario")
+    sch = sub.add_parser("schema", help="print the scenario JSON Schema")
+    sch.add_argument("--out", help="write to this file instead of stdout")
+    return p
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .ensemble import run_ensemble
+    from .report import console_table, markdown
+    from .results import build_summary, default_out, write_results
+
+    scenario = load_scenario(args.scenario)
+    out = Path(args.out) if args.out else default_out(scenario)
+    if out.exists():
+        raise InputError(str(out), "--out", "folder exists already; choose another")
+    if args.replications and args.replications > 100_000:
+        raise InputError(args.scenario, "--replications", "at most 100000")
+    t0 = time.perf_counter()
+    ens = run_ensemble(scenario, args.replications, args.seed, args.workers,
+                       progress=not args.no_progress and sys.stderr.isatty(), debug=args.debug)
+    summary = build_summary(ens, time.perf_counter() - t0, args.scenario)
+    write_results(ens, out, summary, markdown(summary, scenario))
+    print(console_table(summary))
+    print(f"\nwrote {out}/ (indicators.parquet, summary.json, report.md) in {summary['wall_seconds']:.1f} s")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    sc = load_scenario(args.scenario)
+    print(f"{args.scenario}: ok ({sc.scenario.name}, profile {sc.scenario.profile}, "
+          f"{sc.scenario.start}..{sc.scenario.end}, {len(sc.targets)} targets)")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, "utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema}
+    try:
+        return handlers[args.command](args)
+    except InputError as err:
+        print(f"innosim: error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("innosim: interrupted; no results folder was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

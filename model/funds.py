@@ -1,0 +1,171 @@
+"""Government special funds (专项资金): a ledger per channel and the selection rules.
+
+The annual budget of a channel is never exceeded: every payment goes through
+`Ledger.spend`, which grants at most what is left. What is left at the end of a year is
+booked as unspent (it does not roll over, as with Chinese fiscal appropriations).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+
+from .firms import FirmTable
+
+CHANNELS = ("guidance_fund_equity", "loan_interest_subsidy", "rent_subsidy",
+            "rd_growth_reward", "platform_grant", "talent_grant")
+RD_REWARD_MONTH = 4  # April: rewards on last year's R&D increase are paid after annual accounts
+
+
+@dataclass
+class Ledger:
+    annual: float
+    spent_this_year: float = 0.0
+    disbursed: float = 0.0  # since start
+    unspent: float = 0.0  # since start, closed years
+    budgeted: float = 0.0  # since start, opened years
+
+    def open_year(self, annual: float) -> None:
+        self.annual = annual
+        self.spent_this_year = 0.0
+        self.budgeted += annual
+
+    def close_year(self) -> None:
+        self.unspent += self.annual - self.spent_this_year
+
+    @property
+    def remaining(self) -> float:
+        return self.annual - self.spent_this_year
+
+    def buy(self, n: int, unit_cost: float) -> int:
+        """Pay for as many of n units as the budget covers in full; returns the number bought."""
+        if unit_cost <= 0:
+            return max(n, 0)
+        k = max(0, min(n, int(self.remaining // unit_cost)))
+        self.spend(k * unit_cost)
+        return k
+
+    def spend(self, amount: float) -> float:
+        granted = min(max(amount, 0.0), self.remaining)
+        self.spent_this_year += granted
+        self.disbursed += granted
+        return granted
+
+
+def top_k(score: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest scores among mask (the selection rule of every channel)."""
+    idx = np.flatnonzero(mask)
+    if k <= 0 or len(idx) == 0:
+        return idx[:0]
+    if len(idx) > k:
+        idx = idx[np.argpartition(-score[idx], k - 1)[:k]]
+    return idx
+
+
+@dataclass
+class FundStats:
+    social_capital: float = 0.0
+    equity_deals: int = 0
+    rd_reward_fill: float = 1.0  # share of claimed R&D rewards actually paid last round
+    extra: dict = field(default_factory=dict)
+
+
+class SpecialFund(mesa.Agent):
+    """The district's S&T special fund with its six channels."""
+
+    def __init__(self, model: mesa.Model, budget: dict[str, float]) -> None:
+        super().__init__(model)
+        self.ledgers = {c: Ledger(annual=0.0) for c in CHANNELS}
+        self.plan = dict(budget)  # annual budget by channel; the government may shift it
+        self.stats = FundStats()
+
+    # --- calendar ---
+    def open_year(self) -> None:
+        for c, ledger in self.ledgers.items():
+            ledger.open_year(self.plan[c])
+
+    def close_year(self) -> None:
+        for ledger in self.ledgers.values():
+            ledger.close_year()
+
+    def monthly_allowance(self, channel: str) -> float:
+        months_left = 12 - (self.model.calendar_month - 1)
+        return self.ledgers[channel].remaining / months_left
+
+    # --- channels ---
+    def step(self) -> None:
+        m = self.model
+        f, month, p, rng = m.firms, m.month, m.p, m.streams["funds"]
+        self._equity(f, month, p, rng)
+        self._loan_and_rent(f, month, p, rng)
+        if m.calendar_month == RD_REWARD_MONTH:
+            self._rd_reward(f, p)
+
+    def _score(self, f: FirmTable, rng: np.random.Generator) -> np.ndarray:
+        # Expert review favours capability and R&D effort; noise stands for what the review sees
+        # and the model does not.
+        return f.capability + 10.0 * f.rd_ratio_avg + rng.gumbel(0.0, 0.3, f.n)
+
+    def _equity(self, f: FirmTable, month: int, p: dict, rng: np.random.Generator) -> None:
+        ledger = self.ledgers["guidance_fund_equity"]
+        ticket = p["equity_ticket"]
+        k = int(self.monthly_allowance("guidance_fund_equity") // ticket)
+        if k <= 0:
+            return
+        mask = f.alive & ~f.listed & (f.age >= 12) & (f.equity_until <= month)
+        chosen = top_k(self._score(f, rng), mask, k)
+        chosen = chosen[: ledger.buy(len(chosen), ticket)]
+        f.equity_until[chosen] = month + 24
+        f.capability[chosen] += 0.5
+        self.stats.social_capital += len(chosen) * ticket * p["social_leverage"]
+        self.stats.equity_deals += len(chosen)
+
+    def _loan_and_rent(self, f: FirmTable, month: int, p: dict, rng: np.random.Generator) -> None:
+        free = f.alive & (f.subsidy_until <= month)
+        certified = (f.ht_until > month) | (f.zjtx_until > month)
+        channels = (
+            ("loan_interest_subsidy", p["loan_subsidy_ticket"], free & (f.above_scale | certified)),
+            ("rent_subsidy", p["rent_subsidy_ticket"], free & (f.age < 36)),
+        )
+        score = self._score(f, rng)
+        for channel, ticket, mask in channels:
+            k = int(self.monthly_allowance(channel) // ticket)
+            chosen = top_k(score, mask & (f.subsidy_until <= month), k)
+            chosen = chosen[: self.ledgers[channel].buy(len(chosen), ticket)]
+            f.subsidy_until[chosen] = month + 12
+
+    def _rd_reward(self, f: FirmTable, p: dict) -> None:
+        ledger = self.ledgers["rd_growth_reward"]
+        claim = np.where(f.alive & (f.rd_increase > 0),
+                         np.minimum(p["rd_reward_rate"] * f.rd_increase, p["rd_reward_cap"]), 0.0)
+        total = float(claim.sum())
+        if total <= 0 or ledger.remaining <= 0:
+            self.stats.rd_reward_fill = 0.0 if ledger.annual <= 0 else self.stats.rd_reward_fill
+            return
+        paid = ledger.spend(total)
+        fill = paid / total
+        self.stats.rd_reward_fill = fill
+        # Firms that are paid raise their R&D propensity: the reward lowers the price of the
+        # next increment (elasticity from Hall & Van Reenen 2000).
+        rewarded = claim > 0
+        f.rd_base[rewarded] *= 1.0 + p["rd_reward_elasticity"] * p["rd_reward_rate"] * fill
+        f.rd_increase[:] = 0.0
+
+    # --- derived ---
+    @property
+    def disbursed(self) -> float:
+        return sum(ledger.disbursed for ledger in self.ledgers.values())
+
+    @property
+    def unspent(self) -> float:
+        return sum(ledger.unspent for ledger in self.ledgers.values())
+
+    @property
+    def budgeted(self) -> float:
+        return sum(ledger.budgeted for ledger in self.ledgers.values())
+
+    @property
+    def open_remaining(self) -> float:
+        return sum(ledger.remaining for ledger in self.ledgers.values())

@@ -1,0 +1,99 @@
+"""Incubators (孵化器) and innovation platforms (创新平台) as Mesa agents.
+
+Institutions are few (tens to hundreds), so one agent each is cheap and readable. Their
+effect on firms is applied with array operations over the firm table.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from .firms import NONE
+from .sectors import N_SECTORS
+
+PLATFORM_LEVELS = ("national", "municipal", "joint_lab", "pilot_base")
+
+
+class Incubator(mesa.Agent):
+    """A place that hosts start-ups for a while; hosted firms survive and grow better."""
+
+    def __init__(self, model: mesa.Model, level: str, capacity: int, opened: int) -> None:
+        super().__init__(model)
+        self.level = level  # "ordinary" or "municipal"
+        self.capacity = int(capacity)
+        self.opened = opened  # model month
+        self.occupancy = 0
+        self.admitted = 0
+        self.graduated = 0
+
+
+
+def graduate(model: mesa.Model, incubators: list[Incubator]) -> int:
+    """Release firms whose stay is over, who outgrew the incubator or who exited."""
+    f, month = model.firms, model.month
+    inside = f.incubator != NONE
+    done = inside & (~f.alive | (f.incubated_until <= month) | (f.revenue >= 2000.0))
+    by_owner = np.bincount(f.incubator[done & f.alive], minlength=model.agent_id_counter + 1)
+    f.incubator[done] = NONE
+    f.incubated_until[done] = np.minimum(f.incubated_until[done], month)
+    occupancy = np.bincount(f.incubator[f.incubator != NONE], minlength=model.agent_id_counter + 1)
+    for inc in incubators:
+        inc.graduated += int(by_owner[inc.unique_id])
+        inc.occupancy = int(occupancy[inc.unique_id])
+    return int(done.sum())
+
+
+def admit(model: mesa.Model, incubators: list[Incubator]) -> int:
+    """Fill a share of free places with young firms not yet incubated, at random."""
+    f, month, p = model.firms, model.month, model.p
+    rng = model.streams["incubators"]
+    free = np.array([max(i.capacity - i.occupancy, 0) for i in incubators], dtype=int)
+    # A yearly admission share spread over months, rounded stochastically.
+    want = free * p["incubator_admission_share"] / 12.0
+    slots = np.floor(want + rng.random(len(want))).astype(int)
+    total = int(slots.sum())
+    if total == 0:
+        return 0
+    cand = np.flatnonzero(f.alive & (f.age < 24) & (f.incubator == NONE) & (f.incubated_until < 0))
+    if len(cand) == 0:
+        return 0
+    chosen = rng.choice(cand, size=min(total, len(cand)), replace=False)
+    owners = np.repeat([i.unique_id for i in incubators], slots)[: len(chosen)]
+    f.incubator[chosen] = owners
+    f.incubated_until[chosen] = month + round(p["incubation_months"])
+    counts = dict(zip(*np.unique(owners, return_counts=True), strict=True))
+    for inc in incubators:
+        n = int(counts.get(inc.unique_id, 0))
+        inc.admitted += n
+        inc.occupancy += n
+    return len(chosen)
+
+
+class Platform(mesa.Agent):
+    """An innovation platform: accredited after construction, then spills knowledge to its industry."""
+
+    def __init__(self, model: mesa.Model, level: str, sector: int, ready: int, new: bool) -> None:
+        super().__init__(model)
+        self.level = level
+        self.sector = int(sector)
+        self.ready = ready  # model month from which it operates and counts
+        self.new = new  # decided during the simulation (counts as "landed since start")
+
+    @property
+    def operating(self) -> bool:
+        return self.model.month >= self.ready
+
+    def rd_spending(self, p: dict[str, float]) -> float:
+        key = {"national": "rd_per_national_platform", "municipal": "rd_per_municipal_platform",
+               "joint_lab": "rd_per_joint_lab", "pilot_base": "rd_per_pilot_base"}[self.level]
+        return p[key] if self.operating else 0.0
+
+
+def spillover(platforms: list[Platform], p: dict[str, float]) -> np.ndarray:
+    """Capability gain per year for firms of each industry from operating platforms there."""
+    counts = np.zeros(N_SECTORS)
+    for pl in platforms:
+        if pl.operating:
+            counts[pl.sector] += 2.0 if pl.level == "national" else 1.0
+    return p["spillover_per_platform"] * counts

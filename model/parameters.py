@@ -1,0 +1,153 @@
+"""Behavioural parameters: every one carries its unit, label, plausible range and source.
+
+Values here are documented estimates until issue 3's calibration replaces them with a
+posterior. A scenario may override any of them in its `[parameters]` table; the override
+must stay inside the hard `bounds` (what is physically meaningful), not the `range`
+(what we believe plausible).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Param:
+    value: float
+    unit: str
+    label: str
+    source: str
+    range: tuple[float, float]
+    bounds: tuple[float, float]
+
+
+def _p(value, unit, label, source, rng, bounds=(0.0, float("inf"))) -> Param:
+    return Param(float(value), unit, label, source, (float(rng[0]), float(rng[1])), bounds)
+
+
+PROB = (0.0, 1.0)
+
+PARAMETERS: dict[str, Param] = {
+    # --- growth (Amaral et al. 1997; Bottazzi & Secchi 2006) ---
+    "growth_drift": _p(0.02, "1/year", "baseline log-revenue drift",
+                       "estimate: real growth of surviving small firms, 0-5%/yr", (0.0, 0.05), (-1, 1)),
+    "growth_sigma": _p(0.45, "1/sqrt(year)", "spread of annual log growth at reference size",
+                       "estimate: Laplace width for young tech SMEs, 0.3-0.6", (0.3, 0.6), (0, 5)),
+    "growth_size_beta": _p(0.2, "-", "size exponent of growth spread, sigma ~ S^-beta",
+                           "Amaral et al. 1997 (beta about 0.2)", (0.15, 0.25), (0, 1)),
+    "growth_rd_effect": _p(0.6, "1/year per R&D ratio", "drift added per unit of R&D/revenue (up to 15%)",
+                           "estimate: a 5% R&D ratio adds 3%/yr growth; range 0.3-1.2", (0.3, 1.2), (0, 10)),
+    "growth_capability_effect": _p(0.04, "1/year per capability", "drift per unit of capability above the mean (1)",
+                                   "estimate", (0.02, 0.08), (0, 1)),
+    "growth_equity_boost": _p(0.15, "1/year", "drift while guidance-fund equity is deployed (24 months)",
+                              "estimate: VC-backed firms grow 10-25%/yr faster", (0.08, 0.25), (0, 2)),
+    "growth_scenario_boost": _p(0.12, "1/year", "drift while a matched application scenario runs (12 months)",
+                                "estimate: a public demand contract, 5-20%/yr", (0.05, 0.2), (0, 2)),
+    "growth_incubator_boost": _p(0.08, "1/year", "drift while incubated",
+                                 "estimate: incubation effect 3-12%/yr", (0.03, 0.12), (0, 2)),
+    "spillover_per_platform": _p(0.004, "1/year per operating platform in the industry",
+                                 "capability gain of firms per platform of their industry",
+                                 "estimate", (0.001, 0.008), (0, 1)),
+    # --- exit hazard ---
+    "exit_hazard_young": _p(0.16, "1/year", "exit hazard of a new firm at reference size",
+                            "estimate: gives about 50% five-year survival (US BDS, Beijing assumed alike)",
+                            (0.10, 0.22), PROB),
+    "exit_hazard_old": _p(0.04, "1/year", "exit hazard of a mature firm at reference size",
+                          "estimate", (0.02, 0.06), PROB),
+    "exit_age_scale": _p(48.0, "months", "age scale over which hazard falls from young to old",
+                         "estimate", (24, 72), (1, 600)),
+    "exit_size_gamma": _p(0.15, "-", "hazard ~ (revenue/reference)^-gamma", "estimate", (0.05, 0.3), (0, 2)),
+    "exit_incubator_reduction": _p(0.4, "-", "share of hazard removed while incubated",
+                                   "estimate: incubated firms survive better (issue 2)", (0.2, 0.6), PROB),
+    "exit_subsidy_reduction": _p(0.3, "-", "share of hazard removed while a rent/loan subsidy runs",
+                                 "estimate", (0.1, 0.5), PROB),
+    # --- R&D decision ---
+    "rd_reward_elasticity": _p(1.0, "-", "price elasticity of R&D to the growth-reward rate",
+                               "Hall & Van Reenen (2000): R&D tax-price elasticity about 1", (0.5, 1.5), (0, 5)),
+    "rd_bunching_band": _p(0.015, "R&D ratio", "below-threshold band from which firms bunch up to the high-tech threshold",
+                           "Chen, Liu, Suarez Serrato & Xu (2021, AER): bunching at the 高新 thresholds", (0.005, 0.025), (0, 0.1)),
+    "rd_bunching_prob": _p(0.35, "1/year", "chance a firm in the band moves to the threshold",
+                           "estimate", (0.2, 0.6), PROB),
+    "rd_staff_target_share": _p(0.12, "-", "R&D staff share firms aim for when R&D-active",
+                                "estimate: above the 10% high-tech rule", (0.08, 0.2), PROB),
+    "rd_active_share": _p(0.3, "-", "share of tech firms that do R&D in earnest",
+                          "estimate: Beijing high-tech firms are 3.6% of tech firms (seed 003) and must do R&D; share at 500万 revenue", (0.2, 0.4), PROB),
+    "ip_rate_per_rd": _p(3.0, "1/year per R&D ratio", "chance per year of first owned IP per unit R&D ratio",
+                         "estimate: software copyrights and utility patents are cheap", (2.0, 10.0), (0, 100)),
+    # --- certification ---
+    "high_tech_apply_prob": _p(0.6, "-", "share of eligible uncertified firms that apply in the annual round",
+                               "estimate", (0.4, 0.8), PROB),
+    "high_tech_approval_prob": _p(0.7, "-", "approval rate of eligible applications (expert score >= 70)",
+                                  "estimate: national pass rates about 60-80%", (0.6, 0.8), PROB),
+    "recert_approval_prob": _p(0.9, "-", "approval rate of re-certification applications", "estimate", (0.8, 0.95), PROB),
+    "recert_apply_prob": _p(0.85, "-", "share of expiring eligible firms that re-apply", "estimate", (0.7, 0.95), PROB),
+    "pool_apply_uplift": _p(0.3, "-", "added apply and approval probability for the 培育库 pool",
+                            "estimate", (0.1, 0.4), PROB),
+    "zjtx_apply_prob": _p(0.5, "-", "share of eligible firms applying for 专精特新 each year",
+                          "estimate: Beijing pushed applications hard, 8754 firms by 2024-09 (bj-zjtx-2024)", (0.3, 0.7), PROB),
+    "zjtx_approval_prob": _p(0.7, "-", "approval rate of 专精特新 applications", "estimate", (0.5, 0.85), PROB),
+    "listing_rate_pool": _p(0.10, "1/year", "listing hazard of a firm in the 上市培育库",
+                            "estimate: 5-20%/yr incl. NEEQ/BSE 挂牌", (0.05, 0.20), PROB),
+    "listing_rate_outside": _p(0.004, "1/year", "listing hazard of an eligible firm outside the pool",
+                               "estimate", (0.001, 0.01), PROB),
+    # --- entry ---
+    "startup_rate": _p(0.30, "share of new market entities", "tech share of new market entities",
+                       "seed 003: tech firms are about 30% of Beijing firms (科技型企业28.5万家,占企业总数的30%)",
+                       (0.25, 0.35), PROB),
+    "startup_incubator_elasticity": _p(0.15, "-", "start-up entry elasticity to incubator places",
+                                       "estimate", (0.05, 0.3), (0, 2)),
+    "startup_talent_elasticity": _p(0.2, "-", "start-up entry elasticity to the researcher pool",
+                                    "estimate", (0.1, 0.4), (0, 2)),
+    "spinoff_rate": _p(0.4, "1/year per platform", "spin-off firms per operating platform",
+                       "estimate", (0.1, 1.0), (0, 20)),
+    "attracted_high_tech_share": _p(0.25, "-", "share of attracted firms already certified high-tech",
+                                    "estimate: relocations from central Beijing, 15-35%", (0.15, 0.35), PROB),
+    "attracted_future_share": _p(0.35, "-", "share of attracted firms in future industries",
+                                 "estimate", (0.2, 0.5), PROB),
+    "startup_future_share": _p(0.015, "-", "share of start-ups in the plan's future industries (AI, metaverse, gene and cell, storage)",
+                               "estimate", (0.005, 0.03), PROB),
+    # --- talent ---
+    "talent_inflow_rate": _p(0.10, "1/year", "researcher inflow as share of the pool", "estimate", (0.06, 0.14), PROB),
+    "talent_outflow_rate": _p(0.08, "1/year", "researcher outflow as share of the pool", "estimate", (0.05, 0.12), PROB),
+    "talent_market_response": _p(1.0, "1/year", "rate at which migration fills unmet researcher demand",
+                                 "estimate: about a year to fill a gap", (0.5, 2.0), (0, 12)),
+    "talent_services_effect": _p(0.5, "-", "inflow multiplier per unit of the services (温度) index",
+                                 "estimate", (0.2, 1.0), (0, 5)),
+    "talent_capability_gain": _p(0.5, "capability", "capability gain of a firm per placed high-level talent",
+                                 "estimate", (0.2, 1.0), (0, 10)),
+    "team_capability_gain": _p(1.5, "capability", "capability gain of a firm hosting a funded team",
+                               "estimate", (0.5, 3.0), (0, 10)),
+    # --- funds ---
+    "equity_ticket": _p(1500.0, "万元", "guidance-fund ticket per firm", "estimate: 500-3000万", (500, 3000), (1, 1e6)),
+    "social_leverage": _p(3.0, "-", "social capital per yuan of guidance fund",
+                          "estimate: Beijing guidance funds report 1:3-1:5", (2.0, 5.0), (0, 50)),
+    "loan_subsidy_ticket": _p(30.0, "万元/year", "loan-interest subsidy per firm", "estimate", (10, 60), (1, 1e5)),
+    "rent_subsidy_ticket": _p(20.0, "万元/year", "rent subsidy per firm", "estimate", (10, 40), (1, 1e5)),
+    "rd_reward_rate": _p(0.10, "-", "reward as share of a firm's R&D increase",
+                         "estimate; seed 000 names 研发投入增长奖励 in BDA", (0.05, 0.2), PROB),
+    "rd_reward_cap": _p(300.0, "万元", "maximum R&D-growth reward per firm", "estimate", (100, 1000), (1, 1e6)),
+    "young_talent_grant": _p(50.0, "万元", "grant per young talent", "estimate", (20, 100), (0, 1e5)),
+    "team_grant": _p(300.0, "万元", "grant per innovation team", "estimate", (100, 500), (0, 1e6)),
+    # --- platforms ---
+    "platform_build_months": _p(18.0, "months", "time from decision to operation", "estimate", (12, 24), (1, 120)),
+    "rd_per_national_platform": _p(8000.0, "万元/year", "R&D spending of a national platform", "estimate", (3000, 15000), (0, 1e7)),
+    "rd_per_municipal_platform": _p(1500.0, "万元/year", "R&D spending of a municipal platform", "estimate", (500, 3000), (0, 1e7)),
+    "rd_per_joint_lab": _p(800.0, "万元/year", "R&D spending of a joint lab or new R&D institution", "estimate", (300, 2000), (0, 1e7)),
+    "rd_per_pilot_base": _p(500.0, "万元/year", "R&D spending of a pilot or testing base", "estimate", (200, 1500), (0, 1e7)),
+    "platform_grant_national": _p(5000.0, "万元", "district grant to land a national platform", "estimate", (2000, 10000), (0, 1e7)),
+    "platform_grant_municipal": _p(1000.0, "万元", "district grant per municipal platform", "estimate", (500, 2000), (0, 1e7)),
+    "platform_grant_joint_lab": _p(500.0, "万元", "district grant per joint lab / new R&D institution", "estimate", (200, 1000), (0, 1e7)),
+    "platform_grant_pilot": _p(800.0, "万元", "district grant per pilot or testing base", "estimate", (300, 1500), (0, 1e7)),
+    # --- incubators ---
+    "incubation_months": _p(30.0, "months", "typical stay in an incubator", "estimate", (18, 36), (1, 120)),
+    "incubator_accreditation_prob": _p(0.75, "-", "chance that an attempt to land a municipal incubator is accredited",
+                                       "estimate: municipal accreditation is selective", (0.5, 0.9), PROB),
+    "incubator_admission_share": _p(0.6, "-", "share of free places filled each year", "estimate", (0.4, 0.9), PROB),
+}
+
+
+def resolve(overrides: dict[str, float] | None = None) -> dict[str, float]:
+    """Plain name -> value mapping with a scenario's overrides applied."""
+    values = {name: p.value for name, p in PARAMETERS.items()}
+    values.update(overrides or {})
+    return values

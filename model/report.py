@@ -1,0 +1,137 @@
+"""The end-of-horizon table for the terminal and the markdown report of a results folder."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .indicators import INDICATORS
+from .profiles import PROFILES
+from .scenario import Scenario
+
+LIGHTS = (("green", 0.8), ("amber", 0.5), ("red", 0.0))
+CONTEXT = ("living_firms", "above_scale", "entries_cum", "exits_cum", "researchers",
+           "budget_disbursed_cum", "budget_unspent_cum", "social_capital_cum",
+           "total_index", "increment_index", "quality_index")
+
+
+def light(p: float) -> str:
+    return next(name for name, lo in LIGHTS if p >= lo)
+
+
+def fmt(indicator: str, v: float) -> str:
+    unit = INDICATORS[indicator].unit
+    if unit == "%":
+        return f"{v:.2f}%"
+    if unit == "x":
+        return f"{v:.2f}x"
+    if unit == "index":
+        return f"{v:.1f}"
+    if unit.startswith("万元"):
+        return f"{v / 1e4:,.1f}亿"
+    return f"{v:,.0f}"
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _pad(s: str, w: int, right: bool = False) -> str:
+    fill = " " * max(w - _width(s), 0)
+    return fill + s if right else s + fill
+
+
+def _rows(summary: dict) -> list[list[str]]:
+    rows = []
+    for t in summary["targets"]:
+        ind = t["indicator"]
+        cmp_ = t["comparator"] + ("~" if t["tolerance"] else "")
+        rows.append([
+            INDICATORS[ind].zh,
+            fmt(ind, t["baseline"]) + ("*" if summary["indicators"][ind]["baseline_p10"]
+                                        != summary["indicators"][ind]["baseline_p90"] else ""),
+            f"{cmp_} {fmt(ind, t['threshold'])} ({t['year']})",
+            f"{fmt(ind, t['p50'])} [{fmt(ind, t['p10'])} - {fmt(ind, t['p90'])}]",
+            f"{100 * t['p_meet']:.0f}%",
+            light(t["p_meet"]),
+        ])
+    return rows
+
+
+HEAD = ["indicator 指标", "baseline 基期", "target 目标", "P50 [P10 - P90]", "P(meet)", ""]
+
+
+def console_table(summary: dict) -> str:
+    rows = [HEAD, *_rows(summary)]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(HEAD))]
+    lines = []
+    for k, r in enumerate(rows):
+        lines.append("  ".join(_pad(c, widths[i], right=i in (1, 4)) for i, c in enumerate(r)).rstrip())
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    end = summary["end"]
+    title = (f"{summary['title']} — {summary['replications']} replications, seed {summary['seed']}, "
+             f"values at December of the target year (horizon {end})")
+    note = "* baseline not published: drawn per replication from its documented range (median shown)"
+    return "\n".join([title, *lines, note])
+
+
+def headline(summary: dict) -> str:
+    ts = summary["targets"]
+    counts = {name: sum(light(t["p_meet"]) == name for t in ts) for name, _ in LIGHTS}
+    worst = sorted(ts, key=lambda t: t["p_meet"])[:3]
+    out = (f"Of the plan's {len(ts)} quantified targets, {counts['green']} are likely to be met "
+           f"(probability at least 80%), {counts['amber']} are uncertain (50-80%) and "
+           f"{counts['red']} are unlikely (below 50%) under this scenario.")
+    if worst and worst[0]["p_meet"] < 0.5:
+        out += " Furthest from reach: " + "; ".join(
+            f"{INDICATORS[t['indicator']].zh} ({100 * t['p_meet']:.0f}%)" for t in worst if t["p_meet"] < 0.5) + "."
+    return out
+
+
+def markdown(summary: dict, scenario: Scenario) -> str:
+    prof = PROFILES[scenario.scenario.profile]
+    lines = [f"# {summary['title']}", "",
+             f"Scenario `{summary['scenario']}` ({summary['scenario_file'] or 'in memory'}), "
+             f"profile `{summary['profile']}`, {summary['start']} to {summary['end']}, "
+             f"{summary['replications']} replications, seed {summary['seed']}, "
+             f"scenario hash `{summary['scenario_hash']}`, commit `{summary['git_commit']}`.", "",
+             "## Headline", "", headline(summary), "",
+             "## Targets", "",
+             "| 指标 indicator | 基期 baseline | 目标 target | P50 | P10-P90 | P(meet) | | 原文 quote |",
+             "|---|---:|---|---:|---|---:|---|---|"]
+    for t in summary["targets"]:
+        ind = t["indicator"]
+        lines.append(
+            f"| {INDICATORS[ind].zh} ({ind}) | {fmt(ind, t['baseline'])} | {t['comparator']} {fmt(ind, t['threshold'])}"
+            f" ({t['year']}) | {fmt(ind, t['p50'])} | {fmt(ind, t['p10'])} - {fmt(ind, t['p90'])} | "
+            f"{100 * t['p_meet']:.0f}% | {light(t['p_meet'])} | {t['quote']} ({t['source']}) |")
+    lines += ["", "## Context at the horizon", "", "| indicator | baseline | P50 | P10-P90 |", "|---|---:|---:|---|"]
+    for ind in CONTEXT:
+        s = summary["indicators"][ind]
+        lines.append(f"| {INDICATORS[ind].label} ({ind}) | {fmt(ind, s['baseline_p50'])} | {fmt(ind, s['p50'])} | "
+                     f"{fmt(ind, s['p10'])} - {fmt(ind, s['p90'])} |")
+    lev = scenario.levers
+    budget = lev.budget.model_dump()
+    lines += ["", "## Levers", "", "| lever | value |", "|---|---:|"]
+    lines += [f"| {k} | {v} |" for k, v in lev.model_dump(exclude={"budget"}).items()]
+    lines += [f"| budget.{k} (万元/year) | {v:,.0f} |" for k, v in budget.items()]
+    lines += [f"| budget total (万元/year) | {lev.budget.total():,.0f} |"]
+    lines += ["", "## Baseline estimates (drawn per replication from these ranges)", "",
+              "| quantity | range | unit | reasoning |", "|---|---|---|---|"]
+    for key in prof.estimated():
+        e = prof.entries[key]
+        lines.append(f"| {e['label']} | {e['range'][0]:,} - {e['range'][1]:,} | {e['unit']} | "
+                     f"{' '.join(e['estimate'].split())} |")
+    lines += ["", "## Sourced baseline values", "", "| quantity | value | unit | source |", "|---|---:|---|---|"]
+    for e in prof.entries.values():
+        if "value" in e:
+            lines.append(f"| {e['label']} | {e['value']:,} | {e['unit']} | {e['source']} |")
+    lines += ["", "## Sources", "",
+              "- seed 004: 北京城市副中心科技创新“三量齐升”行动计划(2024-2026年), 通州区科技领导小组办公室, 2024.",
+              "- seed 000: 北京经开区五大举措打造国际科技创新中心主平台, 科技日报, 2021-02-01.",
+              "- seed 001: 科技创新片区:双轮驱动的科创“大脑”, 北京商报, 2021-01-16.",
+              "- seed 002: 中关村奋力推进世界领先科技园区建设, 2024.",
+              "- seed 003: 北京:全面深化改革 建设全国科技创新中心, 2015-01-10.",
+              "- ../shared/data/public-figures.csv rows cited by id in the profile.",
+              "- Behavioural parameters: model/parameters.py (each with unit, range and reference).", ""]
+    return "\n".join(lines)

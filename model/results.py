@@ -1,0 +1,164 @@
+"""Results: target evaluation, the tidy indicator table, summary.json and the results folder.
+
+A results folder is written under a temporary name and renamed when complete, so a folder
+with the final name is always whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .ensemble import Ensemble
+from .scenario import Scenario, Target, month_index
+
+PACKAGES = ("numpy", "scipy", "mesa", "pydantic", "pyarrow", "matplotlib")
+QUANTILES = (0.1, 0.5, 0.9)
+
+
+def months(scenario: Scenario) -> list[dt.date]:
+    """The baseline month (the one before start) followed by every simulated month."""
+    y, m = int(scenario.scenario.start[:4]), int(scenario.scenario.start[5:7])
+    out = []
+    for k in range(-1, scenario.months):
+        yy, mm = divmod(m - 1 + k, 12)
+        out.append(dt.date(y + yy, mm + 1, 1))
+    return out
+
+
+def meets(values: np.ndarray, t: Target) -> np.ndarray:
+    thr = t.threshold * (1.0 - t.tolerance) if t.comparator in (">=", ">") else t.threshold * (1.0 + t.tolerance)
+    return {">=": values >= thr, ">": values > thr, "<=": values <= thr, "<": values < thr}[t.comparator]
+
+
+@dataclass
+class TargetResult:
+    id: str
+    indicator: str
+    year: int
+    comparator: str
+    threshold: float
+    tolerance: float
+    quote: str
+    source: str
+    baseline: float
+    p10: float
+    p50: float
+    p90: float
+    p_meet: float
+
+
+def evaluate_target(ens: Ensemble, t: Target) -> TargetResult:
+    # Targets are read at December of their year (row 0 is the baseline, hence +1).
+    row = month_index(f"{t.year}-12", ens.scenario.scenario.start) + 1
+    row = min(row, ens.values.shape[1] - 1)
+    series = ens.series(t.indicator)
+    at = series[:, row]
+    q = np.quantile(at, QUANTILES)
+    return TargetResult(t.id, t.indicator, t.year, t.comparator, t.threshold, t.tolerance, t.quote, t.source,
+                        float(np.median(series[:, 0])), float(q[0]), float(q[1]), float(q[2]),
+                        float(meets(at, t).mean()))
+
+
+def indicator_summary(ens: Ensemble) -> dict[str, dict[str, float]]:
+    out = {}
+    for i, name in enumerate(ens.names):
+        base = ens.values[:, 0, i]
+        end = ens.values[:, -1, i]
+        q = np.quantile(end, QUANTILES)
+        out[name] = {"baseline_p50": float(np.median(base)), "baseline_p10": float(np.quantile(base, 0.1)),
+                     "baseline_p90": float(np.quantile(base, 0.9)),
+                     "p10": float(q[0]), "p50": float(q[1]), "p90": float(q[2])}
+    return out
+
+
+def tidy_table(ens: Ensemble) -> pa.Table:
+    n, t, _ = ens.values.shape
+    dates = months(ens.scenario)
+    cols = {
+        "replication": pa.array(np.repeat(np.arange(n, dtype=np.int32), t)),
+        "date": pa.array(dates * n, type=pa.date32()),
+    }
+    for i, name in enumerate(ens.names):
+        cols[name] = pa.array(ens.values[:, :, i].reshape(-1))
+    return pa.table(cols)
+
+
+def git_commit() -> str | None:
+    try:
+        here = Path(__file__).resolve().parent
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5)
+        return out.stdout.strip() or None if out.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "missing"
+    from . import __version__
+
+    out["innosim"] = __version__
+    return out
+
+
+def build_summary(ens: Ensemble, wall_seconds: float, source_file: str | None) -> dict:
+    sc = ens.scenario
+    return {
+        "scenario": sc.scenario.name,
+        "title": sc.scenario.title,
+        "profile": sc.scenario.profile,
+        "scenario_file": source_file,
+        "scenario_hash": sc.digest(),
+        "seed": ens.seed,
+        "replications": ens.replications,
+        "start": sc.scenario.start,
+        "end": sc.scenario.end,
+        "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "wall_seconds": round(wall_seconds, 2),
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "targets": [asdict(evaluate_target(ens, t)) for t in sc.targets],
+        "indicators": indicator_summary(ens),
+    }
+
+
+def default_out(scenario: Scenario, root: str | Path = "results") -> Path:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return Path(root) / f"{scenario.scenario.name}-{stamp}"
+
+
+def write_results(ens: Ensemble, out: Path, summary: dict, report_md: str) -> Path:
+    """Write the folder atomically: everything goes to a hidden sibling, renamed at the end."""
+    out = Path(out)
+    if out.exists():
+        raise FileExistsError(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        pq.write_table(tidy_table(ens), tmp / "indicators.parquet")
+        (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
+        (tmp / "report.md").write_text(report_md, "utf-8")
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

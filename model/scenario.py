@@ -1,0 +1,212 @@
+"""The scenario file: a TOML document validated by a pydantic schema.
+
+A planner edits `scenarios/*.toml`; `load_scenario` turns it into a `Scenario` or raises
+`InputError` with one line naming the file, the field and the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import InputError
+from .indicators import INDICATORS
+from .parameters import PARAMETERS
+from .profiles import PROFILES
+
+MAX_FILE_BYTES = 1_000_000
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,79}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(Strict):
+    name: Slug = Field(description="short name used for the results folder")
+    title: str = Field(max_length=200, description="human title")
+    profile: str = Field(description="region profile, e.g. tongzhou-2023")
+    start: Month = Field(description="first simulated month, YYYY-MM")
+    end: Month = Field(description="last simulated month (the horizon), YYYY-MM")
+    seed: int = Field(default=20240227, ge=0, lt=2**63)
+    replications: int = Field(default=200, ge=1, le=100_000)
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, v: str) -> str:
+        if v not in PROFILES:
+            raise ValueError(f"unknown profile {v!r}; known: {', '.join(sorted(PROFILES))}")
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Meta:
+        if month_index(self.end, self.start) < 0:
+            raise ValueError("end is before start")
+        if month_index(self.end, self.start) >= 12 * 30:
+            raise ValueError("horizon longer than 30 years")
+        return self
+
+
+class Budget(Strict):
+    """Annual S&T budget by channel, 万元 per year."""
+
+    guidance_fund_equity: NonNeg = Field(0, description="guidance fund equity (引导基金), 万元/year")
+    loan_interest_subsidy: NonNeg = Field(0, description="loan interest subsidies (贷款贴息), 万元/year")
+    rent_subsidy: NonNeg = Field(0, description="rent subsidies (房租补贴), 万元/year")
+    rd_growth_reward: NonNeg = Field(0, description="R&D-growth rewards (研发投入增长奖励), 万元/year")
+    platform_grant: NonNeg = Field(0, description="grants for new platforms, 万元/year")
+    talent_grant: NonNeg = Field(0, description="talent programme grants, 万元/year")
+
+    def total(self) -> float:
+        return float(sum(self.model_dump().values()))
+
+
+class Levers(Strict):
+    """What the government commits to. Rates are per year unless said otherwise."""
+
+    national_platforms_per_year: NonNeg = 0
+    municipal_platforms_per_year: NonNeg = 0
+    joint_labs_per_year: NonNeg = 0
+    pilot_bases_per_year: NonNeg = 0
+    young_talents_per_year: NonNeg = 0
+    talent_teams_per_year: NonNeg = 0
+    talents_placed_per_year: NonNeg = 0
+    high_tech_pool_per_year: NonNeg = Field(0, description="firms entered into the 高企培育库 each year")
+    listing_pool_size: NonNeg = Field(0, description="size of the 上市培育库")
+    application_scenarios_per_year: NonNeg = 0
+    scenarios_for_attracted_share: Share = Field(0, description="share of scenarios reserved for attracted firms")
+    attracted_firms_per_year: NonNeg = Field(0, description="firms attracted (招商) from central Beijing and SOE HQs")
+    new_municipal_incubators: NonNeg = Field(0, description="municipal incubators added over the horizon")
+    new_ordinary_incubators: NonNeg = Field(0, description="ordinary incubators added over the horizon")
+    services_index: Share = Field(0, description="talent services (housing, schools: the plan's 温度), 0-1")
+    adaptive: bool = Field(False, description="annual reassessment shifts effort to lagging targets")
+    adaptive_shift: Share = Field(0.2, description="share of on-track channels' budget moved each year")
+    budget: Budget = Budget()
+
+
+Comparator = Literal[">=", ">", "<=", "<"]
+
+
+class Target(Strict):
+    id: Slug
+    indicator: str
+    year: int = Field(ge=1990, le=2100)
+    comparator: Comparator
+    threshold: float = Field(allow_inf_nan=False)
+    quote: str = Field(min_length=1, description="the plan's words, in Chinese")
+    source: str = Field(min_length=1)
+    tolerance: Share = Field(0, description="for 'about' targets: share below the threshold still counted as met")
+
+    @field_validator("indicator")
+    @classmethod
+    def _known_indicator(cls, v: str) -> str:
+        if v not in INDICATORS:
+            raise ValueError(f"unknown indicator {v!r}")
+        return v
+
+
+class Scenario(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={
+        "title": "innosim scenario", "$id": "https://innosim.local/scenario.schema.json"})
+
+    scenario: Meta
+    levers: Levers = Levers()
+    parameters: dict[str, float] = Field(default_factory=dict, description="overrides of model.parameters")
+    targets: list[Target] = Field(default_factory=list, max_length=200)
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, v: dict[str, float]) -> dict[str, float]:
+        for name, value in v.items():
+            if name not in PARAMETERS:
+                raise ValueError(f"unknown parameter {name!r}")
+            lo, hi = PARAMETERS[name].bounds
+            if not (math.isfinite(value) and lo <= value <= hi):
+                raise ValueError(f"{name} = {value} is outside [{lo}, {hi}]")
+        return v
+
+    @model_validator(mode="after")
+    def _targets_in_horizon(self) -> Scenario:
+        first, last = int(self.scenario.start[:4]), int(self.scenario.end[:4])
+        seen = set()
+        for i, t in enumerate(self.targets):
+            if not first <= t.year <= last or (not self.scenario.end.endswith("-12") and t.year == last):
+                raise ValueError(f"targets[{i}] ({t.id}): year {t.year} is outside the horizon "
+                                 f"{self.scenario.start}..{self.scenario.end}")
+            if t.id in seen:
+                raise ValueError(f"targets[{i}]: duplicate id {t.id!r}")
+            seen.add(t.id)
+        return self
+
+    @property
+    def months(self) -> int:
+        return month_index(self.scenario.end, self.scenario.start) + 1
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def month_index(month: str, start: str) -> int:
+    y, m = int(month[:4]), int(month[5:7])
+    y0, m0 = int(start[:4]), int(start[5:7])
+    return (y - y0) * 12 + (m - m0)
+
+
+def _loc(err: dict) -> str:
+    parts = [str(p) for p in err["loc"] if not str(p).startswith(("function-", "function_"))]
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
+    return out or "(document)"
+
+
+def _reason(err: dict) -> str:
+    msg = err["msg"]
+    msg = re.sub(r"^(Value error|Assertion failed), ", "", msg)
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    return msg
+
+
+def parse_scenario(data: dict, origin: str = "<scenario>") -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise InputError(origin, _loc(err), _reason(err)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    path = Path(path)
+    origin = str(path)
+    if not path.is_file():
+        raise InputError(origin, "(file)", "no such file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(origin, "(file)", f"file is {size} bytes, above the {MAX_FILE_BYTES}-byte limit")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(origin, "(file)", f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(origin, "(toml)", f"malformed TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(origin, "(toml)", "malformed TOML: nested too deeply") from None
+    return parse_scenario(data, origin)
+
+
+def json_schema() -> dict:
+    return Scenario.model_json_schema()
