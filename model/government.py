@@ -125,7 +125,8 @@ class Government(mesa.Agent):
     def _publish_scenarios(self) -> None:
         from .application import publish
 
-        n = self.take("application_scenarios_per_year", per_year=self.yearly("application_scenarios_per_year") * 4)
+        # called once a quarter, so each call must add a quarter of the yearly number (take adds 1/12)
+        n = self.take("application_scenarios_per_year", per_year=self.yearly("application_scenarios_per_year") * 3)
         if n:
             published, for_attracted = publish(self.model, n)
             self.scenarios_published += published

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import InputError
 from .indicators import INDICATORS
@@ -48,13 +48,6 @@ class Meta(Strict):
             raise ValueError(f"unknown profile {v!r}; known: {', '.join(sorted(PROFILES))}")
         return v
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Meta:
-        if month_index(self.end, self.start) < 0:
-            raise ValueError("end is before start")
-        if month_index(self.end, self.start) >= 12 * 30:
-            raise ValueError("horizon longer than 30 years")
-        return self
 
 
 class Budget(Strict):
@@ -135,19 +128,6 @@ class Scenario(Strict):
                 raise ValueError(f"{name} = {value} is outside [{lo}, {hi}]")
         return v
 
-    @model_validator(mode="after")
-    def _targets_in_horizon(self) -> Scenario:
-        first, last = int(self.scenario.start[:4]), int(self.scenario.end[:4])
-        seen = set()
-        for i, t in enumerate(self.targets):
-            if not first <= t.year <= last or (not self.scenario.end.endswith("-12") and t.year == last):
-                raise ValueError(f"targets[{i}] ({t.id}): year {t.year} is outside the horizon "
-                                 f"{self.scenario.start}..{self.scenario.end}")
-            if t.id in seen:
-                raise ValueError(f"targets[{i}]: duplicate id {t.id!r}")
-            seen.add(t.id)
-        return self
-
     @property
     def months(self) -> int:
         return month_index(self.scenario.end, self.scenario.start) + 1
@@ -178,12 +158,37 @@ def _reason(err: dict) -> str:
     return msg
 
 
+def cross_checks(sc: Scenario) -> tuple[str, str] | None:
+    """Checks across fields, returned as (field, reason) so the message can name the field."""
+    meta = sc.scenario
+    span = month_index(meta.end, meta.start)
+    if span < 0:
+        return "scenario.end", f"{meta.end} is before start {meta.start}"
+    if span >= 12 * 30:
+        return "scenario.end", "horizon longer than 30 years"
+    first, last = int(meta.start[:4]), int(meta.end[:4])
+    if not meta.end.endswith("-12"):
+        last -= 1  # targets are read in December: the last year must be complete
+    seen = set()
+    for i, t in enumerate(sc.targets):
+        if not first <= t.year <= last:
+            return f"targets[{i}].year", f"{t.year} is outside the horizon {meta.start}..{meta.end} ({t.id})"
+        if t.id in seen:
+            return f"targets[{i}].id", f"duplicate id {t.id!r}"
+        seen.add(t.id)
+    return None
+
+
 def parse_scenario(data: dict, origin: str = "<scenario>") -> Scenario:
     try:
-        return Scenario.model_validate(data)
+        sc = Scenario.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         raise InputError(origin, _loc(err), _reason(err)) from None
+    problem = cross_checks(sc)
+    if problem:
+        raise InputError(origin, *problem)
+    return sc
 
 
 def load_scenario(path: str | Path) -> Scenario:

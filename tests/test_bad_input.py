@@ -1,0 +1,116 @@
+"""Bad input: one line naming the file, the field and the reason; exit code 2; nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import PLAN, ROOT
+
+from model.cli import main
+
+PLAN_TEXT = PLAN.read_text("utf-8")
+
+
+def edit(old: str, new: str) -> str:
+    assert old in PLAN_TEXT, old
+    return PLAN_TEXT.replace(old, new, 1)
+
+
+CASES = {
+    # name: (file content, expected field in the message, expected words of the reason)
+    "malformed-toml": (PLAN_TEXT.replace("[levers]", "[levers", 1), "(toml)", "malformed TOML"),
+    "unknown-key": (edit("[levers]\n", "[levers]\nplatfroms_per_year = 5\n"), "levers.platfroms_per_year", "unknown key"),
+    "unknown-section": (PLAN_TEXT + "\n[extras]\nx = 1\n", "extras", "unknown key"),
+    "wrong-type": (edit("young_talents_per_year = 30", 'young_talents_per_year = "thirty"'),
+                   "levers.young_talents_per_year", "number"),
+    "negative-budget": (edit("rd_growth_reward = 20000", "rd_growth_reward = -5"),
+                        "levers.budget.rd_growth_reward", "greater than or equal to 0"),
+    "negative-count": (edit("talent_teams_per_year = 10", "talent_teams_per_year = -1"),
+                       "levers.talent_teams_per_year", "greater than or equal to 0"),
+    "probability-above-1": (edit("scenarios_for_attracted_share = 0.5", "scenarios_for_attracted_share = 1.5"),
+                            "levers.scenarios_for_attracted_share", "less than or equal to 1"),
+    "probability-parameter": (PLAN_TEXT.replace("[levers]", "[parameters]\nhigh_tech_approval_prob = 1.2\n\n[levers]", 1),
+                              "parameters", "outside [0.0, 1.0]"),
+    "nan": (edit("services_index = 0.5", "services_index = nan"), "levers.services_index", "finite"),
+    "target-after-horizon": (edit("year = 2026\ncomparator = \">=\"\nthreshold = 1500", "year = 2027\ncomparator = \">=\"\nthreshold = 1500"),
+                             "targets[0].year", "outside the horizon"),
+    "target-before-start": (edit("year = 2026\ncomparator = \">=\"\nthreshold = 1500", "year = 2020\ncomparator = \">=\"\nthreshold = 1500"),
+                            "targets[0].year", "outside the horizon"),
+    "end-before-start": (edit('end = "2026-12"', 'end = "2023-06"'), "scenario.end", "before start"),
+    "bad-month": (edit('start = "2024-01"', 'start = "2024-13"'), "scenario.start", "pattern"),
+    "unknown-profile": (edit('profile = "tongzhou-2023"', 'profile = "haidian-2023"'), "scenario.profile", "unknown profile"),
+    "unknown-indicator": (edit('indicator = "high_tech"', 'indicator = "hightech"'), "targets[0].indicator", "unknown indicator"),
+    "missing-section": ("[levers]\nservices_index = 0.5\n", "scenario", "required"),
+    "missing-key": (edit('title = "三量齐升 action plan 2024-2026 (Tongzhou)"\n', ""), "scenario.title", "required"),
+}
+
+
+def check_rejected(capsys, tmp_path, args, field, reason, path_shown):
+    out_dir = tmp_path / "out"
+    code = main(args + (["--out", str(out_dir)] if args[0] == "run" else []))
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert path_shown in lines[0] and field in lines[0] and reason in lines[0], lines[0]
+    assert not out_dir.exists()
+    assert {p.name for p in tmp_path.iterdir()} <= {"s.toml"}  # nothing written next to the input either
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_bad_scenario_is_rejected(name, command, capsys, tmp_path):
+    text, field, reason = CASES[name]
+    f = tmp_path / "s.toml"
+    f.write_text(text, "utf-8")
+    check_rejected(capsys, tmp_path, [command, str(f)], field, reason, str(f))
+
+
+def test_missing_file(capsys, tmp_path):
+    missing = tmp_path / "nope.toml"
+    check_rejected(capsys, tmp_path, ["run", str(missing)], "(file)", "no such file", str(missing))
+
+
+def test_non_utf8_file(capsys, tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_bytes(PLAN_TEXT.encode("gb18030"))
+    check_rejected(capsys, tmp_path, ["validate", str(f)], "(file)", "not UTF-8", str(f))
+
+
+def test_oversized_file(capsys, tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text(PLAN_TEXT + "#" * 1_100_000, "utf-8")
+    check_rejected(capsys, tmp_path, ["run", str(f)], "(file)", "limit", str(f))
+
+
+def test_bad_command_line_values(capsys):
+    assert main_exit(["run", str(PLAN), "--replications", "0"]) == 2
+    assert "replications" in capsys.readouterr().err
+    assert main_exit(["run", str(PLAN), "--workers", "two"]) == 2
+    assert "workers" in capsys.readouterr().err
+
+
+def main_exit(args):
+    try:
+        return main(args)
+    except SystemExit as e:
+        return e.code
+
+
+def test_real_process_exit_code_and_no_traceback(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text(CASES["negative-budget"][0], "utf-8")
+    proc = subprocess.run([sys.executable, "-m", "model", "run", str(f), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+    assert "levers.budget.rd_growth_reward" in proc.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_valid_files_validate(capsys):
+    for name in ("sanliang-qisheng-2024-2026.toml", "no-plan-baseline.toml"):
+        assert main(["validate", str(ROOT / "scenarios" / name)]) == 0
+    assert capsys.readouterr().out.count(": ok") == 2

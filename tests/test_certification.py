@@ -1,0 +1,139 @@
+"""Each certification rule, tested on hand-made firms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import certification as cert
+from model.firms import FirmTable
+from model.parameters import resolve
+from model.sectors import index
+
+ALWAYS = resolve({"high_tech_apply_prob": 1.0, "high_tech_approval_prob": 1.0, "recert_apply_prob": 1.0,
+                  "recert_approval_prob": 1.0, "zjtx_apply_prob": 1.0, "zjtx_approval_prob": 1.0,
+                  "pool_apply_uplift": 0.0})
+
+
+def table(**cols) -> FirmTable:
+    """Firms that meet every high-tech rule unless a column says otherwise."""
+    n = len(next(iter(cols.values())))
+    base = {
+        "sector": np.full(n, index("digital_economy"), np.int8),
+        "age": np.full(n, 36, np.int32),
+        "revenue": np.full(n, 3000.0),
+        "labour": np.full(n, 1 / 50.0),
+        "rd_ratio": np.full(n, 0.06),
+        "rd_ratio_avg": np.full(n, 0.06),
+        "rd_base": np.full(n, 0.06),
+        "staff_share": np.full(n, 0.2),
+        "staff_eff": np.full(n, 0.2),
+        "capability": np.ones(n),
+        "ip": np.ones(n, bool),
+    }
+    base.update({k: np.asarray(v) for k, v in cols.items()})
+    f = FirmTable(8)
+    f.append(base)
+    return f
+
+
+@pytest.mark.parametrize(("revenue", "ratio", "ok"), [
+    (4999.0, 0.0501, True), (4999.0, 0.0499, False),      # up to 5000万: 5%
+    (5001.0, 0.0401, True), (5001.0, 0.0399, False),      # 5000万-2亿: 4%
+    (20001.0, 0.0301, True), (20001.0, 0.0299, False),    # above 2亿: 3%
+])
+def test_high_tech_rd_threshold_by_size_band(revenue, ratio, ok):
+    f = table(revenue=[revenue], rd_ratio_avg=[ratio])
+    assert bool(cert.high_tech_eligible(f)[0]) is ok
+
+
+def test_high_tech_needs_staff_ip_and_a_year():
+    f = table(staff_eff=[0.2, 0.099, 0.2, 0.2], ip=[True, True, False, True], age=[36, 36, 36, 11])
+    assert cert.high_tech_eligible(f).tolist() == [True, False, False, False]
+
+
+def test_staff_rule_uses_the_filled_share_not_the_wish():
+    f = table(staff_share=[0.2], staff_eff=[0.08])
+    assert not cert.high_tech_eligible(f)[0]
+
+
+def test_certificate_lasts_three_years_then_needs_renewal():
+    rng = np.random.default_rng(0)
+    f = table(revenue=[3000.0, 3000.0])
+    out = cert.high_tech_round(f, rng, month=10, p=ALWAYS)
+    assert out == {"applied": 2, "approved": 2, "first_time": 2}
+    assert f.ht_until.tolist() == [46, 46]
+    assert cert.high_tech_valid(f, 45).all() and not cert.high_tech_valid(f, 46).any()
+    # Firm 1 no longer meets the R&D rule when its renewal round comes: it loses the certificate.
+    f.rd_ratio_avg[1] = 0.01
+    cert.high_tech_round(f, rng, month=46, p=ALWAYS)
+    assert f.ht_until.tolist() == [82, 46]
+    assert cert.high_tech_valid(f, 50).tolist() == [True, False]
+
+
+def test_certified_firm_does_not_reapply_mid_validity():
+    rng = np.random.default_rng(0)
+    f = table(revenue=[3000.0], ht_until=[40], ht_ever=[True])
+    out = cert.high_tech_round(f, rng, month=10, p=ALWAYS)
+    assert out["applied"] == 0 and f.ht_until[0] == 40
+
+
+def test_approval_step_rejects_some():
+    rng = np.random.default_rng(1)
+    f = table(revenue=np.full(4000, 3000.0))
+    p = dict(ALWAYS, high_tech_approval_prob=0.7)
+    out = cert.high_tech_round(f, rng, month=10, p=p)
+    assert out["applied"] == 4000
+    assert 0.67 < out["approved"] / 4000 < 0.73
+
+
+def test_specialized_sme_rules():
+    month = 8
+    f = table(
+        revenue=[1500.0, 900.0, 900.0, 1500.0, 1500.0, 50000.0, 1500.0],
+        rd_ratio_avg=[0.08, 0.08, 0.15, 0.02, 0.08, 0.05, 0.08],
+        equity_until=[-1, -1, 20, -1, -1, -1, -1],
+        age=[36, 36, 36, 36, 12, 36, 36],
+        ip=[True, True, True, True, True, True, False],
+    )
+    # ok; revenue under 1000万 without equity; under 1000万 with equity and R&D >= 100万; R&D < 3%;
+    # under two years; too large for an SME; no IP
+    assert cert.zjtx_eligible(f, month).tolist() == [True, False, True, False, False, False, False]
+    assert cert.zjtx_round(f, np.random.default_rng(0), month, ALWAYS) == 2
+    assert f.zjtx_until[0] == month + 36
+
+
+def test_specialized_sme_needs_100wan_of_rd():
+    f = table(revenue=[1500.0, 1500.0], rd_ratio_avg=[0.06, 0.065])  # 90万 vs 97.5万
+    f.rd_ratio_avg[1] = 0.07  # 105万
+    assert cert.zjtx_eligible(f, 0).tolist() == [False, True]
+
+
+def test_above_scale_thresholds_depend_on_industry_and_count_once():
+    manu, digital, culture = index("advanced_manufacturing"), index("digital_economy"), index("culture_tourism")
+    f = table(sector=np.array([manu, manu, digital, culture], np.int8),
+              revenue=[1500.0, 2500.0, 1500.0, 600.0], ht_until=[99, 99, 99, 99])
+    small, strong = cert.scale_review(f, month=11)
+    # industry needs 2000万, software and IT services 1000万, culture 500万
+    assert f.above_scale.tolist() == [False, True, True, True]
+    assert (small, strong) == (3, 0)
+    f.revenue[1] = 12000.0  # crosses 1亿: 规升强
+    f.revenue[2] = 900.0    # drops out of 规上 ...
+    assert cert.scale_review(f, month=23) == (0, 1)
+    f.revenue[2] = 1500.0   # ... and comes back: not a second 小升规
+    assert cert.scale_review(f, month=35) == (0, 0)
+
+
+def test_upgrades_only_count_firms_in_the_cultivation_system():
+    f = table(revenue=[1500.0, 1500.0], ht_until=[99, -1])
+    assert cert.scale_review(f, month=11) == (1, 0)
+    assert f.above_scale.all()
+
+
+def test_listing_pool_takes_largest_certified_firms():
+    f = table(revenue=[6000.0, 9000.0, 30000.0, 4000.0, 8000.0], ht_until=[99, 99, 99, 99, -1])
+    assert cert.fill_listing_pool(f, month=0, size=2) == 2
+    assert f.listing_pool.tolist() == [False, True, True, False, False]
+    # with a certain listing rate every pool firm lists and leaves the pool
+    n = cert.listings(f, np.random.default_rng(0), 0, dict(ALWAYS, listing_rate_pool=1e6, listing_rate_outside=0.0))
+    assert n == 2 and f.listed.tolist() == [False, True, True, False, False] and not f.listing_pool.any()

@@ -1,0 +1,119 @@
+"""Mechanisms of the model, checked on real runs and draws."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from conftest import NO_PLAN, make_scenario, plan_doc
+from scipy import stats
+
+from model.firms import REFERENCE_REVENUE, FirmTable, exit_mask, laplace_shocks
+from model.parameters import resolve
+from model.scenario import load_scenario
+from model.sim import EcosystemModel, InvariantError
+
+
+def test_growth_shocks_are_laplace_with_spread_falling_as_size_to_minus_beta():
+    p = resolve()
+    rng = np.random.default_rng(0)
+    small = laplace_shocks(rng, np.full(200_000, REFERENCE_REVENUE), p)
+    large = laplace_shocks(rng, np.full(200_000, REFERENCE_REVENUE * 1000), p)
+    assert stats.kurtosis(small) == pytest.approx(3.0, abs=0.3)  # Laplace: excess kurtosis 3
+    ratio = small.std() / large.std()
+    assert ratio == pytest.approx(1000 ** p["growth_size_beta"], rel=0.03)
+    # centred so that revenue does not drift from the shock alone
+    assert np.exp(small).mean() == pytest.approx(1.0, abs=0.01)
+
+
+def _firms(n: int, **cols) -> FirmTable:
+    f = FirmTable(n)
+    base = {"revenue": np.full(n, REFERENCE_REVENUE), "age": np.zeros(n, np.int32), "labour": np.full(n, 0.02)}
+    base.update(cols)
+    f.append(base)
+    return f
+
+
+def _exit_rate(**cols) -> float:
+    f = _firms(100_000, **cols)
+    return exit_mask(f, np.random.default_rng(1), 0, resolve()).mean() * 12
+
+
+def test_exit_hazard_falls_with_age_size_and_incubation():
+    p = resolve()
+    young = _exit_rate()
+    assert young == pytest.approx(p["exit_hazard_young"], rel=0.05)
+    assert _exit_rate(age=np.full(100_000, 240, np.int32)) < 0.4 * young
+    assert _exit_rate(revenue=np.full(100_000, 50_000.0)) < 0.6 * young
+    incubated = _exit_rate(incubated_until=np.full(100_000, 5, np.int32))
+    assert incubated == pytest.approx(young * (1 - p["exit_incubator_reduction"]), rel=0.07)
+
+
+@pytest.fixture(scope="module")
+def paired():
+    """Plan and no plan, replications 0-5 with common random numbers."""
+    plan, none = make_scenario(), load_scenario(NO_PLAN)
+    out = {}
+    for name, sc in (("plan", plan), ("none", none)):
+        out[name] = [EcosystemModel(sc, replication=r).run().indicator_table() for r in range(6)]
+    return out
+
+
+def test_baselines_are_identical_under_common_random_numbers(paired):
+    for a, b in zip(paired["plan"], paired["none"], strict=True):
+        for k in ("high_tech", "specialized_sme", "listed", "rd_spending", "municipal_platforms", "living_firms"):
+            assert a[k][0] == b[k][0]
+
+
+def test_plan_delivers_more_than_no_plan(paired):
+    def end(name, k):
+        return np.array([t[k][-1] for t in paired[name]])
+
+    assert (end("plan", "high_tech") > end("none", "high_tech")).all()
+    assert (end("plan", "rd_vs_baseline") > end("none", "rd_vs_baseline")).all()
+    assert (end("plan", "municipal_platforms") > end("none", "municipal_platforms")).all()
+    assert (end("plan", "talents_placed_cum") >= 100).all() and (end("none", "talents_placed_cum") == 0).all()
+    assert (end("plan", "scenarios_published_cum") == 60).all()  # 20 a year, published quarterly
+
+
+def test_adaptive_government_moves_budget_to_lagging_targets():
+    doc = plan_doc()
+    doc["levers"]["adaptive"] = True
+    doc["levers"]["adaptive_shift"] = 0.3
+    m = EcosystemModel(make_scenario(doc), replication=0, debug=True).run()
+    static = EcosystemModel(make_scenario(), replication=0).run()
+    assert m.government.shifts, "some target lags a straight path in year 1"
+    # municipal platforms lag (44 -> 60 needs 16 in three years): their lever and budget grow
+    assert m.government.multiplier["municipal_platforms_per_year"] == pytest.approx(1.3 ** len(m.government.shifts))
+    assert m.fund.plan["platform_grant"] > static.fund.plan["platform_grant"]
+    assert sum(m.fund.plan.values()) == pytest.approx(sum(static.fund.plan.values()))  # moved, not added
+
+
+def test_talent_placements_never_exceed_arrivals():
+    doc = plan_doc()
+    doc["levers"]["talents_placed_per_year"] = 10_000
+    m = EcosystemModel(make_scenario(doc, end="2024-12"), replication=0, debug=True).run()
+    assert m.talent.placed == m.talent.arrived - m.talent.waiting
+    assert 0 < m.talent.placed < 10_000
+
+
+def test_invariant_check_catches_a_stale_certificate():
+    m = EcosystemModel(make_scenario(end="2024-06"), replication=0, debug=True)
+    m.step()
+    alive = np.flatnonzero(m.firms.alive)[:1]
+    m.firms.ht_until[alive] = m.month + 60
+    with pytest.raises(InvariantError, match="three years"):
+        m.check_invariants()
+
+
+def test_unknown_baselines_vary_across_replications_and_sourced_ones_do_not():
+    sc = make_scenario(end="2024-01")
+    draws = [EcosystemModel(sc, replication=r).baseline for r in range(5)]
+    assert len({d["high_tech"] for d in draws}) == 5
+    assert all(800 <= d["high_tech"] <= 1300 for d in draws)
+    bda = copy.deepcopy(plan_doc())
+    bda["scenario"].update(profile="bda-2015", start="2016-01", end="2020-12")
+    bda["targets"] = []
+    bda_draws = [EcosystemModel(make_scenario(bda), replication=r).baseline for r in range(3)]
+    assert {d["high_tech"] for d in bda_draws} == {545.0} and {d["gdp"] for d in bda_draws} == {12592000.0}

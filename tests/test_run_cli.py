@@ -1,0 +1,78 @@
+"""`innosim run` end to end on a small ensemble: the table, the folder and its files."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from conftest import PLAN
+
+from model.cli import main
+from model.indicators import INDICATORS
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "plan"
+    code = main(["run", str(PLAN), "--replications", "8", "--seed", "7", "--workers", "2", "--out", str(out)])
+    assert code == 0
+    return out
+
+
+def test_folder_has_the_three_files_and_nothing_half_written(run_dir):
+    assert sorted(p.name for p in run_dir.iterdir()) == ["indicators.parquet", "report.md", "summary.json"]
+    assert not any(p.name.startswith(".") for p in run_dir.parent.iterdir())
+
+
+def test_parquet_is_tidy(run_dir):
+    t = pq.read_table(run_dir / "indicators.parquet").to_pydict()
+    assert list(t)[:2] == ["replication", "date"] and set(list(t)[2:]) == set(INDICATORS)
+    assert len(t["replication"]) == 8 * 37  # baseline month + 36 months per replication
+    assert str(t["date"][0]) == "2023-12-01" and str(t["date"][36]) == "2026-12-01"
+    assert sorted(set(t["replication"])) == list(range(8))
+
+
+def test_summary_targets(run_dir):
+    s = json.loads((run_dir / "summary.json").read_text("utf-8"))
+    assert s["seed"] == 7 and s["replications"] == 8 and len(s["scenario_hash"]) == 16
+    assert {"numpy", "mesa", "pydantic", "python"} <= set(s["versions"])
+    assert len(s["targets"]) == 15
+    keys = {"id", "indicator", "year", "comparator", "threshold", "quote", "p10", "p50", "p90", "p_meet"}
+    for t in s["targets"]:
+        assert keys <= set(t)
+        assert t["p10"] <= t["p50"] <= t["p90"] and 0.0 <= t["p_meet"] <= 1.0
+    ht = next(t for t in s["targets"] if t["id"] == "high-tech-2026")
+    assert ht["quote"] == "到2026年,高新技术企业力争突破1500" and ht["threshold"] == 1500
+
+
+def test_summary_matches_parquet(run_dir):
+    s = json.loads((run_dir / "summary.json").read_text("utf-8"))
+    t = pq.read_table(run_dir / "indicators.parquet")
+    dates = np.array([str(d) for d in t.column("date").to_pylist()])
+    ht = np.array(t.column("high_tech").to_pylist())[dates == "2026-12-01"]
+    target = next(x for x in s["targets"] if x["indicator"] == "high_tech")
+    assert target["p50"] == pytest.approx(np.quantile(ht, 0.5))
+    assert target["p_meet"] == pytest.approx(np.mean(ht >= 1500))
+
+
+def test_console_table_and_report(run_dir, capsys):
+    # the table was printed by the fixture's run; re-render from the summary to check its shape
+    from model.report import console_table
+    s = json.loads((run_dir / "summary.json").read_text("utf-8"))
+    table = console_table(s)
+    assert "高新技术企业" in table and "P(meet)" in table and ">= 1,500 (2026)" in table
+    md = (run_dir / "report.md").read_text("utf-8")
+    assert "## Targets" in md and "力争突破1500" in md and "## Baseline estimates" in md
+
+
+def test_existing_out_folder_is_refused(run_dir, capsys):
+    assert main(["run", str(PLAN), "-n", "1", "--out", str(run_dir)]) == 2
+    assert "folder exists" in capsys.readouterr().err
+
+
+def test_schema_command(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["additionalProperties"] is False and "levers" in schema["properties"]
