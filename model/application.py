@@ -8,20 +8,19 @@ Matching is a ranking: the capable firms without a running scenario win.
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 from .funds import top_k
 
 BOOST_MONTHS = 12
 
 
-def publish(model: mesa.Model, n: int) -> tuple[int, int]:
-    """Publish n scenarios; returns (published, matched to attracted firms)."""
+def publish(model: mesa.Model, n: int, reserved: int) -> tuple[int, int]:
+    """Publish n scenarios, `reserved` of them for attracted firms; returns (published, matched to
+    attracted firms). A reserved scenario no attracted firm can take goes to the open ranking."""
     f, month = model.firms, model.month
     rng = model.streams["scenarios"]
     score = f.capability + 5.0 * f.rd_ratio + rng.gumbel(0.0, 0.3, f.n)
     free = f.alive & (f.scenario_until <= month)
-    reserved = round(n * model.levers.scenarios_for_attracted_share)
     to_attracted = top_k(score, free & f.attracted, reserved)
     f.scenario_until[to_attracted] = month + BOOST_MONTHS
     rest = top_k(score, free & (f.scenario_until <= month), n - len(to_attracted))
@@ -30,4 +29,3 @@ def publish(model: mesa.Model, n: int) -> tuple[int, int]:
     return n, len(to_attracted)
 
 
-__all__ = ["np", "publish"]

@@ -128,7 +128,11 @@ class Government(mesa.Agent):
         # called once a quarter, so each call must add a quarter of the yearly number (take adds 1/12)
         n = self.take("application_scenarios_per_year", per_year=self.yearly("application_scenarios_per_year") * 3)
         if n:
-            published, for_attracted = publish(self.model, n)
+            # the reserved share is kept exactly over time, not rounded away quarter by quarter
+            acc = self._acc.get("reserved", 0.0) + n * self.model.levers.scenarios_for_attracted_share
+            reserved = int(np.floor(acc + 1e-9))
+            self._acc["reserved"] = acc - reserved
+            published, for_attracted = publish(self.model, n, reserved)
             self.scenarios_published += published
             self.scenarios_for_attracted += for_attracted
 
