@@ -119,6 +119,8 @@ class SpecialFund(mesa.Agent):
         chosen = chosen[: ledger.buy(len(chosen), ticket)]
         f.equity_until[chosen] = month + 24
         f.capability[chosen] += 0.5
+        # Equity relaxes the financing constraint on R&D (Hall & Lerner 2010): backed firms do more.
+        f.rd_base[chosen] *= 1.0 + p["equity_rd_uplift"]
         self.stats.social_capital += len(chosen) * ticket * p["social_leverage"]
         self.stats.equity_deals += len(chosen)
 

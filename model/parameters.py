@@ -121,6 +121,8 @@ PARAMETERS: dict[str, Param] = {
     "equity_ticket": _p(1500.0, "万元", "guidance-fund ticket per firm", "estimate: 500-3000万", (500, 3000), (1, 1e6)),
     "social_leverage": _p(3.0, "-", "social capital per yuan of guidance fund",
                           "estimate: Beijing guidance funds report 1:3-1:5", (2.0, 5.0), (0, 50)),
+    "equity_rd_uplift": _p(0.2, "-", "rise in R&D propensity of a firm receiving guidance-fund equity",
+                           "estimate; financing constraints on R&D, Hall & Lerner (2010)", (0.1, 0.4), (0, 5)),
     "loan_subsidy_ticket": _p(30.0, "万元/year", "loan-interest subsidy per firm", "estimate", (10, 60), (1, 1e5)),
     "rent_subsidy_ticket": _p(20.0, "万元/year", "rent subsidy per firm", "estimate", (10, 40), (1, 1e5)),
     "rd_reward_rate": _p(0.10, "-", "reward as share of a firm's R&D increase",

@@ -97,9 +97,8 @@ class EcosystemModel(mesa.Model):
         self._init_firms()
         self.fund = SpecialFund(self, self.levers.budget.model_dump())
         self.government = Government(self)
-        self.talent = TalentMarket(self, researchers=0.0,
+        self.talent = TalentMarket(self, slack=self.baseline["researcher_slack"],
                                    high_level_per_year=self.baseline["high_level_talents_per_year"])
-        self.talent.researchers = self.talent.demand() * (1.0 + self.baseline["researcher_slack"])
         self._researchers0 = self.talent.researchers
         self._init_institutions()
         # Firms' R&D in the model is their accounting R&D expense (研发费用), the quantity the
@@ -316,7 +315,7 @@ class EcosystemModel(mesa.Model):
         idx = self.firms.append(new_firm_rows(rng, draw, self.p))
         f = self.firms
         f.annual_shock[idx] = laplace_shocks(self.streams["growth"], f.revenue[idx], self.p)
-        f.staff_eff[idx] = f.staff_share[idx] * self.talent.fill
+        f.staff_eff[idx] = f.staff_share[idx] * self.talent.fill[f.sector[idx]]
         self.counters.entries += draw.n
         return idx
 

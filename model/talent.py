@@ -1,6 +1,7 @@
 """Talent: the researcher pool, the talent programmes and placements of high-level talents.
 
-Researchers are a pool (people), not agents: firms' R&D staff are limited by it. High-level
+Researchers are pools (people) by industry, not agents: a firm's R&D staff is limited by the
+pool of its industry. High-level
 talents and funded teams are cohorts placed into firms; a placement raises the host's
 capability and counts towards the plan's '服务企业引进人才不少于100人'.
 """
@@ -11,37 +12,49 @@ import mesa
 import numpy as np
 
 from .funds import top_k
+from .sectors import N_SECTORS
 
 PROGRAMME_MONTH = 3  # March: programme calls are decided early in the year
 
 
 class TalentMarket(mesa.Agent):
-    def __init__(self, model: mesa.Model, researchers: float, high_level_per_year: float) -> None:
+    def __init__(self, model: mesa.Model, slack: float, high_level_per_year: float) -> None:
         super().__init__(model)
-        self.researchers = float(researchers)
+        self.pool = self.demand() * (1.0 + slack)  # researchers by industry
         self.high_level_per_year = float(high_level_per_year)
         self.arrived = 0  # high-level talents arrived since start
         self.waiting = 0  # arrived and not yet placed
         self.placed = 0  # since start
         self.young_funded = 0
         self.teams_funded = 0
-        self.fill = 1.0  # share of firms' desired R&D staff that the pool can fill
+        self.fill = np.ones(N_SECTORS)  # share of desired R&D staff each industry's pool can fill
 
-    def demand(self) -> float:
+    @property
+    def researchers(self) -> float:
+        return float(self.pool.sum())
+
+    def demand(self) -> np.ndarray:
+        """Desired R&D staff by industry."""
         f = self.model.firms
-        return float((f.staff_share * f.employees())[f.alive].sum())
+        want = np.where(f.alive, f.staff_share * f.employees(), 0.0)
+        return np.bincount(f.sector, weights=want, minlength=N_SECTORS)
+
+    def add(self, people: float, sectors: np.ndarray) -> None:
+        """Researchers who arrive with placements and programmes join their host's industry."""
+        if len(sectors):
+            self.pool += people * np.bincount(sectors, minlength=N_SECTORS)
 
     def step(self) -> None:
         m = self.model
         p, rng, levers = m.p, m.streams["talent"], m.levers
         services = 1.0 + p["talent_services_effect"] * levers.services_index
         demand = self.demand()
-        gap = max(demand - self.researchers, 0.0)
-        self.researchers += self.researchers * (p["talent_inflow_rate"] * services - p["talent_outflow_rate"]) / 12.0
-        self.researchers += p["talent_market_response"] * gap / 12.0
-        self.fill = min(1.0, self.researchers / demand) if demand > 0 else 1.0
+        gap = np.maximum(demand - self.pool, 0.0)
+        self.pool += self.pool * (p["talent_inflow_rate"] * services - p["talent_outflow_rate"]) / 12.0
+        self.pool += p["talent_market_response"] * gap / 12.0
+        self.fill = np.minimum(1.0, np.divide(self.pool, demand, out=np.ones(N_SECTORS), where=demand > 0))
         f = m.firms
-        f.staff_eff[:] = f.staff_share * self.fill
+        f.staff_eff[:] = f.staff_share * self.fill[f.sector]
         new = int(rng.poisson(self.high_level_per_year * services / 12.0))
         self.arrived += new
         self.waiting += new
@@ -63,7 +76,7 @@ class TalentMarket(mesa.Agent):
         f.capability[hosts] += self.model.p["talent_capability_gain"]
         self.waiting -= len(hosts)
         self.placed += len(hosts)
-        self.researchers += len(hosts)
+        self.add(1.0, f.sector[hosts])
 
     def _programmes(self) -> None:
         """Fund the year's young talents and teams as far as the talent-grant budget allows."""
@@ -79,4 +92,5 @@ class TalentMarket(mesa.Agent):
         f.capability[hosts[teams:]] += p["talent_capability_gain"] * 0.5
         self.teams_funded += teams
         self.young_funded += young
-        self.researchers += young + 5 * teams  # a team brings about five researchers
+        self.add(1.0, f.sector[hosts[teams:]])
+        self.add(5.0, f.sector[hosts[:teams]])  # a team brings about five researchers

@@ -117,3 +117,16 @@ def test_unknown_baselines_vary_across_replications_and_sourced_ones_do_not():
     bda["targets"] = []
     bda_draws = [EcosystemModel(make_scenario(bda), replication=r).baseline for r in range(3)]
     assert {d["high_tech"] for d in bda_draws} == {545.0} and {d["gdp"] for d in bda_draws} == {12592000.0}
+
+
+def test_rd_staff_is_limited_by_the_researchers_of_the_firms_industry():
+    m = EcosystemModel(make_scenario(end="2024-06"), replication=0)
+    demand = m.talent.demand()
+    m.talent.pool[0] = 0.5 * demand[0]  # digital economy short of researchers
+    m.talent.step()
+    f = m.firms
+    assert m.talent.fill[0] < 0.6 and (m.talent.fill[1:] == 1.0).all()
+    digital = f.alive & (f.sector == 0)
+    assert np.allclose(f.staff_eff[digital], f.staff_share[digital] * m.talent.fill[0])
+    other = f.alive & (f.sector != 0)
+    assert np.array_equal(f.staff_eff[other], f.staff_share[other])
