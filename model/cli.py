@@ -64,7 +64,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     ens = run_ensemble(scenario, args.replications, args.seed, args.workers,
                        progress=not args.no_progress and sys.stderr.isatty(), debug=args.debug)
     summary = build_summary(ens, time.perf_counter() - t0, args.scenario)
-    write_results(ens, out, summary, markdown(summary, scenario))
+    try:
+        write_results(ens, out, summary, markdown(summary, scenario))
+    except OSError as exc:
+        raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
     print(console_table(summary))
     print(f"\nwrote {out}/ (indicators.parquet, summary.json, report.md) in {summary['wall_seconds']:.1f} s")
     return 0

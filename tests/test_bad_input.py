@@ -114,3 +114,12 @@ def test_valid_files_validate(capsys):
     for name in ("sanliang-qisheng-2024-2026.toml", "no-plan-baseline.toml"):
         assert main(["validate", str(ROOT / "scenarios" / name)]) == 0
     assert capsys.readouterr().out.count(": ok") == 2
+
+
+def test_out_folder_that_cannot_be_created(capsys, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code = main(["run", str(PLAN), "-n", "1", "--workers", "1", "--out", str(blocker / "r")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--out" in err and "cannot write" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
