@@ -58,6 +58,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out(scenario)
     if out.exists():
         raise InputError(str(out), "--out", "folder exists already; choose another")
+    try:  # fail before a long run, not after it
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
     if args.replications and args.replications > 100_000:
         raise InputError(args.scenario, "--replications", "at most 100000")
     t0 = time.perf_counter()
