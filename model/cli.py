@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .scenario import json_schema, load_scenario
+from .sim import InvariantError
 
 EXIT_INPUT = 2
 
@@ -58,12 +59,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out(scenario)
     if out.exists():
         raise InputError(str(out), "--out", "folder exists already; choose another")
+    if args.replications and args.replications > 100_000:
+        raise InputError(args.scenario, "--replications", "at most 100000")
     try:  # fail before a long run, not after it
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
-    if args.replications and args.replications > 100_000:
-        raise InputError(args.scenario, "--replications", "at most 100000")
     t0 = time.perf_counter()
     ens = run_ensemble(scenario, args.replications, args.seed, args.workers,
                        progress=not args.no_progress and sys.stderr.isatty(), debug=args.debug)
@@ -101,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         print(f"innosim: error: {err}", file=sys.stderr)
         return EXIT_INPUT
+    except InvariantError as err:  # a model bug found by --debug, not a user error
+        print(f"innosim: model invariant violated: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("innosim: interrupted; no results folder was written", file=sys.stderr)
         return 130
