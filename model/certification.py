@@ -15,8 +15,10 @@
 规上 / 小升规 / 规升强: see sectors.py for thresholds; status is reviewed once a year on annual
 revenue, as the statistics bureau does.
 
-上市挂牌: a firm enters the listing pipeline (上市培育库) when it has revenue of at least
-5000万 and holds a high-tech or 专精特新 certificate; pipeline firms list at a yearly hazard.
+上市挂牌: candidates are firms with revenue of at least 5000万 holding a high-tech or 专精特新
+certificate. Each January the listing pipeline (上市培育库, size set by the scenario) is topped up
+with the largest candidates; pool firms list at listing_rate_pool a year, other candidates at
+the lower listing_rate_outside.
 """
 
 from __future__ import annotations
@@ -27,9 +29,8 @@ from .firms import FirmTable
 from .sectors import ABOVE_SCALE_THRESHOLD, SECTORS, STRONG_THRESHOLD_WAN
 
 VALIDITY_MONTHS = 36
-HIGH_TECH_APPLY_MONTH = 6  # June: provincial rounds take applications mid-year
+# Application (mid-year) and approval are one step at the approval month.
 HIGH_TECH_APPROVE_MONTH = 11  # November: lists are published late in the year
-ZJTX_APPLY_MONTH = 5
 ZJTX_APPROVE_MONTH = 9
 REVIEW_MONTH = 12  # statistics review of above-scale status
 LISTING_POOL_MONTH = 1
@@ -123,7 +124,9 @@ def in_cultivation_system(f: FirmTable, month: int) -> np.ndarray:
 
 def scale_review(f: FirmTable, month: int) -> tuple[int, int]:
     """Yearly 规上 review. Returns (new 小升规 firms, new 规升强 firms) counted towards the plan:
-    firms of the cultivation system, not attracted, each firm at most once."""
+    firms of the cultivation system, not attracted, each firm at most once per kind. 规升强 needs
+    last year's 规上 status, so a firm that jumps from below 规上 to 1亿 in one year counts as
+    小升规 that year and can count as 规升强 only later."""
     above = f.alive & (f.revenue >= _SCALE[f.sector])
     strong = above & (f.revenue >= STRONG_THRESHOLD_WAN)
     counted = in_cultivation_system(f, month) & ~f.attracted

@@ -24,7 +24,7 @@ COLUMNS: dict[str, type] = {
     "revenue": np.float64,  # 万元/year, annual rate
     "labour": np.float64,  # employees per 万元 of revenue, firm-specific
     "rd_ratio": np.float64,  # R&D spending / revenue, current
-    "rd_ratio_avg": np.float64,  # running mean standing for the certification's 3-year ratio
+    "rd_ratio_avg": np.float64,  # moving average standing for the certification's 3-year ratio
     "rd_base": np.float64,  # intrinsic R&D propensity
     "rd_last_year": np.float64,  # 万元/year R&D at the last December (for growth rewards)
     "rd_increase": np.float64,  # 万元 increase over the last calendar year, rewarded in April
@@ -204,7 +204,8 @@ def grow(f: FirmTable, month: int, p: dict[str, float], spill: np.ndarray) -> No
     alive = f.alive
     f.revenue[:] = np.where(alive, np.minimum(f.revenue * np.exp((drift + f.annual_shock) / 12.0), REVENUE_CAP),
                             f.revenue)
-    f.capability[:] += np.where(alive, spill[f.sector] / 12.0 - 0.05 * f.capability / 12.0, 0.0)
+    # Capability decays 5%/yr towards the mean firm's 1, and spill-overs lift it above.
+    f.capability[:] += np.where(alive, (spill[f.sector] - 0.05 * (f.capability - 1.0)) / 12.0, 0.0)
     f.age[:] += alive
 
 
@@ -220,10 +221,11 @@ def decide_rd(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, f
     prob = p["rd_bunching_prob"] / 12.0 * (1.0 + in_pool)
     bunch = f.alive & f.ip & (gap > 0) & (gap <= band) & (rng.random(f.n) < prob)
     f.rd_base[bunch] = np.maximum(f.rd_base[bunch], thresholds[bunch] + 0.002)
-    f.staff_share[bunch] = np.maximum(f.staff_share[bunch], 0.12)
+    f.staff_share[bunch] = np.maximum(f.staff_share[bunch], p["rd_staff_target_share"])
     target = np.where(bunch, f.rd_base, target)
     f.rd_ratio[:] += (np.minimum(target, 0.6) - f.rd_ratio) / 6.0
-    # The high-tech rule looks at three years of R&D; a 24-month running mean stands in for it.
+    # The high-tech rule looks at three years of R&D; an exponential moving average with a
+    # 24-month time constant stands in for that three-year mean.
     f.rd_ratio_avg[:] += (f.rd_ratio - f.rd_ratio_avg) / 24.0
     p_ip = 1.0 - np.exp(-p["ip_rate_per_rd"] * f.rd_ratio / 12.0)
     f.ip[:] |= f.alive & (rng.random(f.n) < p_ip)

@@ -33,7 +33,9 @@ class Ledger:
         self.budgeted += annual
 
     def close_year(self) -> None:
-        self.unspent += self.annual - self.spent_this_year
+        """Book what is left as unspent; nothing more can be spent until the next year opens."""
+        self.unspent += self.remaining
+        self.annual = self.spent_this_year
 
     @property
     def remaining(self) -> float:

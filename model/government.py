@@ -52,6 +52,7 @@ class Government(mesa.Agent):
         self._acc: dict[str, float] = {}
         self.platforms_waiting: dict[str, int] = {lvl: 0 for lvl in PLATFORM_LEVERS}
         self.incubators_added = {"municipal": 0, "ordinary": 0}
+        self.incubator_retries: list[int] = []  # months at which failed municipal bids are retried
         self.scenarios_published = 0
         self.scenarios_for_attracted = 0
         self.shifts: list[str] = []  # a log of adaptive decisions, for the report
@@ -79,11 +80,6 @@ class Government(mesa.Agent):
         if m.calendar_month in (3, 6, 9, 12):
             self._publish_scenarios()
 
-    def year_end(self) -> None:
-        """December, after the month's indicators: close the books, then reassess."""
-        self.model.fund.close_year()
-        if self.model.levers.adaptive:
-            self._reassess()
 
     def _cultivation_pool(self) -> None:
         """高企培育库: the most promising uncertified firms get a year of coaching."""
@@ -114,10 +110,14 @@ class Government(mesa.Agent):
     def _incubators(self) -> None:
         m = self.model
         for level, lever in (("municipal", "new_municipal_incubators"), ("ordinary", "new_ordinary_incubators")):
-            # spread the horizon's total evenly over its months
+            # spread the horizon's total evenly over its months, each in the middle of its share
+            self._acc.setdefault(lever, 0.5)
             n = self.take(lever, per_year=self.yearly(lever) * 12.0 / m.months)
-            if level == "municipal":  # municipal status needs the city's accreditation
-                n = int((m.streams["incubators"].random(n) < m.p["incubator_accreditation_prob"]).sum())
+            if level == "municipal":  # municipal status needs the city's accreditation; a failed bid
+                n += self.incubator_retries.count(m.month)  # is tried again six months later
+                ok = m.streams["incubators"].random(n) < m.p["incubator_accreditation_prob"]
+                self.incubator_retries += [m.month + 6] * int((~ok).sum())
+                n = int(ok.sum())
             for _ in range(n):
                 m.add_incubator(level)
                 self.incubators_added[level] += 1
@@ -137,7 +137,8 @@ class Government(mesa.Agent):
             self.scenarios_for_attracted += for_attracted
 
     # --- 年度考核 ---
-    def _reassess(self) -> None:
+    def reassess(self) -> None:
+        """December, after the month's indicators are in."""
         m = self.model
         behind = [t for t in m.targets if t.year > m.calendar_year and m.behind_path(t)]
         if not behind:

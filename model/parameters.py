@@ -68,7 +68,7 @@ PARAMETERS: dict[str, Param] = {
                            "Chen, Liu, Suarez Serrato & Xu (2021, AER): bunching at the 高新 thresholds", (0.005, 0.025), (0, 0.1)),
     "rd_bunching_prob": _p(0.35, "1/year", "chance a firm in the band moves to the threshold",
                            "estimate", (0.2, 0.6), PROB),
-    "rd_staff_target_share": _p(0.12, "-", "R&D staff share firms aim for when R&D-active",
+    "rd_staff_target_share": _p(0.12, "-", "R&D staff share a firm aims for when it bunches at the high-tech threshold",
                                 "estimate: above the 10% high-tech rule", (0.08, 0.2), PROB),
     "rd_active_share": _p(0.3, "-", "share of tech firms that do R&D in earnest",
                           "estimate: Beijing high-tech firms are 3.6% of tech firms (seed 003) and must do R&D; share at 500万 revenue", (0.2, 0.4), PROB),

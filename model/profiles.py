@@ -19,7 +19,7 @@ REQUIRED = (
     "national_platforms", "municipal_platforms", "joint_labs", "pilot_bases",
     "incubators_ordinary", "incubators_municipal", "incubator_places", "above_scale_share",
     "revenue_pareto_alpha", "rd_total", "rd_firm_share", "gdp", "gdp_growth",
-    "researcher_slack", "high_level_talents_per_year", "future_firms",
+    "researcher_slack", "high_level_talents_per_year",
 )
 
 

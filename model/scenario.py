@@ -166,6 +166,10 @@ def cross_checks(sc: Scenario) -> tuple[str, str] | None:
         return "scenario.end", f"{meta.end} is before start {meta.start}"
     if span >= 12 * 30:
         return "scenario.end", "horizon longer than 30 years"
+    baseline = PROFILES[meta.profile].baseline
+    if month_index(meta.start, baseline) != 1:
+        return "scenario.start", (f"{meta.start} must be the month after profile {meta.profile}'s baseline "
+                                  f"{baseline} (the model starts from the state the profile describes)")
     first, last = int(meta.start[:4]), int(meta.end[:4])
     if not meta.end.endswith("-12"):
         last -= 1  # targets are read in December: the last year must be complete

@@ -35,7 +35,7 @@ from .institutions import Incubator, Platform, admit, graduate, spillover
 from .parameters import resolve
 from .profiles import PROFILES
 from .scenario import Scenario, Target, month_index
-from .sectors import SECTORS, index
+from .sectors import SECTORS
 from .talent import TalentMarket
 
 STREAMS = ("init", "growth", "rd", "exit", "entry", "certification", "listing", "funds",
@@ -61,6 +61,8 @@ def replication_streams(seed: int, replication: int) -> dict[str, np.random.Gene
 
     Replication i of any scenario gets the same streams, and a lever that changes how many
     draws one mechanism makes does not shift the draws of another (common random numbers).
+    Within a mechanism, draws are per row of the firm table, so a lever that changes the
+    number of firms changes which draw a later firm gets.
     """
     root = np.random.SeedSequence(entropy=seed, spawn_key=(replication,))
     return {name: np.random.default_rng(child) for name, child in zip(STREAMS, root.spawn(len(STREAMS)), strict=True)}
@@ -153,43 +155,49 @@ class EcosystemModel(mesa.Model):
             "ip": rng.random(n) < np.where(active, np.minimum(0.4 * (revenue / 500.0) ** 0.6, 1.0), 0.03),
         }
         f.append(rows)
-        # 2023's R&D increase, rewarded in April 2024: firms' R&D grew ~10%/yr, widely spread (estimate).
-        f.rd_increase[:] = np.maximum(rd * revenue * rng.normal(0.10, 0.2, n), 0.0)
         self._assign_certificate("ht_until", cert.high_tech_eligible(f), round(b["high_tech"]), 11)
         f.ht_ever[:] = f.ht_until >= 0
         self._assign_certificate("zjtx_until", cert.zjtx_eligible(f, 0), round(b["specialized_sme"]), 9)
         listed = top_k(np.log(f.revenue) + rng.gumbel(0.0, 1.0, f.n), f.alive, round(b["listed"]))
         f.listed[listed] = True
         cert.initial_scale_status(f)
-        fut_mask = np.isin(f.sector, [index("digital_economy"), index("advanced_manufacturing")])
-        fut = rng.choice(np.flatnonzero(fut_mask), size=min(round(b["future_firms"]), int(fut_mask.sum())),
-                         replace=False)
-        f.future[fut] = True
+        # R&D bookkeeping after the moves onto the rules: last year's R&D is today's, and 2023's
+        # increase (rewarded in April 2024) is ~10% of it, widely spread (estimate).
+        f.rd_last_year[:] = f.rd_ratio * f.revenue
+        f.rd_increase[:] = np.maximum(f.rd_last_year * rng.normal(0.10, 0.2, n), 0.0)
 
     def _assign_certificate(self, column: str, eligible: np.ndarray, count: int, expiry_month: int) -> None:
         """Give `count` firms a certificate at baseline; expiries spread over the next three rounds.
 
-        Where fewer firms meet the rule than hold the certificate in reality, the closest
-        firms (highest R&D) are moved onto the rule, so every holder satisfies it.
+        Where fewer firms meet the rule than hold the certificate in reality, the closest firms
+        (highest R&D propensity, of a size the rule admits) are moved onto the rule, so every
+        holder satisfies it.
         """
         rng, f = self.streams["init"], self.firms
         holders = np.flatnonzero(eligible)
         if len(holders) < count:
-            extra = top_k(f.rd_base + rng.gumbel(0, 0.01, f.n), f.alive & ~eligible & (f.age >= 24),
-                          count - len(holders))
-            thr = cert.high_tech_rd_threshold(f.revenue[extra])
-            f.rd_base[extra] = np.maximum(f.rd_base[extra], thr + 0.003)
-            f.rd_ratio[extra] = f.rd_ratio_avg[extra] = f.rd_base[extra]
-            f.ip[extra] = True
-            # certified firms report R&D staff of 12-30% of employees, not just the 10% floor
-            f.staff_share[extra] = f.staff_eff[extra] = np.maximum(f.staff_share[extra],
-                                                                   rng.uniform(0.12, 0.3, len(extra)))
-            small = f.revenue[extra] < 1000.0
-            f.revenue[extra[small]] = rng.uniform(1000.0, 3000.0, int(small.sum())) if column == "zjtx_until" \
-                else f.revenue[extra[small]]
+            room = f.alive & ~eligible & (f.age >= 24)
+            if column == "zjtx_until":  # only SMEs can hold 专精特新
+                room &= (f.revenue < 40000.0) & (f.employees() < 1000)
+            extra = top_k(f.rd_base + rng.gumbel(0, 0.01, f.n), room, count - len(holders))
+            self._lift_onto_rule(extra, column)
             holders = np.concatenate([holders, extra])
         holders = rng.choice(holders, size=min(count, len(holders)), replace=False)
         getattr(f, column)[holders] = rng.choice(self._next_months(expiry_month, 3), size=len(holders))
+
+    def _lift_onto_rule(self, idx: np.ndarray, column: str) -> None:
+        rng, f = self.streams["init"], self.firms
+        if column == "zjtx_until":
+            small = idx[f.revenue[idx] < 1000.0]
+            f.revenue[small] = rng.uniform(1000.0, 3000.0, len(small))
+            need = np.maximum(0.03, 100.0 / f.revenue[idx])
+        else:
+            need = cert.high_tech_rd_threshold(f.revenue[idx])
+        f.rd_base[idx] = np.maximum(f.rd_base[idx], need + 0.003)
+        f.rd_ratio[idx] = f.rd_ratio_avg[idx] = f.rd_base[idx]
+        f.ip[idx] = True
+        # certified firms report R&D staff of 12-30% of employees, not just the 10% floor
+        f.staff_share[idx] = f.staff_eff[idx] = np.maximum(f.staff_share[idx], rng.uniform(0.12, 0.3, len(idx)))
 
     def _init_institutions(self) -> None:
         rng, b = self.streams["init"], self.baseline
@@ -254,12 +262,14 @@ class EcosystemModel(mesa.Model):
         admit(self, self.incubators)
         self._certification()
         cert.listings(f, self.streams["listing"], self.month, p)
+        if self.calendar_month == 12:
+            self.fund.close_year()  # so December's row shows the year's unspent money
         self._refresh()
         self.datacollector.collect(self)
         if self.debug:
             self.check_invariants()
-        if self.calendar_month == 12:
-            self.government.year_end()
+        if self.calendar_month == 12 and self.levers.adaptive:
+            self.government.reassess()
         self.month += 1
 
     def _year_start(self) -> None:
@@ -310,11 +320,12 @@ class EcosystemModel(mesa.Model):
             nov = self._next_months(11, 4)
             f.ht_until[ht] = rng.choice(nov[nov > self.month][:3], size=len(ht))
             f.ht_ever[ht] = True
+            f.rd_last_year[ht] = f.rd_ratio[ht] * f.revenue[ht]
 
     def _add(self, rng: np.random.Generator, draw: EntryDraw) -> np.ndarray:
         idx = self.firms.append(new_firm_rows(rng, draw, self.p))
         f = self.firms
-        f.annual_shock[idx] = laplace_shocks(self.streams["growth"], f.revenue[idx], self.p)
+        f.annual_shock[idx] = laplace_shocks(rng, f.revenue[idx], self.p)
         f.staff_eff[idx] = f.staff_share[idx] * self.talent.fill[f.sector[idx]]
         self.counters.entries += draw.n
         return idx
@@ -351,7 +362,7 @@ class EcosystemModel(mesa.Model):
                 level[pl.level] += 1
                 new_national += pl.new and pl.level == "national"
                 platform_rd += pl.rd_spending(self.p) if pl.new else 0.0
-        years = month / 12.0 if self._snap else 0.0
+        years = (month + 1) / 12.0 if self._snap else 0.0  # end of month `month`; 0 at the baseline
         growth = (1.0 + self.baseline["gdp_growth"]) ** years
         firm_rd = self.rd_statistical_ratio * float((f.rd_ratio * f.revenue)[alive].sum())
         s["rd_spending"] = firm_rd + self._nonfirm_rd0 * growth + platform_rd

@@ -49,9 +49,11 @@ class TalentMarket(mesa.Agent):
         p, rng, levers = m.p, m.streams["talent"], m.levers
         services = 1.0 + p["talent_services_effect"] * levers.services_index
         demand = self.demand()
-        gap = np.maximum(demand - self.pool, 0.0)
+        # Migration closes the gap to demand both ways (surplus researchers leave); net inflow,
+        # raised by services (温度), keeps a pool above demand.
         self.pool += self.pool * (p["talent_inflow_rate"] * services - p["talent_outflow_rate"]) / 12.0
-        self.pool += p["talent_market_response"] * gap / 12.0
+        self.pool += p["talent_market_response"] * (demand - self.pool) / 12.0
+        self.pool = np.maximum(self.pool, 0.0)
         self.fill = np.minimum(1.0, np.divide(self.pool, demand, out=np.ones(N_SECTORS), where=demand > 0))
         f = m.firms
         f.staff_eff[:] = f.staff_share * self.fill[f.sector]
@@ -87,7 +89,9 @@ class TalentMarket(mesa.Agent):
         teams = ledger.buy(teams, p["team_grant"])
         young = ledger.buy(young, p["young_talent_grant"])
         f = m.firms
-        hosts = top_k(self._host_score(), f.alive, teams + young)
+        score = self._host_score()
+        hosts = top_k(score, f.alive, teams + young)
+        hosts = hosts[np.argsort(-score[hosts], kind="stable")]  # teams go to the best hosts
         f.capability[hosts[:teams]] += p["team_capability_gain"]
         f.capability[hosts[teams:]] += p["talent_capability_gain"] * 0.5
         self.teams_funded += teams

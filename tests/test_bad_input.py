@@ -39,6 +39,7 @@ CASES = {
     "target-before-start": (edit("year = 2026\ncomparator = \">=\"\nthreshold = 1500", "year = 2020\ncomparator = \">=\"\nthreshold = 1500"),
                             "targets[0].year", "outside the horizon"),
     "end-before-start": (edit('end = "2026-12"', 'end = "2023-06"'), "scenario.end", "before start"),
+    "start-not-after-baseline": (edit('start = "2024-01"', 'start = "2024-03"'), "scenario.start", "month after profile"),
     "bad-month": (edit('start = "2024-01"', 'start = "2024-13"'), "scenario.start", "pattern"),
     "unknown-profile": (edit('profile = "tongzhou-2023"', 'profile = "haidian-2023"'), "scenario.profile", "unknown profile"),
     "unknown-indicator": (edit('indicator = "high_tech"', 'indicator = "hightech"'), "targets[0].indicator", "unknown indicator"),

@@ -130,3 +130,31 @@ def test_rd_staff_is_limited_by_the_researchers_of_the_firms_industry():
     assert np.allclose(f.staff_eff[digital], f.staff_share[digital] * m.talent.fill[0])
     other = f.alive & (f.sector != 0)
     assert np.array_equal(f.staff_eff[other], f.staff_share[other])
+
+
+@pytest.mark.parametrize("profile", ["tongzhou-2023", "bda-2015"])
+def test_every_baseline_certificate_holder_meets_its_rule(profile):
+    from model import certification as cert
+
+    doc = plan_doc()
+    if profile == "bda-2015":
+        doc["scenario"].update(profile="bda-2015", start="2016-01", end="2016-12")
+    for r in range(3):
+        m = EcosystemModel(make_scenario(doc, end=doc["scenario"]["end"] if profile == "bda-2015" else "2024-12"),
+                           replication=r)
+        f = m.firms
+        ht, zj = f.ht_until >= 0, f.zjtx_until >= 0
+        assert ht.sum() == round(m.baseline["high_tech"]) and zj.sum() == round(m.baseline["specialized_sme"])
+        assert cert.high_tech_eligible(f)[ht].all()
+        assert cert.zjtx_eligible(f, 0)[zj].all()
+        # certificates end in November / September of the next three years
+        assert set(np.unique(f.ht_until[ht])) <= {10, 22, 34} and set(np.unique(f.zjtx_until[zj])) <= {8, 20, 32}
+
+
+def test_december_rows_include_the_years_unspent_budget():
+    m = EcosystemModel(make_scenario(end="2025-12"), replication=1, debug=True).run()
+    table = m.indicator_table()
+    assert table["budget_unspent_cum"][-1] == pytest.approx(m.fund.unspent)
+    assert table["budget_unspent_cum"][12] > 0  # December 2024 already shows 2024's leftovers
+    two_years = 2 * sum(m.fund.plan.values())
+    assert table["budget_disbursed_cum"][-1] + table["budget_unspent_cum"][-1] == pytest.approx(two_years)
