@@ -76,3 +76,11 @@ def test_schema_command(capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["additionalProperties"] is False and "levers" in schema["properties"]
+
+
+def test_committed_schema_is_current():
+    from conftest import ROOT
+
+    from model.scenario import json_schema
+    committed = json.loads((ROOT / "scenarios" / "scenario.schema.json").read_text("utf-8"))
+    assert committed == json_schema(), "run `make schema` and commit scenarios/scenario.schema.json"
