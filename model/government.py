@@ -3,8 +3,8 @@
 Commitments expressed per year (platforms, talents, pool places, scenarios) are turned into
 monthly quotas by accumulation, so 5 a year means exactly 5 a year, not 5 on average. With
 `adaptive = true` the plan's own loop runs (月度监测、季度调度、年度考核): each December the
-government compares every target with the straight path from the baseline to the target and
-moves budget and effort towards those that are behind.
+government compares every target due in a later year with the straight path from the baseline
+to the target and moves budget and effort towards those that are behind.
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ class Government(mesa.Agent):
             if level == "municipal":  # municipal status needs the city's accreditation; a failed bid
                 n += self.incubator_retries.count(m.month)  # is tried again six months later
                 ok = m.streams["incubators"].random(n) < m.p["incubator_accreditation_prob"]
+                self.incubator_retries = [t for t in self.incubator_retries if t > m.month]
                 self.incubator_retries += [m.month + 6] * int((~ok).sum())
                 n = int(ok.sum())
             for _ in range(n):

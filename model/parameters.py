@@ -109,7 +109,7 @@ PARAMETERS: dict[str, Param] = {
     # --- talent ---
     "talent_inflow_rate": _p(0.10, "1/year", "researcher inflow as share of the pool", "estimate", (0.06, 0.14), PROB),
     "talent_outflow_rate": _p(0.08, "1/year", "researcher outflow as share of the pool", "estimate", (0.05, 0.12), PROB),
-    "talent_market_response": _p(1.0, "1/year", "rate at which migration fills unmet researcher demand",
+    "talent_market_response": _p(1.0, "1/year", "rate at which migration closes the gap between researchers and demand (both ways)",
                                  "estimate: about a year to fill a gap", (0.5, 2.0), (0, 12)),
     "talent_services_effect": _p(0.5, "-", "inflow multiplier per unit of the services (温度) index",
                                  "estimate", (0.2, 1.0), (0, 5)),

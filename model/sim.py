@@ -104,15 +104,16 @@ class EcosystemModel(mesa.Model):
         self._researchers0 = self.talent.researchers
         self._init_institutions()
         # Firms' R&D in the model is their accounting R&D expense (研发费用), the quantity the
-        # certification rules test. The plan's R&D target is the statistical R&D经费, a narrower
-        # measure: this replication's ratio between the two is fixed at the baseline.
+        # certification rules test. The plan's R&D target is the statistical R&D经费. This
+        # replication's ratio between the drawn statistical firm R&D and the synthetic firms'
+        # expense is fixed at the baseline. Statistics are the narrower measure, so the ratio is
+        # mostly below 1; above 1 it says the draw asks for more R&D than the synthetic firms do.
         b, f = self.baseline, self.firms
         self.rd_expense0 = float((f.rd_ratio * f.revenue)[f.alive].sum())
         self.rd_statistical_ratio = b["rd_total"] * b["rd_firm_share"] / self.rd_expense0
         self._nonfirm_rd0 = b["rd_total"] * (1.0 - b["rd_firm_share"])
         self._refresh()
         self._base = dict(self._snap)
-        self._path_start = dict(self._snap)
         self.datacollector = mesa.DataCollector(model_reporters={k: k for k in INDICATORS})
         self.datacollector.collect(self)  # the baseline row
         self._new_shocks()
@@ -127,9 +128,11 @@ class EcosystemModel(mesa.Model):
     def calendar_month(self) -> int:
         return (int(self.start[5:7]) - 1 + self.month) % 12 + 1
 
-    def _next_months(self, calendar_month: int, k: int) -> np.ndarray:
-        """Model month indices of the next k occurrences of a calendar month (from month 0)."""
+    def _next_months(self, calendar_month: int, k: int, after: int = -1) -> np.ndarray:
+        """Model month indices of the next k occurrences of a calendar month after month `after`."""
         first = (calendar_month - int(self.start[5:7])) % 12
+        while first <= after:
+            first += 12
         return first + 12 * np.arange(k)
 
     # ------------------------------------------------------------------ initialisation
@@ -190,6 +193,7 @@ class EcosystemModel(mesa.Model):
         if column == "zjtx_until":
             small = idx[f.revenue[idx] < 1000.0]
             f.revenue[small] = rng.uniform(1000.0, 3000.0, len(small))
+            f.labour[small] = np.minimum(f.labour[small], 900.0 / f.revenue[small])  # still an SME
             need = np.maximum(0.03, 100.0 / f.revenue[idx])
         else:
             need = cert.high_tech_rd_threshold(f.revenue[idx])
@@ -317,8 +321,7 @@ class EcosystemModel(mesa.Model):
             f.rd_base[ht] = f.rd_ratio[ht] = f.rd_ratio_avg[ht] = np.maximum(f.rd_base[ht], thr + 0.003)
             f.ip[ht] = True
             f.staff_share[ht] = f.staff_eff[ht] = np.maximum(f.staff_share[ht], rng.uniform(0.12, 0.3, len(ht)))
-            nov = self._next_months(11, 4)
-            f.ht_until[ht] = rng.choice(nov[nov > self.month][:3], size=len(ht))
+            f.ht_until[ht] = rng.choice(self._next_months(11, 3, after=self.month), size=len(ht))
             f.ht_ever[ht] = True
             f.rd_last_year[ht] = f.rd_ratio[ht] * f.revenue[ht]
 

@@ -158,3 +158,14 @@ def test_december_rows_include_the_years_unspent_budget():
     assert table["budget_unspent_cum"][12] > 0  # December 2024 already shows 2024's leftovers
     two_years = 2 * sum(m.fund.plan.values())
     assert table["budget_disbursed_cum"][-1] + table["budget_unspent_cum"][-1] == pytest.approx(two_years)
+
+
+def test_a_five_year_bda_run_with_attraction_completes():
+    doc = plan_doc()
+    doc["scenario"].update(profile="bda-2015", start="2016-01", end="2020-12")
+    doc["targets"] = []
+    m = EcosystemModel(make_scenario(doc), replication=0, debug=True).run()
+    f = m.firms
+    assert m.month == 60
+    arrived = f.alive & f.attracted & (f.ht_until >= 0)
+    assert arrived.any() and (f.ht_until[arrived] <= m.month + 36).all()
