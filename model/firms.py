@@ -120,7 +120,7 @@ class EntryDraw:
 def new_firm_rows(rng: np.random.Generator, d: EntryDraw, p: dict[str, float]) -> dict[str, np.ndarray]:
     n = d.n
     active = draw_rd_active(rng, d.revenue, p)
-    rd_base = draw_rd_base(rng, active, d.revenue)
+    rd_base = draw_rd_base(rng, active, d.revenue, p["rd_active_median"])
     return {
         "sector": d.sector,
         "age": np.zeros(n, np.int32) if not d.attracted else rng.integers(24, 180, n).astype(np.int32),
@@ -148,16 +148,17 @@ def draw_rd_active(rng: np.random.Generator, revenue: np.ndarray, p: dict[str, f
     return rng.random(len(revenue)) < np.minimum(p["rd_active_share"] * size, 0.8)
 
 
-def draw_rd_base(rng: np.random.Generator, active: np.ndarray, revenue: np.ndarray) -> np.ndarray:
+def draw_rd_base(rng: np.random.Generator, active: np.ndarray, revenue: np.ndarray,
+                 median: float) -> np.ndarray:
     """R&D propensity (R&D / revenue).
 
-    Most registered tech firms do next to no R&D; the R&D-active minority spends a median 6% of
+    Most registered tech firms do next to no R&D; the R&D-active minority spends a median rd_active_median (6%) of
     revenue, more when small (R&D is partly a fixed cost), ZGC's specialised parks averaging 15.42%
     (seed 002) at the top of the distribution.
     """
     n = len(revenue)
     size = (np.maximum(revenue, 1.0) / REFERENCE_REVENUE) ** -0.15
-    act = rng.lognormal(np.log(0.06), 0.7, n) * size
+    act = rng.lognormal(np.log(median), 0.7, n) * size
     idle = rng.lognormal(np.log(0.003), 0.5, n)
     return np.clip(np.where(active, act, idle), 0.0, 0.6)
 

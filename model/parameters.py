@@ -72,6 +72,8 @@ PARAMETERS: dict[str, Param] = {
                                 "estimate: above the 10% high-tech rule", (0.08, 0.2), PROB),
     "rd_active_share": _p(0.3, "-", "share of tech firms that do R&D in earnest",
                           "estimate: Beijing high-tech firms are 3.6% of tech firms (seed 003) and must do R&D; share at 500万 revenue", (0.2, 0.4), PROB),
+    "rd_active_median": _p(0.06, "R&D/revenue", "median R&D ratio of an R&D-active firm at 500万 revenue",
+                           "estimate; ZGC specialised parks average 15.42% (seed 002)", (0.03, 0.15), (0.001, 0.6)),
     "ip_rate_per_rd": _p(3.0, "1/year per R&D ratio", "chance per year of first owned IP per unit R&D ratio",
                          "estimate: software copyrights and utility patents are cheap", (2.0, 10.0), (0, 100)),
     # --- certification ---

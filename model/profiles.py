@@ -35,12 +35,15 @@ class Profile:
     def estimated(self) -> list[str]:
         return [k for k, e in self.entries.items() if "range" in e]
 
-    def draw(self, rng: np.random.Generator) -> dict[str, float]:
-        """One replication's baseline: sourced values as given, estimates drawn uniformly."""
+    def draw(self, rng: np.random.Generator, overrides: dict[str, float] | None = None) -> dict[str, float]:
+        """One replication's baseline: sourced values as given, estimates drawn uniformly, then
+        the scenario's overrides. Every range is drawn even when overridden, so an override does
+        not shift the other draws."""
         out = {}
         for key in REQUIRED:  # fixed order keeps the draws reproducible
             e = self.entries[key]
             out[key] = float(e["value"]) if "value" in e else float(rng.uniform(*e["range"]))
+        out.update(overrides or {})
         return out
 
     def central(self) -> dict[str, float]:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import InputError
 from .indicators import INDICATORS
 from .parameters import PARAMETERS
-from .profiles import PROFILES
+from .profiles import PROFILES, REQUIRED
 
 MAX_FILE_BYTES = 1_000_000
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -115,6 +115,8 @@ class Scenario(Strict):
     scenario: Meta
     levers: Levers = Levers()
     parameters: dict[str, float] = Field(default_factory=dict, description="overrides of model.parameters")
+    baseline: dict[str, float] = Field(default_factory=dict,
+                                       description="overrides of the profile's baseline entries (what-if baselines)")
     targets: list[Target] = Field(default_factory=list, max_length=200)
 
     @field_validator("parameters")
@@ -126,6 +128,20 @@ class Scenario(Strict):
             lo, hi = PARAMETERS[name].bounds
             if not (math.isfinite(value) and lo <= value <= hi):
                 raise ValueError(f"{name} = {value} is outside [{lo}, {hi}]")
+        return v
+
+    @field_validator("baseline")
+    @classmethod
+    def _known_baseline(cls, v: dict[str, float]) -> dict[str, float]:
+        for name, value in v.items():
+            if name not in REQUIRED:
+                raise ValueError(f"unknown baseline entry {name!r}")
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} = {value} must be a finite number >= 0")
+            if name.endswith("share") and value > 1:
+                raise ValueError(f"{name} = {value} is a share and must be <= 1")
+        if v.get("tech_firms", 1) > 2_000_000:
+            raise ValueError("tech_firms above 2,000,000")
         return v
 
     @property

@@ -93,7 +93,7 @@ class EcosystemModel(mesa.Model):
         self.month = 0
         self.counters = Counters()
         self.firms = FirmTable(capacity=64_000)
-        self.baseline = self.profile.draw(self.streams["init"])
+        self.baseline = self.profile.draw(self.streams["init"], scenario.baseline)
         self._snap: dict[str, float] = {}
 
         self._init_firms()
@@ -146,7 +146,7 @@ class EcosystemModel(mesa.Model):
         revenue = np.minimum(pareto_revenue(rng, n, x_min, alpha), INITIAL_REVENUE_CAP)
         age = (rng.exponential(60.0, n) + 12.0 * np.log(revenue / x_min)).astype(np.int32) + 1
         active = draw_rd_active(rng, revenue, self.p)
-        rd = draw_rd_base(rng, active, revenue)
+        rd = draw_rd_base(rng, active, revenue, self.p["rd_active_median"])
         share = draw_staff_share(rng, active)
         rows = {
             "sector": sector, "age": age, "revenue": revenue, "labour": draw_labour(rng, n),
