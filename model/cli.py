@@ -42,9 +42,26 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", "-w", type=_positive("workers"), help="local processes (default: cores)")
     run.add_argument("--out", help="results folder (default results/<scenario>-<UTC time>)")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    run.add_argument("--parameters", choices=("posterior", "posterior-mean", "defaults"), default="posterior",
+                     help="behavioural parameters: a posterior draw per replication (default), the posterior "
+                          "mean, or the uncalibrated defaults")
+    run.add_argument("--until", type=_positive("until"), metavar="YEAR",
+                     help="run past the scenario's horizon to December of YEAR, levers as in its last year")
     run.add_argument("--debug", action="store_true", help="check model invariants every month")
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario")
+    cal = sub.add_parser("calibrate", help="fit behavioural parameters to the documented figures (ABC-SMC)")
+    cal.add_argument("--simulations", type=_positive("simulations"), default=2500,
+                     help="budget of particles to simulate (default 2500)")
+    cal.add_argument("--population", type=_positive("population"), default=100, help="particles per generation")
+    cal.add_argument("--replications", type=_positive("replications"), default=2,
+                     help="model runs per particle, averaged (default 2)")
+    cal.add_argument("--workers", "-w", type=_positive("workers"), help="local processes (default: cores)")
+    cal.add_argument("--resume", action="store_true", help="continue the calibration in calibration/abc.db")
+    cal.add_argument("--out", help="folder for posterior, metadata, database and report (default calibration/)")
+    cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
+    cal.add_argument("--recovery", action="store_true",
+                     help="instead: the parameter-recovery check on synthetic data (see README)")
     sch = sub.add_parser("schema", help="print the scenario JSON Schema")
     sch.add_argument("--out", help="write to this file instead of stdout")
     return p
@@ -56,6 +73,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .results import build_summary, default_out, write_results
 
     scenario = load_scenario(args.scenario)
+    if args.until is not None:
+        scenario = extend_to(scenario, args.until, args.scenario)
     out = Path(args.out) if args.out else default_out(scenario)
     if out.exists():
         raise InputError(str(out), "--out", "folder exists already; choose another")
@@ -65,9 +84,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
+    parameters = _parameter_source(args.parameters)
     t0 = time.perf_counter()
     ens = run_ensemble(scenario, args.replications, args.seed, args.workers,
-                       progress=not args.no_progress and sys.stderr.isatty(), debug=args.debug)
+                       progress=not args.no_progress and sys.stderr.isatty(), debug=args.debug,
+                       parameters=parameters)
     summary = build_summary(ens, time.perf_counter() - t0, args.scenario)
     try:
         write_results(ens, out, summary, markdown(summary, scenario))
@@ -75,6 +96,64 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
     print(console_table(summary))
     print(f"\nwrote {out}/ (indicators.parquet, summary.json, report.md) in {summary['wall_seconds']:.1f} s")
+    return 0
+
+
+def extend_to(scenario, year: int, origin: str):
+    """The scenario run to December of `year`, its levers unchanged (they are yearly rates)."""
+    meta = scenario.scenario
+    first = int(meta.start[:4])
+    if not int(meta.end[:4]) <= year <= first + 29:
+        raise InputError(origin, "--until", f"{year} must be between the horizon's last year {meta.end[:4]} "
+                                            f"and {first + 29}")
+    return scenario.model_copy(update={"scenario": meta.model_copy(update={"end": f"{year}-12"})})
+
+
+def _parameter_source(mode: str):
+    from .calibration import CALIBRATION_DIR, parameter_source
+
+    if mode == "defaults":
+        return parameter_source(mode)
+    try:
+        return parameter_source(mode)
+    except FileNotFoundError:
+        if mode == "posterior":  # no calibration yet: say so and run on the documented defaults
+            print(f"innosim: note: no posterior in {CALIBRATION_DIR}; running on the default parameters",
+                  file=sys.stderr)
+            return parameter_source("defaults")
+        raise InputError(str(CALIBRATION_DIR / "posterior.csv"), "--parameters",
+                         "no calibrated posterior; run `innosim calibrate` first") from None
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from . import calibration as cal
+    from .calibration_report import write_report
+    from .ensemble import default_workers
+
+    folder = Path(args.out) if args.out else cal.CALIBRATION_DIR
+    workers = args.workers or default_workers()
+    if args.recovery:
+        from .recovery import full_recovery
+
+        ok = full_recovery(workers=workers)
+        return 0 if ok else 1
+    if args.report_only:
+        post = cal.load_posterior(folder)
+        if post is None:
+            raise InputError(str(folder / cal.POSTERIOR_CSV), "--report-only", "no posterior to report on")
+        print(f"wrote {write_report(post, folder, workers=workers)}")
+        return 0
+    settings = cal.Settings(population=args.population, replications=args.replications,
+                            simulations=args.simulations, workers=workers)
+    per_particle = cal.time_one_particle(settings)
+    estimate = per_particle * (settings.simulations + settings.population) / workers
+    print(f"calibrating {len(cal.PRIORS)} parameters on {len(cal.TARGETS)} targets: up to "
+          f"{settings.simulations} particles x {settings.replications} runs on {workers} workers; "
+          f"{per_particle:.2f} s per particle, so about {estimate / 60:.0f} min", flush=True)
+    post = cal.calibrate(settings, folder, resume=args.resume)
+    report = write_report(post, folder, workers=workers)
+    print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
+          f"in {post.meta['wall_seconds'] / 60:.1f} min")
     return 0
 
 
@@ -96,7 +175,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema}
+    handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cmd_calibrate}
     try:
         return handlers[args.command](args)
     except InputError as err:

@@ -15,6 +15,7 @@ from multiprocessing import get_context
 import numpy as np
 
 from .indicators import INDICATORS
+from .parameters import DEFAULTS, ParameterSource
 from .scenario import Scenario
 from .sim import EcosystemModel
 
@@ -29,6 +30,7 @@ class Ensemble:
     seed: int
     values: np.ndarray
     names: tuple[str, ...] = NAMES
+    parameters: ParameterSource = DEFAULTS
 
     def series(self, name: str) -> np.ndarray:
         return self.values[:, :, self.names.index(name)]
@@ -38,14 +40,16 @@ class Ensemble:
         return self.values.shape[0]
 
 
-def run_replication(scenario: Scenario, replication: int, seed: int, debug: bool = False) -> np.ndarray:
-    model = EcosystemModel(scenario, replication=replication, seed=seed, debug=debug).run()
+def run_replication(scenario: Scenario, replication: int, seed: int, debug: bool = False,
+                    parameters: ParameterSource = DEFAULTS) -> np.ndarray:
+    model = EcosystemModel(scenario, replication=replication, seed=seed, debug=debug, parameters=parameters).run()
     table = model.indicator_table()
     return np.stack([table[name] for name in NAMES], axis=1)
 
 
-def _run_chunk(scenario: Scenario, reps: list[int], seed: int, debug: bool) -> list[tuple[int, np.ndarray]]:
-    return [(r, run_replication(scenario, r, seed, debug)) for r in reps]
+def _run_chunk(scenario: Scenario, reps: list[int], seed: int, debug: bool,
+               parameters: ParameterSource) -> list[tuple[int, np.ndarray]]:
+    return [(r, run_replication(scenario, r, seed, debug, parameters)) for r in reps]
 
 
 def default_workers() -> int:
@@ -53,7 +57,8 @@ def default_workers() -> int:
 
 
 def run_ensemble(scenario: Scenario, replications: int | None = None, seed: int | None = None,
-                 workers: int | None = None, progress: bool = False, debug: bool = False) -> Ensemble:
+                 workers: int | None = None, progress: bool = False, debug: bool = False,
+                 parameters: ParameterSource = DEFAULTS) -> Ensemble:
     n = scenario.scenario.replications if replications is None else replications
     seed = scenario.scenario.seed if seed is None else seed
     workers = default_workers() if workers is None else workers
@@ -61,20 +66,20 @@ def run_ensemble(scenario: Scenario, replications: int | None = None, seed: int 
     bar = _progress(n, progress)
     if workers <= 1 or n == 1:
         for r in range(n):
-            values[r] = run_replication(scenario, r, seed, debug)
+            values[r] = run_replication(scenario, r, seed, debug, parameters)
             bar.update(1)
     else:
         # Chunks of a few replications keep inter-process traffic small; results land by index.
         size = max(1, min(10, n // (workers * 4) or 1))
         chunks = [list(range(i, min(i + size, n))) for i in range(0, n, size)]
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_run_chunk, scenario, c, seed, debug) for c in chunks]
+            futures = [pool.submit(_run_chunk, scenario, c, seed, debug, parameters) for c in chunks]
             for fut in as_completed(futures):
                 for r, v in fut.result():
                     values[r] = v
                     bar.update(1)
     bar.close()
-    return Ensemble(scenario, seed, values)
+    return Ensemble(scenario, seed, values, parameters=parameters)
 
 
 class _Silent:

@@ -51,8 +51,11 @@ COLUMNS: dict[str, type] = {
     "future": np.bool_,
     "attracted": np.bool_,
     "new": np.bool_,  # entered during the simulation
+    "born": np.int32,  # model month of entry (NONE for baseline firms)
+    "active": np.bool_,  # does R&D in earnest
+    "revenue_jan": np.float64,  # revenue at the start of this calendar year (for growth statistics)
 }
-_INT_NONE = {"ht_until", "zjtx_until", "pool_until", "incubator", "incubated_until",
+_INT_NONE = {"born", "ht_until", "zjtx_until", "pool_until", "incubator", "incubated_until",
              "equity_until", "subsidy_until", "scenario_until"}
 
 
@@ -117,7 +120,7 @@ class EntryDraw:
     attracted: bool
 
 
-def new_firm_rows(rng: np.random.Generator, d: EntryDraw, p: dict[str, float]) -> dict[str, np.ndarray]:
+def new_firm_rows(rng: np.random.Generator, d: EntryDraw, p: dict[str, float], month: int) -> dict[str, np.ndarray]:
     n = d.n
     active = draw_rd_active(rng, d.revenue, p)
     rd_base = draw_rd_base(rng, active, d.revenue, p["rd_active_median"])
@@ -138,6 +141,9 @@ def new_firm_rows(rng: np.random.Generator, d: EntryDraw, p: dict[str, float]) -
         "future": d.future,
         "attracted": np.full(n, d.attracted),
         "new": np.ones(n, bool),
+        "born": np.full(n, month, np.int32),
+        "active": active,
+        "revenue_jan": d.revenue,
     }
 
 

@@ -150,6 +150,33 @@ PARAMETERS: dict[str, Param] = {
 }
 
 
+@dataclass(frozen=True)
+class ParameterSource:
+    """Where a replication's behavioural parameters come from.
+
+    "defaults": the values above. "posterior": each replication draws one particle of the
+    calibrated posterior (weighted) from its own stream. "posterior-mean": every replication uses
+    the posterior mean. A scenario's [parameters] table overrides all three.
+    """
+
+    mode: str = "defaults"
+    names: tuple[str, ...] = ()
+    samples: tuple[tuple[float, ...], ...] = ()  # one tuple per particle, in `names` order
+    weights: tuple[float, ...] = ()
+
+    def draw(self, rng) -> dict[str, float]:
+        if self.mode == "defaults" or not self.samples:
+            return {}
+        if self.mode == "posterior-mean":
+            return {n: sum(w * s[i] for s, w in zip(self.samples, self.weights, strict=True))
+                    for i, n in enumerate(self.names)}
+        k = int(rng.choice(len(self.weights), p=self.weights))
+        return dict(zip(self.names, self.samples[k], strict=True))
+
+
+DEFAULTS = ParameterSource()
+
+
 def resolve(overrides: dict[str, float] | None = None) -> dict[str, float]:
     """Plain name -> value mapping with a scenario's overrides applied."""
     values = {name: p.value for name, p in PARAMETERS.items()}

@@ -133,6 +133,8 @@ def build_summary(ens: Ensemble, wall_seconds: float, source_file: str | None) -
         "wall_seconds": round(wall_seconds, 2),
         "versions": versions(),
         "git_commit": git_commit(),
+        "parameters": {"mode": ens.parameters.mode, "posterior_particles": len(ens.parameters.weights),
+                       "calibrated": list(ens.parameters.names)},
         "targets": [asdict(evaluate_target(ens, t)) for t in sc.targets],
         "indicators": indicator_summary(ens),
     }

@@ -32,14 +32,14 @@ from .funds import CHANNELS, SpecialFund, top_k
 from .government import Government
 from .indicators import INDICATORS
 from .institutions import Incubator, Platform, admit, graduate, spillover
-from .parameters import resolve
+from .parameters import DEFAULTS, ParameterSource, resolve
 from .profiles import PROFILES
 from .scenario import Scenario, Target, month_index
 from .sectors import SECTORS
 from .talent import TalentMarket
 
 STREAMS = ("init", "growth", "rd", "exit", "entry", "certification", "listing", "funds",
-           "talent", "platforms", "incubators", "scenarios")
+           "talent", "platforms", "incubators", "scenarios", "posterior")  # append only: order fixes the seeds
 INITIAL_REVENUE_CAP = 1_000_000.0  # 万元 (100亿): the largest tech firm of a district at baseline
 PLATFORM_SECTOR_WEIGHT = np.array([3.0, 0.5, 3.0, 0.5, 0.5, 1.0, 0.5])  # platforms cluster in R&D-heavy industries
 
@@ -54,6 +54,7 @@ class Counters:
     exits: int = 0
     small_up: int = 0
     strong_up: int = 0
+    first_year_local_entrants: int = 0  # start-ups and spin-offs of month 0-11: the survival cohort
 
 
 def replication_streams(seed: int, replication: int) -> dict[str, np.random.Generator]:
@@ -78,14 +79,15 @@ class EcosystemModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, replication: int = 0, seed: int | None = None,
-                 debug: bool = False) -> None:
+                 debug: bool = False, parameters: ParameterSource = DEFAULTS) -> None:
         seed = scenario.scenario.seed if seed is None else seed
         self.streams = replication_streams(seed, replication)
         super().__init__(rng=int(self.streams["init"].integers(2**62)))
         self.scenario_spec = scenario
         self.levers = scenario.levers
         self.targets: list[Target] = list(scenario.targets)
-        self.p = resolve(scenario.parameters)
+        self.drawn_parameters = parameters.draw(self.streams["posterior"])
+        self.p = resolve({**self.drawn_parameters, **scenario.parameters})
         self.profile = PROFILES[scenario.scenario.profile]
         self.start = scenario.scenario.start
         self.months = scenario.months
@@ -153,6 +155,7 @@ class EcosystemModel(mesa.Model):
             "rd_ratio": rd, "rd_ratio_avg": rd, "rd_base": rd, "rd_last_year": rd * revenue,
             "staff_share": share, "staff_eff": share,
             "capability": rng.gamma(2.0, 0.5, n),
+            "active": active, "revenue_jan": revenue,
             # IP holdings rise with size among R&D-active firms (estimate: 40% at 500万, 60% at 1000万,
             # all from ~5000万 on)
             "ip": rng.random(n) < np.where(active, np.minimum(0.4 * (revenue / 500.0) ** 0.6, 1.0), 0.03),
@@ -277,7 +280,9 @@ class EcosystemModel(mesa.Model):
         self.month += 1
 
     def _year_start(self) -> None:
-        self.firms.compact()
+        f = self.firms
+        f.compact()
+        f.revenue_jan[:] = f.revenue
         self._new_shocks()
 
     def _new_shocks(self) -> None:
@@ -299,6 +304,8 @@ class EcosystemModel(mesa.Model):
         n_start = int(rng.poisson(lam))
         operating = [pl for pl in self.platforms if pl.operating]
         n_spin = int(rng.poisson(p["spinoff_rate"] * len(operating) / 12.0))
+        if self.month < 12:
+            self.counters.first_year_local_entrants += n_start + n_spin
         n_attr = int(rng.poisson(self.government.yearly("attracted_firms_per_year") / 12.0))
         shares = self.profile.sector_shares
         if n_start:
@@ -326,7 +333,7 @@ class EcosystemModel(mesa.Model):
             f.rd_last_year[ht] = f.rd_ratio[ht] * f.revenue[ht]
 
     def _add(self, rng: np.random.Generator, draw: EntryDraw) -> np.ndarray:
-        idx = self.firms.append(new_firm_rows(rng, draw, self.p))
+        idx = self.firms.append(new_firm_rows(rng, draw, self.p, self.month))
         f = self.firms
         f.annual_shock[idx] = laplace_shocks(rng, f.revenue[idx], self.p)
         f.staff_eff[idx] = f.staff_share[idx] * self.talent.fill[f.sector[idx]]

@@ -1,0 +1,91 @@
+"""Calibration: the distance, the posterior file, its use in runs, and parameter recovery."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import PLAN, make_scenario
+
+from model import calibration as cal
+from model.cli import main
+from model.ensemble import run_ensemble
+from model.parameters import ParameterSource
+from model.recovery import quick_recovery
+
+
+def test_interval_distance_is_zero_inside_and_grows_outside():
+    t = cal.Target("x", 10.0, 20.0, (), "")
+    assert t.miss(10.0) == t.miss(15.0) == t.miss(20.0) == 0.0
+    assert t.miss(25.0) == pytest.approx(0.5) and t.miss(0.0) == pytest.approx(1.0)
+    d = cal.distance([t, cal.Target("y", 0.0, 1.0, (), "")])
+    assert d({"x": 15.0, "y": 2.0}, {}) == pytest.approx(1.0)
+
+
+def test_every_calibration_figure_is_in_the_registry():
+    import tomllib
+
+    from conftest import ROOT
+    registry = tomllib.loads((ROOT / "calibration" / "figures.toml").read_text("utf-8"))
+    ids = {f["id"] for f in registry["figure"]}
+    for t in cal.TARGETS:
+        assert set(t.figures) <= ids, t.name
+        assert t.low < t.high
+
+
+def test_priors_are_inside_the_parameters_hard_bounds():
+    from model.parameters import PARAMETERS
+    for name, (lo, hi) in cal.PRIORS.items():
+        b_lo, b_hi = PARAMETERS[name].bounds
+        assert b_lo <= lo < hi <= b_hi
+
+
+def test_posterior_round_trip_and_draws(tmp_path):
+    rng = np.random.default_rng(0)
+    samples = {"exit_hazard_young": rng.uniform(0.1, 0.2, 50), "high_tech_apply_prob": rng.uniform(0.4, 0.6, 50)}
+    post = cal.Posterior(samples, np.full(50, 1 / 50), {"created_utc": "now"})
+    cal.save_posterior(post, tmp_path)
+    back = cal.load_posterior(tmp_path)
+    assert back.meta == {"created_utc": "now"}
+    assert np.allclose(back.samples["exit_hazard_young"], post.samples["exit_hazard_young"])
+    src = cal.parameter_source("posterior", tmp_path)
+    draw = src.draw(np.random.default_rng(1))
+    assert set(draw) == {"exit_hazard_young", "high_tech_apply_prob"}
+    mean = cal.parameter_source("posterior-mean", tmp_path).draw(None)
+    assert mean["exit_hazard_young"] == pytest.approx(post.samples["exit_hazard_young"].mean())
+
+
+def test_posterior_draws_change_runs_and_scenario_overrides_win():
+    sc = make_scenario(end="2024-12")
+    src = ParameterSource("posterior", ("exit_hazard_young",), ((0.09,), (0.24,)), (0.5, 0.5))
+    a = run_ensemble(sc, replications=6, seed=3, workers=1, parameters=src)
+    b = run_ensemble(sc, replications=6, seed=3, workers=2, parameters=src)
+    assert np.array_equal(a.values, b.values)  # posterior draws are per replication, not per worker
+    exits = a.series("exits_cum")[:, -1]
+    base = run_ensemble(sc, replications=6, seed=3, workers=1).series("exits_cum")[:, -1]
+    assert not np.array_equal(exits, base)
+    from model.sim import EcosystemModel
+    fixed = make_scenario(sc.model_dump(mode="json") | {"parameters": {"exit_hazard_young": 0.2}}, end="2024-12")
+    m = EcosystemModel(fixed, replication=0, parameters=src)
+    assert m.p["exit_hazard_young"] == 0.2
+
+
+def test_run_records_and_rejects_parameter_modes(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cal, "CALIBRATION_DIR", tmp_path)  # no posterior there
+    assert main(["run", str(PLAN), "-n", "1", "--workers", "1", "--parameters", "posterior-mean",
+                 "--out", str(tmp_path / "x")]) == 2
+    assert "innosim calibrate" in capsys.readouterr().err
+    assert main(["run", str(PLAN), "-n", "2", "--workers", "1", "--until", "2027", "--out", str(tmp_path / "y")]) == 0
+    s = json.loads((tmp_path / "y" / "summary.json").read_text("utf-8"))
+    assert s["end"] == "2027-12" and s["parameters"]["mode"] == "defaults"
+    assert "no posterior" in capsys.readouterr().err
+    assert main(["run", str(PLAN), "-n", "1", "--until", "2025", "--out", str(tmp_path / "z")]) == 2
+
+
+def test_parameter_recovery_small():
+    """Known parameters of a small E-Town are found again: inside the 90% intervals, and the
+    posterior is much narrower than the prior."""
+    result = quick_recovery(workers=2)
+    assert all(result.inside.values()), result.table()
+    assert all(r < 0.6 for r in result.sd_ratio.values()), result.table()
