@@ -98,6 +98,7 @@ class Target(Strict):
     threshold: float = Field(allow_inf_nan=False)
     quote: str = Field(min_length=1, description="the plan's words, in Chinese")
     source: str = Field(min_length=1)
+    figure: Slug | None = Field(None, description="id of the figure in calibration/figures.toml")
     tolerance: Share = Field(0, description="for 'about' targets: share below the threshold still counted as met")
 
     @field_validator("indicator")

@@ -53,3 +53,12 @@ def test_sourced_profile_values_match_the_figures():
     assert bda["gdp"]["value"] == float(rows["bda-gdp-2015"]["value"]) * 1e4  # 亿元 -> 万元
     assert bda["high_tech"]["value"] == round(1200 / 2.2)
     assert "2.2倍" in (SHARED / "seeds" / "000_faac5bd104320b5c.txt").read_text("utf-8")
+
+
+@pytest.mark.parametrize("scenario", ["sanliang-qisheng-2024-2026.toml", "no-plan-baseline.toml", "bda-2016-2020.toml"])
+def test_targets_refer_to_registered_figures(scenario):
+    registry = {f["id"]: f for f in tomllib.loads((ROOT / "calibration" / "figures.toml").read_text("utf-8"))["figure"]}
+    for t in tomllib.loads((ROOT / "scenarios" / scenario).read_text("utf-8"))["targets"]:
+        fig = registry[t["figure"]]
+        assert fig["value"] == t["threshold"], t["id"]
+        assert t["quote"] in fig["quote"] or fig["quote"] in t["quote"], t["id"]
