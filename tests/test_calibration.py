@@ -89,3 +89,22 @@ def test_parameter_recovery_small():
     result = quick_recovery(workers=2)
     assert all(result.inside.values()), result.table()
     assert all(r < 0.6 for r in result.sd_ratio.values()), result.table()
+
+
+def test_an_interrupted_calibration_resumes_from_its_database(tmp_path):
+    from model.recovery import small_scenario
+
+    sc = small_scenario()
+    targets = [cal.Target("bda_high_tech_2020", 150.0, 250.0, (), ""),
+               cal.Target("startup_survival_5y", 0.4, 0.7, (), "")]
+    priors = {"exit_hazard_young": (0.08, 0.25)}
+    db = tmp_path / "abc.db"
+    first = cal.abc_smc(sc, targets, cal.Settings(population=12, simulations=30, replications=1, workers=1,
+                                                  priors=priors), db, progress=False)
+    t_first, n_first = first.max_t, first.total_nr_simulations
+    again = cal.abc_smc(sc, targets, cal.Settings(population=12, simulations=90, replications=1, workers=1,
+                                                  priors=priors), db, resume=True, progress=False)
+    assert again.id == first.id and again.max_t > t_first and again.total_nr_simulations > n_first
+    samples, weights = cal.posterior_table(again)
+    x = samples["exit_hazard_young"]
+    assert np.isclose(weights.sum(), 1.0) and ((x >= 0.08) & (x <= 0.25)).all()
