@@ -43,6 +43,7 @@ class Target:
     high: float
     figures: tuple[str, ...]  # ids in calibration/figures.toml
     reading: str  # how the figure becomes this interval, and how the model measures it
+    fit: bool = True  # in the distance; False: a posterior-predictive check only
 
     def miss(self, x: float) -> float:
         """0 inside the interval, else the distance to it in units of the interval's width."""
@@ -66,7 +67,11 @@ TARGETS: tuple[Target, ...] = (
            "Average R&D intensity 15.42% in the specialised parks (seed 002), +-20% as the averaging is not "
            "stated. Model: mean R&D/revenue of R&D-active firms."),
     Target("zgc_listed_share", 0.026, 0.038, ("zgc-parks-firms-2023", "zgc-parks-listed-2023"),
-           "160 listed of 4978 firms (3.2%, seed 002), +-20%. Model: listed share among R&D-active firms."),
+           "160 listed of 4978 firms (3.2%, seed 002), +-20%. Model: listed share among R&D-active firms. "
+           "A check, not fitted: specialised parks recruit established firms, listed ones among them, so their "
+           "listed share overstates a whole district's; in a first calibration that fitted it, no parameter "
+           "value within the priors came near (simulated 0.8-1.4%) and the miss dominated the distance.",
+           fit=False),
 )
 
 # Free parameters and their uniform priors: the documented plausible range of each
@@ -78,7 +83,6 @@ PRIORS: dict[str, tuple[float, float]] = {
     "rd_active_median": (0.03, 0.15),
     "ip_rate_per_rd": (1.0, 8.0),
     "exit_hazard_young": (0.08, 0.25),
-    "listing_rate_outside": (0.001, 0.02),
 }
 
 
@@ -141,8 +145,10 @@ def simulate(scenario: Scenario, params: dict[str, float], replications: int,
 
 
 def distance(targets: Sequence[Target]) -> Callable[[dict, dict], float]:
+    fitted = [t for t in targets if t.fit]
+
     def d(sim: dict, _observed: dict) -> float:
-        return float(np.sqrt(sum(t.miss(sim[t.name]) ** 2 for t in targets)))
+        return float(np.sqrt(sum(t.miss(sim[t.name]) ** 2 for t in fitted)))
     return d
 
 

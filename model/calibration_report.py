@@ -159,15 +159,19 @@ def write_report(post: Posterior, folder: Path, draws: int = 60, workers: int = 
               "into every projection through the posterior draws.", "",
               f"![marginals]({files[0]})", "", f"![correlations]({files[1]})", "",
               "## Posterior-predictive check of the calibration targets", "",
-              f"{len(pred)} fresh runs, one per posterior draw.", "",
-              "| target | documented interval | simulated P10 - P50 - P90 | inside interval | figures | reading |",
-              "|---|---|---|---:|---|---|"]
+              f"{len(pred)} fresh runs, one per posterior draw. A single run varies more than the two-run means "
+              "ABC compared (and each run draws E-Town's unpublished baselines, e.g. its tech-firm count, anew), so "
+              "the share of runs inside a narrow interval is low even where the interval sits in the middle of the "
+              "simulated range.", "",
+              "| target | role | documented interval | simulated P10 - P50 - P90 | P10-P90 holds the documented value | runs inside interval | figures | reading |",
+              "|---|---|---|---|---|---:|---|---|"]
     for t in TARGETS:
         v = np.array([p[0][t.name] for p in pred])
         q = np.quantile(v, [0.1, 0.5, 0.9])
         inside = float(np.mean((v >= t.low) & (v <= t.high)))
-        lines.append(f"| {t.name} | {t.low:g} - {t.high:g} | {q[0]:.4g} - {q[1]:.4g} - {q[2]:.4g} | "
-                     f"{inside:.0%} | {', '.join(t.figures) or '-'} | {t.reading} |")
+        holds = "yes" if q[0] <= t.high and q[2] >= t.low else "**no**"
+        lines.append(f"| {t.name} | {'fitted' if t.fit else 'check'} | {t.low:g} - {t.high:g} | {q[0]:.4g} - {q[1]:.4g} - {q[2]:.4g} | "
+                     f"{holds} | {inside:.0%} | {', '.join(t.figures) or '-'} | {t.reading} |")
     gdp = np.array([p[2]["gdp_2020"] / p[2]["gdp_2015"] for p in pred])
     share = np.array([p[2]["high_tech_share_2015"] for p in pred])
     lines += ["", f"![predictive]({files[2]})", "",
@@ -193,7 +197,10 @@ def write_report(post: Posterior, folder: Path, draws: int = 60, workers: int = 
                      ("growth_size_beta", "about 0.2 (Amaral et al. 1997)")):
         v = np.quantile([p[1][key] for p in pred], [0.1, 0.5, 0.9])
         lines.append(f"| {key} | {lit} | {v[0]:.2f} - {v[1]:.2f} - {v[2]:.2f} |")
-    lines += ["", "Start-up survival is a calibration target above (about half alive after five years, the US "
+    lines += ["", "Growth rates are tent-shaped and their spread falls with size as S^-beta with beta near 0.2, "
+              "as the literature finds; their tails are heavier than a single Laplace law because firms differ in "
+              "drift (R&D-active, incubated, funded, matched to scenarios): a mixture of Laplace laws.", "",
+              "Start-up survival is a calibration target above (about half alive after five years, the US "
               "figure; no Beijing cohort study is in our sources, so we assume the same within +-10 points).", ""]
     out = folder / "report.md"
     out.write_text("\n".join(lines), "utf-8")

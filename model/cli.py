@@ -147,7 +147,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                             simulations=args.simulations, workers=workers)
     per_particle = cal.time_one_particle(settings)
     estimate = per_particle * (settings.simulations + settings.population) / workers
-    print(f"calibrating {len(cal.PRIORS)} parameters on {len(cal.TARGETS)} targets: up to "
+    print(f"calibrating {len(cal.PRIORS)} parameters on {sum(t.fit for t in cal.TARGETS)} targets: up to "
           f"{settings.simulations} particles x {settings.replications} runs on {workers} workers; "
           f"{per_particle:.2f} s per particle, so about {estimate / 60:.0f} min", flush=True)
     post = cal.calibrate(settings, folder, resume=args.resume)

@@ -96,10 +96,15 @@ def tidy_table(ens: Ensemble) -> pa.Table:
 
 
 def git_commit() -> str | None:
+    """HEAD's hash, with "-dirty" when the package's files differ from it."""
     try:
         here = Path(__file__).resolve().parent
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5)
-        return out.stdout.strip() or None if out.returncode == 0 else None
+        if out.returncode != 0 or not out.stdout.strip():
+            return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", str(here)], cwd=here,
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return out.stdout.strip() + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return None
 
