@@ -243,7 +243,8 @@ def save_posterior(post: Posterior, folder: Path) -> None:
     (folder / POSTERIOR_META).write_text(json.dumps(post.meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
 
-def load_posterior(folder: Path = CALIBRATION_DIR) -> Posterior | None:
+def load_posterior(folder: Path | None = None) -> Posterior | None:
+    folder = CALIBRATION_DIR if folder is None else folder
     csv = folder / POSTERIOR_CSV
     if not csv.is_file():
         return None
@@ -260,10 +261,11 @@ def load_posterior(folder: Path = CALIBRATION_DIR) -> Posterior | None:
     return Posterior(samples, weights, meta)
 
 
-def parameter_source(mode: str, folder: Path = CALIBRATION_DIR) -> ParameterSource:
+def parameter_source(mode: str, folder: Path | None = None) -> ParameterSource:
     """The ParameterSource for `innosim run --parameters MODE`."""
     if mode == "defaults":
         return DEFAULTS
+    folder = CALIBRATION_DIR if folder is None else folder
     post = load_posterior(folder)
     if post is None:
         raise FileNotFoundError(folder / POSTERIOR_CSV)

@@ -110,18 +110,16 @@ def extend_to(scenario, year: int, origin: str):
 
 
 def _parameter_source(mode: str):
-    from .calibration import CALIBRATION_DIR, parameter_source
+    from . import calibration
 
-    if mode == "defaults":
-        return parameter_source(mode)
+    folder = calibration.CALIBRATION_DIR  # looked up at call time so tests can point it elsewhere
     try:
-        return parameter_source(mode)
+        return calibration.parameter_source(mode, folder)
     except FileNotFoundError:
         if mode == "posterior":  # no calibration yet: say so and run on the documented defaults
-            print(f"innosim: note: no posterior in {CALIBRATION_DIR}; running on the default parameters",
-                  file=sys.stderr)
-            return parameter_source("defaults")
-        raise InputError(str(CALIBRATION_DIR / "posterior.csv"), "--parameters",
+            print(f"innosim: note: no posterior in {folder}; running on the default parameters", file=sys.stderr)
+            return calibration.parameter_source("defaults")
+        raise InputError(str(folder / calibration.POSTERIOR_CSV), "--parameters",
                          "no calibrated posterior; run `innosim calibrate` first") from None
 
 
