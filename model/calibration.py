@@ -160,6 +160,7 @@ class Settings:
     max_generations: int = 12
     min_epsilon: float = 0.0
     workers: int = 2
+    seed: int = 20210201  # seeds pyabc's proposals; with workers > 1 pyabc reseeds each worker itself
     priors: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(PRIORS))
 
 
@@ -189,19 +190,23 @@ def abc_smc(scenario: Scenario, targets: Sequence[Target], settings: Settings, d
                        population_size=settings.population, sampler=sampler,
                        eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
     url = f"sqlite:///{db}"
-    done = 0
-    if resume and db.exists():
+    np.random.seed(settings.seed)  # pyabc proposes from numpy's global generator
+    generations_done = 0
+    if resume:
+        if not db.exists():
+            raise FileNotFoundError(db)
         history = pyabc.History(url)
-        run_id = history.id
-        abc.load(url, run_id)
-        done = int(history.total_nr_simulations)
+        abc.load(url, history.id)
+        generations_done = int(history.max_t) + 1
     else:
         if db.exists():
             db.unlink()
         abc.new(url, {t.name: 0.5 * (t.low + t.high) for t in targets})
-    remaining = max(settings.simulations - done, settings.population)
-    return abc.run(minimum_epsilon=settings.min_epsilon, max_nr_populations=settings.max_generations,
-                   max_total_nr_simulations=remaining)
+    # pyabc counts simulations over the whole database, earlier sessions included, so the budget
+    # is the total; generations it counts per session, so those are what is left.
+    return abc.run(minimum_epsilon=settings.min_epsilon,
+                   max_nr_populations=max(settings.max_generations - generations_done, 1),
+                   max_total_nr_simulations=settings.simulations)
 
 
 def posterior_table(history) -> tuple[dict[str, np.ndarray], np.ndarray]:

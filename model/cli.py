@@ -106,7 +106,8 @@ def extend_to(scenario, year: int, origin: str):
     if not int(meta.end[:4]) <= year <= first + 29:
         raise InputError(origin, "--until", f"{year} must be between the horizon's last year {meta.end[:4]} "
                                             f"and {first + 29}")
-    return scenario.model_copy(update={"scenario": meta.model_copy(update={"end": f"{year}-12"})})
+    return scenario.model_copy(update={"scenario": meta.model_copy(
+        update={"end": f"{year}-12", "levers_end": meta.levers_end or meta.end})})
 
 
 def _parameter_source(mode: str):

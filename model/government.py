@@ -110,9 +110,10 @@ class Government(mesa.Agent):
     def _incubators(self) -> None:
         m = self.model
         for level, lever in (("municipal", "new_municipal_incubators"), ("ordinary", "new_ordinary_incubators")):
-            # spread the horizon's total evenly over its months, each in the middle of its share
+            # spread the horizon's total evenly over its months, each in the middle of its share; past the
+            # horizon (innosim run --until) the same pace goes on
             self._acc.setdefault(lever, 0.5)
-            n = self.take(lever, per_year=self.yearly(lever) * 12.0 / m.months)
+            n = self.take(lever, per_year=self.yearly(lever) * 12.0 / m.lever_months)
             if level == "municipal":  # municipal status needs the city's accreditation; a failed bid
                 n += self.incubator_retries.count(m.month)  # is tried again six months later
                 ok = m.streams["incubators"].random(n) < m.p["incubator_accreditation_prob"]

@@ -92,12 +92,12 @@ def recover(scenario: Scenario, truth: dict[str, float], priors: dict[str, tuple
     return Recovery({k: truth[k] for k in priors}, intervals, sd_ratio)
 
 
-def quick_recovery(workers: int = 2) -> Recovery:
+def quick_recovery(workers: int = 1) -> Recovery:
     """The suite's version: two parameters, each with a statistic that speaks to it."""
     priors = {"high_tech_apply_prob": PRIORS["high_tech_apply_prob"],
               "exit_hazard_young": PRIORS["exit_hazard_young"]}
     truth = {"high_tech_apply_prob": 0.45, "exit_hazard_young": 0.12}
-    settings = Settings(population=40, replications=3, simulations=600, max_generations=6, workers=workers)
+    settings = Settings(population=30, replications=3, simulations=450, max_generations=6, workers=workers)
     return recover(small_scenario(), truth, priors, ["bda_high_tech_2020", "startup_survival_5y"], settings)
 
 

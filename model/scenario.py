@@ -39,6 +39,8 @@ class Meta(Strict):
     start: Month = Field(description="first simulated month, YYYY-MM")
     end: Month = Field(description="last simulated month (the horizon), YYYY-MM")
     seed: int = Field(default=20240227, ge=0, lt=2**63)
+    levers_end: Month | None = Field(None, description="month over which horizon totals (new incubators) are "
+                                                       "spread; default `end`. Set by `innosim run --until`.")
     replications: int = Field(default=200, ge=1, le=100_000)
 
     @field_validator("profile")
@@ -187,6 +189,8 @@ def cross_checks(sc: Scenario) -> tuple[str, str] | None:
     if month_index(meta.start, baseline) != 1:
         return "scenario.start", (f"{meta.start} must be the month after profile {meta.profile}'s baseline "
                                   f"{baseline} (the model starts from the state the profile describes)")
+    if meta.levers_end is not None and not 0 <= month_index(meta.levers_end, meta.start) <= span:
+        return "scenario.levers_end", f"{meta.levers_end} is outside {meta.start}..{meta.end}"
     first, last = int(meta.start[:4]), int(meta.end[:4])
     if not meta.end.endswith("-12"):
         last -= 1  # targets are read in December: the last year must be complete

@@ -91,6 +91,8 @@ class EcosystemModel(mesa.Model):
         self.profile = PROFILES[scenario.scenario.profile]
         self.start = scenario.scenario.start
         self.months = scenario.months
+        meta = scenario.scenario
+        self.lever_months = month_index(meta.levers_end or meta.end, meta.start) + 1
         self.debug = debug
         self.month = 0
         self.counters = Counters()
