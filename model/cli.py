@@ -149,6 +149,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(f"calibrating {len(cal.PRIORS)} parameters on {sum(t.fit for t in cal.TARGETS)} targets: up to "
           f"{settings.simulations} particles x {settings.replications} runs on {workers} workers; "
           f"{per_particle:.2f} s per particle, so about {estimate / 60:.0f} min", flush=True)
+    if args.resume and not (folder / cal.DB_FILE).exists():
+        raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
+    if not args.resume and (folder / cal.DB_FILE).exists():
+        print(f"replacing the earlier calibration database {folder / cal.DB_FILE} (use --resume to continue it)")
     post = cal.calibrate(settings, folder, resume=args.resume)
     report = write_report(post, folder, workers=workers)
     print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "

@@ -163,6 +163,7 @@ class ParameterSource:
     names: tuple[str, ...] = ()
     samples: tuple[tuple[float, ...], ...] = ()  # one tuple per particle, in `names` order
     weights: tuple[float, ...] = ()
+    provenance: dict | None = None  # the posterior's file hash, creation date and commit
 
     def draw(self, rng) -> dict[str, float]:
         if self.mode == "defaults" or not self.samples:

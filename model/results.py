@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from .ensemble import Ensemble
 from .scenario import Scenario, Target, month_index
 
-PACKAGES = ("numpy", "scipy", "mesa", "pydantic", "pyarrow", "matplotlib")
+PACKAGES = ("numpy", "scipy", "mesa", "pydantic", "pyarrow", "matplotlib", "pyabc")
 QUANTILES = (0.1, 0.5, 0.9)
 
 
@@ -139,7 +139,7 @@ def build_summary(ens: Ensemble, wall_seconds: float, source_file: str | None) -
         "versions": versions(),
         "git_commit": git_commit(),
         "parameters": {"mode": ens.parameters.mode, "posterior_particles": len(ens.parameters.weights),
-                       "calibrated": list(ens.parameters.names)},
+                       "calibrated": list(ens.parameters.names), "posterior": ens.parameters.provenance},
         "targets": [asdict(evaluate_target(ens, t)) for t in sc.targets],
         "indicators": indicator_summary(ens),
     }
