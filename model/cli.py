@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--parameters", choices=("posterior", "posterior-mean", "defaults"), default="posterior",
                      help="behavioural parameters: a posterior draw per replication (default), the posterior "
                           "mean, or the uncalibrated defaults")
+    run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
     run.add_argument("--until", type=_positive("until"), metavar="YEAR",
                      help="run past the scenario's horizon to December of YEAR, levers as in its last year")
     run.add_argument("--debug", action="store_true", help="check model invariants every month")
@@ -62,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
     cal.add_argument("--recovery", action="store_true",
                      help="instead: the parameter-recovery check on synthetic data (see README)")
+    chart = sub.add_parser("chart", help="redraw charts and report of saved results; several folders: compare")
+    chart.add_argument("folders", nargs="+", help="results folders written by innosim run")
+    chart.add_argument("--lang", choices=("zh", "en"), default="zh")
+    chart.add_argument("--out", help="folder for the comparison (default results/comparison-<UTC time>)")
     sch = sub.add_parser("schema", help="print the scenario JSON Schema")
     sch.add_argument("--out", help="write to this file instead of stdout")
     return p
@@ -91,11 +96,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                        parameters=parameters)
     summary = build_summary(ens, time.perf_counter() - t0, args.scenario)
     try:
-        write_results(ens, out, summary, markdown(summary, scenario))
+        write_results(ens, out, summary, markdown(summary, scenario), args.lang)
     except OSError as exc:
         raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
     print(console_table(summary))
-    print(f"\nwrote {out}/ (indicators.parquet, summary.json, report.md) in {summary['wall_seconds']:.1f} s")
+    print(f"\nwrote {out}/ (indicators.parquet, summary.json, scenario.json, report.md, report.html, charts/) "
+          f"in {summary['wall_seconds']:.1f} s")
     return 0
 
 
@@ -160,6 +166,33 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_chart(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from . import briefing
+    from .report import markdown
+    from .scenario import parse_scenario
+
+    folders = [Path(f) for f in args.folders]
+    for f in folders:
+        for name in ("summary.json", "indicators.parquet", "scenario.json"):
+            if not (f / name).is_file():
+                raise InputError(str(f), name, "missing: not a results folder written by innosim run")
+    for f in folders:
+        summary = json.loads((f / "summary.json").read_text("utf-8"))
+        scenario = parse_scenario(json.loads((f / "scenario.json").read_text("utf-8")), str(f / "scenario.json"))
+        briefing.write(f, markdown(summary, scenario), args.lang)
+        print(f"redrew {f}/charts and report ({args.lang})")
+    if len(folders) > 1:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        out = Path(args.out) if args.out else Path("results") / f"comparison-{stamp}"
+        files = briefing.comparison(folders, out, args.lang)
+        lines = ["# Scenario comparison", "", *[f"- `{f}`" for f in folders], "", f"![comparison]({files[0].name})", ""]
+        (out / "comparison.md").write_text("\n".join(lines), "utf-8")
+        print(f"wrote {files[0]} and {files[1]}")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     sc = load_scenario(args.scenario)
     print(f"{args.scenario}: ok ({sc.scenario.name}, profile {sc.scenario.profile}, "
@@ -178,7 +211,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cmd_calibrate}
+    handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cmd_calibrate,
+                "chart": cmd_chart}
     try:
         return handlers[args.command](args)
     except InputError as err:

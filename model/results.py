@@ -150,7 +150,7 @@ def default_out(scenario: Scenario, root: str | Path = "results") -> Path:
     return Path(root) / f"{scenario.scenario.name}-{stamp}"
 
 
-def write_results(ens: Ensemble, out: Path, summary: dict, report_md: str) -> Path:
+def write_results(ens: Ensemble, out: Path, summary: dict, report_md: str, lang: str = "zh") -> Path:
     """Write the folder atomically: everything goes to a hidden sibling, renamed at the end."""
     out = Path(out)
     if out.exists():
@@ -163,7 +163,11 @@ def write_results(ens: Ensemble, out: Path, summary: dict, report_md: str) -> Pa
     try:
         pq.write_table(tidy_table(ens), tmp / "indicators.parquet")
         (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
-        (tmp / "report.md").write_text(report_md, "utf-8")
+        (tmp / "scenario.json").write_text(json.dumps(ens.scenario.model_dump(mode="json"), ensure_ascii=False,
+                                                      indent=2), "utf-8")
+        from .briefing import write as write_briefing
+
+        write_briefing(tmp, report_md, lang)
         os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

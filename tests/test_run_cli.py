@@ -22,7 +22,8 @@ def run_dir(tmp_path_factory):
 
 
 def test_folder_has_the_three_files_and_nothing_half_written(run_dir):
-    assert sorted(p.name for p in run_dir.iterdir()) == ["indicators.parquet", "report.md", "summary.json"]
+    assert sorted(p.name for p in run_dir.iterdir()) == ["charts", "indicators.parquet", "report.html", "report.md",
+                                                         "scenario.json", "summary.json"]
     assert not any(p.name.startswith(".") for p in run_dir.parent.iterdir())
 
 

@@ -1,0 +1,135 @@
+"""The briefing of a results folder: charts, report.md and a self-contained report.html.
+
+Works from the saved files alone (indicators.parquet, summary.json), so `innosim chart` can
+redraw a folder months later without re-running the model.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from . import plotting
+from .labels import indicator_name, t
+
+CHART_DIR = "charts"
+
+
+def load(folder: Path) -> tuple[dict, dict[str, np.ndarray], list[dt.date]]:
+    summary = json.loads((folder / "summary.json").read_text("utf-8"))
+    table = pq.read_table(folder / "indicators.parquet")
+    reps = np.asarray(table.column("replication").to_numpy())
+    n = int(reps.max()) + 1
+    cols = {name: table.column(name).to_numpy().reshape(n, -1) for name in table.column_names
+            if name not in ("replication", "date")}
+    dates = table.column("date").to_pylist()[: cols["high_tech"].shape[1]]
+    return summary, cols, dates
+
+
+def charts(folder: Path, lang: str = "zh") -> list[Path]:
+    """Dashboard and one fan chart per target indicator, into folder/charts."""
+    summary, cols, dates = load(folder)
+    out = folder / CHART_DIR
+    files = plotting.save(plotting.dashboard(summary["targets"], lang), out, f"dashboard-{lang}")
+    seen = set()
+    for tg in summary["targets"]:
+        ind = tg["indicator"]
+        if ind in seen:
+            continue
+        seen.add(ind)
+        fig = plotting.fan_chart(cols[ind], dates, ind, lang, summary["title"], tg)
+        files += plotting.save(fig, out, f"fan-{ind}-{lang}")
+    return files
+
+
+def comparison(folders: list[Path], out: Path, lang: str = "zh") -> list[Path]:
+    summaries = [load(f)[0] for f in folders]
+    return plotting.save(plotting.comparison(summaries, lang), out, f"comparison-{lang}")
+
+
+def chart_section(summary: dict, lang: str) -> str:
+    lines = ["## Charts", "", f"![{t('dashboard_title', lang, year='')}]({CHART_DIR}/dashboard-{lang}.png)", ""]
+    seen = set()
+    for tg in summary["targets"]:
+        if tg["indicator"] not in seen:
+            seen.add(tg["indicator"])
+            lines += [f"![{indicator_name(tg['indicator'], lang)}]({CHART_DIR}/fan-{tg['indicator']}-{lang}.png)", ""]
+    return "\n".join(lines)
+
+
+def with_charts(report_md: str, summary: dict, lang: str) -> str:
+    """Insert the chart section after the target table (before 'Context at the horizon')."""
+    marker = "## Context at the horizon"
+    section = chart_section(summary, lang) + "\n"
+    return report_md.replace(marker, section + marker, 1) if marker in report_md else report_md + "\n" + section
+
+
+def _inline(text: str, folder: Path) -> str:
+    text = html.escape(text)
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+    text = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", text)
+    return text
+
+
+def _image(alt: str, src: str, folder: Path) -> str:
+    data = base64.b64encode((folder / src).read_bytes()).decode("ascii")
+    return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></figure>'
+
+
+def to_html(md: str, folder: Path, title: str) -> str:
+    """Our own markdown (headings, tables, lists, images, paragraphs) to one self-contained page."""
+    out, table, items = [], [], []
+
+    def flush():
+        if table:
+            rows = [r for r in table if not re.fullmatch(r"\|[-:| ]+\|", r)]
+            cells = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
+            head = "".join(f"<th>{_inline(c, folder)}</th>" for c in cells[0])
+            body = "".join("<tr>" + "".join(f'<td class="{c if c in ("green", "amber", "red") else ""}">'
+                                            f"{_inline(c, folder)}</td>" for c in r) + "</tr>" for r in cells[1:])
+            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            table.clear()
+        if items:
+            out.append("<ul>" + "".join(f"<li>{_inline(i, folder)}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for line in md.splitlines():
+        if line.startswith("|"):
+            table.append(line)
+            continue
+        if line.startswith("- "):
+            items.append(line[2:])
+            continue
+        flush()
+        if m := re.fullmatch(r"(#+) (.*)", line):
+            level = len(m.group(1))
+            out.append(f"<h{level}>{_inline(m.group(2), folder)}</h{level}>")
+        elif m := re.fullmatch(r"!\[([^\]]*)\]\(([^)]+)\)", line.strip()):
+            out.append(_image(m.group(1), m.group(2), folder))
+        elif line.strip():
+            out.append(f"<p>{_inline(line, folder)}</p>")
+    flush()
+    style = ("body{font-family:'Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif;max-width:1100px;"
+             "margin:2em auto;color:#222;line-height:1.5}table{border-collapse:collapse;font-size:13px;margin:1em 0}"
+             "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top}th{background:#f3f3f3}"
+             "td.green{background:#2e8b57;color:#fff}td.amber{background:#e0a100}td.red{background:#c0392b;color:#fff}"
+             "img{max-width:100%}figure{margin:1em 0}code{background:#f5f5f5}")
+    return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{style}</style></head><body>{''.join(out)}</body></html>\n")
+
+
+def write(folder: Path, report_md: str, lang: str = "zh") -> list[Path]:
+    """Charts, then report.md with the chart section, then report.html with the images embedded."""
+    summary = json.loads((folder / "summary.json").read_text("utf-8"))
+    files = charts(folder, lang)
+    md = with_charts(report_md, summary, lang)
+    (folder / "report.md").write_text(md, "utf-8")
+    (folder / "report.html").write_text(to_html(md, folder, summary["title"]), "utf-8")
+    return files

@@ -1,0 +1,167 @@
+"""Briefing charts in one house style: fan charts, the target dashboard, scenario comparison.
+
+Sized for 16:9 slides (13.33 x 7.5 in), written as PNG (200 dpi) and SVG. Chinese text uses Noto
+Sans SC, shipped by the pylopdf-fonts-zh-cn package (SIL Open Font License 1.1) so that a fresh
+machine without system CJK fonts renders real glyphs; system fonts are the fallback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import font_manager
+
+from .labels import indicator_name, scale, t, unit
+
+SIZE = (13.33, 7.5)
+DPI = 200
+COLORS = {"green": "#2e8b57", "amber": "#e0a100", "red": "#c0392b", "band": "#3b6ea5", "target": "#c0392b",
+          "base": "#555555"}
+FALLBACK_FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei"]
+_FONT: str | None = None
+
+
+def use_cjk_font() -> str:
+    """Register the bundled CJK font once; returns the family name used."""
+    global _FONT
+    if _FONT is None:
+        try:
+            import pylopdf_fonts_zh_cn
+
+            path = str(pylopdf_fonts_zh_cn.sans_path())
+            font_manager.fontManager.addfont(path)
+            families = [font_manager.FontProperties(fname=path).get_name()]
+        except ImportError:
+            families = []
+        matplotlib.rcParams["font.family"] = "sans-serif"
+        matplotlib.rcParams["font.sans-serif"] = families + FALLBACK_FONTS + ["DejaVu Sans"]
+        matplotlib.rcParams["svg.fonttype"] = "path"  # SVGs show the glyphs without the font installed
+        _FONT = (families or FALLBACK_FONTS)[0]
+    return _FONT
+
+
+def _style(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", lw=0.8)
+    ax.set_axisbelow(True)
+    ax.tick_params(labelsize=13)
+
+
+def save(fig, folder: Path, name: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
+    fig.savefig(paths[0], dpi=DPI)
+    fig.savefig(paths[1])
+    plt.close(fig)
+    return paths
+
+
+def light(p: float) -> str:
+    return "green" if p >= 0.8 else "amber" if p >= 0.5 else "red"
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def fan_chart(series: np.ndarray, dates: list[dt.date], indicator: str, lang: str, scenario: str,
+              target: dict | None = None):
+    """Baseline point, P50 line, P10-P90 and P25-P75 bands, the target and its year."""
+    use_cjk_font()
+    k = scale(indicator)
+    q = np.quantile(series * k, [0.1, 0.25, 0.5, 0.75, 0.9], axis=0)
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    x = np.array(dates, dtype="datetime64[D]")
+    ax.fill_between(x, q[0], q[4], color=COLORS["band"], alpha=0.18, lw=0, label=t("band_80", lang))
+    ax.fill_between(x, q[1], q[3], color=COLORS["band"], alpha=0.32, lw=0, label=t("band_50", lang))
+    ax.plot(x, q[2], color=COLORS["band"], lw=2.5, label=t("p50", lang))
+    base = float(np.median(series[:, 0]) * k)
+    ax.scatter([x[0]], [base], color=COLORS["base"], zorder=5, s=60,
+               label=t("baseline", lang, value=_fmt(base), month=dates[0].strftime("%Y-%m")))
+    if target:
+        thr = target["threshold"] * k
+        ax.axhline(thr, color=COLORS["target"], ls="--", lw=1.8,
+                   label=t("target", lang, cmp=target["comparator"], value=_fmt(thr), year=target["year"]))
+        ax.axvline(np.datetime64(f"{target['year']}-12-01"), color=COLORS["target"], ls=":", lw=1.2)
+    name = indicator_name(indicator, lang)
+    ax.set_title(t("fan_title", lang, name=name), fontsize=22, loc="left", pad=28)
+    fig.text(0.012, 0.905, t("fan_subtitle", lang, scenario=scenario, n=series.shape[0]), fontsize=13, color="#555")
+    ax.set_ylabel(unit(indicator, lang), fontsize=14)
+    ax.set_xlabel(t("month", lang), fontsize=14)
+    _style(ax)
+    ax.legend(fontsize=12, frameon=False, loc="upper left")
+    fig.text(0.99, 0.01, t("source", lang), fontsize=10, color="#777", ha="right")
+    return fig
+
+
+def dashboard(targets: list[dict], lang: str):
+    """Every target's probability of being met, sorted, in traffic-light colours."""
+    use_cjk_font()
+    rows = sorted(targets, key=lambda r: r["p_meet"])
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    y = np.arange(len(rows))
+    p = np.array([r["p_meet"] for r in rows])
+    ax.barh(y, p, color=[COLORS[light(v)] for v in p], height=0.7)
+    for yi, v in zip(y, p, strict=True):
+        inside = v > 0.9  # long bars carry their label inside, in white
+        ax.text(v - 0.01 if inside else v + 0.01, yi, f"{100 * v:.0f}%", va="center", fontsize=12,
+                ha="right" if inside else "left", color="white" if inside else "#222")
+    labels = [f"{indicator_name(r['indicator'], lang)}  ({r['comparator']} "
+              f"{_fmt(r['threshold'] * scale(r['indicator']))})" for r in rows]
+    ax.set_yticks(y, labels, fontsize=12)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.axvline(0.8, color="#999", lw=1, ls="--")
+    ax.axvline(0.5, color="#999", lw=1, ls=":")
+    year = max(r["year"] for r in rows) if rows else ""
+    ax.set_title(t("dashboard_title", lang, year=year), fontsize=22, loc="left")
+    ax.set_xlabel(t("dashboard_x", lang), fontsize=14)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS[c]) for c in ("green", "amber", "red")]
+    ax.legend(handles, [t(c, lang) for c in ("green", "amber", "red")], fontsize=12, frameon=False,
+              loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(axis="x", labelsize=12)
+    fig.text(0.99, 0.01, t("source", lang), fontsize=10, color="#777", ha="right")
+    return fig
+
+
+def comparison(summaries: list[dict], lang: str):
+    """The same targets across scenarios: P50 and P10-P90 as a share of each target value."""
+    use_cjk_font()
+    ids = [tg["id"] for tg in summaries[0]["targets"]]
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    n = len(summaries)
+    palette = plt.get_cmap("tab10")
+    for j, s in enumerate(summaries):
+        by_id = {tg["id"]: tg for tg in s["targets"]}
+        ys, p50, lo, hi = [], [], [], []
+        for i, tid in enumerate(ids):
+            tg = by_id.get(tid)
+            if tg is None or not tg["threshold"]:
+                continue
+            ys.append(i + (j - (n - 1) / 2) * 0.8 / max(n, 1))
+            p50.append(tg["p50"] / tg["threshold"])
+            lo.append(tg["p10"] / tg["threshold"])
+            hi.append(tg["p90"] / tg["threshold"])
+        ys, p50 = np.array(ys), np.array(p50)
+        ax.errorbar(p50, ys, xerr=[p50 - np.array(lo), np.array(hi) - p50], fmt="o", color=palette(j),
+                    capsize=3, label=s["title"])
+    ax.axvline(1.0, color=COLORS["target"], ls="--", lw=1.5, label=t("target_line", lang))
+    first = {tg["id"]: tg for tg in summaries[0]["targets"]}
+    ax.set_yticks(range(len(ids)), [indicator_name(first[i]["indicator"], lang) for i in ids], fontsize=12)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    year = max(tg["year"] for tg in summaries[0]["targets"])
+    ax.set_title(t("compare_title", lang, year=year), fontsize=20, loc="left")
+    ax.set_xlabel(t("compare_ratio", lang), fontsize=14)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", color="#dddddd", lw=0.8)
+    ax.legend(fontsize=11, frameon=False, loc="lower right")
+    fig.text(0.99, 0.01, t("source", lang), fontsize=10, color="#777", ha="right")
+    return fig
