@@ -131,6 +131,16 @@ def _figures(post: Posterior, pred: list, folder: Path) -> list[str]:
     fig.savefig(out / "predictive.png", dpi=150)
     plt.close(fig)
     files.append(f"{FIG_DIR}/predictive.png")
+    # The briefing version, in the house style and both languages.
+    from . import plotting
+
+    rows = []
+    for t in TARGETS:
+        p10, p50, p90 = np.quantile([p[0][t.name] for p in pred], [0.1, 0.5, 0.9])
+        rows.append({"name": t.name, "low": t.low, "high": t.high, "p10": p10, "p50": p50, "p90": p90})
+    for lang in ("zh", "en"):
+        plotting.save(plotting.calibration_fit(rows, lang), out, f"fit-{lang}")
+    files.append(f"{FIG_DIR}/fit-zh.png")
     return files
 
 
@@ -197,7 +207,7 @@ def write_report(post: Posterior, folder: Path, draws: int = 60, workers: int = 
                      f"{holds} | {inside:.0%} | {', '.join(t.figures) or '-'} | {t.reading} |")
     gdp = np.array([p[2]["gdp_2020"] / p[2]["gdp_2015"] for p in pred])
     share = np.array([p[2]["high_tech_share_2015"] for p in pred])
-    lines += ["", f"![predictive]({files[2]})", "",
+    lines += ["", f"![predictive]({files[2]})", "", f"![fit]({files[3]})", "",
               "## Documented figures that enter as inputs, checked", "",
               "| figure | documented | model | comment |", "|---|---|---|---|",
               f"| BDA GDP 2020 / 2015 (bda-gdp-2015, bda-gdp-2020) | {2045.4 / 1259.2:.3f} (nominal) | "

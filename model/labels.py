@@ -24,8 +24,22 @@ TEXT: dict[str, dict[str, str]] = {
                       "en": "Scenario comparison: {year} projections (P50 and P10–P90)"},
     "compare_ratio": {"zh": "相对目标值的比例", "en": "share of the target value"},
     "target_line": {"zh": "目标", "en": "target"},
+    "fit_title": {"zh": "校准检验：文献数值与后验预测", "en": "Calibration fit: documented figures and posterior predictions"},
+    "fit_documented": {"zh": "文献数值区间", "en": "documented interval"},
+    "fit_simulated": {"zh": "模拟 P10–P90 与中位数", "en": "simulated P10–P90 and median"},
+    "fit_x": {"zh": "相对文献区间中点的比例", "en": "relative to the documented interval's centre"},
+    "fit_source": {"zh": "来源：innosim 校准，见 calibration/report.md", "en": "Source: innosim calibration, see calibration/report.md"},
     "source": {"zh": "来源：innosim 模拟；目标引自《三量齐升行动计划》",
                "en": "Source: innosim simulation; targets quoted from the plan"},
+}
+
+CALIBRATION_TARGETS: dict[str, dict[str, str]] = {
+    "bda_high_tech_2020": {"zh": "经开区高新技术企业(2020)", "en": "E-Town high-tech firms (2020)"},
+    "startup_survival_5y": {"zh": "初创企业五年存活率", "en": "start-up five-year survival"},
+    "zgc_high_tech_share": {"zh": "特色园区高企占比", "en": "ZGC parks: high-tech share"},
+    "zgc_rd_intensity": {"zh": "特色园区平均研发强度", "en": "ZGC parks: mean R&D intensity"},
+    "zgc_listed_share": {"zh": "特色园区上市企业占比", "en": "ZGC parks: listed share"},
+    "zgc_rd_intensity_aggregate": {"zh": "特色园区研发强度(总量口径)", "en": "ZGC parks: aggregate R&D intensity"},
 }
 
 UNITS: dict[str, dict[str, str]] = {
@@ -65,4 +79,5 @@ def all_strings() -> list[str]:
     out = [v for d in TEXT.values() for v in d.values()]
     out += [v for d in UNITS.values() for v in d.values()]
     out += [indicator_name(n, lang) for n in INDICATORS for lang in LANGS]
+    out += [v for d in CALIBRATION_TARGETS.values() for v in d.values()]
     return out

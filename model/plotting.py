@@ -62,6 +62,16 @@ def save(fig, folder: Path, name: str) -> list[Path]:
     return paths
 
 
+def png(fig, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (for notebooks: IPython.display.Image(png(fig)))."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
+
+
 def light(p: float) -> str:
     return "green" if p >= 0.8 else "amber" if p >= 0.5 else "red"
 
@@ -164,4 +174,32 @@ def comparison(summaries: list[dict], lang: str):
     ax.grid(axis="x", color="#dddddd", lw=0.8)
     ax.legend(fontsize=11, frameon=False, loc="lower right")
     fig.text(0.99, 0.01, t("source", lang), fontsize=10, color="#777", ha="right")
+    return fig
+
+
+def calibration_fit(rows: list[dict], lang: str):
+    """Documented intervals against posterior-predictive P10-P90, each relative to the interval's centre.
+
+    rows: dicts with name, low, high, p10, p50, p90.
+    """
+    from .labels import CALIBRATION_TARGETS
+
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    for i, r in enumerate(rows):
+        c = 0.5 * (r["low"] + r["high"])
+        ax.plot([r["low"] / c, r["high"] / c], [i, i], color=COLORS["green"], lw=10, alpha=0.45, solid_capstyle="butt",
+                label=t("fit_documented", lang) if i == 0 else None)
+        ax.errorbar([r["p50"] / c], [i], xerr=[[(r["p50"] - r["p10"]) / c], [(r["p90"] - r["p50"]) / c]], fmt="o",
+                    color=COLORS["band"], capsize=4, label=t("fit_simulated", lang) if i == 0 else None)
+    ax.set_yticks(range(len(rows)), [CALIBRATION_TARGETS[r["name"]][lang] for r in rows], fontsize=13)
+    ax.invert_yaxis()
+    ax.axvline(1.0, color="#999", lw=1, ls=":")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_title(t("fit_title", lang), fontsize=20, loc="left")
+    ax.set_xlabel(t("fit_x", lang), fontsize=14)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", color="#dddddd", lw=0.8)
+    ax.legend(fontsize=12, frameon=False, loc="upper left")
+    fig.text(0.99, 0.01, t("fit_source", lang), fontsize=10, color="#777", ha="right")
     return fig
