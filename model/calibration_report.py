@@ -15,7 +15,6 @@ import numpy as np
 
 from .calibration import (
     PRIORS,
-    ROOT,
     SCENARIO_FILE,
     TARGETS,
     Posterior,
@@ -242,5 +241,3 @@ def write_report(post: Posterior, folder: Path, draws: int = 60, workers: int = 
     out.write_text("\n".join(lines), "utf-8")
     return out
 
-
-__all__ = ["ROOT", "identifiability", "predictive", "write_report"]

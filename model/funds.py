@@ -7,7 +7,7 @@ booked as unspent (it does not roll over, as with Chinese fiscal appropriations)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -71,7 +71,6 @@ class FundStats:
     social_capital: float = 0.0
     equity_deals: int = 0
     rd_reward_fill: float = 1.0  # share of claimed R&D rewards actually paid last round
-    extra: dict = field(default_factory=dict)
 
 
 class SpecialFund(mesa.Agent):

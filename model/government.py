@@ -14,7 +14,7 @@ import numpy as np
 
 from .certification import high_tech_rd_threshold
 from .funds import top_k
-from .institutions import Incubator, Platform
+from .institutions import Platform
 
 PLATFORM_LEVERS = {
     "national": "national_platforms_per_year",
@@ -165,5 +165,3 @@ class Government(mesa.Agent):
                            f"levers x{1 + shift:.2f}: {', '.join(sorted(levers)) or '-'}; "
                            f"budget to: {', '.join(sorted(channels)) or '-'}")
 
-
-__all__ = ["Government", "Incubator"]

@@ -12,8 +12,6 @@ import numpy as np
 from .firms import NONE
 from .sectors import N_SECTORS
 
-PLATFORM_LEVELS = ("national", "municipal", "joint_lab", "pilot_base")
-
 
 class Incubator(mesa.Agent):
     """A place that hosts start-ups for a while; hosted firms survive and grow better."""

@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib import font_manager
 
 from .labels import indicator_name, scale, t, unit
+from .report import light
 
 SIZE = (13.33, 7.5)
 DPI = 200
@@ -53,6 +54,15 @@ def _style(ax) -> None:
     ax.tick_params(labelsize=13)
 
 
+def _finish(fig, ax, lang: str, title: str, xlabel: str, legend_loc: str, source: str = "source") -> None:
+    """Title, axis label, frame, legend and source line shared by the horizontal charts."""
+    ax.set_title(title, fontsize=20, loc="left")
+    ax.set_xlabel(xlabel, fontsize=14)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=12, frameon=False, loc=legend_loc)
+    fig.text(0.99, 0.01, t(source, lang), fontsize=10, color="#777", ha="right")
+
+
 def save(fig, folder: Path, name: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
@@ -70,10 +80,6 @@ def png(fig, dpi: int = 100) -> bytes:
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
     return buf.getvalue()
-
-
-def light(p: float) -> str:
-    return "green" if p >= 0.8 else "amber" if p >= 0.5 else "red"
 
 
 def _fmt(v: float) -> str:
@@ -129,15 +135,11 @@ def dashboard(targets: list[dict], lang: str):
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.axvline(0.8, color="#999", lw=1, ls="--")
     ax.axvline(0.5, color="#999", lw=1, ls=":")
+    for c in ("green", "amber", "red"):  # legend entries for the three lights
+        ax.barh([0], [0], color=COLORS[c], label=t(c, lang))  # zero-width: only the legend sees it
     year = max(r["year"] for r in rows) if rows else ""
-    ax.set_title(t("dashboard_title", lang, year=year), fontsize=22, loc="left")
-    ax.set_xlabel(t("dashboard_x", lang), fontsize=14)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS[c]) for c in ("green", "amber", "red")]
-    ax.legend(handles, [t(c, lang) for c in ("green", "amber", "red")], fontsize=12, frameon=False,
-              loc="lower right")
-    ax.spines[["top", "right"]].set_visible(False)
+    _finish(fig, ax, lang, t("dashboard_title", lang, year=year), t("dashboard_x", lang), "lower right")
     ax.tick_params(axis="x", labelsize=12)
-    fig.text(0.99, 0.01, t("source", lang), fontsize=10, color="#777", ha="right")
     return fig
 
 
@@ -167,13 +169,9 @@ def comparison(summaries: list[dict], lang: str):
     ax.set_yticks(range(len(ids)), [indicator_name(first[i]["indicator"], lang) for i in ids], fontsize=12)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    year = max(tg["year"] for tg in summaries[0]["targets"])
-    ax.set_title(t("compare_title", lang, year=year), fontsize=20, loc="left")
-    ax.set_xlabel(t("compare_ratio", lang), fontsize=14)
-    ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="#dddddd", lw=0.8)
-    ax.legend(fontsize=11, frameon=False, loc="lower right")
-    fig.text(0.99, 0.01, t("source", lang), fontsize=10, color="#777", ha="right")
+    year = max(tg["year"] for tg in summaries[0]["targets"])
+    _finish(fig, ax, lang, t("compare_title", lang, year=year), t("compare_ratio", lang), "lower right")
     return fig
 
 
@@ -196,10 +194,6 @@ def calibration_fit(rows: list[dict], lang: str):
     ax.invert_yaxis()
     ax.axvline(1.0, color="#999", lw=1, ls=":")
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_title(t("fit_title", lang), fontsize=20, loc="left")
-    ax.set_xlabel(t("fit_x", lang), fontsize=14)
-    ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="#dddddd", lw=0.8)
-    ax.legend(fontsize=12, frameon=False, loc="upper left")
-    fig.text(0.99, 0.01, t("fit_source", lang), fontsize=10, color="#777", ha="right")
+    _finish(fig, ax, lang, t("fit_title", lang), t("fit_x", lang), "upper left", source="fit_source")
     return fig

@@ -46,10 +46,6 @@ class Profile:
         out.update(overrides or {})
         return out
 
-    def central(self) -> dict[str, float]:
-        return {k: float(e["value"]) if "value" in e else float(np.mean(e["range"]))
-                for k, e in self.entries.items()}
-
 
 def _load(name: str) -> Profile:
     text = resources.files(__package__).joinpath("profiles", f"{name}.toml").read_text("utf-8")
