@@ -18,8 +18,7 @@ def publish(model: mesa.Model, n: int, reserved: int) -> tuple[int, int]:
     """Publish n scenarios, `reserved` of them for attracted firms; returns (published, matched to
     attracted firms). A reserved scenario no attracted firm can take goes to the open ranking."""
     f, month = model.firms, model.month
-    rng = model.streams["scenarios"]
-    score = f.capability + 5.0 * f.rd_ratio + rng.gumbel(0.0, 0.3, f.n)
+    score = f.capability + 5.0 * f.rd_ratio + model.firm_streams["scenarios"].gumbel(0.0, 0.3, f.n)
     free = f.alive & (f.scenario_until <= month)
     to_attracted = top_k(score, free & f.attracted, reserved)
     f.scenario_until[to_attracted] = month + BOOST_MONTHS

@@ -165,6 +165,7 @@ class Settings:
     max_generations: int = 12
     min_epsilon: float = 0.0
     workers: int = 2
+    scheduler: str | None = None  # a dask.distributed scheduler address: pyabc's DaskDistributedSampler
     seed: int = 20210201  # seeds pyabc's proposals; with workers > 1 pyabc reseeds each worker itself
     priors: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(PRIORS))
 
@@ -179,6 +180,18 @@ class _Simulator:
         return simulate(self.scenario, dict(params), self.replications, self.statistic)
 
 
+def _sampler(settings: Settings):
+    import pyabc
+
+    if settings.scheduler:
+        from .parallel import connect
+
+        return pyabc.sampler.DaskDistributedSampler(dask_client=connect(settings.scheduler))
+    if settings.workers > 1:
+        return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=settings.workers)
+    return pyabc.sampler.SingleCoreSampler()
+
+
 def abc_smc(scenario: Scenario, targets: Sequence[Target], settings: Settings, db: Path,
             resume: bool = False, statistic=run_statistics, progress: bool = True):
     """Run (or resume) ABC-SMC; returns the pyabc History."""
@@ -189,8 +202,7 @@ def abc_smc(scenario: Scenario, targets: Sequence[Target], settings: Settings, d
     logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
     logging.getLogger("ABC.Sampler").setLevel(logging.WARNING)
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in settings.priors.items()})
-    sampler = (pyabc.sampler.MulticoreEvalParallelSampler(n_procs=settings.workers) if settings.workers > 1
-               else pyabc.sampler.SingleCoreSampler())
+    sampler = _sampler(settings)
     abc = pyabc.ABCSMC(_Simulator(scenario, settings.replications, statistic), prior, distance(targets),
                        population_size=settings.population, sampler=sampler,
                        eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))

@@ -7,8 +7,6 @@ which parameters the data could not pin down.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +20,7 @@ from .calibration import (
     run_statistics,
     stylized_facts,
 )
+from .parallel import Pool
 from .parameters import PARAMETERS
 from .scenario import load_scenario
 from .sim import EcosystemModel
@@ -40,14 +39,13 @@ def _predictive_one(args) -> tuple[dict, dict, dict]:
     return run_statistics(m), stylized_facts(m), extra
 
 
-def predictive(post: Posterior, draws: int, workers: int, seed: int = 1) -> list[tuple[dict, dict, dict]]:
+def predictive(post: Posterior, draws: int, workers: int, seed: int = 1,
+               scheduler: str | None = None) -> list[tuple[dict, dict, dict]]:
     rng = np.random.default_rng(seed)
     # Each draw gets its own seed, so a particle drawn twice still gives two different runs.
     jobs = [(post.draw(rng), 1_000_003 + i) for i in range(draws)]
-    if workers <= 1:
-        return [_predictive_one(j) for j in jobs]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(_predictive_one, jobs))
+    with Pool(workers, scheduler) as pool:
+        return pool.map(_predictive_one, [(j,) for j in jobs], desc="predictive runs")
 
 
 def post_interval(x: np.ndarray, w: np.ndarray, level: float = 0.9) -> np.ndarray:
@@ -143,8 +141,9 @@ def _figures(post: Posterior, pred: list, folder: Path) -> list[str]:
     return files
 
 
-def write_report(post: Posterior, folder: Path, draws: int = 60, workers: int = 2) -> Path:
-    pred = predictive(post, draws, workers)
+def write_report(post: Posterior, folder: Path, draws: int = 60, workers: int = 2,
+                 scheduler: str | None = None) -> Path:
+    pred = predictive(post, draws, workers, scheduler=scheduler)
     files = _figures(post, pred, folder)
     meta = post.meta
     lines = ["# Calibration report", "",

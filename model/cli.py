@@ -1,8 +1,9 @@
-"""The `innosim` command line: run, validate, schema."""
+"""The `innosim` command line: run, compare, sensitivity, optimize, discover, calibrate, chart, validate, schema."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -13,6 +14,13 @@ from .scenario import json_schema, load_scenario
 from .sim import InvariantError
 
 EXIT_INPUT = 2
+# Analysis commands live in their own modules, each with add_arguments(parser) and command(args, ctx).
+ANALYSES = {
+    "compare": ("compare", "compare scenarios with common random numbers: paired differences per target"),
+    "sensitivity": ("sensitivity", "which levers move which targets (Morris screening, Sobol indices)"),
+    "optimize": ("optimize", "the cheapest lever mix that meets the targets with a given probability"),
+    "discover": ("discovery", "which ranges of the levers make success likely (PRIM boxes)"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--until", type=_positive("until"), metavar="YEAR",
                      help="run past the scenario's horizon to December of YEAR, levers as in its last year")
     run.add_argument("--debug", action="store_true", help="check model invariants every month")
+    run.add_argument("--scheduler", metavar="ADDRESS", help="run on this dask.distributed scheduler, "
+                     "e.g. tcp://10.0.0.5:8786 (default: local processes)")
+    for name, (module, text) in ANALYSES.items():
+        a = sub.add_parser(name, help=text, description=text)
+        importlib.import_module(f"model.{module}").add_arguments(a)
+        analysis_options(a)
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario")
     cal = sub.add_parser("calibrate", help="fit behavioural parameters to the documented figures (ABC-SMC)")
@@ -58,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--replications", type=_positive("replications"), default=2,
                      help="model runs per particle, averaged (default 2)")
     cal.add_argument("--workers", "-w", type=_positive("workers"), help="local processes (default: cores)")
+    cal.add_argument("--scheduler", metavar="ADDRESS", help="evaluate particles on this dask.distributed scheduler "
+                     "(pyabc's DaskDistributedSampler; default: local processes)")
     cal.add_argument("--resume", action="store_true", help="continue the calibration in calibration/abc.db")
     cal.add_argument("--out", help="folder for posterior, metadata, database and report (default calibration/)")
     cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
@@ -72,28 +88,59 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def analysis_options(p: argparse.ArgumentParser) -> None:
+    """Options every analysis command shares with `run`."""
+    p.add_argument("--seed", type=_positive("seed"), help="default: the scenario's")
+    p.add_argument("--workers", "-w", type=_positive("workers"), help="local processes (default: cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on this dask.distributed scheduler "
+                   "(default: local processes)")
+    p.add_argument("--out", help="results folder (default results/<scenario>-<command>-<UTC time>)")
+    p.add_argument("--parameters", choices=("posterior", "posterior-mean", "defaults"), default="posterior",
+                   help="behavioural parameters (default: a posterior draw per replication)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def output_folder(args: argparse.Namespace, scenario, kind: str) -> Path:
+    """The results folder an analysis will write, checked before any long run."""
+    from .results import default_out
+
+    out = Path(args.out) if args.out else default_out(scenario, kind=kind)
+    if out.exists():
+        raise InputError(str(out), "--out", "folder exists already; choose another")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
+    return out
+
+
+def cmd_analysis(args: argparse.Namespace) -> int:
+    from .parallel import Pool
+
+    module = importlib.import_module(f"model.{ANALYSES[args.command][0]}")
+    parameters = _parameter_source(args.parameters)
+    progress = not args.no_progress and sys.stderr.isatty()
+    with Pool(args.workers, args.scheduler, progress) as pool:
+        return module.command(args, pool, parameters)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .ensemble import run_ensemble
     from .report import console_table, markdown
-    from .results import build_summary, default_out, write_results
+    from .results import build_summary, write_results
 
     scenario = load_scenario(args.scenario)
     if args.until is not None:
         scenario = extend_to(scenario, args.until, args.scenario)
-    out = Path(args.out) if args.out else default_out(scenario)
-    if out.exists():
-        raise InputError(str(out), "--out", "folder exists already; choose another")
     if args.replications and args.replications > 100_000:
         raise InputError(args.scenario, "--replications", "at most 100000")
-    try:  # fail before a long run, not after it
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
+    out = output_folder(args, scenario, "")  # fail before a long run, not after it
     parameters = _parameter_source(args.parameters)
     t0 = time.perf_counter()
     ens = run_ensemble(scenario, args.replications, args.seed, args.workers,
                        progress=not args.no_progress and sys.stderr.isatty(), debug=args.debug,
-                       parameters=parameters)
+                       parameters=parameters, scheduler=args.scheduler)
     summary = build_summary(ens, time.perf_counter() - t0, args.scenario)
     try:
         write_results(ens, out, summary, markdown(summary, scenario), args.lang)
@@ -133,7 +180,7 @@ def _parameter_source(mode: str):
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from . import calibration as cal
     from .calibration_report import write_report
-    from .ensemble import default_workers
+    from .parallel import default_workers
 
     folder = Path(args.out) if args.out else cal.CALIBRATION_DIR
     workers = args.workers or default_workers()
@@ -146,21 +193,23 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         post = cal.load_posterior(folder)
         if post is None:
             raise InputError(str(folder / cal.POSTERIOR_CSV), "--report-only", "no posterior to report on")
-        print(f"wrote {write_report(post, folder, workers=workers)}")
+        print(f"wrote {write_report(post, folder, workers=workers, scheduler=args.scheduler)}")
         return 0
     settings = cal.Settings(population=args.population, replications=args.replications,
-                            simulations=args.simulations, workers=workers)
+                            simulations=args.simulations, workers=workers, scheduler=args.scheduler)
     per_particle = cal.time_one_particle(settings)
     estimate = per_particle * (settings.simulations + settings.population) / workers
+    where = (f"the dask scheduler {args.scheduler}" if args.scheduler
+             else f"{workers} workers, so about {estimate / 60:.0f} min")
     print(f"calibrating {len(cal.PRIORS)} parameters on {sum(t.fit for t in cal.TARGETS)} targets: up to "
-          f"{settings.simulations} particles x {settings.replications} runs on {workers} workers; "
-          f"{per_particle:.2f} s per particle, so about {estimate / 60:.0f} min", flush=True)
+          f"{settings.simulations} particles x {settings.replications} runs, {per_particle:.2f} s each, "
+          f"on {where}", flush=True)
     if args.resume and not (folder / cal.DB_FILE).exists():
         raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
     if not args.resume and (folder / cal.DB_FILE).exists():
         print(f"replacing the earlier calibration database {folder / cal.DB_FILE} (use --resume to continue it)")
     post = cal.calibrate(settings, folder, resume=args.resume)
-    report = write_report(post, folder, workers=workers)
+    report = write_report(post, folder, workers=workers, scheduler=args.scheduler)
     print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
           f"in {post.meta['wall_seconds'] / 60:.1f} min")
     return 0
@@ -212,7 +261,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cmd_calibrate,
-                "chart": cmd_chart}
+                "chart": cmd_chart, **dict.fromkeys(ANALYSES, cmd_analysis)}
     try:
         return handlers[args.command](args)
     except InputError as err:

@@ -7,14 +7,12 @@ workers or on the order in which replications finish.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
 
 import numpy as np
 
 from .indicators import INDICATORS
+from .parallel import Pool, chunks
 from .parameters import DEFAULTS, ParameterSource
 from .scenario import Scenario
 from .sim import EcosystemModel
@@ -48,51 +46,22 @@ def run_replication(scenario: Scenario, replication: int, seed: int, debug: bool
 
 
 def _run_chunk(scenario: Scenario, reps: list[int], seed: int, debug: bool,
-               parameters: ParameterSource) -> list[tuple[int, np.ndarray]]:
-    return [(r, run_replication(scenario, r, seed, debug, parameters)) for r in reps]
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+               parameters: ParameterSource) -> list[np.ndarray]:
+    return [run_replication(scenario, r, seed, debug, parameters) for r in reps]
 
 
 def run_ensemble(scenario: Scenario, replications: int | None = None, seed: int | None = None,
                  workers: int | None = None, progress: bool = False, debug: bool = False,
-                 parameters: ParameterSource = DEFAULTS) -> Ensemble:
+                 parameters: ParameterSource = DEFAULTS, scheduler: str | None = None,
+                 pool: Pool | None = None) -> Ensemble:
+    """Run the ensemble on `pool` if given, else on a pool of `workers` local processes or a dask `scheduler`."""
     n = scenario.scenario.replications if replications is None else replications
     seed = scenario.scenario.seed if seed is None else seed
-    workers = default_workers() if workers is None else workers
-    values = np.empty((n, scenario.months + 1, len(NAMES)))
-    bar = _progress(n, progress)
-    if workers <= 1 or n == 1:
-        for r in range(n):
-            values[r] = run_replication(scenario, r, seed, debug, parameters)
-            bar.update(1)
-    else:
-        # Chunks of a few replications keep inter-process traffic small; results land by index.
-        size = max(1, min(10, n // (workers * 4) or 1))
-        chunks = [list(range(i, min(i + size, n))) for i in range(0, n, size)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_run_chunk, scenario, c, seed, debug, parameters) for c in chunks]
-            for fut in as_completed(futures):
-                for r, v in fut.result():
-                    values[r] = v
-                    bar.update(1)
-    bar.close()
+    if pool is None:
+        with Pool(workers, scheduler, progress) as own:
+            return run_ensemble(scenario, n, seed, debug=debug, parameters=parameters, pool=own)
+    parts = chunks(n, pool.workers) if (pool.workers > 1 or pool.scheduler) else [list(range(n))]
+    results = pool.map(_run_chunk, [(scenario, c, seed, debug, parameters) for c in parts], desc="replications",
+                       weights=[len(c) for c in parts])
+    values = np.stack([v for part in results for v in part])
     return Ensemble(scenario, seed, values, parameters=parameters)
-
-
-class _Silent:
-    def update(self, k: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress(total: int, show: bool):
-    if not show:
-        return _Silent()
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="rep", desc="replications", leave=False, dynamic_ncols=True)

@@ -54,6 +54,7 @@ COLUMNS: dict[str, type] = {
     "born": np.int32,  # model month of entry (NONE for baseline firms)
     "active": np.bool_,  # does R&D in earnest
     "revenue_jan": np.float64,  # revenue at the start of this calendar year (for growth statistics)
+    "uid": np.uint64,  # identity across scenarios: keys the firm's random draws (FirmStream)
 }
 _INT_NONE = {"born", "ht_until", "zjtx_until", "pool_until", "incubator", "incubated_until",
              "equity_until", "subsidy_until", "scenario_until"}
@@ -108,6 +109,60 @@ class FirmTable:
         return np.maximum(1.0, self.revenue * self.labour)
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: a bijection of uint64 that scatters nearby inputs (wrap-around intended)."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def entrant_uids(kind: int, month: int, n: int) -> np.ndarray:
+    """The j-th firm of a kind (1 start-up, 2 spin-off, 3 attracted) entering in a month; baseline firms are 0..n-1."""
+    return (np.uint64(kind) << np.uint64(48)) | (np.uint64(month) << np.uint64(24)) | np.arange(n, dtype=np.uint64)
+
+
+class FirmStream:
+    """Per-firm random numbers fixed by (key, month, call of the month, firm uid).
+
+    A numpy Generator hands out draws in order, so a scenario with one more firm, or one fewer
+    exit, gives every later firm another firm's draw, and runs of two scenarios part ways. Here a
+    firm's draw depends on who it is and when, not on how many firms came before it: replication i
+    of two scenarios gives the same firm the same luck (common random numbers, firm by firm).
+    Offers the Generator methods the firm mechanisms use (`random`, `gumbel`, `laplace`), sized
+    to the firm table, so those mechanisms also take a plain Generator (as the unit tests do).
+    """
+
+    def __init__(self, key: int, firms: FirmTable) -> None:
+        self.key = np.uint64(key)
+        self.firms = firms
+        self.month = 0
+        self._calls = 0
+
+    def start_month(self, month: int) -> None:
+        self.month, self._calls = month, 0
+
+    def random(self, n: int) -> np.ndarray:
+        uid = self.firms.uid
+        if n != len(uid):
+            raise ValueError(f"FirmStream draws one number per firm row ({len(uid)}), asked for {n}")
+        self._calls += 1
+        site = _mix64(self.key ^ _mix64(np.uint64(self.month) << np.uint64(16) | np.uint64(self._calls)))
+        with np.errstate(over="ignore"):
+            h = _mix64(_mix64(uid + _GOLDEN) ^ site)
+        return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53  # in (0, 1): logs stay finite
+
+    def gumbel(self, loc: float, scale: float, n: int) -> np.ndarray:
+        return loc - scale * np.log(-np.log(self.random(n)))
+
+    def laplace(self, loc: float, scale: np.ndarray) -> np.ndarray:
+        u = self.random(len(scale)) - 0.5
+        return loc - scale * np.sign(u) * np.log1p(-2.0 * np.abs(u))
+
+
 @dataclass
 class EntryDraw:
     """What the caller asks of a cohort of entrants."""
@@ -118,6 +173,7 @@ class EntryDraw:
     capability: np.ndarray
     future: np.ndarray
     attracted: bool
+    kind: int = 1  # 1 start-up, 2 spin-off, 3 attracted: part of the firms' uid
 
 
 def new_firm_rows(rng: np.random.Generator, d: EntryDraw, p: dict[str, float], month: int) -> dict[str, np.ndarray]:
@@ -144,6 +200,7 @@ def new_firm_rows(rng: np.random.Generator, d: EntryDraw, p: dict[str, float], m
         "born": np.full(n, month, np.int32),
         "active": active,
         "revenue_jan": d.revenue,
+        "uid": entrant_uids(d.kind, month, n),
     }
 
 

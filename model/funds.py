@@ -98,25 +98,28 @@ class SpecialFund(mesa.Agent):
     # --- channels ---
     def step(self) -> None:
         m = self.model
-        f, month, p, rng = m.firms, m.month, m.p, m.streams["funds"]
-        self._equity(f, month, p, rng)
-        self._loan_and_rent(f, month, p, rng)
+        f, month, p = m.firms, m.month, m.p
+        # One review a month ranks firms for every channel: drawn whether or not a channel has
+        # money, so a budget lever does not change the draws of the months after.
+        score = self._score(f, m.firm_streams["funds"])
+        self._equity(f, month, p, score)
+        self._loan_and_rent(f, month, p, score)
         if m.calendar_month == RD_REWARD_MONTH:
             self._rd_reward(f, p)
 
-    def _score(self, f: FirmTable, rng: np.random.Generator) -> np.ndarray:
+    def _score(self, f: FirmTable, rng) -> np.ndarray:
         # Expert review favours capability and R&D effort; noise stands for what the review sees
         # and the model does not.
         return f.capability + 10.0 * f.rd_ratio_avg + rng.gumbel(0.0, 0.3, f.n)
 
-    def _equity(self, f: FirmTable, month: int, p: dict, rng: np.random.Generator) -> None:
+    def _equity(self, f: FirmTable, month: int, p: dict, score: np.ndarray) -> None:
         ledger = self.ledgers["guidance_fund_equity"]
         ticket = p["equity_ticket"]
         k = int(self.monthly_allowance("guidance_fund_equity") // ticket)
         if k <= 0:
             return
         mask = f.alive & ~f.listed & (f.age >= 12) & (f.equity_until <= month)
-        chosen = top_k(self._score(f, rng), mask, k)
+        chosen = top_k(score, mask, k)
         chosen = chosen[: ledger.buy(len(chosen), ticket)]
         f.equity_until[chosen] = month + 24
         f.capability[chosen] += 0.5
@@ -125,14 +128,13 @@ class SpecialFund(mesa.Agent):
         self.stats.social_capital += len(chosen) * ticket * p["social_leverage"]
         self.stats.equity_deals += len(chosen)
 
-    def _loan_and_rent(self, f: FirmTable, month: int, p: dict, rng: np.random.Generator) -> None:
+    def _loan_and_rent(self, f: FirmTable, month: int, p: dict, score: np.ndarray) -> None:
         free = f.alive & (f.subsidy_until <= month)
         certified = (f.ht_until > month) | (f.zjtx_until > month)
         channels = (
             ("loan_interest_subsidy", p["loan_subsidy_ticket"], free & (f.above_scale | certified)),
             ("rent_subsidy", p["rent_subsidy_ticket"], free & (f.age < 36)),
         )
-        score = self._score(f, rng)
         for channel, ticket, mask in channels:
             k = int(self.monthly_allowance(channel) // ticket)
             chosen = top_k(score, mask & (f.subsidy_until <= month), k)

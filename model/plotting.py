@@ -175,6 +175,39 @@ def comparison(summaries: list[dict], lang: str):
     return fig
 
 
+def paired_differences(rows: list[dict], scenarios: list[str], reference: str, lang: str, crn: bool = True):
+    """Alternatives against a reference, per target: change in P(meet) and in P50 (share of the target), 95% CIs."""
+    use_cjk_font()
+    fig, (left, right) = plt.subplots(1, 2, figsize=SIZE, layout="constrained", sharey=True)
+    ids = list(dict.fromkeys(r["target"] for r in rows))
+    indicator = {r["target"]: r["indicator"] for r in rows}
+    alts = scenarios[1:]
+    palette = plt.get_cmap("tab10")
+    for j, alt in enumerate(alts):
+        mine = {r["target"]: r for r in rows if r["scenario"] == alt}
+        ys = np.arange(len(ids)) + (j - (len(alts) - 1) / 2) * 0.8 / max(len(alts), 1)
+        pm = np.array([[mine[i]["d_p_meet"], mine[i]["d_p_meet_low"], mine[i]["d_p_meet_high"]] for i in ids]) * 100
+        thr = np.array([abs(mine[i]["threshold"]) or 1.0 for i in ids])
+        p50 = np.array([[mine[i]["d_p50"], mine[i]["d_p50_low"], mine[i]["d_p50_high"]] for i in ids]) / thr[:, None]
+        for ax, v in ((left, pm), (right, p50 * 100)):
+            ax.errorbar(v[:, 0], ys, xerr=[v[:, 0] - v[:, 1], v[:, 2] - v[:, 0]], fmt="o", ms=5, capsize=3,
+                        color=palette(j % 10), label=alt)
+    for ax, key in ((left, "delta_meet_x"), (right, "delta_p50_x")):
+        ax.axvline(0.0, color="#999", lw=1)
+        ax.set_xlabel(t(key, lang), fontsize=13)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="x", color="#dddddd", lw=0.8)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:+.0f}"))
+    left.set_yticks(range(len(ids)), [indicator_name(indicator[i], lang) for i in ids], fontsize=12)
+    left.invert_yaxis()
+    left.legend(fontsize=10, frameon=False, loc="best")
+    fig.suptitle(t("delta_title", lang, ref=reference), fontsize=18, x=0.01, ha="left")
+    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # room for the source line under the axis labels
+    source = t("delta_source" if crn else "delta_source_independent", lang)
+    fig.text(0.99, 0.01, source, fontsize=10, color="#777", ha="right")
+    return fig
+
+
 def calibration_fit(rows: list[dict], lang: str):
     """Documented intervals against posterior-predictive P10-P90, each relative to the interval's centre.
 

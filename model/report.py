@@ -60,14 +60,26 @@ def _rows(summary: dict) -> list[list[str]]:
 HEAD = ["indicator 指标", "baseline 基期", "target 目标", "P50 [P10 - P90]", "P(meet)", ""]
 
 
-def console_table(summary: dict) -> str:
-    rows = [HEAD, *_rows(summary)]
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(HEAD))]
+def text_table(head: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
+    """Lines of an aligned terminal table (Chinese characters count two columns); `right`: right-aligned columns."""
+    rows = [head, *rows]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(head))]
     lines = []
     for k, r in enumerate(rows):
-        lines.append("  ".join(_pad(c, widths[i], right=i in (1, 4)) for i, c in enumerate(r)).rstrip())
+        lines.append("  ".join(_pad(c, widths[i], right=i in right) for i, c in enumerate(r)).rstrip())
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def markdown_table(head: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
+    """Lines of a markdown table; `right`: right-aligned columns."""
+    rule = "|" + "|".join("---:" if i in right else "---" for i in range(len(head))) + "|"
+    return ["| " + " | ".join(head) + " |", rule, *("| " + " | ".join(r) + " |" for r in rows)]
+
+
+def console_table(summary: dict) -> str:
+    lines = text_table(HEAD, _rows(summary), right=(1, 4))
     end = summary["end"]
     title = (f"{summary['title']} — {summary['replications']} replications, seed {summary['seed']}, "
              f"values at December of the target year (horizon {end})")

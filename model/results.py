@@ -12,6 +12,8 @@ import os
 import platform
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -145,13 +147,18 @@ def build_summary(ens: Ensemble, wall_seconds: float, source_file: str | None) -
     }
 
 
-def default_out(scenario: Scenario, root: str | Path = "results") -> Path:
+def default_out(scenario: Scenario, root: str | Path = "results", kind: str = "") -> Path:
+    """results/<scenario>[-<kind>]-<UTC time>, e.g. results/sanliang-qisheng-2024-2026-sensitivity-20261124T1200Z."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    return Path(root) / f"{scenario.scenario.name}-{stamp}"
+    return Path(root) / "-".join(p for p in (scenario.scenario.name, kind, stamp) if p)
 
 
-def write_results(ens: Ensemble, out: Path, summary: dict, report_md: str, lang: str = "zh") -> Path:
-    """Write the folder atomically: everything goes to a hidden sibling, renamed at the end."""
+@contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """A folder that appears under its final name only when complete.
+
+    Yields a hidden sibling to write into; renamed to `out` at the end, removed on any error.
+    """
     out = Path(out)
     if out.exists():
         raise FileExistsError(out)
@@ -161,6 +168,15 @@ def write_results(ens: Ensemble, out: Path, summary: dict, report_md: str, lang:
         shutil.rmtree(tmp)
     tmp.mkdir()
     try:
+        yield tmp
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_results(ens: Ensemble, out: Path, summary: dict, report_md: str, lang: str = "zh") -> Path:
+    with atomic_folder(out) as tmp:
         pq.write_table(tidy_table(ens), tmp / "indicators.parquet")
         (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
         (tmp / "scenario.json").write_text(json.dumps(ens.scenario.model_dump(mode="json"), ensure_ascii=False,
@@ -168,8 +184,4 @@ def write_results(ens: Ensemble, out: Path, summary: dict, report_md: str, lang:
         from .briefing import write as write_briefing
 
         write_briefing(tmp, report_md, lang)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return Path(out)

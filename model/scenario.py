@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from .errors import InputError
 from .indicators import INDICATORS
@@ -89,6 +89,37 @@ class Levers(Strict):
     budget: Budget = Budget()
 
 
+def _check_pair(v: list[float]) -> list[float]:
+    lo, hi = v
+    if not lo <= hi:
+        raise ValueError(f"low {lo} is above high {hi}")
+    return v
+
+
+# [low, high] of a lever, explored by sensitivity, optimize and discover.
+Pair = Annotated[list[NonNeg], Field(min_length=2, max_length=2)]
+
+
+def _ranges_model(name: str, source: type[BaseModel], doc: str, **extra) -> type[BaseModel]:
+    """A table with an optional [low, high] for every numeric field of `source` (levers or budget)."""
+    fields = {k: (Pair | None, Field(None, description=f"[low, high] of {k}"))
+              for k, f in source.model_fields.items() if f.annotation in (float, NonNeg, Share)}
+    validators = {"_pairs": field_validator(*fields)(lambda cls, v: v if v is None else _check_pair(v))}
+    return create_model(name, __base__=Strict, __doc__=doc, __validators__=validators, **fields, **extra)
+
+
+BudgetRanges = _ranges_model("BudgetRanges", Budget, "Ranges of the budget channels, 万元 per year.")
+Ranges = _ranges_model("Ranges", Levers, "Ranges of the levers explored by sensitivity, optimize and discover.",
+                       budget=(BudgetRanges, BudgetRanges()))
+
+
+def _share_levers_in_unit_interval(ranges: BaseModel) -> None:
+    for k, f in Levers.model_fields.items():
+        pair = getattr(ranges, k, None)
+        if pair is not None and f.annotation is Share and pair[1] > 1:
+            raise ValueError(f"{k}: a share, high {pair[1]} must be <= 1")
+
+
 Comparator = Literal[">=", ">", "<=", "<"]
 
 
@@ -115,12 +146,34 @@ class Scenario(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={
         "title": "innosim scenario", "$id": "https://innosim.local/scenario.schema.json"})
 
+    extends: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,120}\.toml$",
+                                description="a scenario file in the same folder: this file overrides its tables")
     scenario: Meta
     levers: Levers = Levers()
+    ranges: Ranges = Field(default_factory=Ranges, description="[low, high] of each lever explored by "
+                           "sensitivity, optimize and discover; the same units as [levers]")
+    costs: dict[str, NonNeg] = Field(default_factory=dict, description="unit costs overriding model.costs "
+                                     "(万元 per unit of the lever per year)")
     parameters: dict[str, float] = Field(default_factory=dict, description="overrides of model.parameters")
     baseline: dict[str, float] = Field(default_factory=dict,
                                        description="overrides of the profile's baseline entries (what-if baselines)")
     targets: list[Target] = Field(default_factory=list, max_length=200)
+
+    @field_validator("ranges")
+    @classmethod
+    def _share_ranges(cls, v: BaseModel) -> BaseModel:
+        _share_levers_in_unit_interval(v)
+        return v
+
+    @field_validator("costs")
+    @classmethod
+    def _known_costs(cls, v: dict[str, float]) -> dict[str, float]:
+        from .costs import UNIT_COSTS
+
+        for name in v:
+            if name not in UNIT_COSTS:
+                raise ValueError(f"unknown cost {name!r}; known: {', '.join(UNIT_COSTS)}")
+        return v
 
     @field_validator("parameters")
     @classmethod
@@ -216,8 +269,42 @@ def parse_scenario(data: dict, origin: str = "<scenario>") -> Scenario:
     return sc
 
 
+MAX_EXTENDS = 4
+
+
+def merge(base: dict, child: dict) -> dict:
+    """The child document over its base: tables merge key by key, anything else is replaced."""
+    out = dict(base)
+    for k, v in child.items():
+        out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def read_document(path: Path, chain: tuple[Path, ...] = ()) -> dict:
+    """The TOML document of a scenario file, with the files it extends merged underneath."""
+    origin = str(path)
+    data = _read_toml(path)
+    parent = data.get("extends")
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,120}\.toml", parent):
+        raise InputError(origin, "extends", "must be the name of a .toml file in the same folder")
+    base_path = path.parent / parent
+    if base_path.resolve() in {p.resolve() for p in (*chain, path)}:
+        raise InputError(origin, "extends", f"{parent} extends this file again (a cycle)")
+    if len(chain) >= MAX_EXTENDS:
+        raise InputError(origin, "extends", f"more than {MAX_EXTENDS} levels of extends")
+    base = read_document(base_path, (*chain, path))
+    base.pop("extends", None)
+    return merge(base, data)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
+    return parse_scenario(read_document(path), str(path))
+
+
+def _read_toml(path: Path) -> dict:
     origin = str(path)
     if not path.is_file():
         raise InputError(origin, "(file)", "no such file")
@@ -235,7 +322,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise InputError(origin, "(toml)", f"malformed TOML: {exc}") from None
     except RecursionError:
         raise InputError(origin, "(toml)", "malformed TOML: nested too deeply") from None
-    return parse_scenario(data, origin)
+    return data
 
 
 def json_schema() -> dict:

@@ -15,6 +15,7 @@ import numpy as np
 from . import certification as cert
 from .firms import (
     EntryDraw,
+    FirmStream,
     FirmTable,
     decide_rd,
     draw_labour,
@@ -57,13 +58,24 @@ class Counters:
     first_year_local_entrants: int = 0  # start-ups and spin-offs of month 0-11: the survival cohort
 
 
+FIRM_STREAMS = ("growth", "rd", "exit", "certification", "listing", "funds", "scenarios", "entry")
+
+
+def firm_keys(seed: int, replication: int) -> dict[str, int]:
+    """Keys of the firm-by-firm draws (FirmStream) and of the monthly entry cohorts, fixed by (seed, replication)."""
+    state = np.random.SeedSequence(entropy=seed, spawn_key=(replication, 1_000)).generate_state(len(FIRM_STREAMS),
+                                                                                               np.uint64)
+    return {name: int(k) for name, k in zip(FIRM_STREAMS, state, strict=True)}
+
+
 def replication_streams(seed: int, replication: int) -> dict[str, np.random.Generator]:
     """One independent generator per mechanism, fixed by (seed, replication) alone.
 
     Replication i of any scenario gets the same streams, and a lever that changes how many
     draws one mechanism makes does not shift the draws of another (common random numbers).
-    Within a mechanism, draws are per row of the firm table, so a lever that changes the
-    number of firms changes which draw a later firm gets.
+    Draws made firm by firm each month come from FirmStreams instead (firm_keys), keyed by the
+    firm's identity, so a lever that changes the number of firms does not change the luck of
+    the others.
     """
     root = np.random.SeedSequence(entropy=seed, spawn_key=(replication,))
     return {name: np.random.default_rng(child) for name, child in zip(STREAMS, root.spawn(len(STREAMS)), strict=True)}
@@ -97,6 +109,8 @@ class EcosystemModel(mesa.Model):
         self.month = 0
         self.counters = Counters()
         self.firms = FirmTable(capacity=64_000)
+        self.keys = firm_keys(seed, replication)
+        self.firm_streams = {name: FirmStream(key, self.firms) for name, key in self.keys.items() if name != "entry"}
         self.baseline = self.profile.draw(self.streams["init"], scenario.baseline)
         self._snap: dict[str, float] = {}
 
@@ -161,6 +175,7 @@ class EcosystemModel(mesa.Model):
             # IP holdings rise with size among R&D-active firms (estimate: 40% at 500万, 60% at 1000万,
             # all from ~5000万 on)
             "ip": rng.random(n) < np.where(active, np.minimum(0.4 * (revenue / 500.0) ** 0.6, 1.0), 0.03),
+            "uid": np.arange(n, dtype=np.uint64),
         }
         f.append(rows)
         self._assign_certificate("ht_until", cert.high_tech_eligible(f), round(b["high_tech"]), 11)
@@ -255,7 +270,9 @@ class EcosystemModel(mesa.Model):
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        f, p = self.firms, self.p
+        f, p, fs = self.firms, self.p, self.firm_streams
+        for stream in fs.values():
+            stream.start_month(self.month)
         if self.calendar_month == 1 and self.month > 0:
             self._year_start()
         self.government.step()
@@ -263,14 +280,14 @@ class EcosystemModel(mesa.Model):
             cert.fill_listing_pool(f, self.month, round(self.government.yearly("listing_pool_size")))
         self.talent.step()
         self.fund.step()
-        decide_rd(f, self.streams["rd"], self.month, p, cert.high_tech_rd_threshold(f.revenue))
+        decide_rd(f, fs["rd"], self.month, p, cert.high_tech_rd_threshold(f.revenue))
         grow(f, self.month, p, spillover(self.platforms, p))
         self._exits()
         self._entries()
         graduate(self, self.incubators)
         admit(self, self.incubators)
         self._certification()
-        cert.listings(f, self.streams["listing"], self.month, p)
+        cert.listings(f, fs["listing"], self.month, p)
         if self.calendar_month == 12:
             self.fund.close_year()  # so December's row shows the year's unspent money
         self._refresh()
@@ -289,16 +306,22 @@ class EcosystemModel(mesa.Model):
 
     def _new_shocks(self) -> None:
         f = self.firms
-        f.annual_shock[:] = laplace_shocks(self.streams["growth"], f.revenue, self.p)
+        f.annual_shock[:] = laplace_shocks(self.firm_streams["growth"], f.revenue, self.p)
 
     def _exits(self) -> None:
         f = self.firms
-        out = exit_mask(f, self.streams["exit"], self.month, self.p)
+        out = exit_mask(f, self.firm_streams["exit"], self.month, self.p)
         f.alive[out] = False
         self.counters.exits += int(out.sum())
 
     def _entries(self) -> None:
-        rng, b, p, f = self.streams["entry"], self.baseline, self.p, self.firms
+        """This month's start-ups, spin-offs and attracted firms.
+
+        Each month's counts, and each kind's cohort, draw from generators of their own keyed by the
+        month, so more attracted firms this month change neither next month's start-ups nor their luck.
+        """
+        b, p, f, key = self.baseline, self.p, self.firms, self.keys["entry"]
+        rng = np.random.default_rng([key, self.month, 0])
         places = max(self.incubator_places, 1) / self._places0
         talent = max(self.talent.researchers, 1.0) / self._researchers0
         lam = (b["new_market_entities"] * p["startup_rate"] / 12.0
@@ -311,20 +334,23 @@ class EcosystemModel(mesa.Model):
         n_attr = int(rng.poisson(self.government.yearly("attracted_firms_per_year") / 12.0))
         shares = self.profile.sector_shares
         if n_start:
+            rng = np.random.default_rng([key, self.month, 1])
             self._add(rng, EntryDraw(n_start, draw_sectors(rng, shares, n_start),
                                      np.minimum(rng.lognormal(np.log(50.0), 1.0, n_start), 2000.0),
                                      rng.gamma(2.0, 0.25, n_start), rng.random(n_start) < p["startup_future_share"],
-                                     attracted=False))
+                                     attracted=False, kind=1))
         if n_spin:
+            rng = np.random.default_rng([key, self.month, 2])
             sectors = np.array([operating[i].sector for i in rng.integers(0, len(operating), n_spin)], np.int8)
             self._add(rng, EntryDraw(n_spin, sectors, np.minimum(rng.lognormal(np.log(80.0), 1.0, n_spin), 2000.0),
                                      rng.gamma(2.0, 0.75, n_spin),
-                                     rng.random(n_spin) < 2 * p["startup_future_share"], attracted=False))
+                                     rng.random(n_spin) < 2 * p["startup_future_share"], attracted=False, kind=2))
         if n_attr:
+            rng = np.random.default_rng([key, self.month, 3])
             idx = self._add(rng, EntryDraw(n_attr, draw_sectors(rng, shares, n_attr),
                                            pareto_revenue(rng, n_attr, 1000.0, 1.1).clip(max=INITIAL_REVENUE_CAP),
                                            rng.gamma(2.0, 0.75, n_attr),
-                                           rng.random(n_attr) < p["attracted_future_share"], attracted=True))
+                                           rng.random(n_attr) < p["attracted_future_share"], attracted=True, kind=3))
             ht = idx[rng.random(n_attr) < p["attracted_high_tech_share"]]
             thr = cert.high_tech_rd_threshold(f.revenue[ht])
             f.rd_base[ht] = f.rd_ratio[ht] = f.rd_ratio_avg[ht] = np.maximum(f.rd_base[ht], thr + 0.003)
@@ -343,7 +369,7 @@ class EcosystemModel(mesa.Model):
         return idx
 
     def _certification(self) -> None:
-        f, rng, p, cm = self.firms, self.streams["certification"], self.p, self.calendar_month
+        f, rng, p, cm = self.firms, self.firm_streams["certification"], self.p, self.calendar_month
         if cm == cert.HIGH_TECH_APPROVE_MONTH:
             cert.high_tech_round(f, rng, self.month, p)
         if cm == cert.ZJTX_APPROVE_MONTH:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections import defaultdict
 
 import pytest
 from conftest import PLAN
@@ -19,7 +21,7 @@ def test_every_label_string_renders_without_missing_glyphs(tmp_path):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*[Gg]lyph.*missing.*")
         for i, s in enumerate(labels.all_strings()):
-            ax.text(0, i, s.format(name="名", scenario="情景", n=1, cmp=">=", value=1, year=2026, month="2023-12"))
+            ax.text(0, i, s.format_map(defaultdict(lambda: "情景 2026", cmp=">=")))
         fig.savefig(tmp_path / "glyphs.png")
         fig.savefig(tmp_path / "glyphs.svg")
     plt.close(fig)
@@ -40,7 +42,8 @@ def test_the_glyph_check_would_catch_a_font_without_chinese(tmp_path):
 def test_every_chart_string_has_both_languages():
     for key, d in labels.TEXT.items():
         assert set(d) == set(labels.LANGS), key
-        assert any("\u4e00" <= c <= "\u9fff" for c in d["zh"]) or key in ("p50",), key
+        words = re.sub(r"\{[^}]*\}", "", d["zh"])  # what is left once the placeholders are filled
+        assert any("\u4e00" <= c <= "\u9fff" for c in words) or not re.search("[a-z]{3}", words) or key == "p50", key
 
 
 @pytest.fixture(scope="module")

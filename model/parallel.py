@@ -1,0 +1,117 @@
+"""Where model runs execute: this process, local worker processes, or a dask.distributed cluster.
+
+Every task is a pure function of its arguments (a replication's draws are fixed by the seed and
+its index), and results come back in task order, so the numbers do not depend on where or in
+what order the tasks ran.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from typing import Any
+
+from .errors import InputError
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+class Pool:
+    """Runs tasks locally (processes, or in-process with one worker) or on a dask scheduler.
+
+    Use as a context manager; one pool can serve many `map` calls (an optimiser's generations).
+    """
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None, progress: bool = False) -> None:
+        self.workers = default_workers() if workers is None else workers
+        self.scheduler = scheduler
+        self.progress = progress
+        self._local: ProcessPoolExecutor | None = None
+        self._client = None
+
+    def __enter__(self) -> Pool:
+        if self.scheduler:
+            self._client = connect(self.scheduler)
+        elif self.workers > 1:
+            self._local = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._local is not None:
+            self._local.shutdown(cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+
+    @property
+    def where(self) -> str:
+        if self.scheduler:
+            return f"dask scheduler {self.scheduler}"
+        return f"{self.workers} local process{'es' if self.workers > 1 else ''}"
+
+    def map(self, fn: Callable[..., Any], tasks: Iterable[tuple], desc: str = "runs",
+            weights: list[int] | None = None) -> list[Any]:
+        """fn(*task) for every task, results in task order; `weights` (runs per task) drive the progress bar."""
+        tasks = list(tasks)
+        weights = weights or [1] * len(tasks)
+        bar = _progress(sum(weights), self.progress, desc)
+        out: list[Any] = [None] * len(tasks)
+        try:
+            if self._client is not None:
+                from distributed import as_completed as dask_completed
+
+                futures = [self._client.submit(fn, *t, pure=False) for t in tasks]
+                index = {f.key: i for i, f in enumerate(futures)}
+                for fut in dask_completed(futures, loop=self._client.loop):
+                    i = index[fut.key]
+                    out[i] = fut.result()
+                    bar.update(weights[i])
+            elif self._local is not None:
+                futures = {self._local.submit(fn, *t): i for i, t in enumerate(tasks)}
+                for fut in as_completed(futures):
+                    i = futures[fut]
+                    out[i] = fut.result()
+                    bar.update(weights[i])
+            else:
+                for i, t in enumerate(tasks):
+                    out[i] = fn(*t)
+                    bar.update(weights[i])
+        finally:
+            bar.close()
+        return out
+
+
+def connect(address: str):
+    """A dask.distributed client for a running scheduler, or a one-line InputError."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout="10s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError("--scheduler", address, f"cannot reach the dask scheduler: {reason}") from None
+
+
+def chunks(n: int, workers: int, largest: int = 10) -> list[list[int]]:
+    """Replication indices in chunks of a few: small enough to balance, large enough to keep traffic low."""
+    size = max(1, min(largest, n // (max(workers, 1) * 4) or 1))
+    return [list(range(i, min(i + size, n))) for i in range(0, n, size)]
+
+
+class _Silent:
+    def update(self, k: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, show: bool, desc: str):
+    if not show:
+        return _Silent()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="run", desc=desc, leave=False, dynamic_ncols=True)

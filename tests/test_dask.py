@@ -1,0 +1,68 @@
+"""Runs on a dask.distributed cluster give the same numbers as local runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import make_scenario
+
+from model.cli import main
+from model.ensemble import run_ensemble
+from model.levers import with_levers
+from model.outcomes import evaluate
+from model.parallel import Pool
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=50) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def short():
+    return make_scenario(end="2024-12")
+
+
+def test_ensemble_on_a_local_cluster_equals_a_local_run(cluster, short):
+    on_dask = run_ensemble(short, 6, scheduler=cluster.scheduler_address)
+    local = run_ensemble(short, 6, workers=2)
+    np.testing.assert_array_equal(on_dask.values, local.values)
+
+
+def test_lever_points_on_a_cluster_equal_local_ones(cluster, short, plan):
+    targets = [t.model_copy(update={"year": 2024}) for t in plan.targets]  # read the plan's targets in 2024
+    points = [short, with_levers(short, {"municipal_platforms_per_year": 6, "budget.platform_grant": 20000})]
+    with Pool(scheduler=cluster.scheduler_address) as pool:
+        on_dask = evaluate(points, targets, 3, 7, pool)
+    with Pool(1) as pool:
+        local = evaluate(points, targets, 3, 7, pool)
+    assert on_dask.values.shape == (2, 3, len(targets))
+    np.testing.assert_array_equal(on_dask.values, local.values)
+
+
+def test_cli_run_accepts_a_scheduler(cluster, tmp_path):
+    from conftest import PLAN
+
+    out_dask, out_local = tmp_path / "dask", tmp_path / "local"
+    common = [str(PLAN), "-n", "4", "--no-progress", "--parameters", "defaults"]
+    assert main(["run", *common, "--scheduler", cluster.scheduler_address, "--out", str(out_dask)]) == 0
+    assert main(["run", *common, "-w", "1", "--out", str(out_local)]) == 0
+    import json
+
+    a = json.loads((out_dask / "summary.json").read_text("utf-8"))["targets"]
+    b = json.loads((out_local / "summary.json").read_text("utf-8"))["targets"]
+    assert a == b
+
+
+def test_unreachable_scheduler_is_a_one_line_error(tmp_path, capsys):
+    from conftest import PLAN
+
+    out = tmp_path / "x"
+    assert main(["run", str(PLAN), "-n", "2", "--scheduler", "tcp://127.0.0.1:9", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--scheduler" in err and "dask scheduler" in err
+    assert not out.exists()

@@ -1,0 +1,165 @@
+"""`innosim optimize` on a tiny problem: two levers, a small firm base, few candidates and replications.
+
+The test region has 3,000 firms instead of ~26,000 (a [baseline] override), so a run takes about
+0.06 s; the target is the plan's municipal platforms target at a threshold the two levers
+(platforms a year, free; platform grant, priced) decide, plus an absurd one nothing can reach.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tomllib
+
+import numpy as np
+import pytest
+from conftest import make_scenario, plan_doc
+
+from model.cli import main
+from model.levers import with_levers
+from model.optimize import reach_status, toml_document, wilson
+from model.outcomes import blocks as _blocks
+from model.scenario import load_scenario, parse_scenario
+
+P = "0.75"
+TINY = ["--probability", P, "--replications", "6", "--initial", "6", "--generations", "1", "--population", "6",
+        "--confirm", "12", "--finalists", "2", "--parameters", "defaults", "--no-progress"]
+
+
+def small_doc() -> dict:
+    doc = plan_doc()
+    doc["baseline"] = {"tech_firms": 3000, "new_market_entities": 3000}
+    doc["ranges"] = {"municipal_platforms_per_year": [0, 8], "budget": {"platform_grant": [0, 20000]}}
+    doc["costs"] = {"attracted_firms_per_year": 250}
+    doc["parameters"] = {"high_tech_approval_prob": 0.5}
+    mp = next(t for t in doc["targets"] if t["id"] == "municipal-platforms-2026")
+    doc["targets"] = [dict(mp, threshold=51), dict(mp, id="absurd-platforms-2026", threshold=500)]
+    return doc
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    path = tmp_path_factory.mktemp("opt") / "small.toml"
+    sc = make_scenario(small_doc())
+    path.write_text(toml_document(sc.model_dump(mode="json", exclude_none=True), ["tiny optimize test"]), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def run1(small):
+    out = small.parent / "out1"
+    assert main(["optimize", str(small), *TINY, "--workers", "1", "--lang", "en", "--out", str(out)]) == 0
+    return out
+
+
+def read(out):
+    summary = json.loads((out / "optimize.json").read_text("utf-8"))
+    with open(out / "candidates.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return summary, rows
+
+
+def test_finds_a_feasible_mix_cheaper_than_everything_high(run1):
+    summary, rows = read(run1)
+    high = next(r for r in rows if r["phase"] == "all-high")
+    assert summary["confirmed"]
+    assert summary["winner_cost"] < float(high["cost_wan_per_year"]) - 1000
+    assert summary["winner_levers"]["budget.platform_grant"] < 20000
+    target = next(t for t in summary["targets"] if t["id"] == "municipal-platforms-2026")
+    assert target["status"] == "required"
+    assert target["winner_search_p"] >= float(P) and target["winner_rerun_p"] >= float(P)
+    assert target["scenario_rerun_p"] < float(P)  # the scenario's own mix does not meet it: the search had work
+    assert len(rows) == len({tuple(r[k] for k in ("municipal_platforms_per_year", "budget.platform_grant"))
+                             for r in rows})  # no candidate simulated twice
+    for name in ("optimize.md", "winner.toml", "charts/optimize.png", "charts/optimize.svg"):
+        assert (run1 / name).is_file(), name
+
+
+def test_unreachable_target_is_reported_and_left_out(run1):
+    summary, _ = read(run1)
+    assert summary["unreachable"] == ["absurd-platforms-2026"]
+    absurd = next(t for t in summary["targets"] if t["id"] == "absurd-platforms-2026")
+    assert absurd["status"] == "cannot reach P" and absurd["best_p"] == 0
+    md = (run1 / "optimize.md").read_text("utf-8")
+    assert "cannot reach" in md and "absurd-platforms-2026" in md
+
+
+def test_winner_toml_round_trips_validates_and_runs(run1, small, capsys):
+    summary, _ = read(run1)
+    path = run1 / "winner.toml"
+    loaded = load_scenario(path)
+    base = load_scenario(small)
+    expected = with_levers(base, summary["winner_levers"])
+    meta = expected.scenario.model_copy(update={"name": "sanliang-qisheng-2024-2026-cheapest-p75",
+                                                "title": loaded.scenario.title})
+    assert loaded == expected.model_copy(update={"scenario": meta})
+    assert "cheapest mix" in loaded.scenario.title
+    assert loaded.costs == base.costs and loaded.parameters == base.parameters and loaded.baseline == base.baseline
+    assert main(["validate", str(path)]) == 0
+    assert main(["run", str(path), "-n", "2", "--workers", "1", "--no-progress", "--parameters", "defaults",
+                 "--out", str(run1.parent / "winner-run")]) == 0
+    capsys.readouterr()
+
+
+def test_same_seed_same_result_with_two_workers(run1, small):
+    out = small.parent / "out2"
+    assert main(["optimize", str(small), *TINY, "--workers", "2", "--out", str(out)]) == 0
+    a, b = read(run1), read(out)
+    assert a[1] == b[1]
+    skip = {"wall_seconds", "where"}
+    assert {k: v for k, v in a[0].items() if k not in skip} == {k: v for k, v in b[0].items() if k not in skip}
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--targets", "municipal-platforms-2026,nope"], ["--targets", "nope", "unknown target id"]),
+    (["--probability", "1.5"], ["--probability", "(0, 1]"]),
+    (["--probability", "0"], ["--probability", "(0, 1]"]),
+    (["--budget-max", "1000"], ["--budget-max", "below the cheapest mix"]),
+    (["--levers", "platfroms"], ["--levers", "platfroms", "unknown lever"]),
+])
+def test_bad_input_exits_2_and_writes_nothing(small, tmp_path, capsys, extra, words):
+    out = tmp_path / "out"
+    code = main(["optimize", str(small), "--probability", "0.8", *extra, "--workers", "1", "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert all(w in err[0] for w in words), err[0]
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_non_number_probability_is_an_argparse_error(small, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["optimize", str(small), "--probability", "high"])
+    assert exc.value.code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_reach_uses_the_wilson_upper_bound():
+    # 10 of 16 is 62.5% < 80%, but 16 runs cannot rule 80% out: keep the target, probe it.
+    assert reach_status(10, 16, 0.8) == "uncertain"
+    assert reach_status(5, 16, 0.8) == "unreachable"
+    assert reach_status(13, 16, 0.8) == "reachable"
+    assert reach_status(40, 64, 0.8) == "unreachable"  # the same rate on 64 runs is ruled out
+    lo, hi = wilson(8, 10)
+    assert lo == pytest.approx(0.4902, abs=1e-3) and hi == pytest.approx(0.9433, abs=1e-3)
+
+
+@pytest.mark.parametrize("points, reps, workers", [(1, 120, 2), (3, 120, 2), (40, 16, 2), (7, 5, 1), (1, 1, 8)])
+def test_task_blocks_cover_every_run_once(points, reps, workers):
+    seen = np.zeros((points, reps), int)
+    for a, b, c, d in _blocks(points, reps, workers):
+        seen[a:b, c:d] += 1
+    assert (seen == 1).all()
+    if workers > 1 and points * reps >= 8 * workers:
+        assert len(_blocks(points, reps, workers)) >= 2 * workers  # few points still keep every worker busy
+
+
+def test_toml_writer_round_trips_awkward_strings():
+    doc = plan_doc()
+    doc["targets"][0]["quote"] = 'a "quoted" \\ back\tslash\nnew line \x01 “专精特新” 左右'
+    doc["parameters"] = {"high_tech_approval_prob": 0.123456789012345}
+    doc["baseline"] = {"tech_firms": 1e-05 + 25000}
+    sc = parse_scenario(doc)
+    text = toml_document(sc.model_dump(mode="json", exclude_none=True), ["header # with a hash", ""])
+    assert parse_scenario(tomllib.loads(text)) == sc
+
+
