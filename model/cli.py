@@ -122,7 +122,11 @@ def cmd_analysis(args: argparse.Namespace) -> int:
     parameters = _parameter_source(args.parameters)
     progress = not args.no_progress and sys.stderr.isatty()
     with Pool(args.workers, args.scheduler, progress) as pool:
-        return module.command(args, pool, parameters)
+        try:
+            return module.command(args, pool, parameters)
+        except OSError as exc:  # a full disk or a read-only folder: the results folder was not written
+            where = getattr(exc, "filename", None) or args.out or "results"
+            raise InputError(str(where), "--out", f"cannot write the results: {exc.strerror or exc}") from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:

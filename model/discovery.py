@@ -29,6 +29,7 @@ from .parallel import Pool
 from .parameters import ParameterSource
 from .report import fmt, markdown_table
 from .scenario import Scenario, Target
+from .stats import wilson
 
 ALL = "all"  # the outcome "every chosen target met in the same run"
 ALPHA = 0.05  # share of the box's mixes peeled off per step
@@ -491,10 +492,11 @@ def _sentence_zh(f: Finding, conds: list[str], probability: float) -> str:
         return f"{goal}：在取值范围内达不到{p}的概率，约为{density}，且没有杠杆能明显改变它。"
     if f.status == "none":
         return f"{goal}：在取值范围内达不到{p}的概率；最有利的组合（{'且'.join(conds)}）也仅约{density}（样本内估计）。"
-    check = f"样本外验证 {pct(f.validated)}" + (f"，低于{p}，结论不稳" if f.validated < probability else "")
+    # lead with the fresh-run figure: the in-sample one is optimistic, the box was chosen on it
+    check = f"样本内 {density}" + (f"；新模拟低于{p}，结论不稳" if f.validated < probability else "")
     if f.at_limits_runs:
         check += f"；各条件恰好取临界值时 {pct(f.at_limits)}" + ("，宜留有余量" if f.at_limits < probability else "")
-    return f"若{'且'.join(conds)}，则{goal}的概率约为{density}（{check}）。"
+    return f"若{'且'.join(conds)}，则{goal}的概率约为{pct(f.validated)}（新模拟验证；{check}）。"
 
 
 def _sentence_en(f: Finding, conds: list[str], probability: float) -> str:
@@ -510,11 +512,11 @@ def _sentence_en(f: Finding, conds: list[str], probability: float) -> str:
     if f.status == "none":
         return (f"{lead}: P ≥ {p} is not reached anywhere in the ranges; the most favourable mixes "
                 f"({' and '.join(conds)}) give about {density} (in-sample).")
-    check = f"{pct(f.validated)} on fresh runs" + (f", below {p}: not confirmed" if f.validated < probability else "")
+    check = f"{density} in sample" + (f"; below {p} on fresh runs: not confirmed" if f.validated < probability else "")
     if f.at_limits_runs:
         check += f"; {pct(f.at_limits)} with every condition exactly at its limit" + (
             ": keep clear of the limits" if f.at_limits < probability else "")
-    return f"With {' and '.join(conds)}, P({goal}) is about {density} ({check})."
+    return f"With {' and '.join(conds)}, P({goal}) is about {pct(f.validated)} on fresh runs ({check})."
 
 
 # ----------------------------------------------------------------------------- running mixes
@@ -548,15 +550,6 @@ def sample_unit(n: int, dim: int, seed: int, stream: int) -> np.ndarray:
     except TypeError:  # scipy < 1.15 names it seed
         sampler = qmc.LatinHypercube(d=dim, seed=gen)
     return sampler.random(n)
-
-
-def wilson(successes: float, n: float, z: float = 1.96) -> tuple[float, float]:
-    if n <= 0:
-        return float("nan"), float("nan")
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def validated_interval(met: np.ndarray) -> tuple[float, tuple[float, float]]:

@@ -163,6 +163,29 @@ class FirmStream:
         return loc - scale * np.sign(u) * np.log1p(-2.0 * np.abs(u))
 
 
+class CohortStream:
+    """Draws for a cohort of entrants, each call from a generator of its own keyed by (key..., call).
+
+    numpy's draws are prefix-stable within a call (the first k of n draws are the k draws), so
+    with one generator per call the j-th entrant gets the same revenue, capability and so on
+    whether its cohort has n or n + 5 members: cohort sizes that differ between scenarios do
+    not reshuffle the attributes of the entrants they share.
+    """
+
+    def __init__(self, *key: int) -> None:
+        self.key = list(key)
+        self._calls = 0
+
+    def __getattr__(self, method: str):
+        if method.startswith("_"):
+            raise AttributeError(method)
+
+        def draw(*args, **kwargs):
+            self._calls += 1
+            return getattr(np.random.default_rng([*self.key, self._calls]), method)(*args, **kwargs)
+        return draw
+
+
 @dataclass
 class EntryDraw:
     """What the caller asks of a cohort of entrants."""

@@ -99,11 +99,10 @@ class SpecialFund(mesa.Agent):
     def step(self) -> None:
         m = self.model
         f, month, p = m.firms, m.month, m.p
-        # One review a month ranks firms for every channel: drawn whether or not a channel has
-        # money, so a budget lever does not change the draws of the months after.
-        score = self._score(f, m.firm_streams["funds"])
-        self._equity(f, month, p, score)
-        self._loan_and_rent(f, month, p, score)
+        # Reviews are drawn every month whether or not a channel has money (firm-keyed streams),
+        # so a budget lever does not change anyone's later draws.
+        self._equity(f, month, p, self._score(f, m.firm_streams["funds"]))
+        self._loan_and_rent(f, month, p, self._score(f, m.firm_streams["funds_loans"]))
         if m.calendar_month == RD_REWARD_MONTH:
             self._rd_reward(f, p)
 

@@ -116,7 +116,8 @@ class Government(mesa.Agent):
             n = self.take(lever, per_year=self.yearly(lever) * 12.0 / m.lever_months)
             if level == "municipal":  # municipal status needs the city's accreditation; a failed bid
                 n += self.incubator_retries.count(m.month)  # is tried again six months later
-                ok = m.streams["incubators"].random(n) < m.p["incubator_accreditation_prob"]
+                rng = np.random.default_rng([m.keys["incubators"], m.month, 1])  # keyed by month: bids of
+                ok = rng.random(n) < m.p["incubator_accreditation_prob"]  # one month leave later ones alone
                 self.incubator_retries = [t for t in self.incubator_retries if t > m.month]
                 self.incubator_retries += [m.month + 6] * int((~ok).sum())
                 n = int(ok.sum())

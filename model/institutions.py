@@ -45,18 +45,22 @@ def graduate(model: mesa.Model, incubators: list[Incubator]) -> int:
 def admit(model: mesa.Model, incubators: list[Incubator]) -> int:
     """Fill a share of free places with young firms not yet incubated, at random."""
     f, month, p = model.firms, model.month, model.p
-    rng = model.streams["incubators"]
     free = np.array([max(i.capacity - i.occupancy, 0) for i in incubators], dtype=int)
-    # A yearly admission share spread over months, rounded stochastically.
+    # A yearly admission share spread over months, rounded stochastically; one draw per incubator,
+    # keyed by the month and the incubator, so new incubators do not change the others' draws.
     want = free * p["incubator_admission_share"] / 12.0
-    slots = np.floor(want + rng.random(len(want))).astype(int)
+    key = model.keys["incubators"]
+    u = np.array([np.random.default_rng([key, month, i.unique_id]).random() for i in incubators])
+    slots = np.floor(want + u).astype(int)
     total = int(slots.sum())
     if total == 0:
         return 0
     cand = np.flatnonzero(f.alive & (f.age < 24) & (f.incubator == NONE) & (f.incubated_until < 0))
     if len(cand) == 0:
         return 0
-    chosen = rng.choice(cand, size=min(total, len(cand)), replace=False)
+    # at random: the firms with the smallest firm-keyed draws, so a firm's chance does not hang on the others
+    luck = model.firm_streams["incubators"].random(f.n)
+    chosen = cand[np.argsort(luck[cand], kind="stable")[: min(total, len(cand))]]
     owners = np.repeat([i.unique_id for i in incubators], slots)[: len(chosen)]
     f.incubator[chosen] = owners
     f.incubated_until[chosen] = month + round(p["incubation_months"])

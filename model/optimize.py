@@ -50,10 +50,10 @@ from .parallel import Pool
 from .parameters import ParameterSource
 from .report import fmt, markdown_table, text_table
 from .scenario import Scenario, Target, load_scenario, month_index
+from .stats import wilson
 
 CONFIRM_SEED_STEP = 1_000_003  # confirmation seed = seed + this: fresh streams, documented in optimize.md
 PROBE_FACTOR = 3  # a reach probe adds 3x the search replications (4x in all)
-Z95 = 1.959963984540054
 EPS = 1e-9
 RUN_PHASES = {"plan": "generation 0", "all-high": "generation 0", "free-high": "generation 0", "sample": "generation 0",
               "search": "generations", "trim": "trim"}
@@ -162,17 +162,6 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
 
 
 # ------------------------------------------------------------------ the search
-
-
-def wilson(k: float, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of a proportion k/n."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return max(0.0, c - h), min(1.0, c + h)
 
 
 def reach_status(k: int, n: int, probability: float) -> str:
@@ -793,14 +782,16 @@ def headline(result: Result) -> str:
         text += f"No chosen target can reach {P:g} within the ranges, so nothing constrains the mix."
     elif result.confirmed:
         text += (f"Re-run on {result.settings.confirm} fresh replications, it meets {_plural(n_req, 'required target')}"
-                 f" with probability at least {P:g} each.")
+                 f" in at least {P:.0%} of the runs each (a sampling estimate: see the 95% intervals below).")
     else:
         text += (f"It is NOT confirmed: re-run on {result.settings.confirm} fresh replications, at least one of "
                  f"{_plural(n_req, 'required target')} falls below {P:g}; treat it as a candidate only.")
     names = result.scenario.targets
     if result.unreachable:
-        text += (f" {_plural(len(result.unreachable), 'chosen target')} cannot reach {P:g} with any lever mix within "
-                 "the ranges: " + "; ".join(f"{INDICATORS[names[j].indicator].zh} ({_best(result, j)})"
+        text += (f" {_plural(len(result.unreachable), 'chosen target')} reached {P:g} in none of the "
+                 f"{len(result.candidates)} mixes tried (the all-high corner included), so the search treats "
+                 f"{'it' if len(result.unreachable) == 1 else 'them'} as out of reach within the ranges: "
+                 + "; ".join(f"{INDICATORS[names[j].indicator].zh} ({_best(result, j)})"
                                             for j in result.unreachable) + ".")
     if result.uncertain:
         n = len(result.uncertain)

@@ -29,8 +29,9 @@ one replication of 36 months, about 0.2 s of one core; 2 cores do about 9-10 run
   halves the intervals at four times the cost.
 
 Replication noise: with few replications per point the point means still carry noise, the part
-of a replication's luck that common random numbers do not cancel. How much depends on the lever:
-one that adds firms shifts every later random draw, a grant rate hardly any. So the noise of each
+of a replication's luck that common random numbers do not cancel. Draws are keyed by firm and
+month, so little is left, but how much depends on the lever: one that adds firms changes who
+competes for funds and places, a grant rate hardly anything. So the noise of each
 lever's effect is measured on the pairs of points that estimate it (the spread over replications
 of their difference): Morris gives each lever a noise threshold (the mu* a lever with no effect
 would stay below about 97.5% of the time), Sobol the part of its total index that is noise,
@@ -299,7 +300,8 @@ def _pair_noise(y: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndar
     """Variance of the mean over replications of y[second] - y[first], pair by pair.
 
     How much a lever's change unsettles the shared random draws differs from lever to lever
-    (a lever that adds firms shifts every later draw; a grant rate does not), so the noise of an
+    (a lever that adds firms changes who competes for funds and places; a grant rate hardly anything),
+    so the noise of an
     effect is measured on the pairs of lever mixes that estimate it.
     """
     d = y[second] - y[first]
@@ -636,9 +638,8 @@ def _method_section(a: Analysis, lang: str, table) -> list[str]:
                f"A lever **matters** for a target when its mu* is at least {MATTER_SHARE:.0%} of the largest mu* for "
                "that target and above the lever's noise threshold: the mu* a lever with no effect would stay below "
                "about 97.5% of the time, from the spread over replications of the differences along its own steps "
-               "(common random numbers cancel most of a replication's luck, but a lever that adds firms shifts "
-               "later random draws more than a "
-               "grant rate does).")
+               "(common random numbers cancel most of a replication's luck; what is left depends on the lever: "
+               "one that adds firms changes who competes for funds and places more than a grant rate does).")
     else:
         how = (f"Sobol indices (SALib, Saltelli sampling without second order): N = {a.size} x ({k} levers + 2) = "
                f"{p} lever mixes x {a.replications} replications = {a.runs} runs. S1 is the share of the "

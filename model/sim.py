@@ -14,6 +14,7 @@ import numpy as np
 
 from . import certification as cert
 from .firms import (
+    CohortStream,
     EntryDraw,
     FirmStream,
     FirmTable,
@@ -58,7 +59,8 @@ class Counters:
     first_year_local_entrants: int = 0  # start-ups and spin-offs of month 0-11: the survival cohort
 
 
-FIRM_STREAMS = ("growth", "rd", "exit", "certification", "listing", "funds", "scenarios", "entry")
+FIRM_STREAMS = ("growth", "rd", "exit", "certification", "listing", "funds", "scenarios", "entry", "talent",
+                "incubators", "funds_loans")
 
 
 def firm_keys(seed: int, replication: int) -> dict[str, int]:
@@ -110,7 +112,7 @@ class EcosystemModel(mesa.Model):
         self.counters = Counters()
         self.firms = FirmTable(capacity=64_000)
         self.keys = firm_keys(seed, replication)
-        self.firm_streams = {name: FirmStream(key, self.firms) for name, key in self.keys.items() if name != "entry"}
+        self.firm_streams = {name: FirmStream(key, self.firms) for name, key in self.keys.items()}
         self.baseline = self.profile.draw(self.streams["init"], scenario.baseline)
         self._snap: dict[str, float] = {}
 
@@ -321,7 +323,7 @@ class EcosystemModel(mesa.Model):
         month, so more attracted firms this month change neither next month's start-ups nor their luck.
         """
         b, p, f, key = self.baseline, self.p, self.firms, self.keys["entry"]
-        rng = np.random.default_rng([key, self.month, 0])
+        rng = CohortStream(key, self.month, 0)  # one generator per count: Poisson draws use varying numbers
         places = max(self.incubator_places, 1) / self._places0
         talent = max(self.talent.researchers, 1.0) / self._researchers0
         lam = (b["new_market_entities"] * p["startup_rate"] / 12.0
@@ -334,19 +336,19 @@ class EcosystemModel(mesa.Model):
         n_attr = int(rng.poisson(self.government.yearly("attracted_firms_per_year") / 12.0))
         shares = self.profile.sector_shares
         if n_start:
-            rng = np.random.default_rng([key, self.month, 1])
+            rng = CohortStream(key, self.month, 1)
             self._add(rng, EntryDraw(n_start, draw_sectors(rng, shares, n_start),
                                      np.minimum(rng.lognormal(np.log(50.0), 1.0, n_start), 2000.0),
                                      rng.gamma(2.0, 0.25, n_start), rng.random(n_start) < p["startup_future_share"],
                                      attracted=False, kind=1))
         if n_spin:
-            rng = np.random.default_rng([key, self.month, 2])
+            rng = CohortStream(key, self.month, 2)
             sectors = np.array([operating[i].sector for i in rng.integers(0, len(operating), n_spin)], np.int8)
             self._add(rng, EntryDraw(n_spin, sectors, np.minimum(rng.lognormal(np.log(80.0), 1.0, n_spin), 2000.0),
                                      rng.gamma(2.0, 0.75, n_spin),
                                      rng.random(n_spin) < 2 * p["startup_future_share"], attracted=False, kind=2))
         if n_attr:
-            rng = np.random.default_rng([key, self.month, 3])
+            rng = CohortStream(key, self.month, 3)
             idx = self._add(rng, EntryDraw(n_attr, draw_sectors(rng, shares, n_attr),
                                            pareto_revenue(rng, n_attr, 1000.0, 1.1).clip(max=INITIAL_REVENUE_CAP),
                                            rng.gamma(2.0, 0.75, n_attr),
@@ -360,7 +362,7 @@ class EcosystemModel(mesa.Model):
             f.ht_ever[ht] = True
             f.rd_last_year[ht] = f.rd_ratio[ht] * f.revenue[ht]
 
-    def _add(self, rng: np.random.Generator, draw: EntryDraw) -> np.ndarray:
+    def _add(self, rng: CohortStream, draw: EntryDraw) -> np.ndarray:
         idx = self.firms.append(new_firm_rows(rng, draw, self.p, self.month))
         f = self.firms
         f.annual_shock[idx] = laplace_shocks(rng, f.revenue[idx], self.p)

@@ -46,7 +46,7 @@ class TalentMarket(mesa.Agent):
 
     def step(self) -> None:
         m = self.model
-        p, rng, levers = m.p, m.streams["talent"], m.levers
+        p, levers = m.p, m.levers
         services = 1.0 + p["talent_services_effect"] * levers.services_index
         demand = self.demand()
         # Migration closes the gap to demand both ways (surplus researchers leave); net inflow,
@@ -57,30 +57,33 @@ class TalentMarket(mesa.Agent):
         self.fill = np.minimum(1.0, np.divide(self.pool, demand, out=np.ones(N_SECTORS), where=demand > 0))
         f = m.firms
         f.staff_eff[:] = f.staff_share * self.fill[f.sector]
-        new = int(rng.poisson(self.high_level_per_year * services / 12.0))
+        arrivals = np.random.default_rng([m.keys["talent"], m.month])  # keyed by month, not by what came before
+        new = int(arrivals.poisson(self.high_level_per_year * services / 12.0))
         self.arrived += new
         self.waiting += new
-        self._place(m.government.take("talents_placed_per_year"))
+        # host scores drawn every month, placements first: neither depends on the other's quota
+        self._place(m.government.take("talents_placed_per_year"), self._host_score())
         if m.calendar_month == PROGRAMME_MONTH:
-            self._programmes()
+            self._programmes(self._host_score())
 
     def _host_score(self) -> np.ndarray:
         f = self.model.firms
-        return f.capability + 10.0 * f.rd_ratio + self.model.streams["talent"].gumbel(0.0, 0.3, f.n)
+        # firm-keyed: which firms host talents does not depend on how many firms there are
+        return f.capability + 10.0 * f.rd_ratio + self.model.firm_streams["talent"].gumbel(0.0, 0.3, f.n)
 
-    def _place(self, quota: int) -> None:
+    def _place(self, quota: int, score: np.ndarray) -> None:
         """Place up to `quota` waiting talents, never more than have arrived."""
         n = min(quota, self.waiting)
         if n <= 0:
             return
         f = self.model.firms
-        hosts = top_k(self._host_score(), f.alive & (f.rd_ratio > 0.02), n)
+        hosts = top_k(score, f.alive & (f.rd_ratio > 0.02), n)
         f.capability[hosts] += self.model.p["talent_capability_gain"]
         self.waiting -= len(hosts)
         self.placed += len(hosts)
         self.add(1.0, f.sector[hosts])
 
-    def _programmes(self) -> None:
+    def _programmes(self, score: np.ndarray) -> None:
         """Fund the year's young talents and teams as far as the talent-grant budget allows."""
         m, p = self.model, self.model.p
         ledger = m.fund.ledgers["talent_grant"]
@@ -89,7 +92,6 @@ class TalentMarket(mesa.Agent):
         teams = ledger.buy(teams, p["team_grant"])
         young = ledger.buy(young, p["young_talent_grant"])
         f = m.firms
-        score = self._host_score()
         hosts = top_k(score, f.alive, teams + young)
         hosts = hosts[np.argsort(-score[hosts], kind="stable")]  # teams go to the best hosts
         f.capability[hosts[:teams]] += p["team_capability_gain"]

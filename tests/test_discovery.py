@@ -111,10 +111,11 @@ def test_sentences_read_like_a_planner_writes(plan):
     zh = sentence(f, space, 0.8, "zh")
     assert zh.startswith("若每年新增市级平台不少于4.0家且每年研发投入增长奖励不低于2.3亿元，"
                          "则2026年高新技术企业超过1,500家")
-    assert "约为86%" in zh and "样本外验证 82%" in zh and "恰好取临界值时 70%" in zh
+    assert "约为82%（新模拟验证" in zh and "样本内 86%" in zh and "恰好取临界值时 70%" in zh
     en = sentence(f, space, 0.8, "en")
     assert en.startswith("With at least 4.0 municipal platforms a year and R&D-growth rewards of at least "
-                         "2.3亿元 a year, P(national high-tech firms > 1,500 in 2026) is about 86% (82% on fresh runs;")
+                         "2.3亿元 a year, P(national high-tech firms > 1,500 in 2026) is about 82% on fresh runs "
+                         "(86% in sample;")
     weak = finding("box", box, [0, 1], validated=0.7)
     assert "not confirmed" in sentence(weak, space, 0.8, "en") and "结论不稳" in sentence(weak, space, 0.8, "zh")
     whole = finding("whole", Box.full(2), [], density=0.93)
