@@ -148,6 +148,17 @@ def _pp(x: float) -> str:
     return f"{100 * x:+.0f}"
 
 
+def _delta(indicator: str, v: float) -> str:
+    """A change in the indicator's own units; a change in a percentage is in percentage points."""
+    from .indicators import INDICATORS
+    from .report import fmt
+
+    text = fmt(indicator, abs(v))
+    if INDICATORS[indicator].unit == "%":
+        text = text.replace("%", " pp")
+    return ("-" if v < 0 else "+") + text
+
+
 def _star(lo: float, hi: float) -> str:
     return "*" if lo > 0 or hi < 0 else ""
 
@@ -203,7 +214,7 @@ def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> 
             d = by[(t.id, a)]
             ind = t.indicator
             rows.append([f"{INDICATORS[ind].zh} ({t.id})", fmt(ind, d.ref_p50), fmt(ind, d.alt_p50),
-                         f"{d.d_p50:+,.4g} [{d.d_p50_low:+,.4g}, {d.d_p50_high:+,.4g}]",
+                         f"{_delta(ind, d.d_p50)} [{_delta(ind, d.d_p50_low)}, {_delta(ind, d.d_p50_high)}]",
                          f"{100 * d.ref_p_meet:.0f}% → {100 * d.alt_p_meet:.0f}%",
                          f"{_pp(d.d_p_meet)} [{_pp(d.d_p_meet_low)}, {_pp(d.d_p_meet_high)}]", f"{d.crn_factor:.3f}"])
         lines += markdown_table(["target", "P50 ref", "P50 alt", "ΔP50 [95%]", "P(meet)", "Δ pp [95%]", "CRN factor"],

@@ -77,10 +77,11 @@ class LeverSpace:
                     raise InputError("--levers", n, f"unknown lever; known: {', '.join(LABELS)}")
                 if n not in ranges:
                     raise InputError(origin, f"ranges.{n}", "no [low, high] range given for this lever")
+                if ranges[n][1] <= ranges[n][0]:
+                    raise InputError(origin, f"ranges.{n}", f"low = high = {ranges[n][0]}: nothing to explore")
             chosen = list(dict.fromkeys(names))
         else:
-            chosen = list(ranges)
-        chosen = [n for n in chosen if ranges[n][1] > ranges[n][0]]  # a fixed lever is not explored
+            chosen = [n for n in ranges if ranges[n][1] > ranges[n][0]]  # a fixed lever is not explored
         if not chosen:
             raise InputError(origin, "ranges", "no lever with a range low < high to explore")
         return cls(tuple(chosen), np.array([ranges[n][0] for n in chosen]), np.array([ranges[n][1] for n in chosen]))

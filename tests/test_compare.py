@@ -232,3 +232,19 @@ def test_firm_draws_have_the_intended_distributions():
     assert abs(np.corrcoef(u, s.random(200_000))[0, 1]) < 0.01  # successive calls are independent
     assert stats.kstest(s.laplace(0.0, np.full(200_000, 0.3)), "laplace", args=(0.0, 0.3)).pvalue > 0.001
     assert stats.kstest(s.gumbel(0.0, 0.3, 200_000), "gumbel_r", args=(0.0, 0.3)).pvalue > 0.001
+
+
+def test_a_lever_named_with_an_empty_range_is_an_error(tmp_path):
+    from model.errors import InputError
+    from model.levers import LeverSpace, with_levers
+
+    text = PLAN.read_text("utf-8").replace("services_index = [0, 1]", "services_index = [0.5, 0.5]")
+    (tmp_path / "fixed.toml").write_text(text, "utf-8")
+    sc = load_scenario(tmp_path / "fixed.toml")
+    assert "services_index" not in LeverSpace.from_scenario(sc).names  # not explored by default
+    with pytest.raises(InputError, match="nothing to explore"):
+        LeverSpace.from_scenario(sc, ["services_index"])
+    point = with_levers(sc, {"budget.platform_grant": 1234.0, "municipal_platforms_per_year": 2.5})
+    assert point.levers.budget.platform_grant == 1234.0 and point.levers.municipal_platforms_per_year == 2.5
+    with pytest.raises(ValueError):
+        with_levers(sc, {"services_index": 1.5})  # a share above 1 fails as it would in a file
