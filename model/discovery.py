@@ -967,7 +967,7 @@ def _probability_bars(ax, f: Finding, probability: float, lang: str) -> None:
     tops = list(np.nan_to_num(vals))
     for xi, v, (lo, hi) in ((2, f.validated, f.validated_ci), (3, f.at_limits, f.at_limits_ci)):
         if v == v:
-            ax.errorbar([xi], [v], yerr=[[v - lo], [hi - v]], color="#222", capsize=5)
+            ax.errorbar([xi], [v], yerr=[[max(v - lo, 0.0)], [max(hi - v, 0.0)]], color="#222", capsize=5)
             tops[xi] = hi  # the label goes above the interval
     for xi, v, top in zip(xs, vals, tops, strict=True):
         ax.text(xi, top + 0.02, pct(v) if v == v else tr("disc_no_check", lang), ha="center",

@@ -891,7 +891,10 @@ def markdown(result: Result) -> str:
                 ["wall time", f"{result.wall_seconds:.0f} s on {result.where}"]]
     lines += ["## Settings", "", *markdown_table(["setting", "value"], settings), ""]
     lines += ["## Levers", "",
-              f"The winner's levers against {sc.scenario.name}'s own. Levers without a range keep their value.", "",
+              f"The winner's levers against {sc.scenario.name}'s own. Levers without a range keep their value. "
+              "Platform counts and talent programmes cost nothing by themselves: they are paid out of the platform "
+              "and talent grant channels, so the search may raise them freely, and only as many as the channel pays "
+              "for are delivered. Read each count together with its channel.", "",
               *markdown_table(["lever", "unit", "range", "scenario", "winner", "change"], lever_rows(result),
                               right=(3, 4, 5)), ""]
     lines += ["## Cost per year (万元)", "",

@@ -15,7 +15,8 @@ def wilson(k: float, n: float, z: float = Z95) -> tuple[float, float]:
     d = 1 + z * z / n
     c = (p + z * z / (2 * n)) / d
     h = z * math.sqrt(max(p * (1 - p) / n + z * z / (4 * n * n), 0.0)) / d
-    return max(0.0, c - h), min(1.0, c + h)
+    # exact ends at 0 and 1: rounding must not put the interval beside its own estimate
+    return (0.0 if k <= 0 else max(0.0, c - h)), (1.0 if k >= n else min(1.0, c + h))
 
 
 def paired_difference(ref: list[bool] | object, alt: list[bool] | object, z: float = Z95) -> tuple[float, float, float]:

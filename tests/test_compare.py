@@ -248,3 +248,12 @@ def test_a_lever_named_with_an_empty_range_is_an_error(tmp_path):
     assert point.levers.budget.platform_grant == 1234.0 and point.levers.municipal_platforms_per_year == 2.5
     with pytest.raises(ValueError):
         with_levers(sc, {"services_index": 1.5})  # a share above 1 fails as it would in a file
+
+
+def test_wilson_interval_holds_its_estimate_at_the_ends():
+    from model.stats import wilson
+
+    for n in (1, 3, 7.5, 40, 97.3, 100, 333):  # discovery shrinks n by a design effect: not always whole
+        assert wilson(0, n)[0] == 0.0 and wilson(n, n)[1] == 1.0
+        lo, hi = wilson(0.3 * n, n)
+        assert 0.0 < lo < 0.3 < hi < 1.0
