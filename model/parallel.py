@@ -8,6 +8,7 @@ what order the tasks ran.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
@@ -84,8 +85,14 @@ class Pool:
         return out
 
 
+ADDRESS = re.compile(r"^((tcp|tls|ws|wss|ucx)://)?[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
+
+
 def connect(address: str):
     """A dask.distributed client for a running scheduler, or a one-line InputError."""
+    # A malformed address would leave a half-built Client whose finaliser prints a traceback at exit.
+    if not ADDRESS.match(address):
+        raise InputError("--scheduler", address, "not a scheduler address: give HOST:PORT or tcp://HOST:PORT")
     from distributed import Client
 
     try:

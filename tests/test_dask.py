@@ -58,11 +58,13 @@ def test_cli_run_accepts_a_scheduler(cluster, tmp_path):
     assert a == b
 
 
-def test_unreachable_scheduler_is_a_one_line_error(tmp_path, capsys):
+@pytest.mark.parametrize("address, reason", [("tcp://127.0.0.1:9", "cannot reach the dask scheduler"),
+                                             ("notanaddress", "not a scheduler address")])
+def test_unreachable_scheduler_is_a_one_line_error(tmp_path, capsys, address, reason):
     from conftest import PLAN
 
     out = tmp_path / "x"
-    assert main(["run", str(PLAN), "-n", "2", "--scheduler", "tcp://127.0.0.1:9", "--out", str(out)]) == 2
+    assert main(["run", str(PLAN), "-n", "2", "--scheduler", address, "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "--scheduler" in err and "dask scheduler" in err
+    assert len(err.splitlines()) == 1 and "--scheduler" in err and reason in err
     assert not out.exists()
