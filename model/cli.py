@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from .arguments import whole_number
 from .errors import InputError
 from .scenario import json_schema, load_scenario
 from .sim import InvariantError
@@ -28,33 +29,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"innosim: error: {message} (see innosim --help)\n")
 
 
-def _positive(kind: str):
-    def conv(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{kind} must be a whole number, got {text!r}") from None
-        if v < (0 if kind == "seed" else 1):
-            raise argparse.ArgumentTypeError(f"{kind} must be {'>= 0' if kind == 'seed' else '>= 1'}, got {v}")
-        return v
-    return conv
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="innosim", description="Agent-based simulator of innovation-ecosystem growth.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run a scenario's ensemble and write a results folder")
     run.add_argument("scenario", help="scenario TOML file")
-    run.add_argument("--replications", "-n", type=_positive("replications"), help="default: the scenario's")
-    run.add_argument("--seed", type=_positive("seed"), help="default: the scenario's")
-    run.add_argument("--workers", "-w", type=_positive("workers"), help="local processes (default: cores)")
+    run.add_argument("--replications", "-n", type=whole_number("replications"), help="default: the scenario's")
+    run.add_argument("--seed", type=whole_number("seed", 0), help="default: the scenario's")
+    run.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
     run.add_argument("--out", help="results folder (default results/<scenario>-<UTC time>)")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     run.add_argument("--parameters", choices=("posterior", "posterior-mean", "defaults"), default="posterior",
                      help="behavioural parameters: a posterior draw per replication (default), the posterior "
                           "mean, or the uncalibrated defaults")
     run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
-    run.add_argument("--until", type=_positive("until"), metavar="YEAR",
+    run.add_argument("--until", type=whole_number("until"), metavar="YEAR",
                      help="run past the scenario's horizon to December of YEAR, levers as in its last year")
     run.add_argument("--debug", action="store_true", help="check model invariants every month")
     run.add_argument("--scheduler", metavar="ADDRESS", help="run on this dask.distributed scheduler, "
@@ -66,12 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario")
     cal = sub.add_parser("calibrate", help="fit behavioural parameters to the documented figures (ABC-SMC)")
-    cal.add_argument("--simulations", type=_positive("simulations"), default=2500,
+    cal.add_argument("--simulations", type=whole_number("simulations"), default=2500,
                      help="budget of particles to simulate (default 2500)")
-    cal.add_argument("--population", type=_positive("population"), default=100, help="particles per generation")
-    cal.add_argument("--replications", type=_positive("replications"), default=2,
+    cal.add_argument("--population", type=whole_number("population"), default=100, help="particles per generation")
+    cal.add_argument("--replications", type=whole_number("replications"), default=2,
                      help="model runs per particle, averaged (default 2)")
-    cal.add_argument("--workers", "-w", type=_positive("workers"), help="local processes (default: cores)")
+    cal.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
     cal.add_argument("--scheduler", metavar="ADDRESS", help="evaluate particles on this dask.distributed scheduler "
                      "(pyabc's DaskDistributedSampler; default: local processes)")
     cal.add_argument("--resume", action="store_true", help="continue the calibration in calibration/abc.db")
@@ -90,8 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def analysis_options(p: argparse.ArgumentParser) -> None:
     """Options every analysis command shares with `run`."""
-    p.add_argument("--seed", type=_positive("seed"), help="default: the scenario's")
-    p.add_argument("--workers", "-w", type=_positive("workers"), help="local processes (default: cores)")
+    p.add_argument("--seed", type=whole_number("seed", 0), help="default: the scenario's")
+    p.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on this dask.distributed scheduler "
                    "(default: local processes)")
     p.add_argument("--out", help="results folder (default results/<scenario>-<command>-<UTC time>)")

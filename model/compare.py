@@ -22,7 +22,7 @@ from .ensemble import Ensemble, run_ensemble
 from .errors import InputError
 from .parallel import Pool
 from .parameters import ParameterSource
-from .results import evaluate_target, meets
+from .results import evaluate_target, meets, target_row
 from .scenario import Scenario, Target, load_scenario, month_index
 from .stats import paired_difference
 
@@ -63,8 +63,7 @@ class Difference:
 
 
 def target_values(ens: Ensemble, t: Target) -> np.ndarray:
-    row = month_index(f"{t.year}-12", ens.scenario.scenario.start) + 1
-    return ens.series(t.indicator)[:, row]
+    return ens.series(t.indicator)[:, target_row(ens.scenario, t)]
 
 
 def paired(a: np.ndarray, b: np.ndarray, t: Target, scenario: str, rng: np.random.Generator) -> Difference:

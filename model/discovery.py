@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .arguments import probability as probability_arg
+from .arguments import whole_number
 from .errors import InputError
 from .labels import t as tr
 from .levers import LeverSpace, label, unit
@@ -568,39 +570,17 @@ def validated_interval(met: np.ndarray) -> tuple[float, tuple[float, float]]:
 # ------------------------------------------------------------------------------------ command
 
 
-def _count(kind: str, least: int):
-    def conv(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{kind} must be a whole number, got {text!r}") from None
-        if v < least:
-            raise argparse.ArgumentTypeError(f"{kind} must be >= {least}, got {v}")
-        return v
-    return conv
-
-
-def _probability(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"probability must be a number, got {text!r}") from None
-    if not 0 < v <= 1:
-        raise argparse.ArgumentTypeError(f"probability must be in (0, 1], got {v}")
-    return v
-
-
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario TOML file with a [ranges] table")
     p.add_argument("--targets", nargs="+", metavar="ID", help="target ids (default: all the scenario's targets)")
     p.add_argument("--levers", nargs="+", metavar="NAME", help="levers to explore (default: every lever with a range)")
-    p.add_argument("--probability", type=_probability, default=0.8,
+    p.add_argument("--probability", type=probability_arg, default=0.8,
                    help="required probability of meeting a target (default 0.8)")
-    p.add_argument("--samples", type=_count("samples", 20), default=800,
+    p.add_argument("--samples", type=whole_number("samples", 20), default=800,
                    help="lever mixes sampled, Latin hypercube (default 800)")
-    p.add_argument("--replications", "-n", type=_count("replications", 1), default=1,
+    p.add_argument("--replications", "-n", type=whole_number("replications", 1), default=1,
                    help="runs per lever mix, each on its own random seed (default 1)")
-    p.add_argument("--validation", type=_count("validation", 2), default=80,
+    p.add_argument("--validation", type=whole_number("validation", 2), default=80,
                    help="fresh lever mixes drawn inside each box found, plus half as many at its limits, run on "
                         "fresh seeds to check it (default 80)")
 

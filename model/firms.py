@@ -120,6 +120,14 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+def keyed_uniforms(key: int, month: int, call: int, ids: np.ndarray) -> np.ndarray:
+    """Uniforms in (0, 1), one per id, fixed by (key, month, call, id) alone: a counter-based draw."""
+    site = _mix64(np.uint64(key) ^ _mix64(np.uint64(month) << np.uint64(16) | np.uint64(call)))
+    with np.errstate(over="ignore"):
+        h = _mix64(_mix64(np.asarray(ids, dtype=np.uint64) + _GOLDEN) ^ site)
+    return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53  # never 0 or 1: logs stay finite
+
+
 def entrant_uids(kind: int, month: int, n: int) -> np.ndarray:
     """The j-th firm of a kind (1 start-up, 2 spin-off, 3 attracted) entering in a month; baseline firms are 0..n-1."""
     return (np.uint64(kind) << np.uint64(48)) | (np.uint64(month) << np.uint64(24)) | np.arange(n, dtype=np.uint64)
@@ -150,10 +158,7 @@ class FirmStream:
         if n != len(uid):
             raise ValueError(f"FirmStream draws one number per firm row ({len(uid)}), asked for {n}")
         self._calls += 1
-        site = _mix64(self.key ^ _mix64(np.uint64(self.month) << np.uint64(16) | np.uint64(self._calls)))
-        with np.errstate(over="ignore"):
-            h = _mix64(_mix64(uid + _GOLDEN) ^ site)
-        return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53  # in (0, 1): logs stay finite
+        return keyed_uniforms(self.key, self.month, self._calls, uid)
 
     def gumbel(self, loc: float, scale: float, n: int) -> np.ndarray:
         return loc - scale * np.log(-np.log(self.random(n)))

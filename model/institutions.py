@@ -9,7 +9,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .firms import NONE
+from .firms import NONE, keyed_uniforms
 from .sectors import N_SECTORS
 
 
@@ -49,8 +49,7 @@ def admit(model: mesa.Model, incubators: list[Incubator]) -> int:
     # A yearly admission share spread over months, rounded stochastically; one draw per incubator,
     # keyed by the month and the incubator, so new incubators do not change the others' draws.
     want = free * p["incubator_admission_share"] / 12.0
-    key = model.keys["incubators"]
-    u = np.array([np.random.default_rng([key, month, i.unique_id]).random() for i in incubators])
+    u = keyed_uniforms(model.keys["incubators"], month, 0, np.array([i.unique_id for i in incubators]))
     slots = np.floor(want + u).astype(int)
     total = int(slots.sum())
     if total == 0:
@@ -59,8 +58,8 @@ def admit(model: mesa.Model, incubators: list[Incubator]) -> int:
     if len(cand) == 0:
         return 0
     # at random: the firms with the smallest firm-keyed draws, so a firm's chance does not hang on the others
-    luck = model.firm_streams["incubators"].random(f.n)
-    chosen = cand[np.argsort(luck[cand], kind="stable")[: min(total, len(cand))]]
+    luck = keyed_uniforms(model.keys["incubators"], month, 1, f.uid[cand])  # only the candidates need a draw
+    chosen = cand[np.argsort(luck, kind="stable")[: min(total, len(cand))]]
     owners = np.repeat([i.unique_id for i in incubators], slots)[: len(chosen)]
     f.incubator[chosen] = owners
     f.incubated_until[chosen] = month + round(p["incubation_months"])

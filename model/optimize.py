@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .arguments import whole_number
 from .costs import annual_cost, total_annual_cost
 from .errors import InputError
 from .indicators import INDICATORS
@@ -71,30 +72,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="cap on the total annual cost, 万元/year (budget channels plus priced levers)")
     p.add_argument("--levers", metavar="NAME,NAME",
                    help="comma-separated levers to optimise (default: every lever with a range)")
-    p.add_argument("--replications", "-n", type=_count("replications", 2), default=16,
+    p.add_argument("--replications", "-n", type=whole_number("replications", 2, 100_000), default=16,
                    help="replications per candidate during the search (default 16)")
-    p.add_argument("--initial", type=_count("initial", 1), default=32,
+    p.add_argument("--initial", type=whole_number("initial", 1, 100_000), default=32,
                    help="Latin-hypercube candidates of generation 0 (default 32)")
-    p.add_argument("--generations", type=_count("generations", 0), default=2,
+    p.add_argument("--generations", type=whole_number("generations", 0, 100_000), default=2,
                    help="cross-entropy generations after generation 0 (default 2)")
-    p.add_argument("--population", type=_count("population", 1), default=12,
+    p.add_argument("--population", type=whole_number("population", 1, 100_000), default=12,
                    help="candidates per generation (default 12)")
-    p.add_argument("--confirm", type=_count("confirm", 1), default=100,
+    p.add_argument("--confirm", type=whole_number("confirm", 1, 100_000), default=100,
                    help="replications of each finalist on fresh seeds (default 100)")
-    p.add_argument("--finalists", type=_count("finalists", 1), default=3,
+    p.add_argument("--finalists", type=whole_number("finalists", 1, 100_000), default=3,
                    help="candidates re-run on fresh seeds (default 3)")
-
-
-def _count(kind: str, minimum: int):
-    def conv(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{kind} must be a whole number, got {text!r}") from None
-        if not minimum <= v <= 100_000:
-            raise argparse.ArgumentTypeError(f"{kind} must be between {minimum} and 100000, got {v}")
-        return v
-    return conv
 
 
 @dataclass(frozen=True)
@@ -115,12 +104,6 @@ class Settings:
     @property
     def probe(self) -> int:
         return PROBE_FACTOR * self.replications
-
-
-def check_probability(p: float) -> float:
-    if not (math.isfinite(p) and 0 < p <= 1):
-        raise InputError("--probability", str(p), "must be a probability in (0, 1], e.g. 0.8")
-    return p
 
 
 def choose_targets(scenario: Scenario, text: str | None, origin: str) -> list[int]:
@@ -162,6 +145,12 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
 
 
 # ------------------------------------------------------------------ the search
+
+
+def check_probability(p: float) -> float:
+    if not (math.isfinite(p) and 0 < p <= 1):
+        raise InputError("--probability", str(p), "must be a probability in (0, 1], e.g. 0.8")
+    return p
 
 
 def reach_status(k: int, n: int, probability: float) -> str:

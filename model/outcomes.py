@@ -17,8 +17,8 @@ from .ensemble import run_replication
 from .indicators import INDICATORS
 from .parallel import Pool
 from .parameters import DEFAULTS, ParameterSource
-from .results import meets
-from .scenario import Scenario, Target, month_index
+from .results import meets, target_row
+from .scenario import Scenario, Target
 
 NAMES = tuple(INDICATORS)
 
@@ -53,7 +53,7 @@ class Outcomes:
 
 def target_rows(scenario: Scenario, targets: list[Target]) -> tuple[np.ndarray, np.ndarray]:
     """Row (month, 0 = baseline) and indicator column of every target."""
-    rows = np.array([month_index(f"{t.year}-12", scenario.scenario.start) + 1 for t in targets], dtype=int)
+    rows = np.array([target_row(scenario, t) for t in targets], dtype=int)
     cols = np.array([NAMES.index(t.indicator) for t in targets], dtype=int)
     return rows, cols
 

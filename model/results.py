@@ -61,10 +61,13 @@ class TargetResult:
     p_meet: float
 
 
+def target_row(scenario: Scenario, t: Target) -> int:
+    """Row of a target in an ensemble's values: December of its year (row 0 is the baseline, hence +1)."""
+    return month_index(f"{t.year}-12", scenario.scenario.start) + 1
+
+
 def evaluate_target(ens: Ensemble, t: Target) -> TargetResult:
-    # Targets are read at December of their year (row 0 is the baseline, hence +1).
-    row = month_index(f"{t.year}-12", ens.scenario.scenario.start) + 1
-    row = min(row, ens.values.shape[1] - 1)
+    row = min(target_row(ens.scenario, t), ens.values.shape[1] - 1)
     series = ens.series(t.indicator)
     at = series[:, row]
     q = np.quantile(at, QUANTILES)

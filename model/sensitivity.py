@@ -51,6 +51,7 @@ from pathlib import Path
 import numpy as np
 
 from . import levers as lv
+from .arguments import whole_number
 from .errors import InputError
 from .labels import t as tx
 from .outcomes import Outcomes, evaluate
@@ -96,31 +97,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--levers", metavar="A,B,...", help="levers to explore, e.g. municipal_platforms_per_year,"
                    "budget.rd_growth_reward (default: every lever with a range; sobol: those the Morris screen finds)")
     p.add_argument("--targets", metavar="ID,...", help="target ids to analyse (default: all)")
-    p.add_argument("--trajectories", type=_at_least(2, "trajectories"), default=TRAJECTORIES,
+    p.add_argument("--trajectories", type=whole_number("trajectories", 2), default=TRAJECTORIES,
                    help=f"Morris trajectories r (default {TRAJECTORIES}); runs = r x (k+1) x replications")
     p.add_argument("--samples", type=_power_of_two, default=SAMPLES,
                    help=f"Sobol base samples N, a power of two (default {SAMPLES}); runs = N x (k+2) x replications")
-    p.add_argument("--replications", type=_at_least(1, "replications"), default=REPLICATIONS,
+    p.add_argument("--replications", type=whole_number("replications", 1), default=REPLICATIONS,
                    help=f"runs per sample point, averaged (default {REPLICATIONS}; >= 2 to estimate the noise)")
-    p.add_argument("--max-levers", type=_at_least(1, "max-levers"), default=MAX_SOBOL_LEVERS,
+    p.add_argument("--max-levers", type=whole_number("max-levers", 1), default=MAX_SOBOL_LEVERS,
                    help="sobol without --levers: at most this many levers from the screen "
                         f"(default {MAX_SOBOL_LEVERS})")
 
 
-def _at_least(low: int, kind: str):
-    def conv(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{kind} must be a whole number, got {text!r}") from None
-        if v < low:
-            raise argparse.ArgumentTypeError(f"{kind} must be >= {low}, got {v}")
-        return v
-    return conv
-
-
 def _power_of_two(text: str) -> int:
-    v = _at_least(2, "samples")(text)
+    v = whole_number("samples", 2)(text)
     if v & (v - 1):
         raise argparse.ArgumentTypeError(f"samples must be a power of two (Sobol sequence), got {v}")
     return v

@@ -112,7 +112,9 @@ class EcosystemModel(mesa.Model):
         self.counters = Counters()
         self.firms = FirmTable(capacity=64_000)
         self.keys = firm_keys(seed, replication)
-        self.firm_streams = {name: FirmStream(key, self.firms) for name, key in self.keys.items()}
+        # entry and incubators draw per cohort and per incubator (CohortStream, keyed_uniforms), not per firm row
+        self.firm_streams = {name: FirmStream(key, self.firms) for name, key in self.keys.items()
+                             if name not in ("entry", "incubators")}
         self.baseline = self.profile.draw(self.streams["init"], scenario.baseline)
         self._snap: dict[str, float] = {}
 
