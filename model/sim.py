@@ -83,6 +83,9 @@ def replication_streams(seed: int, replication: int) -> dict[str, np.random.Gene
     return {name: np.random.default_rng(child) for name, child in zip(STREAMS, root.spawn(len(STREAMS)), strict=True)}
 
 
+MECHANISMS = ("full", "core")
+
+
 class EcosystemModel(mesa.Model):
     """An innovation ecosystem under a scenario's levers.
 
@@ -90,10 +93,17 @@ class EcosystemModel(mesa.Model):
         scenario: the validated scenario.
         replication: index of this replication; with the scenario's seed it fixes every draw.
         debug: check the model's invariants every month (slower).
+        mechanisms: "full", or "core" for the firm dynamics alone (R&D, growth, exit, start-up
+            entry, high-tech certification): no government, funds, talent, platforms, incubators
+            or listings. The core is what model/reference/ specifies one agent per firm; the
+            docking tests compare the two.
     """
 
     def __init__(self, scenario: Scenario, replication: int = 0, seed: int | None = None,
-                 debug: bool = False, parameters: ParameterSource = DEFAULTS) -> None:
+                 debug: bool = False, parameters: ParameterSource = DEFAULTS, mechanisms: str = "full") -> None:
+        if mechanisms not in MECHANISMS:
+            raise ValueError(f"mechanisms must be one of {MECHANISMS}, not {mechanisms!r}")
+        self.full = mechanisms == "full"
         seed = scenario.scenario.seed if seed is None else seed
         self.streams = replication_streams(seed, replication)
         super().__init__(rng=int(self.streams["init"].integers(2**62)))
@@ -124,7 +134,10 @@ class EcosystemModel(mesa.Model):
         self.talent = TalentMarket(self, slack=self.baseline["researcher_slack"],
                                    high_level_per_year=self.baseline["high_level_talents_per_year"])
         self._researchers0 = self.talent.researchers
-        self._init_institutions()
+        if self.full:
+            self._init_institutions()
+        else:
+            self.incubators, self._places0 = [], 1
         # Firms' R&D in the model is their accounting R&D expense (研发费用), the quantity the
         # certification rules test. The plan's R&D target is the statistical R&D经费. This
         # replication's ratio between the drawn statistical firm R&D and the synthetic firms'
@@ -279,26 +292,29 @@ class EcosystemModel(mesa.Model):
             stream.start_month(self.month)
         if self.calendar_month == 1 and self.month > 0:
             self._year_start()
-        self.government.step()
-        if self.calendar_month == cert.LISTING_POOL_MONTH:
-            cert.fill_listing_pool(f, self.month, round(self.government.yearly("listing_pool_size")))
-        self.talent.step()
-        self.fund.step()
+        if self.full:
+            self.government.step()
+            if self.calendar_month == cert.LISTING_POOL_MONTH:
+                cert.fill_listing_pool(f, self.month, round(self.government.yearly("listing_pool_size")))
+            self.talent.step()
+            self.fund.step()
         decide_rd(f, fs["rd"], self.month, p, cert.high_tech_rd_threshold(f.revenue))
         grow(f, self.month, p, spillover(self.platforms, p))
         self._exits()
         self._entries()
-        graduate(self, self.incubators)
-        admit(self, self.incubators)
+        if self.full:
+            graduate(self, self.incubators)
+            admit(self, self.incubators)
         self._certification()
-        cert.listings(f, fs["listing"], self.month, p)
-        if self.calendar_month == 12:
+        if self.full:
+            cert.listings(f, fs["listing"], self.month, p)
+        if self.calendar_month == 12 and self.full:
             self.fund.close_year()  # so December's row shows the year's unspent money
         self._refresh()
         self.datacollector.collect(self)
         if self.debug:
             self.check_invariants()
-        if self.calendar_month == 12 and self.levers.adaptive:
+        if self.calendar_month == 12 and self.levers.adaptive and self.full:
             self.government.reassess()
         self.month += 1
 
@@ -335,7 +351,7 @@ class EcosystemModel(mesa.Model):
         n_spin = int(rng.poisson(p["spinoff_rate"] * len(operating) / 12.0))
         if self.month < 12:
             self.counters.first_year_local_entrants += n_start + n_spin
-        n_attr = int(rng.poisson(self.government.yearly("attracted_firms_per_year") / 12.0))
+        n_attr = int(rng.poisson(self.government.yearly("attracted_firms_per_year") / 12.0)) if self.full else 0
         shares = self.profile.sector_shares
         if n_start:
             rng = CohortStream(key, self.month, 1)
@@ -376,6 +392,8 @@ class EcosystemModel(mesa.Model):
         f, rng, p, cm = self.firms, self.firm_streams["certification"], self.p, self.calendar_month
         if cm == cert.HIGH_TECH_APPROVE_MONTH:
             cert.high_tech_round(f, rng, self.month, p)
+        if not self.full:
+            return
         if cm == cert.ZJTX_APPROVE_MONTH:
             cert.zjtx_round(f, rng, self.month, p)
         if cm == cert.REVIEW_MONTH:
