@@ -8,8 +8,9 @@ Matching is a ranking: the capable firms without a running scenario win.
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
-from .funds import top_k
+from .funds import ranking_scores, top_k
 
 BOOST_MONTHS = 12
 
@@ -18,8 +19,8 @@ def publish(model: mesa.Model, n: int, reserved: int) -> tuple[int, int]:
     """Publish n scenarios, `reserved` of them for attracted firms; returns (published, matched to
     attracted firms). A reserved scenario no attracted firm can take goes to the open ranking."""
     f, month = model.firms, model.month
-    score = f.capability + 5.0 * f.rd_ratio + model.firm_streams["scenarios"].gumbel(0.0, 0.3, f.n)
     free = f.alive & (f.scenario_until <= month)
+    score = ranking_scores(f.capability + 5.0 * f.rd_ratio, np.flatnonzero(free), model.firm_streams["scenarios"])
     to_attracted = top_k(score, free & f.attracted, reserved)
     f.scenario_until[to_attracted] = month + BOOST_MONTHS
     rest = top_k(score, free & (f.scenario_until <= month), n - len(to_attracted))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .firms import FirmTable
+from .firms import FirmTable, uniform_at
 from .sectors import ABOVE_SCALE_THRESHOLD, SECTORS, STRONG_THRESHOLD_WAN
 
 VALIDITY_MONTHS = 36
@@ -74,15 +74,17 @@ def high_tech_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[
     in_pool = f.pool_until > month
     uplift = p["pool_apply_uplift"] * in_pool
     p_apply = np.where(expiring, p["recert_apply_prob"], p["high_tech_apply_prob"] + uplift)
-    applies = eligible & (expiring | uncertified) & (rng.random(f.n) < np.minimum(p_apply, 1.0))
+    rows = np.flatnonzero(eligible & (expiring | uncertified))  # only these can apply: only they draw
+    applies = rows[uniform_at(rng, rows, f.n) < np.minimum(p_apply[rows], 1.0)]
     p_approve = np.where(expiring, p["recert_approval_prob"], np.minimum(p["high_tech_approval_prob"] + uplift, 1.0))
-    approved = applies & (rng.random(f.n) < p_approve)
+    approved = np.zeros(f.n, dtype=bool)
+    approved[applies[uniform_at(rng, applies, f.n) < p_approve[applies]]] = True
     first_time = approved & ~f.ht_ever
     # A renewal starts when the old certificate ends; a first certificate starts now.
     start = np.where(expiring, f.ht_until, month)
     f.ht_until[approved] = start[approved] + VALIDITY_MONTHS
     f.ht_ever[approved] = True
-    return {"applied": int(applies.sum()), "approved": int(approved.sum()), "first_time": int(first_time.sum())}
+    return {"applied": len(applies), "approved": int(approved.sum()), "first_time": int(first_time.sum())}
 
 
 def zjtx_eligible(f: FirmTable, month: int) -> np.ndarray:
@@ -107,7 +109,10 @@ def zjtx_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, 
     candidates = eligible & ((f.zjtx_until < month) | expiring)
     p_apply = np.where(expiring, p["recert_apply_prob"], p["zjtx_apply_prob"])
     p_approve = np.where(expiring, p["recert_approval_prob"], p["zjtx_approval_prob"])
-    approved = candidates & (rng.random(f.n) < p_apply) & (rng.random(f.n) < p_approve)
+    rows = np.flatnonzero(candidates)
+    apply_draw, approve_draw = uniform_at(rng, rows, f.n), uniform_at(rng, rows, f.n)
+    approved = np.zeros(f.n, dtype=bool)
+    approved[rows[(apply_draw < p_apply[rows]) & (approve_draw < p_approve[rows])]] = True
     start = np.where(expiring, f.zjtx_until, month)
     f.zjtx_until[approved] = start[approved] + VALIDITY_MONTHS
     return int(approved.sum())
@@ -163,9 +168,9 @@ def fill_listing_pool(f: FirmTable, month: int, size: int) -> int:
 
 
 def listings(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float]) -> int:
-    rate = np.where(f.listing_pool, p["listing_rate_pool"], p["listing_rate_outside"])
-    cand = listing_candidates(f, month) | (f.listing_pool & f.alive & ~f.listed)
-    new = cand & (rng.random(f.n) < 1.0 - np.exp(-rate / 12.0))
+    cand = np.flatnonzero(listing_candidates(f, month) | (f.listing_pool & f.alive & ~f.listed))
+    rate = np.where(f.listing_pool[cand], p["listing_rate_pool"], p["listing_rate_outside"])
+    new = cand[uniform_at(rng, cand, f.n) < 1.0 - np.exp(-rate / 12.0)]
     f.listed[new] = True
     f.listing_pool[new] = False
-    return int(new.sum())
+    return len(new)

@@ -55,6 +55,7 @@ COLUMNS: dict[str, type] = {
     "active": np.bool_,  # does R&D in earnest
     "revenue_jan": np.float64,  # revenue at the start of this calendar year (for growth statistics)
     "uid": np.uint64,  # identity across scenarios: keys the firm's random draws (FirmStream)
+    "uid_hash": np.uint64,  # _mix64(uid + golden), hashed once at entry rather than at every draw
 }
 _INT_NONE = {"born", "ht_until", "zjtx_until", "pool_until", "incubator", "incubated_until",
              "equity_until", "subsidy_until", "scenario_until"}
@@ -86,6 +87,7 @@ class FirmTable:
             else:
                 col[sl] = NONE if name in _INT_NONE else 0
         self.cols["alive"][sl] = True
+        self.cols["uid_hash"][sl] = hash_ids(self.cols["uid"][sl])
         self.n += k
         return np.arange(sl.start, sl.stop)
 
@@ -109,23 +111,56 @@ class FirmTable:
         return np.maximum(1.0, self.revenue * self.labour)
 
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_GOLDEN = 0x9E3779B97F4A7C15
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_MASK = (1 << 64) - 1
 
 
 def _mix64(x: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser: a bijection of uint64 that scatters nearby inputs (wrap-around intended)."""
-    with np.errstate(over="ignore"):
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+    """SplitMix64's finaliser: a bijection of uint64 that scatters nearby inputs (wrap-around intended).
+
+    Works in place on a fresh copy with one scratch array: this runs over every firm row at every
+    draw, and numpy's temporaries cost more than the arithmetic.
+    """
+    x = np.array(x, dtype=np.uint64, copy=True)
+    t = x >> np.uint64(30)
+    x ^= t
+    x *= _M1  # uint64 arrays wrap silently, as the hash wants
+    np.right_shift(x, np.uint64(27), out=t)
+    x ^= t
+    x *= _M2
+    np.right_shift(x, np.uint64(31), out=t)
+    x ^= t
+    return x
+
+
+def _mix64_int(x: int) -> int:
+    """_mix64 of one Python integer (the per-call site key), without numpy scalar overflow warnings."""
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def hash_ids(ids: np.ndarray) -> np.ndarray:
+    """The per-id half of a keyed draw; FirmTable keeps it as the uid_hash column."""
+    return _mix64(np.asarray(ids, dtype=np.uint64) + np.uint64(_GOLDEN))
+
+
+def hashed_uniforms(key: int, month: int, call: int, hashed: np.ndarray) -> np.ndarray:
+    """keyed_uniforms for ids already passed through hash_ids."""
+    site = _mix64_int((key & _MASK) ^ _mix64_int(((month << 16) | call) & _MASK))
+    h = np.bitwise_xor(hashed, np.uint64(site))
+    h = _mix64(h)
+    h >>= np.uint64(11)
+    u = h.astype(np.float64)
+    u += 0.5
+    u *= 2.0 ** -53
+    return u  # never 0 or 1: logs stay finite
 
 
 def keyed_uniforms(key: int, month: int, call: int, ids: np.ndarray) -> np.ndarray:
     """Uniforms in (0, 1), one per id, fixed by (key, month, call, id) alone: a counter-based draw."""
-    site = _mix64(np.uint64(key) ^ _mix64(np.uint64(month) << np.uint64(16) | np.uint64(call)))
-    with np.errstate(over="ignore"):
-        h = _mix64(_mix64(np.asarray(ids, dtype=np.uint64) + _GOLDEN) ^ site)
-    return ((h >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0 ** -53  # never 0 or 1: logs stay finite
+    return hashed_uniforms(key, month, call, hash_ids(ids))
 
 
 def entrant_uids(kind: int, month: int, n: int) -> np.ndarray:
@@ -145,7 +180,7 @@ class FirmStream:
     """
 
     def __init__(self, key: int, firms: FirmTable) -> None:
-        self.key = np.uint64(key)
+        self.key = int(key)
         self.firms = firms
         self.month = 0
         self._calls = 0
@@ -154,40 +189,87 @@ class FirmStream:
         self.month, self._calls = month, 0
 
     def random(self, n: int) -> np.ndarray:
-        uid = self.firms.uid
-        if n != len(uid):
-            raise ValueError(f"FirmStream draws one number per firm row ({len(uid)}), asked for {n}")
+        hashed = self.firms.uid_hash
+        if n != len(hashed):
+            raise ValueError(f"FirmStream draws one number per firm row ({len(hashed)}), asked for {n}")
         self._calls += 1
-        return keyed_uniforms(self.key, self.month, self._calls, uid)
+        return hashed_uniforms(self.key, self.month, self._calls, hashed)
+
+    def random_at(self, rows: np.ndarray) -> np.ndarray:
+        """This call's draws for some rows only: equal to random(n)[rows], at the cost of len(rows)."""
+        self._calls += 1
+        return hashed_uniforms(self.key, self.month, self._calls, self.firms.uid_hash[rows])
+
+    def skip(self) -> None:
+        """Use up a call without drawing, so the calls after it keep their numbers."""
+        self._calls += 1
 
     def gumbel(self, loc: float, scale: float, n: int) -> np.ndarray:
-        return loc - scale * np.log(-np.log(self.random(n)))
+        return _gumbel(self.random(n), loc, scale)
 
     def laplace(self, loc: float, scale: np.ndarray) -> np.ndarray:
         u = self.random(len(scale)) - 0.5
         return loc - scale * np.sign(u) * np.log1p(-2.0 * np.abs(u))
 
 
+def _gumbel(u: np.ndarray, loc: float, scale: float) -> np.ndarray:
+    return loc - scale * np.log(-np.log(u))
+
+
+def uniform_at(rng: np.random.Generator | FirmStream, rows: np.ndarray, n: int) -> np.ndarray:
+    """Uniform draws for `rows` of an n-row table: only those rows are hashed from a FirmStream."""
+    if isinstance(rng, FirmStream):
+        return rng.random_at(rows)
+    return rng.random(n)[rows]
+
+
+def gumbel_at(rng: np.random.Generator | FirmStream, rows: np.ndarray, n: int, loc: float,
+              scale: float) -> np.ndarray:
+    return _gumbel(uniform_at(rng, rows, n), loc, scale)
+
+
+def skip(rng: np.random.Generator | FirmStream, n: int) -> None:
+    """A draw nobody needs this month, still made (or its call used up) so later draws keep their place."""
+    if isinstance(rng, FirmStream):
+        rng.skip()
+    else:
+        rng.random(n)
+
+
 class CohortStream:
-    """Draws for a cohort of entrants, each call from a generator of its own keyed by (key..., call).
+    """Draws for a cohort of entrants, each call from a generator of its own keyed by (key, month, kind, call).
 
     numpy's draws are prefix-stable within a call (the first k of n draws are the k draws), so
     with one generator per call the j-th entrant gets the same revenue, capability and so on
     whether its cohort has n or n + 5 members: cohort sizes that differ between scenarios do
     not reshuffle the attributes of the entrants they share.
+
+    The generators are Philox, a counter-based generator whose 128-bit key picks an independent
+    stream: re-keying one Philox costs ~2 µs where seeding a new generator costs ~12 µs, and a
+    cohort makes a dozen calls.
     """
 
-    def __init__(self, *key: int) -> None:
-        self.key = list(key)
+    def __init__(self, key: int, month: int, kind: int) -> None:
+        self.key = int(key)
+        self.site = (int(month) << 32) | (int(kind) << 16)
         self._calls = 0
+        self._bits = np.random.Philox(key=np.zeros(2, np.uint64))
+        self._gen = np.random.Generator(self._bits)
+
+    def _rekey(self) -> np.random.Generator:
+        self._calls += 1
+        self._bits.state = {"bit_generator": "Philox",
+                            "state": {"counter": np.zeros(4, np.uint64),
+                                      "key": np.array([self.key, self.site | self._calls], np.uint64)},
+                            "buffer": np.zeros(4, np.uint64), "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
+        return self._gen
 
     def __getattr__(self, method: str):
         if method.startswith("_"):
             raise AttributeError(method)
 
         def draw(*args, **kwargs):
-            self._calls += 1
-            return getattr(np.random.default_rng([*self.key, self._calls]), method)(*args, **kwargs)
+            return getattr(self._rekey(), method)(*args, **kwargs)
         return draw
 
 
@@ -305,31 +387,34 @@ def decide_rd(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, f
               thresholds: np.ndarray) -> None:
     """Firms move R&D towards their propensity (raised by growth rewards, see funds.py);
     some bunch at the high-tech threshold."""
-    target = f.rd_base
     # Bunching: firms just below their size band's threshold move up to it (Chen et al. 2021).
     gap = thresholds - f.rd_ratio_avg
     in_pool = f.pool_until > month
     band = p["rd_bunching_band"] * (1.0 + in_pool)
-    prob = p["rd_bunching_prob"] / 12.0 * (1.0 + in_pool)
-    bunch = f.alive & f.ip & (gap > 0) & (gap <= band) & (rng.random(f.n) < prob)
+    near = np.flatnonzero(f.alive & f.ip & (gap > 0) & (gap <= band))  # the few who could bunch draw
+    prob = p["rd_bunching_prob"] / 12.0 * (1.0 + in_pool[near])
+    bunch = near[uniform_at(rng, near, f.n) < prob]
     f.rd_base[bunch] = np.maximum(f.rd_base[bunch], thresholds[bunch] + 0.002)
     f.staff_share[bunch] = np.maximum(f.staff_share[bunch], p["rd_staff_target_share"])
-    target = np.where(bunch, f.rd_base, target)
-    f.rd_ratio[:] += (np.minimum(target, 0.6) - f.rd_ratio) / 6.0
+    f.rd_ratio[:] += (np.minimum(f.rd_base, 0.6) - f.rd_ratio) / 6.0
     # The high-tech rule looks at three years of R&D; an exponential moving average with a
     # 24-month time constant stands in for that three-year mean.
     f.rd_ratio_avg[:] += (f.rd_ratio - f.rd_ratio_avg) / 24.0
-    p_ip = 1.0 - np.exp(-p["ip_rate_per_rd"] * f.rd_ratio / 12.0)
-    f.ip[:] |= f.alive & (rng.random(f.n) < p_ip)
+    without = np.flatnonzero(f.alive & ~f.ip)
+    p_ip = 1.0 - np.exp(-p["ip_rate_per_rd"] * f.rd_ratio[without] / 12.0)
+    f.ip[without[uniform_at(rng, without, f.n) < p_ip]] = True
 
 
 def exit_mask(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float]) -> np.ndarray:
     """Monthly exits: hazard falls with age and size, lower while incubated or subsidised."""
+    rows = np.flatnonzero(f.alive)
     young, old = p["exit_hazard_young"], p["exit_hazard_old"]
-    h = old + (young - old) * np.exp(-f.age / p["exit_age_scale"])
-    h = h * (np.maximum(f.revenue, 1.0) / REFERENCE_REVENUE) ** (-p["exit_size_gamma"])
-    h = h * (1.0 - p["exit_incubator_reduction"] * (f.incubated_until > month))
-    h = h * (1.0 - p["exit_subsidy_reduction"] * (f.subsidy_until > month))
-    h = h * np.where(f.listed, 0.2, 1.0)
+    h = old + (young - old) * np.exp(-f.age[rows] / p["exit_age_scale"])
+    h = h * (np.maximum(f.revenue[rows], 1.0) / REFERENCE_REVENUE) ** (-p["exit_size_gamma"])
+    h = h * (1.0 - p["exit_incubator_reduction"] * (f.incubated_until[rows] > month))
+    h = h * (1.0 - p["exit_subsidy_reduction"] * (f.subsidy_until[rows] > month))
+    h = h * np.where(f.listed[rows], 0.2, 1.0)
     prob = 1.0 - np.exp(-np.minimum(h, 5.0) / 12.0)
-    return f.alive & (rng.random(f.n) < prob)
+    out = np.zeros(f.n, dtype=bool)
+    out[rows[uniform_at(rng, rows, f.n) < prob]] = True
+    return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from .firms import FirmTable
+from .firms import FirmTable, gumbel_at, skip
 
 CHANNELS = ("guidance_fund_equity", "loan_interest_subsidy", "rent_subsidy",
             "rd_growth_reward", "platform_grant", "talent_grant")
@@ -54,6 +54,17 @@ class Ledger:
         self.spent_this_year += granted
         self.disbursed += granted
         return granted
+
+
+def ranking_scores(base: np.ndarray, rows: np.ndarray, rng) -> np.ndarray:
+    """An expert review's scores: base plus Gumbel(0, 0.3) noise, drawn for `rows` (those the ranking can pick).
+
+    The noise stands for what the review sees and the model does not. Rows outside `rows` are NaN:
+    no ranking may read them.
+    """
+    score = np.full(len(base), np.nan)
+    score[rows] = base[rows] + gumbel_at(rng, rows, len(base), 0.0, 0.3)
+    return score
 
 
 def top_k(score: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
@@ -99,26 +110,26 @@ class SpecialFund(mesa.Agent):
     def step(self) -> None:
         m = self.model
         f, month, p = m.firms, m.month, m.p
-        # Reviews are drawn every month whether or not a channel has money (firm-keyed streams),
-        # so a budget lever does not change anyone's later draws.
-        self._equity(f, month, p, self._score(f, m.firm_streams["funds"]))
-        self._loan_and_rent(f, month, p, self._score(f, m.firm_streams["funds_loans"]))
+        # Each review uses one firm-keyed draw a month whether or not a channel has money, so a
+        # budget lever does not change anyone's later draws.
+        self._equity(f, month, p, m.firm_streams["funds"])
+        self._loan_and_rent(f, month, p, m.firm_streams["funds_loans"])
         if m.calendar_month == RD_REWARD_MONTH:
             self._rd_reward(f, p)
 
-    def _score(self, f: FirmTable, rng) -> np.ndarray:
-        # Expert review favours capability and R&D effort; noise stands for what the review sees
-        # and the model does not.
-        return f.capability + 10.0 * f.rd_ratio_avg + rng.gumbel(0.0, 0.3, f.n)
+    def _score(self, f: FirmTable, rng, mask: np.ndarray) -> np.ndarray:
+        """The review favours capability and R&D effort; scored for the firms in `mask` only."""
+        return ranking_scores(f.capability + 10.0 * f.rd_ratio_avg, np.flatnonzero(mask), rng)
 
-    def _equity(self, f: FirmTable, month: int, p: dict, score: np.ndarray) -> None:
+    def _equity(self, f: FirmTable, month: int, p: dict, rng) -> None:
         ledger = self.ledgers["guidance_fund_equity"]
         ticket = p["equity_ticket"]
         k = int(self.monthly_allowance("guidance_fund_equity") // ticket)
         if k <= 0:
+            skip(rng, f.n)
             return
         mask = f.alive & ~f.listed & (f.age >= 12) & (f.equity_until <= month)
-        chosen = top_k(score, mask, k)
+        chosen = top_k(self._score(f, rng, mask), mask, k)
         chosen = chosen[: ledger.buy(len(chosen), ticket)]
         f.equity_until[chosen] = month + 24
         f.capability[chosen] += 0.5
@@ -127,15 +138,23 @@ class SpecialFund(mesa.Agent):
         self.stats.social_capital += len(chosen) * ticket * p["social_leverage"]
         self.stats.equity_deals += len(chosen)
 
-    def _loan_and_rent(self, f: FirmTable, month: int, p: dict, score: np.ndarray) -> None:
+    def _loan_and_rent(self, f: FirmTable, month: int, p: dict, rng) -> None:
         free = f.alive & (f.subsidy_until <= month)
         certified = (f.ht_until > month) | (f.zjtx_until > month)
-        channels = (
-            ("loan_interest_subsidy", p["loan_subsidy_ticket"], free & (f.above_scale | certified)),
-            ("rent_subsidy", p["rent_subsidy_ticket"], free & (f.age < 36)),
-        )
-        for channel, ticket, mask in channels:
-            k = int(self.monthly_allowance(channel) // ticket)
+        channels = [
+            (channel, ticket, mask, int(self.monthly_allowance(channel) // ticket)) for channel, ticket, mask in (
+                ("loan_interest_subsidy", p["loan_subsidy_ticket"], free & (f.above_scale | certified)),
+                ("rent_subsidy", p["rent_subsidy_ticket"], free & (f.age < 36)))
+        ]
+        open_to = np.zeros(f.n, dtype=bool)  # one review scores the firms of both channels
+        for _channel, _ticket, mask, k in channels:
+            if k > 0:
+                open_to |= mask
+        if not open_to.any():
+            skip(rng, f.n)
+            return
+        score = self._score(f, rng, open_to)
+        for channel, ticket, mask, k in channels:
             chosen = top_k(score, mask & (f.subsidy_until <= month), k)
             chosen = chosen[: self.ledgers[channel].buy(len(chosen), ticket)]
             f.subsidy_until[chosen] = month + 12

@@ -11,7 +11,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .funds import top_k
+from .firms import skip
+from .funds import ranking_scores, top_k
 from .sectors import N_SECTORS
 
 PROGRAMME_MONTH = 3  # March: programme calls are decided early in the year
@@ -61,29 +62,32 @@ class TalentMarket(mesa.Agent):
         new = int(arrivals.poisson(self.high_level_per_year * services / 12.0))
         self.arrived += new
         self.waiting += new
-        # host scores drawn every month, placements first: neither depends on the other's quota
-        self._place(m.government.take("talents_placed_per_year"), self._host_score())
+        # one host-score draw a month for placements, then one in March for the programmes: neither
+        # depends on the other's quota
+        self._place(m.government.take("talents_placed_per_year"))
         if m.calendar_month == PROGRAMME_MONTH:
-            self._programmes(self._host_score())
+            self._programmes()
 
-    def _host_score(self) -> np.ndarray:
+    def _host_score(self, mask: np.ndarray) -> np.ndarray:
         f = self.model.firms
         # firm-keyed: which firms host talents does not depend on how many firms there are
-        return f.capability + 10.0 * f.rd_ratio + self.model.firm_streams["talent"].gumbel(0.0, 0.3, f.n)
+        return ranking_scores(f.capability + 10.0 * f.rd_ratio, np.flatnonzero(mask), self.model.firm_streams["talent"])
 
-    def _place(self, quota: int, score: np.ndarray) -> None:
+    def _place(self, quota: int) -> None:
         """Place up to `quota` waiting talents, never more than have arrived."""
         n = min(quota, self.waiting)
-        if n <= 0:
-            return
         f = self.model.firms
-        hosts = top_k(score, f.alive & (f.rd_ratio > 0.02), n)
+        if n <= 0:
+            skip(self.model.firm_streams["talent"], f.n)
+            return
+        mask = f.alive & (f.rd_ratio > 0.02)
+        hosts = top_k(self._host_score(mask), mask, n)
         f.capability[hosts] += self.model.p["talent_capability_gain"]
         self.waiting -= len(hosts)
         self.placed += len(hosts)
         self.add(1.0, f.sector[hosts])
 
-    def _programmes(self, score: np.ndarray) -> None:
+    def _programmes(self) -> None:
         """Fund the year's young talents and teams as far as the talent-grant budget allows."""
         m, p = self.model, self.model.p
         ledger = m.fund.ledgers["talent_grant"]
@@ -92,6 +96,7 @@ class TalentMarket(mesa.Agent):
         teams = ledger.buy(teams, p["team_grant"])
         young = ledger.buy(young, p["young_talent_grant"])
         f = m.firms
+        score = self._host_score(f.alive)
         hosts = top_k(score, f.alive, teams + young)
         hosts = hosts[np.argsort(-score[hosts], kind="stable")]  # teams go to the best hosts
         f.capability[hosts[:teams]] += p["team_capability_gain"]
