@@ -8,7 +8,6 @@ Matching is a ranking: the capable firms without a running scenario win.
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 from .funds import ranking_scores, top_k
 
@@ -20,7 +19,7 @@ def publish(model: mesa.Model, n: int, reserved: int) -> tuple[int, int]:
     attracted firms). A reserved scenario no attracted firm can take goes to the open ranking."""
     f, month = model.firms, model.month
     free = f.alive & (f.scenario_until <= month)
-    score = ranking_scores(f.capability + 5.0 * f.rd_ratio, np.flatnonzero(free), model.firm_streams["scenarios"])
+    score = ranking_scores(f.capability + 5.0 * f.rd_ratio, free, model.firm_streams["scenarios"])
     to_attracted = top_k(score, free & f.attracted, reserved)
     f.scenario_until[to_attracted] = month + BOOST_MONTHS
     rest = top_k(score, free & (f.scenario_until <= month), n - len(to_attracted))

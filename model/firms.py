@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import gammaincinv, ndtri
 
 from .sectors import N_SECTORS
 
@@ -114,15 +115,17 @@ class FirmTable:
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 _MASK = (1 << 64) - 1
+_ONE_BITS = np.uint64(0x3FF0000000000000)  # the bit pattern of the double 1.0
 
 
-def _mix64(x: np.ndarray) -> np.ndarray:
+def _mix64(x: np.ndarray, in_place: bool = False) -> np.ndarray:
     """SplitMix64's finaliser: a bijection of uint64 that scatters nearby inputs (wrap-around intended).
 
-    Works in place on a fresh copy with one scratch array: this runs over every firm row at every
-    draw, and numpy's temporaries cost more than the arithmetic.
+    Works in place (on a copy unless the caller hands over its array) with one scratch array: this
+    runs over every firm row at every draw, and numpy's temporaries cost more than the arithmetic.
     """
-    x = np.array(x, dtype=np.uint64, copy=True)
+    if not in_place:
+        x = np.array(x, dtype=np.uint64, copy=True)
     t = x >> np.uint64(30)
     x ^= t
     x *= _M1  # uint64 arrays wrap silently, as the hash wants
@@ -149,13 +152,14 @@ def hash_ids(ids: np.ndarray) -> np.ndarray:
 def hashed_uniforms(key: int, month: int, call: int, hashed: np.ndarray) -> np.ndarray:
     """keyed_uniforms for ids already passed through hash_ids."""
     site = _mix64_int((key & _MASK) ^ _mix64_int(((month << 16) | call) & _MASK))
-    h = np.bitwise_xor(hashed, np.uint64(site))
-    h = _mix64(h)
-    h >>= np.uint64(11)
-    u = h.astype(np.float64)
-    u += 0.5
-    u *= 2.0 ** -53
-    return u  # never 0 or 1: logs stay finite
+    h = _mix64(np.bitwise_xor(hashed, np.uint64(site)), in_place=True)
+    # The top 52 bits as the mantissa of a double in [1, 2), shifted to [2^-53, 1 - 2^-53]: never 0
+    # or 1, so logs stay finite; all in place, no conversion pass.
+    h >>= np.uint64(12)
+    h |= _ONE_BITS
+    u = h.view(np.float64)
+    u -= 1.0 - 2.0 ** -53
+    return u
 
 
 def keyed_uniforms(key: int, month: int, call: int, ids: np.ndarray) -> np.ndarray:
@@ -208,12 +212,17 @@ class FirmStream:
         return _gumbel(self.random(n), loc, scale)
 
     def laplace(self, loc: float, scale: np.ndarray) -> np.ndarray:
-        u = self.random(len(scale)) - 0.5
-        return loc - scale * np.sign(u) * np.log1p(-2.0 * np.abs(u))
+        return _laplace(self.random(len(scale)), loc, scale)
 
 
 def _gumbel(u: np.ndarray, loc: float, scale: float) -> np.ndarray:
-    return loc - scale * np.log(-np.log(u))
+    """loc - scale * log(-log(u)), computed in u's own memory (callers hand over fresh draws)."""
+    np.log(u, out=u)
+    np.negative(u, out=u)
+    np.log(u, out=u)
+    u *= -scale
+    u += loc
+    return u
 
 
 def uniform_at(rng: np.random.Generator | FirmStream, rows: np.ndarray, n: int) -> np.ndarray:
@@ -237,17 +246,21 @@ def skip(rng: np.random.Generator | FirmStream, n: int) -> None:
 
 
 class CohortStream:
-    """Draws for a cohort of entrants, each call from a generator of its own keyed by (key, month, kind, call).
+    """Draws for a cohort of entrants (start-ups, spin-offs or attracted firms of one month), keyed by
+    (key, month, kind).
 
-    numpy's draws are prefix-stable within a call (the first k of n draws are the k draws), so
-    with one generator per call the j-th entrant gets the same revenue, capability and so on
-    whether its cohort has n or n + 5 members: cohort sizes that differ between scenarios do
-    not reshuffle the attributes of the entrants they share.
+    The cohort's uniforms are one block, a row per entrant and a column per draw the cohort makes
+    (revenue, capability, R&D propensity, ...). Generators fill blocks row by row, so the j-th
+    entrant's row is the same whether its cohort has n or n + 5 members: cohort sizes that differ
+    between scenarios do not reshuffle the attributes of the entrants they share. Each method turns
+    the next column into its distribution by the inverse CDF. One generator call per cohort instead
+    of one per attribute: the attributes of a few dozen firms cost Python calls, not arithmetic.
 
-    The generators are Philox, a counter-based generator whose 128-bit key picks an independent
-    stream: re-keying one Philox costs ~2 µs where seeding a new generator costs ~12 µs, and a
-    cohort makes a dozen calls.
+    The generator is Philox, a counter-based generator whose 128-bit key picks an independent
+    stream, re-keyed for each call (counts are drawn with `poisson`, one call each).
     """
+
+    COLUMNS = 20  # more than the draws any cohort makes; running out is a programming error
 
     def __init__(self, key: int, month: int, kind: int) -> None:
         self.key = int(key)
@@ -255,6 +268,8 @@ class CohortStream:
         self._calls = 0
         self._bits = np.random.Philox(key=np.zeros(2, np.uint64))
         self._gen = np.random.Generator(self._bits)
+        self._block: np.ndarray | None = None
+        self._column = 0
 
     def _rekey(self) -> np.random.Generator:
         self._calls += 1
@@ -264,13 +279,46 @@ class CohortStream:
                             "buffer": np.zeros(4, np.uint64), "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
         return self._gen
 
-    def __getattr__(self, method: str):
-        if method.startswith("_"):
-            raise AttributeError(method)
+    def poisson(self, lam: float) -> int:
+        return int(self._rekey().poisson(lam))
 
-        def draw(*args, **kwargs):
-            return getattr(self._rekey(), method)(*args, **kwargs)
-        return draw
+    def random(self, n: int) -> np.ndarray:
+        """The next column's first n uniforms; the first call fixes the cohort size."""
+        if self._block is None:
+            self._block = self._rekey().random((n, self.COLUMNS))
+        if n > len(self._block) or self._column == self.COLUMNS:
+            raise ValueError(f"cohort of {len(self._block)} asked for draw {self._column + 1} of size {n}")
+        u = self._block[:n, self._column].copy()
+        self._column += 1
+        return u
+
+    def uniform(self, low: float, high: float, n: int) -> np.ndarray:
+        return low + (high - low) * self.random(n)
+
+    def integers(self, low: int, high: int, n: int) -> np.ndarray:
+        return low + np.floor(self.random(n) * (high - low)).astype(np.int64)
+
+    def lognormal(self, mean: float, sigma: float, n: int) -> np.ndarray:
+        return np.exp(mean + sigma * ndtri(self.random(n)))
+
+    def gamma(self, shape: float, scale: float, n: int) -> np.ndarray:
+        return gammaincinv(shape, self.random(n)) * scale
+
+    def choice(self, a: int | np.ndarray, size: int, p: np.ndarray | None = None) -> np.ndarray:
+        values = np.arange(a) if np.ndim(a) == 0 else np.asarray(a)
+        u = self.random(size)
+        if p is None:
+            return values[np.minimum((u * len(values)).astype(np.int64), len(values) - 1)]
+        cdf = np.cumsum(p) / np.sum(p)
+        return values[np.minimum(np.searchsorted(cdf, u, side="right"), len(values) - 1)]
+
+    def laplace(self, loc: float, scale: np.ndarray) -> np.ndarray:
+        return _laplace(self.random(len(scale)), loc, scale)
+
+
+def _laplace(u: np.ndarray, loc: float, scale: np.ndarray) -> np.ndarray:
+    u -= 0.5
+    return loc - scale * np.sign(u) * np.log1p(-2.0 * np.abs(u))
 
 
 @dataclass
@@ -376,10 +424,12 @@ def grow(f: FirmTable, month: int, p: dict[str, float], spill: np.ndarray) -> No
         + p["growth_incubator_boost"] * (f.incubated_until > month)
     )
     alive = f.alive
-    f.revenue[:] = np.where(alive, np.minimum(f.revenue * np.exp((drift + f.annual_shock) / 12.0), REVENUE_CAP),
-                            f.revenue)
+    drift += f.annual_shock
+    drift /= 12.0
+    drift[~alive] = 0.0  # exited rows keep their last state until the yearly compaction
+    f.revenue[:] = np.minimum(f.revenue * np.exp(drift), REVENUE_CAP)
     # Capability decays 5%/yr towards the mean firm's 1, and spill-overs lift it above.
-    f.capability[:] += np.where(alive, (spill[f.sector] - 0.05 * (f.capability - 1.0)) / 12.0, 0.0)
+    f.capability[:] += (spill[f.sector] - 0.05 * (f.capability - 1.0)) / 12.0 * alive
     f.age[:] += alive
 
 
@@ -410,10 +460,10 @@ def exit_mask(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, f
     rows = np.flatnonzero(f.alive)
     young, old = p["exit_hazard_young"], p["exit_hazard_old"]
     h = old + (young - old) * np.exp(-f.age[rows] / p["exit_age_scale"])
-    h = h * (np.maximum(f.revenue[rows], 1.0) / REFERENCE_REVENUE) ** (-p["exit_size_gamma"])
-    h = h * (1.0 - p["exit_incubator_reduction"] * (f.incubated_until[rows] > month))
-    h = h * (1.0 - p["exit_subsidy_reduction"] * (f.subsidy_until[rows] > month))
-    h = h * np.where(f.listed[rows], 0.2, 1.0)
+    h *= (np.maximum(f.revenue[rows], 1.0) / REFERENCE_REVENUE) ** (-p["exit_size_gamma"])
+    h *= 1.0 - p["exit_incubator_reduction"] * (f.incubated_until[rows] > month)
+    h *= 1.0 - p["exit_subsidy_reduction"] * (f.subsidy_until[rows] > month)
+    h[f.listed[rows]] *= 0.2
     prob = 1.0 - np.exp(-np.minimum(h, 5.0) / 12.0)
     out = np.zeros(f.n, dtype=bool)
     out[rows[uniform_at(rng, rows, f.n) < prob]] = True

@@ -56,14 +56,22 @@ class Ledger:
         return granted
 
 
-def ranking_scores(base: np.ndarray, rows: np.ndarray, rng) -> np.ndarray:
-    """An expert review's scores: base plus Gumbel(0, 0.3) noise, drawn for `rows` (those the ranking can pick).
+def ranking_scores(base: np.ndarray, mask: np.ndarray, rng) -> np.ndarray:
+    """An expert review's scores: base plus Gumbel(0, 0.3) noise, drawn for the firms in `mask` (those the
+    ranking can pick).
 
-    The noise stands for what the review sees and the model does not. Rows outside `rows` are NaN:
-    no ranking may read them.
+    The noise stands for what the review sees and the model does not. Other rows are NaN: no
+    ranking may read them.
     """
-    score = np.full(len(base), np.nan)
-    score[rows] = base[rows] + gumbel_at(rng, rows, len(base), 0.0, 0.3)
+    n = len(base)
+    if np.count_nonzero(mask) > n // 2:  # most firms can be picked: whole columns beat gathering rows
+        score = gumbel_at(rng, slice(None), n, 0.0, 0.3)
+        score += base
+        score[~mask] = np.nan
+        return score
+    rows = np.flatnonzero(mask)
+    score = np.full(n, np.nan)
+    score[rows] = base[rows] + gumbel_at(rng, rows, n, 0.0, 0.3)
     return score
 
 
@@ -119,7 +127,7 @@ class SpecialFund(mesa.Agent):
 
     def _score(self, f: FirmTable, rng, mask: np.ndarray) -> np.ndarray:
         """The review favours capability and R&D effort; scored for the firms in `mask` only."""
-        return ranking_scores(f.capability + 10.0 * f.rd_ratio_avg, np.flatnonzero(mask), rng)
+        return ranking_scores(f.capability + 10.0 * f.rd_ratio_avg, mask, rng)
 
     def _equity(self, f: FirmTable, month: int, p: dict, rng) -> None:
         ledger = self.ledgers["guidance_fund_equity"]

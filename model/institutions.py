@@ -9,7 +9,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .firms import NONE, keyed_uniforms
+from .firms import NONE, hashed_uniforms, keyed_uniforms
 from .sectors import N_SECTORS
 
 
@@ -58,8 +58,10 @@ def admit(model: mesa.Model, incubators: list[Incubator]) -> int:
     if len(cand) == 0:
         return 0
     # at random: the firms with the smallest firm-keyed draws, so a firm's chance does not hang on the others
-    luck = keyed_uniforms(model.keys["incubators"], month, 1, f.uid[cand])  # only the candidates need a draw
-    chosen = cand[np.argsort(luck, kind="stable")[: min(total, len(cand))]]
+    luck = hashed_uniforms(model.keys["incubators"], month, 1, f.uid_hash[cand])  # only the candidates draw
+    k = min(total, len(cand))
+    first = np.argpartition(luck, k - 1)[:k] if k < len(cand) else np.arange(len(cand))
+    chosen = cand[first[np.argsort(luck[first], kind="stable")]]  # the k smallest, in order
     owners = np.repeat([i.unique_id for i in incubators], slots)[: len(chosen)]
     f.incubator[chosen] = owners
     f.incubated_until[chosen] = month + round(p["incubation_months"])

@@ -341,17 +341,17 @@ class EcosystemModel(mesa.Model):
         month, so more attracted firms this month change neither next month's start-ups nor their luck.
         """
         b, p, f, key = self.baseline, self.p, self.firms, self.keys["entry"]
-        rng = CohortStream(key, self.month, 0)  # one generator per count: Poisson draws use varying numbers
+        rng = CohortStream(key, self.month, 0)  # one generator call per count: Poisson draws use varying numbers
         places = max(self.incubator_places, 1) / self._places0
         talent = max(self.talent.researchers, 1.0) / self._researchers0
         lam = (b["new_market_entities"] * p["startup_rate"] / 12.0
                * places ** p["startup_incubator_elasticity"] * talent ** p["startup_talent_elasticity"])
-        n_start = int(rng.poisson(lam))
+        n_start = rng.poisson(lam)
         operating = [pl for pl in self.platforms if pl.operating]
-        n_spin = int(rng.poisson(p["spinoff_rate"] * len(operating) / 12.0))
+        n_spin = rng.poisson(p["spinoff_rate"] * len(operating) / 12.0)
         if self.month < 12:
             self.counters.first_year_local_entrants += n_start + n_spin
-        n_attr = int(rng.poisson(self.government.yearly("attracted_firms_per_year") / 12.0)) if self.full else 0
+        n_attr = rng.poisson(self.government.yearly("attracted_firms_per_year") / 12.0) if self.full else 0
         shares = self.profile.sector_shares
         if n_start:
             rng = CohortStream(key, self.month, 1)

@@ -37,7 +37,8 @@ class TalentMarket(mesa.Agent):
     def demand(self) -> np.ndarray:
         """Desired R&D staff by industry."""
         f = self.model.firms
-        want = np.where(f.alive, f.staff_share * f.employees(), 0.0)
+        want = f.staff_share * f.employees()
+        want[~f.alive] = 0.0
         return np.bincount(f.sector, weights=want, minlength=N_SECTORS)
 
     def add(self, people: float, sectors: np.ndarray) -> None:
@@ -71,7 +72,7 @@ class TalentMarket(mesa.Agent):
     def _host_score(self, mask: np.ndarray) -> np.ndarray:
         f = self.model.firms
         # firm-keyed: which firms host talents does not depend on how many firms there are
-        return ranking_scores(f.capability + 10.0 * f.rd_ratio, np.flatnonzero(mask), self.model.firm_streams["talent"])
+        return ranking_scores(f.capability + 10.0 * f.rd_ratio, mask, self.model.firm_streams["talent"])
 
     def _place(self, quota: int) -> None:
         """Place up to `quota` waiting talents, never more than have arrived."""
