@@ -457,14 +457,39 @@ def decide_rd(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, f
 
 def exit_mask(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float]) -> np.ndarray:
     """Monthly exits: hazard falls with age and size, lower while incubated or subsidised."""
-    rows = np.flatnonzero(f.alive)
-    young, old = p["exit_hazard_young"], p["exit_hazard_old"]
-    h = old + (young - old) * np.exp(-f.age[rows] / p["exit_age_scale"])
-    h *= (np.maximum(f.revenue[rows], 1.0) / REFERENCE_REVENUE) ** (-p["exit_size_gamma"])
-    h *= 1.0 - p["exit_incubator_reduction"] * (f.incubated_until[rows] > month)
-    h *= 1.0 - p["exit_subsidy_reduction"] * (f.subsidy_until[rows] > month)
-    h[f.listed[rows]] *= 0.2
-    prob = 1.0 - np.exp(-np.minimum(h, 5.0) / 12.0)
-    out = np.zeros(f.n, dtype=bool)
-    out[rows[uniform_at(rng, rows, f.n) < prob]] = True
+    # Whole columns (nearly every row is alive) and as few passes over them as the formula allows:
+    # this runs over every firm every month.
+    h = age_hazard(f.age, p)
+    size = np.maximum(f.revenue, 1.0)
+    np.log(size, out=size)
+    size -= np.log(REFERENCE_REVENUE)
+    size *= -p["exit_size_gamma"]
+    h *= np.exp(size, out=size)  # (revenue / 500万)^-gamma
+    h[f.incubated_until > month] *= 1.0 - p["exit_incubator_reduction"]
+    h[f.subsidy_until > month] *= 1.0 - p["exit_subsidy_reduction"]
+    h[f.listed] *= 0.2
+    np.minimum(h, 5.0, out=h)
+    h *= -1.0 / 12.0
+    prob = np.expm1(h, out=h)
+    prob *= -1.0  # 1 - exp(-min(h, 5) / 12)
+    out = uniform_at(rng, slice(None), f.n) < prob
+    out &= f.alive
     return out
+
+
+def age_hazard(age: np.ndarray, p: dict[str, float]) -> np.ndarray:
+    """Annual exit hazard by age: exit_hazard_old + (young - old) exp(-age / exit_age_scale), read from a
+    table by whole months (ages are whole months) rather than computed firm by firm."""
+    top = int(age.max(initial=0)) + 1
+    key = (p["exit_hazard_young"], p["exit_hazard_old"], p["exit_age_scale"])
+    table = _AGE_TABLES.get(key)
+    if table is None or len(table) < top:
+        months = np.arange(max(top, 1200))
+        young, old = p["exit_hazard_young"], p["exit_hazard_old"]
+        table = old + (young - old) * np.exp(-months / p["exit_age_scale"])
+        _AGE_TABLES.clear()  # one replication's parameters at a time
+        _AGE_TABLES[key] = table
+    return table[age]
+
+
+_AGE_TABLES: dict[tuple[float, float, float], np.ndarray] = {}

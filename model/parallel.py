@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from typing import Any
@@ -57,9 +57,18 @@ class Pool:
             weights: list[int] | None = None) -> list[Any]:
         """fn(*task) for every task, results in task order; `weights` (runs per task) drive the progress bar."""
         tasks = list(tasks)
+        out: list[Any] = [None] * len(tasks)
+        for i, result in self.imap(fn, tasks, desc, weights):
+            out[i] = result
+        return out
+
+    def imap(self, fn: Callable[..., Any], tasks: Iterable[tuple], desc: str = "runs",
+             weights: list[int] | None = None) -> Iterator[tuple[int, Any]]:
+        """(task index, fn(*task)) as tasks finish, in any order: the caller stores each result where it
+        belongs and lets it go, so memory does not grow with the number of tasks."""
+        tasks = list(tasks)
         weights = weights or [1] * len(tasks)
         bar = _progress(sum(weights), self.progress, desc)
-        out: list[Any] = [None] * len(tasks)
         try:
             if self._client is not None:
                 from distributed import as_completed as dask_completed
@@ -68,21 +77,23 @@ class Pool:
                 index = {f.key: i for i, f in enumerate(futures)}
                 for fut in dask_completed(futures, loop=self._client.loop):
                     i = index[fut.key]
-                    out[i] = fut.result()
+                    result = fut.result()
+                    fut.release()
                     bar.update(weights[i])
+                    yield i, result
             elif self._local is not None:
                 futures = {self._local.submit(fn, *t): i for i, t in enumerate(tasks)}
                 for fut in as_completed(futures):
-                    i = futures[fut]
-                    out[i] = fut.result()
+                    i = futures.pop(fut)
                     bar.update(weights[i])
+                    yield i, fut.result()
             else:
                 for i, t in enumerate(tasks):
-                    out[i] = fn(*t)
+                    result = fn(*t)
                     bar.update(weights[i])
+                    yield i, result
         finally:
             bar.close()
-        return out
 
 
 ADDRESS = re.compile(r"^((tcp|tls|ws|wss|ucx)://)?[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")

@@ -332,7 +332,7 @@ class EcosystemModel(mesa.Model):
         f = self.firms
         out = exit_mask(f, self.firm_streams["exit"], self.month, self.p)
         f.alive[out] = False
-        self.counters.exits += int(out.sum())
+        self.counters.exits += np.count_nonzero(out)
 
     def _entries(self) -> None:
         """This month's start-ups, spin-offs and attracted firms.
@@ -409,12 +409,12 @@ class EcosystemModel(mesa.Model):
         """Compute this month's indicators once; the reporter properties read them."""
         f, month, s = self.firms, self.month, {}
         alive = f.alive
-        s["high_tech"] = int((alive & (f.ht_until > month)).sum())
-        s["specialized_sme"] = int((alive & (f.zjtx_until > month)).sum())
+        s["high_tech"] = np.count_nonzero(alive & (f.ht_until > month))
+        s["specialized_sme"] = np.count_nonzero(alive & (f.zjtx_until > month))
         s["to_above_scale_cum"] = self.counters.small_up
         s["above_scale_to_strong_cum"] = self.counters.strong_up
         s["upgrades_cum"] = self.counters.small_up + self.counters.strong_up
-        s["listed"] = int((alive & f.listed).sum())
+        s["listed"] = np.count_nonzero(alive & f.listed)
         level = {"national": 0, "municipal": 0, "joint_lab": 0, "pilot_base": 0}
         new_national, platform_rd = 0, 0.0
         for pl in self.platforms:
@@ -424,7 +424,7 @@ class EcosystemModel(mesa.Model):
                 platform_rd += pl.rd_spending(self.p) if pl.new else 0.0
         years = (month + 1) / 12.0 if self._snap else 0.0  # end of month `month`; 0 at the baseline
         growth = (1.0 + self.baseline["gdp_growth"]) ** years
-        firm_rd = self.rd_statistical_ratio * float((f.rd_ratio * f.revenue)[alive].sum())
+        firm_rd = self.rd_statistical_ratio * float(np.sum(f.rd_ratio * f.revenue, where=alive))
         s["rd_spending"] = firm_rd + self._nonfirm_rd0 * growth + platform_rd
         s["gdp"] = self.baseline["gdp"] * growth
         s["rd_intensity"] = 100.0 * s["rd_spending"] / s["gdp"]
@@ -437,14 +437,14 @@ class EcosystemModel(mesa.Model):
         gov = self.government
         s["new_municipal_incubators"] = gov.incubators_added["municipal"]
         s["talents_placed_cum"] = self.talent.placed
-        s["future_firms_new"] = int((alive & f.future & f.new).sum())
+        s["future_firms_new"] = np.count_nonzero(alive & f.future & f.new)
         s["scenarios_published_cum"] = gov.scenarios_published
         s["scenarios_for_attracted_cum"] = gov.scenarios_for_attracted
-        s["living_firms"] = int(alive.sum())
-        s["above_scale"] = int((alive & f.above_scale).sum())
+        s["living_firms"] = np.count_nonzero(alive)
+        s["above_scale"] = np.count_nonzero(alive & f.above_scale)
         s["entries_cum"] = self.counters.entries
         s["exits_cum"] = self.counters.exits
-        s["incubated"] = int((alive & (f.incubator >= 0)).sum())
+        s["incubated"] = np.count_nonzero(alive & (f.incubator >= 0))
         s["researchers"] = self.talent.researchers
         s["budget_disbursed_cum"] = self.fund.disbursed
         s["budget_unspent_cum"] = self.fund.unspent
