@@ -104,7 +104,7 @@ def city_child() -> dict:
 
 
 def imports_child() -> dict:
-    import model.reference  # noqa: F401
+    import model.reference
     import model.sim  # noqa: F401
 
     return {"peak_mb": peak_mb()}
