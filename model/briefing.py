@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from . import plotting
 from .labels import indicator_name, t
+from .report import HEADLINE_INDICATORS
 
 CHART_DIR = "charts"
 
@@ -37,16 +38,23 @@ def charts(folder: Path, lang: str = "zh") -> list[Path]:
     """Dashboard and one fan chart per target indicator, into folder/charts."""
     summary, cols, dates = load(folder)
     out = folder / CHART_DIR
-    files = plotting.save(plotting.dashboard(summary["targets"], lang), out, f"dashboard-{lang}")
-    seen = set()
-    for tg in summary["targets"]:
-        ind = tg["indicator"]
-        if ind in seen:
-            continue
-        seen.add(ind)
+    files = []
+    if summary["targets"]:  # the dashboard shows P(meet) per target: nothing to show without targets
+        files += plotting.save(plotting.dashboard(summary["targets"], lang), out, f"dashboard-{lang}")
+    for ind, tg in fan_charts(summary):
         fig = plotting.fan_chart(cols[ind], dates, ind, lang, summary["title"], tg)
         files += plotting.save(fig, out, f"fan-{ind}-{lang}")
     return files
+
+
+def fan_charts(summary: dict) -> list[tuple[str, dict | None]]:
+    """(indicator, its first target) per fan chart; without targets, the headline indicators with none."""
+    if not summary["targets"]:
+        return [(ind, None) for ind in HEADLINE_INDICATORS]
+    first: dict[str, dict] = {}
+    for tg in summary["targets"]:
+        first.setdefault(tg["indicator"], tg)
+    return list(first.items())
 
 
 def comparison(folders: list[Path], out: Path, lang: str = "zh") -> list[Path]:
@@ -55,12 +63,11 @@ def comparison(folders: list[Path], out: Path, lang: str = "zh") -> list[Path]:
 
 
 def chart_section(summary: dict, lang: str) -> str:
-    lines = ["## Charts", "", f"![{t('dashboard_title', lang, year='')}]({CHART_DIR}/dashboard-{lang}.png)", ""]
-    seen = set()
-    for tg in summary["targets"]:
-        if tg["indicator"] not in seen:
-            seen.add(tg["indicator"])
-            lines += [f"![{indicator_name(tg['indicator'], lang)}]({CHART_DIR}/fan-{tg['indicator']}-{lang}.png)", ""]
+    lines = ["## Charts", ""]
+    if summary["targets"]:
+        lines += [f"![{t('dashboard_title', lang, year='')}]({CHART_DIR}/dashboard-{lang}.png)", ""]
+    for ind, _target in fan_charts(summary):
+        lines += [f"![{indicator_name(ind, lang)}]({CHART_DIR}/fan-{ind}-{lang}.png)", ""]
     return "\n".join(lines)
 
 

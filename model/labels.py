@@ -39,6 +39,7 @@ TEXT: dict[str, dict[str, str]] = {
     "fit_source": {"zh": "来源：innosim 校准，见 calibration/report.md", "en": "Source: innosim calibration, see calibration/report.md"},
     "source": {"zh": "来源：innosim 模拟；目标引自《三量齐升行动计划》",
                "en": "Source: innosim simulation; targets quoted from the plan"},
+    "source_sim": {"zh": "来源：innosim 模拟", "en": "Source: innosim simulation"},
     # --- optimize
     "opt_title": {"zh": "最低成本政策组合：所选目标达成概率 ≥ {p}",
                   "en": "Cheapest lever mix meeting the chosen targets with probability ≥ {p}"},

@@ -112,7 +112,7 @@ def fan_chart(series: np.ndarray, dates: list[dt.date], indicator: str, lang: st
     ax.set_xlabel(t("month", lang), fontsize=14)
     _style(ax)
     ax.legend(fontsize=12, frameon=False, loc="best")  # the bands fill different corners per indicator
-    fig.text(0.99, 0.01, t("source", lang), fontsize=10, color="#777", ha="right")
+    fig.text(0.99, 0.01, t("source" if target else "source_sim", lang), fontsize=10, color="#777", ha="right")
     return fig
 
 

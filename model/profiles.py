@@ -64,5 +64,5 @@ def _load(name: str) -> Profile:
                    shares / shares.sum(), doc.get("pipeline", {}))
 
 
-PROFILE_NAMES = ("tongzhou-2023", "bda-2015")
+PROFILE_NAMES = ("tongzhou-2023", "bda-2015", "beijing-2023")
 PROFILES: dict[str, Profile] = {n: _load(n) for n in PROFILE_NAMES}

@@ -9,6 +9,9 @@ from .profiles import PROFILES
 from .scenario import Scenario
 
 LIGHTS = (("green", 0.8), ("amber", 0.5), ("red", 0.0))
+# Shown at the horizon when no target reads them (a scenario without targets, such as the city baseline).
+HEADLINE_INDICATORS = ("high_tech", "specialized_sme", "listed", "rd_intensity", "to_above_scale_cum",
+                       "national_platforms", "municipal_platforms")
 CONTEXT = ("living_firms", "above_scale", "entries_cum", "exits_cum", "researchers",
            "budget_disbursed_cum", "budget_unspent_cum", "social_capital_cum",
            "total_index", "increment_index", "quality_index")
@@ -78,8 +81,25 @@ def markdown_table(head: list[str], rows: list[list[str]], right: tuple[int, ...
     return ["| " + " | ".join(head) + " |", rule, *("| " + " | ".join(r) + " |" for r in rows)]
 
 
+def context_indicators(summary: dict) -> list[str]:
+    """The context table's indicators: the usual context, led by the headline ones no target reads."""
+    targeted = {t["indicator"] for t in summary["targets"]}
+    return [i for i in HEADLINE_INDICATORS if i not in targeted] + list(CONTEXT)
+
+
+def _untargeted_rows(summary: dict) -> list[list[str]]:
+    rows = []
+    for ind in HEADLINE_INDICATORS:
+        s = summary["indicators"][ind]
+        drawn = "*" if s["baseline_p10"] != s["baseline_p90"] else ""
+        rows.append([INDICATORS[ind].zh, fmt(ind, s["baseline_p50"]) + drawn, "-",
+                     f"{fmt(ind, s['p50'])} [{fmt(ind, s['p10'])} - {fmt(ind, s['p90'])}]", "-", ""])
+    return rows
+
+
 def console_table(summary: dict) -> str:
-    lines = text_table(HEAD, _rows(summary), right=(1, 4))
+    rows = _rows(summary) if summary["targets"] else _untargeted_rows(summary)
+    lines = text_table(HEAD, rows, right=(1, 4))
     end = summary["end"]
     title = (f"{summary['title']} — {summary['replications']} replications, seed {summary['seed']}, "
              f"values at December of the target year (horizon {end})")
@@ -89,6 +109,9 @@ def console_table(summary: dict) -> str:
 
 def headline(summary: dict) -> str:
     ts = summary["targets"]
+    if not ts:
+        return ("This scenario sets no quantified targets: the projections are in the table 'Context at the "
+                "horizon' (P50 and P10-P90 at the end of the horizon).")
     counts = {name: sum(light(t["p_meet"]) == name for t in ts) for name, _ in LIGHTS}
     worst = sorted(ts, key=lambda t: t["p_meet"])[:3]
     out = (f"Of the plan's {len(ts)} quantified targets, {counts['green']} are likely to be met "
@@ -118,7 +141,7 @@ def markdown(summary: dict, scenario: Scenario) -> str:
             f" ({t['year']}) | {fmt(ind, t['p50'])} | {fmt(ind, t['p10'])} - {fmt(ind, t['p90'])} | "
             f"{100 * t['p_meet']:.0f}% | {light(t['p_meet'])} | {t['quote']} ({t['source']}) |")
     lines += ["", "## Context at the horizon", "", "| indicator | baseline | P50 | P10-P90 |", "|---|---:|---:|---|"]
-    for ind in CONTEXT:
+    for ind in context_indicators(summary):
         s = summary["indicators"][ind]
         lines.append(f"| {INDICATORS[ind].label} ({ind}) | {fmt(ind, s['baseline_p50'])} | {fmt(ind, s['p50'])} | "
                      f"{fmt(ind, s['p10'])} - {fmt(ind, s['p90'])} |")
