@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--until", type=whole_number("until"), metavar="YEAR",
                      help="run past the scenario's horizon to December of YEAR, levers as in its last year")
     run.add_argument("--debug", action="store_true", help="check model invariants every month")
+    run.add_argument("--resume", metavar="DIR", help="finish an interrupted run from its checkpoint folder "
+                                                     "(results/.NAME.partial, printed when the run stopped)")
     run.add_argument("--scheduler", metavar="ADDRESS", help="run on this dask.distributed scheduler, "
                      "e.g. tcp://10.0.0.5:8786 (default: local processes)")
     for name, (module, text) in ANALYSES.items():
@@ -118,31 +120,93 @@ def cmd_analysis(args: argparse.Namespace) -> int:
             raise InputError(str(where), "--out", f"cannot write the results: {exc.strerror or exc}") from None
 
 
+class Interrupted(Exception):
+    """Ctrl-C during a run whose finished replications are saved: says where, and how to resume."""
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .ensemble import run_ensemble
     from .report import console_table, markdown
     from .results import build_summary, write_results
 
     scenario = load_scenario(args.scenario)
-    if args.until is not None:
-        scenario = extend_to(scenario, args.until, args.scenario)
-    if args.replications and args.replications > 100_000:
-        raise InputError(args.scenario, "--replications", "at most 100000")
-    out = output_folder(args, scenario, "")  # fail before a long run, not after it
-    parameters = _parameter_source(args.parameters)
+    if args.resume:
+        checkpoint, out = _resumed(args, scenario)
+    else:
+        checkpoint, out = _new_checkpoint(args, scenario)
+    meta = checkpoint.meta
+    if meta["until"] is not None:
+        scenario = extend_to(scenario, meta["until"], args.scenario)
+    parameters = _parameter_source(meta["parameters"])
     t0 = time.perf_counter()
-    ens = run_ensemble(scenario, args.replications, args.seed, args.workers,
-                       progress=not args.no_progress and sys.stderr.isatty(), debug=args.debug,
-                       parameters=parameters, scheduler=args.scheduler)
+    try:
+        ens = run_ensemble(scenario, meta["replications"], meta["seed"], args.workers,
+                           progress=not args.no_progress and sys.stderr.isatty(), debug=args.debug,
+                           parameters=parameters, scheduler=args.scheduler, checkpoint=checkpoint)
+    except KeyboardInterrupt:
+        saved = len(checkpoint.finished((scenario.months + 1, _indicator_count())))
+        raise Interrupted(f"interrupted; {saved} of {meta['replications']} replications are saved in "
+                          f"{checkpoint.folder}/\n  resume with: innosim run {args.scenario} --resume "
+                          f"{checkpoint.folder}") from None
     summary = build_summary(ens, time.perf_counter() - t0, args.scenario)
     try:
-        write_results(ens, out, summary, markdown(summary, scenario), args.lang)
+        write_results(ens, out, summary, markdown(summary, scenario), meta["lang"])
     except OSError as exc:
         raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
+    checkpoint.remove()
     print(console_table(summary))
     print(f"\nwrote {out}/ (indicators.parquet, summary.json, scenario.json, report.md, report.html, charts/) "
           f"in {summary['wall_seconds']:.1f} s")
     return 0
+
+
+def _indicator_count() -> int:
+    from .ensemble import NAMES
+
+    return len(NAMES)
+
+
+def _new_checkpoint(args: argparse.Namespace, scenario):
+    from .checkpoint import Checkpoint, folder_for
+
+    if args.replications and args.replications > 100_000:
+        raise InputError(args.scenario, "--replications", "at most 100000")
+    if args.until is not None:
+        extend_to(scenario, args.until, args.scenario)  # refuse a bad --until before anything is written
+    out = output_folder(args, scenario, "")  # fail before a long run, not after it
+    folder = folder_for(out)
+    if folder.exists():
+        raise InputError(str(out), "--out", f"an interrupted run of this folder is in {folder}: resume it with "
+                                            f"--resume {folder}, or delete that folder")
+    meta = {"out": str(out), "scenario_file": args.scenario, "scenario_hash": scenario.digest(),
+            "replications": args.replications or scenario.scenario.replications,
+            "seed": scenario.scenario.seed if args.seed is None else args.seed,
+            "parameters": args.parameters, "until": args.until, "lang": args.lang}
+    try:
+        return Checkpoint.create(folder, meta), out
+    except OSError as exc:
+        raise InputError(str(folder), "--out", f"cannot write the checkpoint folder: {exc.strerror or exc}") from None
+
+
+def _resumed(args: argparse.Namespace, scenario):
+    """The checkpoint of an interrupted run of this scenario; options given now must agree with it."""
+    from .checkpoint import Checkpoint
+
+    checkpoint = Checkpoint.open(Path(args.resume))
+    meta = checkpoint.meta
+    if meta["scenario_hash"] != scenario.digest():
+        raise InputError(args.scenario, "--resume", f"the scenario has changed since the interrupted run "
+                                                    f"(hash {scenario.digest()}, was {meta['scenario_hash']})")
+    given = {"replications": args.replications, "seed": args.seed, "until": args.until}
+    for name, value in given.items():
+        if value is not None and value != meta.get(name):
+            raise InputError(args.resume, f"--{name}", f"{value} differs from the interrupted run's {meta.get(name)}")
+    if args.out and Path(args.out) != Path(meta["out"]):
+        raise InputError(args.resume, "--out", f"the interrupted run writes {meta['out']}")
+    out = Path(meta["out"])
+    if out.exists():
+        raise InputError(str(out), "--resume", "that run's results folder is complete already")
+    return checkpoint, out
 
 
 def extend_to(scenario, year: int, origin: str):
@@ -263,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     except InvariantError as err:  # a model bug found by --debug, not a user error
         print(f"innosim: model invariant violated: {err}", file=sys.stderr)
         return 1
+    except Interrupted as err:
+        print(f"innosim: {err}", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("innosim: interrupted; no results folder was written", file=sys.stderr)
         return 130

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checkpoint import Checkpoint
 from .indicators import INDICATORS
 from .parallel import Pool, chunks
 from .parameters import DEFAULTS, ParameterSource
@@ -53,21 +54,32 @@ def _run_chunk(scenario: Scenario, reps: list[int], seed: int, debug: bool,
 def run_ensemble(scenario: Scenario, replications: int | None = None, seed: int | None = None,
                  workers: int | None = None, progress: bool = False, debug: bool = False,
                  parameters: ParameterSource = DEFAULTS, scheduler: str | None = None,
-                 pool: Pool | None = None) -> Ensemble:
+                 pool: Pool | None = None, checkpoint: Checkpoint | None = None) -> Ensemble:
     """Run the ensemble on `pool` if given, else on a pool of `workers` local processes or a dask `scheduler`.
 
     Replications come back in small chunks and go straight into one preallocated array of indicator
     values, by replication index: no firm outlives its replication, and what the ensemble keeps
     is 8 bytes per indicator per month per replication (about 9.5 kB for a 36-month run).
+
+    With a `checkpoint`, replications already on disk are read rather than run, and each new one
+    is saved as it arrives: an interrupted ensemble resumes where it stopped.
     """
     n = scenario.scenario.replications if replications is None else replications
     seed = scenario.scenario.seed if seed is None else seed
     if pool is None:
         with Pool(workers, scheduler, progress) as own:
-            return run_ensemble(scenario, n, seed, debug=debug, parameters=parameters, pool=own)
-    parts = chunks(n, pool.workers) if (pool.workers > 1 or pool.scheduler) else [[r] for r in range(n)]
+            return run_ensemble(scenario, n, seed, debug=debug, parameters=parameters, pool=own,
+                                checkpoint=checkpoint)
     values = np.empty((n, scenario.months + 1, len(NAMES)))
+    done = checkpoint.finished(values.shape[1:]) if checkpoint else {}
+    for r, v in done.items():
+        values[r] = v
+    todo = [r for r in range(n) if r not in done]
+    parts = chunks(todo, pool.workers) if (pool.workers > 1 or pool.scheduler) else [[r] for r in todo]
     tasks = [(scenario, c, seed, debug, parameters) for c in parts]
     for i, part in pool.imap(_run_chunk, tasks, desc="replications", weights=[len(c) for c in parts]):
-        values[parts[i]] = np.stack(part)
+        for r, v in zip(parts[i], part, strict=True):
+            values[r] = v
+            if checkpoint:
+                checkpoint.save(r, v)
     return Ensemble(scenario, seed, values, parameters=parameters)

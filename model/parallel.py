@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from typing import Any
 
 from .errors import InputError
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which saves what is done and stops them (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_workers() -> int:
@@ -38,12 +44,19 @@ class Pool:
         if self.scheduler:
             self._client = connect(self.scheduler)
         elif self.workers > 1:
-            self._local = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+            self._local = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+                                              initializer=_ignore_interrupts)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
         if self._local is not None:
-            self._local.shutdown(cancel_futures=True)
+            if exc_type is KeyboardInterrupt:
+                # Ctrl-C: stop now rather than after the running chunks; their replications run again on resume.
+                for process in list((self._local._processes or {}).values()):
+                    process.terminate()
+                self._local.shutdown(wait=False, cancel_futures=True)
+            else:
+                self._local.shutdown(cancel_futures=True)
         if self._client is not None:
             self._client.close()
 
@@ -113,10 +126,12 @@ def connect(address: str):
         raise InputError("--scheduler", address, f"cannot reach the dask scheduler: {reason}") from None
 
 
-def chunks(n: int, workers: int, largest: int = 10) -> list[list[int]]:
-    """Replication indices in chunks of a few: small enough to balance, large enough to keep traffic low."""
-    size = max(1, min(largest, n // (max(workers, 1) * 4) or 1))
-    return [list(range(i, min(i + size, n))) for i in range(0, n, size)]
+def chunks(n: int | list[int], workers: int, largest: int = 10) -> list[list[int]]:
+    """Replication indices (0..n-1, or those listed) in chunks of a few: small enough to balance, large
+    enough to keep traffic low."""
+    items = list(range(n)) if isinstance(n, int) else list(n)
+    size = max(1, min(largest, len(items) // (max(workers, 1) * 4) or 1))
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 class _Silent:

@@ -166,7 +166,7 @@ def atomic_folder(out: Path) -> Iterator[Path]:
     if out.exists():
         raise FileExistsError(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
+    tmp = out.parent / f".{out.name}.writing-{os.getpid()}"  # not .partial: that is a run's checkpoints
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
