@@ -68,3 +68,39 @@ def test_unreachable_scheduler_is_a_one_line_error(tmp_path, capsys, address, re
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--scheduler" in err and reason in err
     assert not out.exists()
+
+
+def test_an_ensemble_survives_a_worker_killed_midway(tmp_path, short):
+    """kill -9 one of two workers once the first replications are back: dask runs its tasks elsewhere
+    and the ensemble ends with the numbers of a clean run."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from model.checkpoint import Checkpoint
+
+    n = 24
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=50) as own, distributed.Client(own) as client:
+        pids = client.run(os.getpid)  # worker address -> process id
+        checkpoint = Checkpoint.create(tmp_path / "ck", {"replications": n})
+        killed: list[int] = []
+
+        def kill_one_when_started() -> None:
+            deadline = time.monotonic() + 120
+            while len(list(checkpoint.folder.glob("rep-*.npy"))) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            pid = next(iter(pids.values()))
+            os.kill(pid, signal.SIGKILL)
+            killed.append(len(list(checkpoint.folder.glob("rep-*.npy"))))
+
+        killer = threading.Thread(target=kill_one_when_started)
+        killer.start()
+        on_dask = run_ensemble(short, n, scheduler=own.scheduler_address, checkpoint=checkpoint)
+        killer.join()
+        saved = len(list(checkpoint.folder.glob("rep-*.npy")))
+    assert killed and killed[0] < n, f"the worker was killed after the ensemble ended ({killed})"
+    assert saved == n
+    clean = run_ensemble(short, n, workers=1)
+    np.testing.assert_array_equal(on_dask.values, clean.values)
