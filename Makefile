@@ -9,7 +9,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]
 SCENARIO := scenarios/sanliang-qisheng-2024-2026.toml
 REPS ?= 200
 
-.PHONY: setup demo test lint schema notebooks bench clean
+.PHONY: setup demo test lint schema notebooks bench baseline clean
 
 $(BIN)/innosim: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found (tried python3.13, python3.12, ~/.pyenv/versions/3.12+, python3)"; exit 2; }
@@ -28,6 +28,10 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check model tests benchmarks
+
+# Rewrite the regression baseline tests/baseline.json on purpose (README, Regression baseline).
+baseline: setup
+	$(BIN)/python tests/baseline.py
 
 # Speed and memory against the one-agent-per-firm reference engine (README, Performance); ~6 min.
 bench: setup
