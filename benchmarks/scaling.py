@@ -37,5 +37,5 @@ def scaled_plan(n_firms: int, months: int | None = None) -> Scenario:
         start_year, start_month = (int(x) for x in doc["scenario"]["start"].split("-"))
         last = start_year * 12 + start_month - 1 + months - 1
         doc["scenario"]["end"] = f"{last // 12}-{last % 12 + 1:02d}"
-        doc["targets"] = [t for t in doc.get("targets", []) if t["year"] <= last // 12]
+        doc["targets"] = [t for t in doc.get("targets", []) if t["year"] * 12 + 11 <= last]  # December in the horizon
     return parse_scenario(doc, f"{PLAN.name} scaled to {n_firms} firms")
