@@ -407,6 +407,8 @@ def _read_toml(path: Path) -> dict:
 # Strings (multi-line first), then comments: what remains of a line is keys, brackets and values.
 _STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
 _BRACKETS = re.compile(r"[\[\]{}]")
+MAX_WORD = 1000
+_LONG_WORD = re.compile(rf"[^\s\[\]{{}},=\"'#]{{{MAX_WORD + 1},}}")
 
 
 def nesting_problem(text: str, limit: int) -> str | None:
@@ -414,11 +416,14 @@ def nesting_problem(text: str, limit: int) -> str | None:
 
     tomllib recurses once per nested array or inline table (thousands would end in a RecursionError)
     and takes time quadratic in the parts of a dotted key (a 1 MB key `a.a.a...` would take hours).
-    Both are refused here, beyond `limit` levels, which no scenario comes near."""
+    Both are refused here, beyond `limit` levels, which no scenario comes near, and so are keys and
+    numbers longer than MAX_WORD characters."""
     bare = _STRINGS.sub(lambda m: '""' + "\n" * m.group().count("\n"), text)
     depth = 0
     for n, line in enumerate(bare.split("\n"), 1):
         line = line.split("#", 1)[0]
+        if _LONG_WORD.search(line):  # tomllib's number pattern takes ~120 MB on a 900,000-digit number
+            return f"line {n}: a key or value of more than {MAX_WORD} characters outside quotes"
         if line.count(".") > limit:
             keys = re.split(r"[\s,=\[\]{}]+", re.sub(r"\s*\.\s*", ".", line))
             if max(k.count(".") for k in keys) >= limit:
