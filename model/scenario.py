@@ -40,8 +40,8 @@ Month = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
 # Names that end up in folder and file names: lower-case ASCII letters, digits and hyphens, so no
 # name can hold a path separator, "..", a space or a control character.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,79}$")]
-# Free text (titles, quotes, sources) goes into reports: one line, no control characters.
-Text = Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$")]
+# Free text (titles, quotes, sources) goes into reports: one line, no control characters but tabs.
+Text = Annotated[str, Field(pattern=r"^[^\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]*$")]
 
 
 # What a [baseline] override may be: a district's state, from a handful of firms to a province.
