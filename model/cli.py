@@ -266,7 +266,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.out:
-        Path(args.out).write_text(text, "utf-8")
+        try:
+            Path(args.out).write_text(text, "utf-8")
+        except (OSError, ValueError) as exc:
+            raise InputError(args.out, "--out", f"cannot write the schema: {getattr(exc, 'strerror', None) or exc}") \
+                from None
     else:
         sys.stdout.write(text)
     return 0

@@ -289,6 +289,11 @@ def test_a_path_too_long_for_the_system_is_one_line(capsys, tmp_path):
     assert "--out: cannot write the results folder: File name too long" in err
 
 
+def test_schema_out_that_cannot_be_written_is_one_line(capsys, tmp_path):
+    err = rejected(capsys, ["schema", "--out", str(tmp_path / "no-such-folder" / "x.json")])
+    assert "--out: cannot write the schema: No such file or directory" in err
+
+
 # ------------------------------------------------------------------ deep and huge documents
 DEEP = {
     "nested-arrays": "x = " + "[" * 300_000 + "]" * 300_000,
