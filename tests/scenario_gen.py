@@ -10,6 +10,7 @@ extends. Four families:
 - `text_case`: the text of a real file with line-level edits (lines deleted, duplicated, so keys
   repeat, swapped; TOML fragments, invalid UTF-8, NUL, a BOM inserted; numbers replaced;
   the file cut short);
+- `extreme_case`: one to three known fields of one table at zero, a bound, just past it, or extreme;
 - `garbage_case`: random bytes or random text;
 - `extends_case`: chains of files extending one another: valid, too deep, cyclic, missing,
   escaping the folder (`../`, absolute, symlinks), not a string, a folder;
@@ -359,6 +360,22 @@ def mutated_case(draw, cheap: bool = False) -> Case:
     return Case("mutated", with_library({"s.toml": to_toml(doc).encode("utf-8")}, cheap), "s.toml")
 
 
+@st.composite
+def extreme_case(draw, cheap: bool = False) -> Case:
+    """A library file with one to three known fields of one table (levers, budget, [baseline] overrides,
+    parameters, costs, ranges) set to zero, a bound, just past it, or an extreme: mostly still valid
+    files that reach the model, where a zero firm count or GDP divided by zero."""
+    name = draw(st.sampled_from(sorted(LIBRARY)))
+    doc = tomllib.loads(library(cheap)[name])
+    where = draw(st.sampled_from(SECTIONS))
+    parent = doc
+    for k in where:
+        parent = parent.setdefault(k, {})
+    for key in draw(st.lists(st.sampled_from(KNOWN_KEYS[where]), min_size=1, max_size=3, unique=True)):
+        parent[key] = draw(edges((*where, key), cheap) | plausible((*where, key), cheap))
+    return Case("extreme", with_library({"s.toml": to_toml(doc).encode("utf-8")}, cheap), "s.toml")
+
+
 TOML_BITS = ["[levers]", "[scenario]", "[[targets]]", "[levers.budget]", "[[levers]]", "[levers.budget.x]",
              "x = 1", "= 1", "x =", "x = = 1", '"', "'", '"""', "'''", "[", "]", "{", "}", "[[", "a.b.c = 1",
              "name = \"dup\"", "extends = \"../x.toml\"", "extends = \"s.toml\"", "services_index = nan",
@@ -520,5 +537,5 @@ def shape_case(draw, cheap: bool = False) -> Case:
 
 
 def any_case(cheap: bool = False):
-    return (mutated_case(cheap) | mutated_case(cheap) | text_case(cheap) | garbage_case(cheap)
+    return (mutated_case(cheap) | mutated_case(cheap) | extreme_case(cheap) | text_case(cheap) | garbage_case(cheap)
             | extends_case(cheap) | shape_case(cheap))

@@ -42,6 +42,7 @@ RUN_FILES = {"charts", "indicators.parquet", "report.html", "report.md", "scenar
 # examples per test: (suite, fuzz)
 EXAMPLES = {
     "validate_mutated": (120, 4000),
+    "validate_extreme": (40, 1000),
     "validate_text": (60, 1500),
     "validate_garbage": (30, 800),
     "validate_extends": (40, 1000),
@@ -186,6 +187,12 @@ def assert_behaves(case, command, capsys, test):
 @given(case=gen.mutated_case())
 def test_validate_mutated(case, capsys):
     assert_behaves(case, "validate", capsys, "validate_mutated")
+
+
+@budget("validate_extreme")
+@given(case=gen.extreme_case())
+def test_validate_extreme(case, capsys):
+    assert_behaves(case, "validate", capsys, "validate_extreme")
 
 
 @budget("validate_text")
