@@ -26,7 +26,7 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest
 
-# The input fuzz campaign: thousands of generated scenario files through validate and run (~25 min on 2 cores).
+# The input fuzz campaign: thousands of generated scenario files through validate and run (about 15 min on 2 cores).
 fuzz: setup
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
 
