@@ -41,13 +41,13 @@ RUN_FILES = {"charts", "indicators.parquet", "report.html", "report.md", "scenar
 
 # examples per test: (suite, fuzz)
 EXAMPLES = {
-    "validate_mutated": (120, 4000),
-    "validate_extreme": (40, 1000),
-    "validate_text": (60, 1500),
-    "validate_garbage": (30, 800),
-    "validate_extends": (40, 1000),
-    "validate_shapes": (25, 500),
-    "run_any": (30, 600),
+    "validate_mutated": (200, 4000),
+    "validate_extreme": (80, 1000),
+    "validate_text": (100, 1500),
+    "validate_garbage": (50, 800),
+    "validate_extends": (80, 1000),
+    "validate_shapes": (40, 500),
+    "run_any": (40, 600),
     "subprocess": (4, 40),
 }
 _common = dict(deadline=None, print_blob=True, suppress_health_check=list(HealthCheck))
