@@ -9,7 +9,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]
 SCENARIO := scenarios/sanliang-qisheng-2024-2026.toml
 REPS ?= 200
 
-.PHONY: setup demo test lint schema notebooks bench baseline clean
+.PHONY: setup demo test fuzz lint schema notebooks bench baseline clean
 
 $(BIN)/innosim: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found (tried python3.13, python3.12, ~/.pyenv/versions/3.12+, python3)"; exit 2; }
@@ -25,6 +25,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The input fuzz campaign: thousands of generated scenario files through validate and run (about 15 min on 2 cores).
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
 
 lint: setup
 	$(BIN)/ruff check model tests benchmarks

@@ -86,7 +86,12 @@ def _inline(text: str, folder: Path) -> str:
 
 
 def _image(alt: str, src: str, folder: Path) -> str:
-    data = base64.b64encode((folder / src).read_bytes()).decode("ascii")
+    # Only the folder's own charts are embedded: a report line that looks like an image of another
+    # file (from a scenario's or summary's text) must not copy that file into the page.
+    path = folder / src
+    if not re.fullmatch(rf"{CHART_DIR}/[A-Za-z0-9][A-Za-z0-9_.\-]*\.png", src) or not path.is_file():
+        return f"<p>{html.escape(alt)}</p>"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
     return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></figure>'
 
 

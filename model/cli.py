@@ -97,12 +97,13 @@ def output_folder(args: argparse.Namespace, scenario, kind: str) -> Path:
     from .results import default_out
 
     out = Path(args.out) if args.out else default_out(scenario, kind=kind)
-    if out.exists():
-        raise InputError(str(out), "--out", "folder exists already; choose another")
     try:
+        if out.exists() or out.is_symlink():
+            raise InputError(str(out), "--out", "folder exists already; choose another")
         out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:  # a name too long, a parent that is a file, no permission
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputError(str(out), "--out", f"cannot write the results folder: {reason}") from None
     return out
 
 
@@ -285,8 +286,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
             if not (f / name).is_file():
                 raise InputError(str(f), name, "missing: not a results folder written by innosim run")
     for f in folders:
-        summary = json.loads((f / "summary.json").read_text("utf-8"))
-        scenario = parse_scenario(json.loads((f / "scenario.json").read_text("utf-8")), str(f / "scenario.json"))
+        summary = _read_summary(f / "summary.json")
+        scenario = parse_scenario(_read_json(f / "scenario.json"), str(f / "scenario.json"))
         briefing.write(f, markdown(summary, scenario), args.lang)
         print(f"redrew {f}/charts and report ({args.lang})")
     if len(folders) > 1:
@@ -299,6 +300,26 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), "(file)", f"not a JSON file written by innosim run: {exc}") from None
+
+
+def _read_summary(path: Path) -> dict:
+    """summary.json of a results folder, checked where its values become file names (the charts')."""
+    from .indicators import INDICATORS
+
+    summary = _read_json(path)
+    if not isinstance(summary, dict) or not isinstance(summary.get("targets"), list):
+        raise InputError(str(path), "targets", "missing: not a summary written by innosim run")
+    for i, t in enumerate(summary["targets"]):
+        if not isinstance(t, dict) or t.get("indicator") not in INDICATORS:
+            raise InputError(str(path), f"targets[{i}].indicator", "unknown indicator")
+    return summary
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     sc = load_scenario(args.scenario)
     print(f"{args.scenario}: ok ({sc.scenario.name}, profile {sc.scenario.profile}, "
@@ -309,7 +330,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.out:
-        Path(args.out).write_text(text, "utf-8")
+        try:
+            Path(args.out).write_text(text, "utf-8")
+        except (OSError, ValueError) as exc:
+            raise InputError(args.out, "--out", f"cannot write the schema: {getattr(exc, 'strerror', None) or exc}") \
+                from None
     else:
         sys.stdout.write(text)
     return 0

@@ -8,6 +8,7 @@ machine without system CJK fonts renders real glyphs; system fonts are the fallb
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import matplotlib
@@ -26,6 +27,9 @@ COLORS = {"green": "#2e8b57", "amber": "#e0a100", "red": "#c0392b", "band": "#3b
           "base": "#555555"}
 FALLBACK_FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei"]
 _FONT: str | None = None
+# Titles and names come from scenario files: "$x^{$" there must stay text, not fail as TeX (no chart of
+# ours uses mathtext).
+matplotlib.rcParams["text.parse_math"] = False
 
 
 def use_cjk_font() -> str:
@@ -63,7 +67,14 @@ def _finish(fig, ax, lang: str, title: str, xlabel: str, legend_loc: str, source
     fig.text(0.99, 0.01, t(source, lang), fontsize=10, color="#777", ha="right")
 
 
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,150}")
+
+
 def save(fig, folder: Path, name: str) -> list[Path]:
+    # File names come from target ids and indicators: never a path, so a chart cannot land outside `folder`.
+    if not SAFE_NAME.fullmatch(name) or ".." in name:
+        plt.close(fig)
+        raise ValueError(f"unsafe chart file name {name!r}")
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     fig.savefig(paths[0], dpi=DPI)

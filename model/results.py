@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -153,7 +154,10 @@ def build_summary(ens: Ensemble, wall_seconds: float, source_file: str | None) -
 def default_out(scenario: Scenario, root: str | Path = "results", kind: str = "") -> Path:
     """results/<scenario>[-<kind>]-<UTC time>, e.g. results/sanliang-qisheng-2024-2026-sensitivity-20261124T1200Z."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    return Path(root) / "-".join(p for p in (scenario.scenario.name, kind, stamp) if p)
+    name = "-".join(p for p in (scenario.scenario.name, kind, stamp) if p)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*[0-9TZ]", name):  # the scenario's name is a slug (scenario.Slug)
+        raise ValueError(f"unsafe results folder name {name!r}")
+    return Path(root) / name
 
 
 @contextmanager

@@ -21,11 +21,55 @@ from .indicators import INDICATORS
 from .parameters import PARAMETERS
 from .profiles import PROFILES, REQUIRED
 
+# A scenario file is a page or two of TOML (the plan, with 15 quoted targets, is 8 kB; the largest
+# valid one, 200 targets with long quotes, about 200 kB): a file above 1 MB is a mistake (a data
+# file, a log), refused before it is read, so parsing never meets a huge document.
 MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 16  # tables and arrays nested deeper than this are no scenario (the schema needs 3)
+MAX_NESTING = 64  # refused before parsing: brackets or dotted-key parts nested deeper (see nesting_problem)
+# Upper bounds of the levers: far above any district's plan (the largest rate in the library is 60
+# a year, the largest budget channel 39,000 万元 a year), low enough that one replication stays
+# a matter of seconds and the model's arithmetic finite. Above them the file is refused.
+MAX_COUNT = 10_000  # units a year (platforms, talents, firms, scenarios), or in all (incubators, pool)
+MAX_MONEY = 100_000_000  # 万元 a year: 1万亿元, a quarter of China's public S&T spending
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Count = Annotated[float, Field(ge=0, le=MAX_COUNT, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+# Names that end up in folder and file names: lower-case ASCII letters, digits and hyphens, so no
+# name can hold a path separator, "..", a space or a control character.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,79}$")]
+# Free text (titles, quotes, sources) goes into reports: one line, no control characters but tabs.
+Text = Annotated[str, Field(pattern=r"^[^\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]*$")]
+
+
+# What a [baseline] override may be: a district's state, from a handful of firms to a province.
+# A zero firm count, share, GDP or R&D total would divide by zero in the model; the upper
+# bounds keep one replication within memory and minutes. tests/test_input_safety.py checks
+# that every profile's values and ranges lie inside.
+BASELINE_BOUNDS: dict[str, tuple[float, float]] = {
+    "tech_firms": (1, 2_000_000),
+    "new_market_entities": (0, 500_000),
+    "high_tech": (0, 2_000_000),
+    "specialized_sme": (0, 2_000_000),
+    "listed": (0, 2_000_000),
+    "national_platforms": (0, 5_000),
+    "municipal_platforms": (0, 5_000),
+    "joint_labs": (0, 5_000),
+    "pilot_bases": (0, 5_000),
+    "incubators_ordinary": (0, 5_000),
+    "incubators_municipal": (0, 5_000),
+    "incubator_places": (0, 10_000),  # per incubator
+    "above_scale_share": (0.001, 1),
+    "revenue_pareto_alpha": (0.5, 5),
+    "rd_total": (1, 1e8),  # 万元
+    "rd_firm_share": (0, 1),
+    "gdp": (1, 2e9),  # 万元
+    "gdp_growth": (0, 1),
+    "researcher_slack": (0, 1),
+    "high_level_talents_per_year": (0, 100_000),
+}
 
 
 class Strict(BaseModel):
@@ -34,8 +78,8 @@ class Strict(BaseModel):
 
 class Meta(Strict):
     name: Slug = Field(description="short name used for the results folder")
-    title: str = Field(max_length=200, description="human title")
-    profile: str = Field(description="region profile, e.g. tongzhou-2023")
+    title: Text = Field(max_length=200, description="human title")
+    profile: Slug = Field(description="region profile, e.g. tongzhou-2023")
     start: Month = Field(description="first simulated month, YYYY-MM")
     end: Month = Field(description="last simulated month (the horizon), YYYY-MM")
     seed: int = Field(default=20240227, ge=0, lt=2**63)
@@ -55,12 +99,12 @@ class Meta(Strict):
 class Budget(Strict):
     """Annual S&T budget by channel, 万元 per year."""
 
-    guidance_fund_equity: NonNeg = Field(0, description="guidance fund equity (引导基金), 万元/year")
-    loan_interest_subsidy: NonNeg = Field(0, description="loan interest subsidies (贷款贴息), 万元/year")
-    rent_subsidy: NonNeg = Field(0, description="rent subsidies (房租补贴), 万元/year")
-    rd_growth_reward: NonNeg = Field(0, description="R&D-growth rewards (研发投入增长奖励), 万元/year")
-    platform_grant: NonNeg = Field(0, description="grants for new platforms, 万元/year")
-    talent_grant: NonNeg = Field(0, description="talent programme grants, 万元/year")
+    guidance_fund_equity: Money = Field(0, description="guidance fund equity (引导基金), 万元/year")
+    loan_interest_subsidy: Money = Field(0, description="loan interest subsidies (贷款贴息), 万元/year")
+    rent_subsidy: Money = Field(0, description="rent subsidies (房租补贴), 万元/year")
+    rd_growth_reward: Money = Field(0, description="R&D-growth rewards (研发投入增长奖励), 万元/year")
+    platform_grant: Money = Field(0, description="grants for new platforms, 万元/year")
+    talent_grant: Money = Field(0, description="talent programme grants, 万元/year")
 
     def total(self) -> float:
         return float(sum(self.model_dump().values()))
@@ -69,20 +113,20 @@ class Budget(Strict):
 class Levers(Strict):
     """What the government commits to. Rates are per year unless said otherwise."""
 
-    national_platforms_per_year: NonNeg = 0
-    municipal_platforms_per_year: NonNeg = 0
-    joint_labs_per_year: NonNeg = 0
-    pilot_bases_per_year: NonNeg = 0
-    young_talents_per_year: NonNeg = 0
-    talent_teams_per_year: NonNeg = 0
-    talents_placed_per_year: NonNeg = 0
-    high_tech_pool_per_year: NonNeg = Field(0, description="firms entered into the 高企培育库 each year")
-    listing_pool_size: NonNeg = Field(0, description="size of the 上市培育库")
-    application_scenarios_per_year: NonNeg = 0
+    national_platforms_per_year: Count = 0
+    municipal_platforms_per_year: Count = 0
+    joint_labs_per_year: Count = 0
+    pilot_bases_per_year: Count = 0
+    young_talents_per_year: Count = 0
+    talent_teams_per_year: Count = 0
+    talents_placed_per_year: Count = 0
+    high_tech_pool_per_year: Count = Field(0, description="firms entered into the 高企培育库 each year")
+    listing_pool_size: Count = Field(0, description="size of the 上市培育库")
+    application_scenarios_per_year: Count = 0
     scenarios_for_attracted_share: Share = Field(0, description="share of scenarios reserved for attracted firms")
-    attracted_firms_per_year: NonNeg = Field(0, description="firms attracted (招商) from central Beijing and SOE HQs")
-    new_municipal_incubators: NonNeg = Field(0, description="municipal incubators added over the horizon")
-    new_ordinary_incubators: NonNeg = Field(0, description="ordinary incubators added over the horizon")
+    attracted_firms_per_year: Count = Field(0, description="firms attracted (招商) from central Beijing and SOE HQs")
+    new_municipal_incubators: Count = Field(0, description="municipal incubators added over the horizon")
+    new_ordinary_incubators: Count = Field(0, description="ordinary incubators added over the horizon")
     services_index: Share = Field(0, description="talent services (housing, schools: the plan's 温度), 0-1")
     adaptive: bool = Field(False, description="annual reassessment shifts effort to lagging targets")
     adaptive_shift: Share = Field(0.2, description="share of on-track channels' budget moved each year")
@@ -96,14 +140,15 @@ def _check_pair(v: list[float]) -> list[float]:
     return v
 
 
-# [low, high] of a lever, explored by sensitivity, optimize and discover.
+# [low, high] of a lever, explored by sensitivity, optimize and discover (within the lever's bounds:
+# checked by _ranges_within_bounds).
 Pair = Annotated[list[NonNeg], Field(min_length=2, max_length=2)]
 
 
 def _ranges_model(name: str, source: type[BaseModel], doc: str, **extra) -> type[BaseModel]:
     """A table with an optional [low, high] for every numeric field of `source` (levers or budget)."""
     fields = {k: (Pair | None, Field(None, description=f"[low, high] of {k}"))
-              for k, f in source.model_fields.items() if f.annotation in (float, NonNeg, Share)}
+              for k, f in source.model_fields.items() if f.annotation is float}
     validators = {"_pairs": field_validator(*fields)(lambda cls, v: v if v is None else _check_pair(v))}
     return create_model(name, __base__=Strict, __doc__=doc, __validators__=validators, **fields, **extra)
 
@@ -113,11 +158,21 @@ Ranges = _ranges_model("Ranges", Levers, "Ranges of the levers explored by sensi
                        budget=(BudgetRanges, BudgetRanges()))
 
 
-def _share_levers_in_unit_interval(ranges: BaseModel) -> None:
-    for k, f in Levers.model_fields.items():
-        pair = getattr(ranges, k, None)
-        if pair is not None and f.annotation is Share and pair[1] > 1:
-            raise ValueError(f"{k}: a share, high {pair[1]} must be <= 1")
+def upper_bound(field) -> float:
+    """The `le` bound of a pydantic field (inf if none)."""
+    return next((m.le for m in field.metadata if getattr(m, "le", None) is not None), math.inf)
+
+
+def _ranges_within_bounds(ranges: BaseModel) -> tuple[str, str] | None:
+    """(field, reason) of the first [low, high] above its lever's upper bound: a share's above 1, a
+    count's above MAX_COUNT, a budget channel's above MAX_MONEY."""
+    for table, source, prefix in ((ranges, Levers, "ranges"), (ranges.budget, Budget, "ranges.budget")):
+        for k, f in source.model_fields.items():
+            pair = getattr(table, k, None) if f.annotation is float else None
+            top = upper_bound(f)
+            if pair is not None and pair[1] > top:
+                return f"{prefix}.{k}", f"high {pair[1]:g} is above the lever's limit {top:g}"
+    return None
 
 
 Comparator = Literal[">=", ">", "<=", "<"]
@@ -129,8 +184,8 @@ class Target(Strict):
     year: int = Field(ge=1990, le=2100)
     comparator: Comparator
     threshold: float = Field(allow_inf_nan=False)
-    quote: str = Field(min_length=1, description="the plan's words, in Chinese")
-    source: str = Field(min_length=1)
+    quote: Text = Field(min_length=1, max_length=2000, description="the plan's words, in Chinese")
+    source: Text = Field(min_length=1, max_length=2000)
     figure: Slug | None = Field(None, description="id of the figure in calibration/figures.toml")
     tolerance: Share = Field(0, description="for 'about' targets: share below the threshold still counted as met")
 
@@ -152,18 +207,12 @@ class Scenario(Strict):
     levers: Levers = Levers()
     ranges: Ranges = Field(default_factory=Ranges, description="[low, high] of each lever explored by "
                            "sensitivity, optimize and discover; the same units as [levers]")
-    costs: dict[str, NonNeg] = Field(default_factory=dict, description="unit costs overriding model.costs "
+    costs: dict[str, Money] = Field(default_factory=dict, description="unit costs overriding model.costs "
                                      "(万元 per unit of the lever per year)")
     parameters: dict[str, float] = Field(default_factory=dict, description="overrides of model.parameters")
     baseline: dict[str, float] = Field(default_factory=dict,
                                        description="overrides of the profile's baseline entries (what-if baselines)")
     targets: list[Target] = Field(default_factory=list, max_length=200)
-
-    @field_validator("ranges")
-    @classmethod
-    def _share_ranges(cls, v: BaseModel) -> BaseModel:
-        _share_levers_in_unit_interval(v)
-        return v
 
     @field_validator("costs")
     @classmethod
@@ -192,12 +241,9 @@ class Scenario(Strict):
         for name, value in v.items():
             if name not in REQUIRED:
                 raise ValueError(f"unknown baseline entry {name!r}")
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"{name} = {value} must be a finite number >= 0")
-            if name.endswith("share") and value > 1:
-                raise ValueError(f"{name} = {value} is a share and must be <= 1")
-        if v.get("tech_firms", 1) > 2_000_000:
-            raise ValueError("tech_firms above 2,000,000")
+            lo, hi = BASELINE_BOUNDS[name]
+            if not (math.isfinite(value) and lo <= value <= hi):
+                raise ValueError(f"{name} = {value} is outside [{lo:g}, {hi:g}]")
         return v
 
     @property
@@ -233,6 +279,9 @@ def _reason(err: dict) -> str:
 def cross_checks(sc: Scenario) -> tuple[str, str] | None:
     """Checks across fields, returned as (field, reason) so the message can name the field."""
     meta = sc.scenario
+    problem = _ranges_within_bounds(sc.ranges)
+    if problem:
+        return problem
     span = month_index(meta.end, meta.start)
     if span < 0:
         return "scenario.end", f"{meta.end} is before start {meta.start}"
@@ -290,7 +339,7 @@ def read_document(path: Path, chain: tuple[Path, ...] = ()) -> dict:
     if not isinstance(parent, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,120}\.toml", parent):
         raise InputError(origin, "extends", "must be the name of a .toml file in the same folder")
     base_path = path.parent / parent
-    if base_path.resolve() in {p.resolve() for p in (*chain, path)}:
+    if _resolved(base_path) in {_resolved(p) for p in (*chain, path)}:
         raise InputError(origin, "extends", f"{parent} extends this file again (a cycle)")
     if len(chain) >= MAX_EXTENDS:
         raise InputError(origin, "extends", f"more than {MAX_EXTENDS} levels of extends")
@@ -299,30 +348,106 @@ def read_document(path: Path, chain: tuple[Path, ...] = ()) -> dict:
     return merge(base, data)
 
 
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop (RuntimeError in Python 3.12): reading says so
+        return path.absolute()
+
+
 def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     return parse_scenario(read_document(path), str(path))
 
 
 def _read_toml(path: Path) -> dict:
+    """The TOML document in `path`, or a one-line InputError: no such file, not a regular file, too
+    big (refused before reading; at most MAX_FILE_BYTES are ever read), not UTF-8, malformed, or
+    nested deeper than MAX_DEPTH. tomllib only builds data (strings, numbers, dates, tables):
+    nothing in a file is ever executed."""
     origin = str(path)
-    if not path.is_file():
-        raise InputError(origin, "(file)", "no such file")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(origin, "(file)", f"file is {size} bytes, above the {MAX_FILE_BYTES}-byte limit")
-    raw = path.read_bytes()
+    try:
+        if not path.exists():
+            broken = path.is_symlink()
+            raise InputError(origin, "(file)", "a broken or looping symbolic link" if broken else "no such file")
+        if not path.is_file():
+            raise InputError(origin, "(file)", "not a regular file (a folder, a device or a pipe)")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(origin, "(file)", f"file is {size} bytes, above the {MAX_FILE_BYTES}-byte limit")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)  # a file that grew since, or reports no size (/proc)
+    except OSError as exc:
+        raise InputError(origin, "(file)", f"cannot read the file: {exc.strerror or exc}") from None
+    except ValueError as exc:  # e.g. a NUL in the name
+        raise InputError(origin, "(file)", f"cannot read the file: {exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(origin, "(file)", f"file is above the {MAX_FILE_BYTES}-byte limit")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(origin, "(file)", f"not UTF-8 text (byte {exc.start})") from None
+    problem = nesting_problem(text, MAX_NESTING)
+    if problem:
+        raise InputError(origin, "(toml)", problem)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(origin, "(toml)", f"malformed TOML: {exc}") from None
     except RecursionError:
         raise InputError(origin, "(toml)", "malformed TOML: nested too deeply") from None
+    except ValueError:  # tomllib lets int() refuse an integer of more than 4300 digits
+        raise InputError(origin, "(toml)", "malformed TOML: an integer with more than 4300 digits") from None
+    deep = too_deep(data, MAX_DEPTH)
+    if deep is not None:
+        raise InputError(origin, deep, f"tables or arrays nested more than {MAX_DEPTH} levels deep")
     return data
+
+
+# Strings (multi-line first), then comments: what remains of a line is keys, brackets and values.
+_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+_BRACKETS = re.compile(r"[\[\]{}]")
+MAX_WORD = 1000
+_LONG_WORD = re.compile(rf"[^\s\[\]{{}},=\"'#]{{{MAX_WORD + 1},}}")
+
+
+def nesting_problem(text: str, limit: int) -> str | None:
+    """Why the TOML text is too deeply nested to parse safely, else None; a linear scan before tomllib.
+
+    tomllib recurses once per nested array or inline table (thousands would end in a RecursionError)
+    and takes time quadratic in the parts of a dotted key (a 1 MB key `a.a.a...` would take hours).
+    Both are refused here, beyond `limit` levels, which no scenario comes near, and so are keys and
+    numbers longer than MAX_WORD characters."""
+    bare = _STRINGS.sub(lambda m: '""' + "\n" * m.group().count("\n"), text)
+    depth = 0
+    for n, line in enumerate(bare.split("\n"), 1):
+        line = line.split("#", 1)[0]
+        if _LONG_WORD.search(line):  # tomllib's number pattern takes ~120 MB on a 900,000-digit number
+            return f"line {n}: a key or value of more than {MAX_WORD} characters outside quotes"
+        if line.count(".") > limit:
+            keys = re.split(r"[\s,=\[\]{}]+", re.sub(r"\s*\.\s*", ".", line))
+            if max(k.count(".") for k in keys) >= limit:
+                return f"line {n}: a key of more than {limit} dotted parts"
+        for b in _BRACKETS.findall(line):
+            depth += 1 if b in "[{" else -1
+            if depth > limit:
+                return f"line {n}: arrays or inline tables nested more than {limit} levels deep"
+    return None
+
+
+def too_deep(doc: dict, limit: int) -> str | None:
+    """The dotted path of the first table or array nested more than `limit` levels deep, else None.
+    Iterative, so a document nested 100,000 levels deep (TOML's dotted keys allow it) is safe."""
+    stack: list[tuple[object, str, int]] = [(doc, "", 0)]
+    while stack:
+        node, where, depth = stack.pop()
+        if depth > limit:
+            return where or "(document)"
+        if isinstance(node, dict):
+            stack += [(v, f"{where}.{k}" if where else str(k), depth + 1) for k, v in node.items()]
+        elif isinstance(node, list):
+            stack += [(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(node)]
+    return None
 
 
 def json_schema() -> dict:

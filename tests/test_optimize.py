@@ -155,8 +155,11 @@ def test_task_blocks_cover_every_run_once(points, reps, workers):
 
 
 def test_toml_writer_round_trips_awkward_strings():
+    awkward = 'a "quoted" \\ back\tslash\nnew line \x01 \x7f “专精特新” 左右 # not a comment'
+    data = {"scenario": {"title": awkward}, "targets": [{"quote": awkward}]}
+    assert tomllib.loads(toml_document(data, ["header # with a hash", ""])) == data
     doc = plan_doc()
-    doc["targets"][0]["quote"] = 'a "quoted" \\ back\tslash\nnew line \x01 “专精特新” 左右'
+    doc["targets"][0]["quote"] = 'a "quoted" \\ back\tslash “专精特新” 左右'  # the schema refuses control characters
     doc["parameters"] = {"high_tech_approval_prob": 0.123456789012345}
     doc["baseline"] = {"tech_firms": 1e-05 + 25000}
     sc = parse_scenario(doc)
