@@ -81,7 +81,8 @@ def test_no_eval_exec_or_unpickling_in_the_package():
                         and f.value.id not in ("json", "tomllib", "np", "abc"):
                     found.append(f"{name}:{node.lineno} {f.value.id}.{fname}()")
                 for kw in node.keywords:
-                    if kw.arg == "allow_pickle" or (kw.arg == "shell" and getattr(kw.value, "value", False)):
+                    pickles = kw.arg == "allow_pickle" and getattr(kw.value, "value", True) is not False
+                    if pickles or (kw.arg == "shell" and getattr(kw.value, "value", False)):
                         found.append(f"{name}:{node.lineno} {kw.arg}=")
                 if fname == "run" and isinstance(f, ast.Attribute) and getattr(f.value, "id", "") == "subprocess":
                     argv = node.args[0]
@@ -184,7 +185,7 @@ def test_results_stay_inside_the_out_folder(capsys, tmp_path):
 def test_atomic_folder_leaves_nothing_on_error(tmp_path):
     out = tmp_path / "r"
     with pytest.raises(RuntimeError), atomic_folder(out) as tmp:
-        assert tmp.parent == tmp_path and tmp.name.startswith(".r.partial-")
+        assert tmp.parent == tmp_path and tmp.name.startswith(".r.writing-")
         (tmp / "x").write_text("half")
         raise RuntimeError("interrupted")
     assert list(tmp_path.iterdir()) == []
