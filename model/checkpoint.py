@@ -53,8 +53,9 @@ class Checkpoint:
             meta = json.loads((folder / META).read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise InputError(str(folder / META), "--resume", f"unreadable: {exc}") from None
-        if not isinstance(meta, dict) or not {"out", "replications", "seed", "scenario_hash"} <= meta.keys():
-            raise InputError(str(folder / META), "--resume", "incomplete run description")
+        problem = _check_meta(meta)
+        if problem:
+            raise InputError(str(folder / META), "--resume", problem)
         return cls(folder, meta)
 
     def save(self, replication: int, values: np.ndarray) -> None:
@@ -83,6 +84,31 @@ class Checkpoint:
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _check_meta(meta: object) -> str | None:
+    """What is wrong with a run description (run.json may have been edited by hand), or None."""
+    if not isinstance(meta, dict):
+        return "not a run description"
+    checks = {
+        "out": lambda v: isinstance(v, str) and v != "",
+        "scenario_hash": lambda v: isinstance(v, str),
+        "replications": lambda v: _whole(v, 1, 100_000),
+        "seed": lambda v: _whole(v, 0, 2**63 - 1),
+        "parameters": lambda v: v in ("posterior", "posterior-mean", "defaults"),
+        "until": lambda v: v is None or _whole(v, 1900, 2200),
+        "lang": lambda v: v in ("zh", "en"),
+    }
+    for key, ok in checks.items():
+        if key not in meta:
+            return f"incomplete run description: no {key}"
+        if not ok(meta[key]):
+            return f"{key} = {meta[key]!r} is not a valid value"
+    return None
+
+
+def _whole(v: object, low: int, high: int) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -15,6 +15,7 @@ from .scenario import json_schema, load_scenario
 from .sim import InvariantError
 
 EXIT_INPUT = 2
+PARAMETER_MODES = ("posterior", "posterior-mean", "defaults")
 # Analysis commands live in their own modules, each with add_arguments(parser) and command(args, ctx).
 ANALYSES = {
     "compare": ("compare", "compare scenarios with common random numbers: paired differences per target"),
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
     run.add_argument("--out", help="results folder (default results/<scenario>-<UTC time>)")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    run.add_argument("--parameters", choices=("posterior", "posterior-mean", "defaults"), default="posterior",
+    run.add_argument("--parameters", choices=PARAMETER_MODES, default=None,
                      help="behavioural parameters: a posterior draw per replication (default), the posterior "
                           "mean, or the uncalibrated defaults")
     run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
@@ -182,7 +183,7 @@ def _new_checkpoint(args: argparse.Namespace, scenario):
     meta = {"out": str(out), "scenario_file": args.scenario, "scenario_hash": scenario.digest(),
             "replications": args.replications or scenario.scenario.replications,
             "seed": scenario.scenario.seed if args.seed is None else args.seed,
-            "parameters": args.parameters, "until": args.until, "lang": args.lang}
+            "parameters": args.parameters or "posterior", "until": args.until, "lang": args.lang}
     try:
         return Checkpoint.create(folder, meta), out
     except OSError as exc:
@@ -198,7 +199,7 @@ def _resumed(args: argparse.Namespace, scenario):
     if meta["scenario_hash"] != scenario.digest():
         raise InputError(args.scenario, "--resume", f"the scenario has changed since the interrupted run "
                                                     f"(hash {scenario.digest()}, was {meta['scenario_hash']})")
-    given = {"replications": args.replications, "seed": args.seed, "until": args.until}
+    given = {"replications": args.replications, "seed": args.seed, "until": args.until, "parameters": args.parameters}
     for name, value in given.items():
         if value is not None and value != meta.get(name):
             raise InputError(args.resume, f"--{name}", f"{value} differs from the interrupted run's {meta.get(name)}")

@@ -139,6 +139,12 @@ def test_resume_refuses_a_changed_scenario_or_other_options(small_plan, tmp_path
     assert main(["run", str(small_plan), "--resume", str(tmp_path / "nowhere")]) == 2
     assert "not a checkpoint folder" in capsys.readouterr().err
 
+    edited = dict(checkpoint.meta, replications="many")  # run.json edited by hand
+    Checkpoint.create(tmp_path / "edited", edited)
+    assert main(["run", str(small_plan), "--resume", str(tmp_path / "edited")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "replications = 'many'" in err
+
 
 def test_a_new_run_refuses_a_folder_with_pending_checkpoints(small_plan, tmp_path, capsys):
     out = tmp_path / "out"
