@@ -155,7 +155,7 @@ def default_out(scenario: Scenario, root: str | Path = "results", kind: str = ""
     """results/<scenario>[-<kind>]-<UTC time>, e.g. results/sanliang-qisheng-2024-2026-sensitivity-20261124T1200Z."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     name = "-".join(p for p in (scenario.scenario.name, kind, stamp) if p)
-    if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*[0-9TZ]", name):  # the scenario's name is a slug (scenario.Slug)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*-\d{8}T\d{6}Z", name):  # the scenario's name is a slug (scenario.Slug)
         raise ValueError(f"unsafe results folder name {name!r}")
     return Path(root) / name
 

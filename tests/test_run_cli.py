@@ -85,3 +85,20 @@ def test_committed_schema_is_current():
     from model.scenario import json_schema
     committed = json.loads((ROOT / "scenarios" / "scenario.schema.json").read_text("utf-8"))
     assert committed == json_schema(), "run `make schema` and commit scenarios/scenario.schema.json"
+
+
+def test_run_without_out_writes_a_timestamped_folder_under_results(tmp_path, monkeypatch, capsys):
+    """`make demo` gives no --out: the default folder name must pass its own safety check."""
+    from conftest import PLAN
+
+    from model.results import default_out
+    from model.scenario import load_scenario
+
+    for path in sorted((PLAN.parent).glob("*.toml")):
+        name = default_out(load_scenario(path), kind="sensitivity").name
+        assert name.startswith(load_scenario(path).scenario.name)
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(PLAN), "-n", "2", "-w", "1", "--no-progress"]) == 0
+    (folder,) = (tmp_path / "results").iterdir()
+    assert folder.name.startswith("sanliang-qisheng-2024-2026-") and (folder / "summary.json").is_file()
+    assert "wrote results/sanliang-qisheng-2024-2026-" in capsys.readouterr().out
