@@ -13,7 +13,7 @@ import numpy as np
 
 from .checkpoint import Checkpoint
 from .indicators import INDICATORS
-from .parallel import Pool, chunks
+from .parallel import Pool, chunks, default_workers
 from .parameters import DEFAULTS, ParameterSource
 from .scenario import Scenario
 from .sim import EcosystemModel
@@ -83,7 +83,7 @@ def run_ensemble(scenario: Scenario, replications: int | None = None, seed: int 
         # change size month by month and fragment the C heap, so a long-lived worker's memory creeps up
         # (measured: 160 MB after one replication, 370 MB after 300) although nothing leaks. A new pool
         # costs ~1.5 s. (ProcessPoolExecutor's max_tasks_per_child hung on Python 3.12 here.)
-        block = REPLICATIONS_PER_WORKER * max(Pool(workers).workers, 1)
+        block = REPLICATIONS_PER_WORKER * (workers or default_workers())
         for start in range(0, max(len(todo), 1), block):
             with Pool(workers, None, progress) as own:
                 _fill(own, todo[start:start + block], *job)
