@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import io
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -21,6 +23,41 @@ from .labels import indicator_name, t
 from .report import HEADLINE_INDICATORS
 
 CHART_DIR = "charts"
+# Chinese on the page: Noto Sans SC from the pylopdf-fonts-zh-cn package (as in the charts) as a web font, so the
+# glyphs render in any browser, also on a machine without CJK fonts; the system's CJK fonts are the fallback.
+WEB_FONT = "innosim Noto Sans SC"
+FONT_STACK = (f"'{WEB_FONT}','Noto Sans SC','Noto Sans CJK SC','Microsoft YaHei','PingFang SC',"
+              "'WenQuanYi Micro Hei',sans-serif")
+
+
+def font_face(src: str) -> str:
+    """The @font-face rule of WEB_FONT served from `src` (a URL or a data: URL of the OpenType font)."""
+    return f"@font-face{{font-family:'{WEB_FONT}';src:url({src}) format('opentype');font-display:swap}}"
+
+
+def embedded_font(text: str) -> str:
+    """WEB_FONT's @font-face with the bundled font cut down to the characters of `text` (about 100 kB for a
+    report) as a data: URL, so report.html stays one self-contained file; "" without the font package."""
+    try:
+        import pylopdf_fonts_zh_cn
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        return ""
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # it reports every table it drops
+    try:
+        font = TTFont(str(pylopdf_fonts_zh_cn.sans_path()), lazy=True)
+        options = subset.Options()
+        options.layout_features = ["*"]
+        options.notdef_outline = True
+        cut = subset.Subsetter(options)
+        cut.populate(text=text)
+        cut.subset(font)
+        buf = io.BytesIO()
+        font.save(buf)
+    except Exception:  # an unreadable or odd font file: the fallback fonts do
+        return ""
+    return font_face("data:font/otf;base64," + base64.b64encode(buf.getvalue()).decode("ascii"))
 
 
 def load(folder: Path) -> tuple[dict, dict[str, np.ndarray], list[dt.date]]:
@@ -128,7 +165,7 @@ def to_html(md: str, folder: Path, title: str) -> str:
         elif line.strip():
             out.append(f"<p>{_inline(line, folder)}</p>")
     flush()
-    style = ("body{font-family:'Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif;max-width:1100px;"
+    style = (embedded_font(title + md) + "body{font-family:" + FONT_STACK + ";max-width:1100px;"
              "margin:2em auto;color:#222;line-height:1.5}table{border-collapse:collapse;font-size:13px;margin:1em 0}"
              "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top}th{background:#f3f3f3}"
              "td.green{background:#2e8b57;color:#fff}td.amber{background:#e0a100}td.red{background:#c0392b;color:#fff}"
