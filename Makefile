@@ -9,13 +9,13 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]
 SCENARIO := scenarios/sanliang-qisheng-2024-2026.toml
 REPS ?= 200
 
-.PHONY: setup demo test fuzz lint schema notebooks bench baseline clean
+.PHONY: setup demo test fuzz lint schema notebooks bench baseline clean app
 
 $(BIN)/innosim: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found (tried python3.13, python3.12, ~/.pyenv/versions/3.12+, python3)"; exit 2; }
 	@echo "using $(PYTHON) ($$($(PYTHON) --version))"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,app]'
 	@touch $@
 
 setup: $(BIN)/innosim
@@ -25,6 +25,11 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The planner's web app on http://127.0.0.1:8765/ (PORT=... to change); Ctrl-C stops it.
+PORT ?= 8765
+app: setup
+	$(BIN)/innosim app --port $(PORT)
 
 # The input fuzz campaign: thousands of generated scenario files through validate and run (about 15 min on 2 cores).
 fuzz: setup

@@ -1,4 +1,5 @@
-"""The `innosim` command line: run, compare, sensitivity, optimize, discover, calibrate, chart, validate, schema."""
+"""The `innosim` command line: run, compare, sensitivity, optimize, discover, calibrate, chart, validate, schema and
+app (the planner's web app)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     chart.add_argument("--out", help="folder for the comparison (default results/comparison-<UTC time>)")
     sch = sub.add_parser("schema", help="print the scenario JSON Schema")
     sch.add_argument("--out", help="write to this file instead of stdout")
+    app = sub.add_parser("app", help="the planner's web app: levers, runs, targets and downloads in the browser")
+    app.add_argument("--port", type=whole_number("port", 1, 65535), default=8765, help="default 8765")
+    app.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this machine only)")
+    app.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes per run (default: cores)")
+    app.add_argument("--out", default="results/app", help="the app's results folder (default results/app)")
     return p
 
 
@@ -341,10 +348,29 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    from .parallel import default_workers
+
+    try:
+        from .app.server import LOOPBACK, serve
+    except ImportError as exc:
+        raise InputError("innosim app", "(install)", f"{exc.name} is not installed: pip install -e '.[app]' "
+                                                      "(make setup does it)") from None
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(out), "--out", f"cannot write the app's results folder: {exc.strerror or exc}") from None
+    if args.host not in LOOPBACK:
+        print(f"innosim: warning: the app listens on {args.host}: other computers on the network can open it and "
+              "run the model", file=sys.stderr, flush=True)
+    return serve(args.host, args.port, out, args.workers or default_workers())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cmd_calibrate,
-                "chart": cmd_chart, **dict.fromkeys(ANALYSES, cmd_analysis)}
+                "chart": cmd_chart, "app": cmd_app, **dict.fromkeys(ANALYSES, cmd_analysis)}
     try:
         return handlers[args.command](args)
     except InputError as err:

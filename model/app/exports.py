@@ -1,0 +1,109 @@
+"""What a planner takes home: tables as CSV (UTF-8 with BOM, so Excel reads Chinese) and .xlsx, the charts as PNG,
+and the page's settings as a scenario file that `innosim run` accepts unchanged."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from . import adapter as ad
+from .outcome import FAN_QUANTILES, Result, fan_quantiles
+from .text import t
+
+Table = tuple[list[str], list[list]]
+
+
+def targets_table(result: Result, lang: str) -> Table:
+    """One row per target: the numbers of summary.json (P(meet) as a share), and the paired change against the plan."""
+    keys = ["id", "indicator_id", "indicator", "kind", "year", "comparator", "threshold", "baseline", "p10", "p50",
+            "p90", "p_meet", "light", "quote"]
+    diffs = {d.target: d for d in result.differences or ()}
+    if diffs:
+        keys += ["plan_p50", "plan_p_meet", "d_p_meet", "d_p_meet_low", "d_p_meet_high"]
+    head = [t("h_" + k, lang) for k in keys]
+    rows = []
+    for tg, raw in zip(result.settings.scenario.targets, result.summary["targets"], strict=True):
+        kind = ad.target_kind(tg)
+        row = [raw["id"], raw["indicator"], ad.indicator_name(raw["indicator"], lang), t("kind_" + kind, lang),
+               raw["year"], raw["comparator"], raw["threshold"], raw["baseline"], raw["p10"], raw["p50"], raw["p90"],
+               raw["p_meet"], ad.light(raw["p_meet"]), raw["quote"]]
+        if diffs:
+            d = diffs[raw["id"]]
+            row += [d.ref_p50, d.ref_p_meet, d.d_p_meet, d.d_p_meet_low, d.d_p_meet_high]
+        rows.append(row)
+    return head, rows
+
+
+def fan_table(result: Result, lang: str) -> Table:
+    """The fan charts' data: per indicator and month, P10, P25, P50, P75 and P90 over the replications (in the
+    model's units, 万元 for money) and the target, if any."""
+    head = [t("h_indicator_id", lang), t("h_indicator", lang), t("h_unit", lang), t("h_date", lang),
+            *(t(f"h_p{round(100 * q)}", lang) for q in FAN_QUANTILES), t("h_threshold", lang), t("h_year", lang)]
+    rows = []
+    for ind, dates, q, tg in fan_quantiles(result):
+        name, unit = ad.indicator_name(ind, lang), ad.INDICATORS[ind].unit
+        for k, d in enumerate(dates):
+            rows.append([ind, name, unit, d.strftime("%Y-%m"), *(float(x) for x in q[:, k]),
+                         tg["threshold"] if tg else "", tg["year"] if tg else ""])
+    return head, rows
+
+
+def csv_bytes(table: Table) -> bytes:
+    """CSV in UTF-8 with a byte-order mark: Excel then opens Chinese text correctly."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(table[0])
+    w.writerows(table[1])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: dict[str, Table]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, (head, rows) in sheets.items():
+        ws = wb.create_sheet(name[:31])
+        ws.append(head)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for r in rows:
+            ws.append([_cell(v) for v in r])
+        ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _cell(v):
+    # openpyxl writes text starting with "=" as a formula: scenario text never becomes one
+    return "'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) and len(v) > 1 else v
+
+
+def scenario_toml(scenario: ad.Scenario, replications: int, seed: int, source_name: str, changed: bool) -> str:
+    """The page's settings as a complete scenario file (no `extends`): `innosim run` on it repeats the app's run."""
+    meta = {"replications": replications, "seed": seed}
+    if changed:
+        suffix = "-app"
+        meta["name"] = scenario.scenario.name[:80 - len(suffix)].rstrip("-") + suffix
+        meta["title"] = (scenario.scenario.title[:190] + " (app)")
+    sc = scenario.model_copy(update={"extends": None, "scenario": scenario.scenario.model_copy(update=meta)})
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    header = [sc.scenario.title, "",
+              f"Written by `innosim app` on {stamp} from {source_name}: the levers as set on the page, "
+              f"{replications} replications, seed {seed}.",
+              "Run it: innosim run " + f"{sc.scenario.name}.toml", ""]
+    return ad.toml_document(ad.scenario_document(sc), header)
+
+
+def charts_zip(folder: Path) -> bytes:
+    """Every PNG chart of a results folder, in one zip."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for png in sorted((folder / "charts").glob("*.png")):
+            z.write(png, png.name)
+    return buf.getvalue()

@@ -1,0 +1,185 @@
+"""Every string the app shows, in Chinese and English; chart strings come from model.labels (via the adapter).
+
+`t(key, lang, **values)` looks here first, then in the charts' table, so a string the charts and the page share
+is written once.
+"""
+
+from __future__ import annotations
+
+from . import adapter as ad
+
+LANGS = ("zh", "en")
+
+TEXT: dict[str, dict[str, str]] = {
+    "app_title": {"zh": "innosim 创新生态模拟：规划工作台", "en": "innosim: the planner's workbench"},
+    "app_intro": {"zh": "选择情景，调整政策杠杆，运行蒙特卡洛模拟，查看各目标的达成概率，并下载简报。",
+                  "en": "Pick a scenario, move the levers, run the Monte Carlo ensemble, read each target's "
+                        "chance of being met, and take the briefing home."},
+    "language": {"zh": "语言", "en": "Language"},
+    "host_warning": {"zh": "注意：本服务监听 {host}，同一网络中的其他计算机也能打开本页。",
+                     "en": "Note: this server listens on {host}; other computers on the network can open this page."},
+    # --- step 1
+    "step_scenario": {"zh": "1. 选择情景", "en": "1. Pick a scenario"},
+    "library": {"zh": "情景库", "en": "Scenario library"},
+    "upload": {"zh": "或上传情景文件（TOML，不超过 {kb} KB）", "en": "or upload a scenario file (TOML, at most {kb} kB)"},
+    "upload_drop": {"zh": "选择文件或拖放到此处", "en": "Choose a file or drop it here"},
+    "upload_ok": {"zh": "已读取上传的情景：{name}", "en": "Read the uploaded scenario: {name}"},
+    "upload_error": {"zh": "上传的文件无效，未运行任何模拟：", "en": "The uploaded file is not valid; nothing was run:"},
+    "scenario_info": {"zh": "{title}：{start} 至 {end}，{n} 个目标，地区档案 {profile}",
+                      "en": "{title}: {start} to {end}, {n} targets, profile {profile}"},
+    "uploaded": {"zh": "（上传）", "en": "(uploaded)"},
+    # --- step 2
+    "step_levers": {"zh": "2. 政策杠杆", "en": "2. Levers"},
+    "levers_intro": {"zh": "每个杠杆标出了情景原值（“原方案”）。滑块覆盖情景文件 [ranges] 中的探索范围；"
+                           "输入框接受情景格式允许的任何值。",
+                     "en": "Each lever shows the scenario's own value (\"plan\"). The slider spans the range "
+                           "explored in the scenario's [ranges]; the box takes any value the scenario format "
+                           "accepts."},
+    "group_platforms": {"zh": "创新平台", "en": "Innovation platforms"},
+    "group_talent": {"zh": "人才", "en": "Talent"},
+    "group_firms": {"zh": "企业培育与招商", "en": "Firms: cultivation and attraction"},
+    "group_incubators": {"zh": "孵化器", "en": "Incubators"},
+    "group_budget": {"zh": "科技预算（万元/年）", "en": "S&T budget (10k yuan a year)"},
+    "group_review": {"zh": "年度考核", "en": "Annual review"},
+    "plan_value": {"zh": "原方案：{value}", "en": "plan: {value}"},
+    "valid_range": {"zh": "允许范围 {lo}–{hi}", "en": "valid {lo}-{hi}"},
+    "explored_range": {"zh": "探索范围 {lo}–{hi}", "en": "explored {lo}-{hi}"},
+    "changed": {"zh": "已修改", "en": "changed"},
+    "evidence": {"zh": "依据", "en": "Evidence"},
+    "no_evidence": {"zh": "暂无引用依据（杠杆登记表尚未建立）。",
+                    "en": "No evidence yet (the lever registry is still to come)."},
+    "one_value": {"zh": "整个规划期使用同一数值（情景格式暂不支持逐年取值）。",
+                  "en": "One value for every year (the scenario format has no per-year values yet)."},
+    "per_year": {"zh": "逐年设定", "en": "Set per year"},
+    "year_value": {"zh": "{year}年", "en": "{year}"},
+    "reset": {"zh": "恢复原方案", "en": "Back to the plan"},
+    "budget_total": {"zh": "预算合计：{value} 万元/年（原方案 {plan}）",
+                     "en": "Budget total: {value} (10k yuan a year; plan {plan})"},
+    # --- step 3
+    "step_run": {"zh": "3. 运行", "en": "3. Run"},
+    "replications": {"zh": "模拟次数", "en": "Replications"},
+    "seed": {"zh": "随机种子", "en": "Seed"},
+    "parameters": {"zh": "行为参数", "en": "Behavioural parameters"},
+    "param_posterior": {"zh": "校准后验（每次模拟抽取一组）", "en": "calibrated posterior (a draw per replication)"},
+    "param_posterior-mean": {"zh": "校准后验均值", "en": "posterior mean"},
+    "param_defaults": {"zh": "未校准的默认值", "en": "uncalibrated defaults"},
+    "posterior_missing": {"zh": "没有校准后验，本次使用默认参数运行。",
+                          "en": "No calibrated posterior: this run uses the default parameters."},
+    "posterior_unreadable": {"zh": "无法读取校准后验（{reason}），本次使用默认参数运行。",
+                             "en": "The calibrated posterior could not be read ({reason}); this run uses the default "
+                                   "parameters."},
+    "run": {"zh": "运行模拟", "en": "Run the ensemble"},
+    "cancel": {"zh": "取消", "en": "Cancel"},
+    "cancelled": {"zh": "已取消，未保存任何结果。", "en": "Cancelled; nothing was kept."},
+    "phase_run": {"zh": "正在模拟：{done}/{total} 次", "en": "Running: {done} of {total} replications"},
+    "phase_plan": {"zh": "正在以相同随机数模拟原方案以作对比：{done}/{total} 次",
+                   "en": "Running the plan on the same random numbers for the comparison: {done} of {total}"},
+    "phase_report": {"zh": "正在生成简报（图表和 report.html）……", "en": "Writing the briefing (charts and report.html)..."},
+    "run_failed": {"zh": "运行失败：{reason}", "en": "The run failed: {reason}"},
+    "run_done": {"zh": "{n} 次模拟，种子 {seed}，用时 {seconds} 秒。", "en": "{n} replications, seed {seed}, {seconds} s."},
+    "stale": {"zh": "杠杆或设置已在此次运行后修改：下方结果对应上一次运行的设置。",
+              "en": "Levers or settings changed since this run: the results below are for the settings of the last run."},
+    # --- step 4
+    "step_results": {"zh": "4. 结果", "en": "4. Results"},
+    "headline": {"zh": "要点", "en": "Headline"},
+    "head_counts": {"zh": "在本情景下，{n} 个量化目标中，{green} 个大概率达成（概率至少 80%），{amber} 个不确定（50%–80%），"
+                          "{red} 个难以达成（低于 50%）。",
+                    "en": "Of the {n} quantified targets, {green} are likely to be met (probability at least 80%), "
+                          "{amber} are uncertain (50-80%) and {red} are unlikely (below 50%) under this scenario."},
+    "head_worst": {"zh": "距离最远：{items}。", "en": "Furthest from reach: {items}."},
+    "head_none": {"zh": "本情景没有量化目标，预测见下方图表。",
+                  "en": "This scenario sets no quantified targets: see the projections in the charts below."},
+    "head_compare": {"zh": "与原方案相比（相同随机数）：{up} 个目标的达成概率明显上升，{down} 个明显下降，"
+                           "其余变化不显著。",
+                     "en": "Against the plan (common random numbers): P(meet) clearly rises for {up} targets and "
+                           "clearly falls for {down}; the other changes are within the noise."},
+    "head_same": {"zh": "当前设置与原方案相同；修改杠杆后可与原方案对比。",
+                  "en": "These are the plan's own settings; move a lever to compare with the plan."},
+    "outcomes": {"zh": "成果目标", "en": "Outcome targets"},
+    "commitments": {"zh": "政府承诺事项", "en": "Commitments"},
+    "col_indicator": {"zh": "指标", "en": "Indicator"},
+    "col_baseline": {"zh": "基期", "en": "Baseline"},
+    "col_target": {"zh": "目标", "en": "Target"},
+    "col_range": {"zh": "P50 [P10 - P90]", "en": "P50 [P10 - P90]"},
+    "col_pmeet": {"zh": "达成概率", "en": "P(meet)"},
+    "col_quote": {"zh": "规划原文", "en": "The plan's words"},
+    "drawn_note": {"zh": "* 基期值未公布：每次模拟从其文献区间抽取（显示中位数）。",
+                   "en": "* baseline not published: drawn per replication from its documented range (median shown)."},
+    "derived_note": {"zh": "† 基期值由其他数据推算。", "en": "† baseline derived from other figures."},
+    "light_green": {"zh": "大概率", "en": "likely"},
+    "light_amber": {"zh": "不确定", "en": "uncertain"},
+    "light_red": {"zh": "难以达成", "en": "unlikely"},
+    "fan_charts": {"zh": "扇形图", "en": "Fan charts"},
+    "fan_pick": {"zh": "指标", "en": "Indicator"},
+    "dashboard": {"zh": "目标达成概率一览", "en": "Target dashboard"},
+    "comparison": {"zh": "与原方案对比（共同随机数，95% 配对区间）",
+                   "en": "Against the plan (common random numbers, 95% paired intervals)"},
+    "comparison_wait": {"zh": "对比结果将在原方案模拟完成后显示。", "en": "The comparison appears once the plan has run."},
+    "col_p50_plan": {"zh": "原方案 P50", "en": "P50 plan"},
+    "col_p50_yours": {"zh": "当前 P50", "en": "P50 yours"},
+    "col_dp50": {"zh": "P50 变化 [95%]", "en": "Change in P50 [95%]"},
+    "col_pmeet_change": {"zh": "达成概率", "en": "P(meet)"},
+    "col_dpmeet": {"zh": "变化（百分点）[95%]", "en": "Change, pp [95%]"},
+    "star_note": {"zh": "* 95% 区间不含 0。", "en": "* the 95% interval excludes 0."},
+    # --- step 5
+    "step_take_home": {"zh": "5. 下载", "en": "5. Take it home"},
+    "dl_report": {"zh": "简报 report.html", "en": "Briefing report.html"},
+    "dl_report_wait": {"zh": "简报生成中……", "en": "The briefing is being written..."},
+    "dl_targets_csv": {"zh": "目标表 CSV", "en": "Target table CSV"},
+    "dl_targets_xlsx": {"zh": "目标表 Excel", "en": "Target table Excel"},
+    "dl_fan_csv": {"zh": "扇形图数据 CSV", "en": "Fan-chart data CSV"},
+    "dl_fan_xlsx": {"zh": "扇形图数据 Excel", "en": "Fan-chart data Excel"},
+    "dl_charts": {"zh": "全部图表 PNG（zip）", "en": "All charts as PNG (zip)"},
+    "dl_chart": {"zh": "此图 PNG", "en": "This chart as PNG"},
+    "dl_scenario": {"zh": "当前设置的情景文件 TOML", "en": "Current settings as a scenario TOML"},
+    "dl_note": {"zh": "情景文件可直接运行：innosim run {file}", "en": "The scenario file runs as it is: innosim run {file}"},
+    "saved_in": {"zh": "结果已保存：{folder}", "en": "Results saved in {folder}"},
+    # --- step 6
+    "step_inside": {"zh": "6. 单次模拟内部", "en": "6. Inside one run"},
+    "inside_intro": {"zh": "以当前设置运行一次模拟（第 {r} 次），逐月查看企业群体的变化。",
+                     "en": "One replication (number {r}) of the current settings, month by month: the firm "
+                           "population."},
+    "inside_run": {"zh": "运行单次模拟", "en": "Run one replication"},
+    "inside_sizes": {"zh": "企业规模分布（营业收入，万元，对数刻度）", "en": "Firm sizes (revenue, 10k yuan, log scale)"},
+    "inside_flows": {"zh": "认定流量（每月新认定）", "en": "Certification flows (new certificates a month)"},
+    "inside_programmes": {"zh": "政策项目受益企业（当月）", "en": "Programme recipients (that month)"},
+    "inside_month": {"zh": "月份", "en": "Month"},
+    # --- csv / xlsx headers
+    "h_id": {"zh": "目标编号", "en": "target id"},
+    "h_indicator_id": {"zh": "指标代码", "en": "indicator id"},
+    "h_indicator": {"zh": "指标", "en": "indicator"},
+    "h_year": {"zh": "年份", "en": "year"},
+    "h_comparator": {"zh": "比较", "en": "comparator"},
+    "h_threshold": {"zh": "目标值", "en": "threshold"},
+    "h_baseline": {"zh": "基期值", "en": "baseline"},
+    "h_p10": {"zh": "P10", "en": "P10"},
+    "h_p25": {"zh": "P25", "en": "P25"},
+    "h_p50": {"zh": "P50", "en": "P50"},
+    "h_p75": {"zh": "P75", "en": "P75"},
+    "h_p90": {"zh": "P90", "en": "P90"},
+    "h_p_meet": {"zh": "达成概率", "en": "P(meet)"},
+    "h_light": {"zh": "信号灯", "en": "light"},
+    "h_kind": {"zh": "类别", "en": "kind"},
+    "h_quote": {"zh": "规划原文", "en": "quote"},
+    "h_date": {"zh": "月份", "en": "month"},
+    "h_unit": {"zh": "单位", "en": "unit"},
+    "h_plan_p50": {"zh": "原方案P50", "en": "plan P50"},
+    "h_plan_p_meet": {"zh": "原方案达成概率", "en": "plan P(meet)"},
+    "h_d_p_meet": {"zh": "达成概率变化", "en": "change in P(meet)"},
+    "h_d_p_meet_low": {"zh": "变化下限95%", "en": "change low 95%"},
+    "h_d_p_meet_high": {"zh": "变化上限95%", "en": "change high 95%"},
+    "kind_outcome": {"zh": "成果目标", "en": "outcome"},
+    "kind_commitment": {"zh": "政府承诺", "en": "commitment"},
+}
+
+
+def t(key: str, lang: str, **kw) -> str:
+    table = TEXT.get(key) or ad.CHART_TEXT[key]
+    return table[lang].format(**kw)
+
+
+def all_strings() -> list[str]:
+    """Every string of the page in both languages (for the glyph test)."""
+    return [v for d in TEXT.values() for v in d.values()] + [
+        s for lever in ad.LEVERS.values() for s in (lever.zh, lever.en, lever.unit_zh, lever.unit_en,
+                                                      lever.explain_zh, lever.explain_en)]
