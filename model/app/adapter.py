@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = ROOT / "scenarios"
 PLAN_FILE = "sanliang-qisheng-2024-2026.toml"
 PARAMETER_MODES = ("posterior", "posterior-mean", "defaults")
+UPLOAD_NAME = ".uploaded-scenario.toml"  # no library file has this name
 
 
 def font_file() -> Path | None:
@@ -70,13 +71,16 @@ def load(path: Path) -> Scenario:
 def load_upload(name: str, data: bytes, scratch: Path) -> Scenario:
     """An uploaded scenario file, read by the same safe reader as `innosim validate` (size limit, UTF-8, nesting,
     TOML's data-only parser, the schema); errors name the uploaded file. Its bytes go to a private temporary folder
-    inside `scratch` (the app's results folder) under a fixed name, and are removed at once."""
+    inside `scratch` (the app's results folder) under a fixed name, beside copies of the library's files so that
+    `extends = "<a library file>"` works as it does in scenarios/; the folder is removed at once."""
     if len(data) > MAX_FILE_BYTES:
         raise InputError(name, "(file)", f"file is {len(data)} bytes, above the {MAX_FILE_BYTES}-byte limit")
     scratch.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=".upload-", dir=scratch))
     try:
-        path = folder / "upload.toml"
+        for f in library():
+            shutil.copyfile(f, folder / f.name)
+        path = folder / UPLOAD_NAME
         path.write_bytes(data)
         try:
             return load_scenario(path)

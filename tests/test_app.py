@@ -1,0 +1,265 @@
+"""The app's parts without a browser: runs match the CLI, cancel leaves nothing, uploads, exports, strings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import threading
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import PLAN, ROOT
+
+from model.app import adapter as ad
+from model.app import exports, outcome, runner
+from model.app.text import LANGS, TEXT, all_strings, t
+from model.cli import main
+from model.scenario import Budget, Levers
+
+
+def cli_mode() -> str:
+    """The parameters `innosim run` uses for what the app calls "posterior": the defaults when the posterior
+    cannot be read (the app falls back to them and says so)."""
+    return "posterior" if ad.parameter_source("posterior")[1] is None else "defaults"
+
+
+def settings(scenario, reference=None, n=6, seed=11, workers=2) -> runner.Settings:
+    return runner.Settings(scenario, reference or scenario, n, seed, "posterior", workers)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return ad.load(PLAN)
+
+
+@pytest.fixture(scope="module")
+def app_run(plan, tmp_path_factory):
+    """An app run (levers changed) to the end: result with the comparison and the results folder."""
+    changed = ad.with_values(plan, {"municipal_platforms_per_year": 6.0, "budget.rent_subsidy": 9000.0})
+    states = list(outcome.run(settings(changed, plan), "plan.toml", tmp_path_factory.mktemp("app"), "zh",
+                              lambda p: None, lambda: False))
+    assert [s.phase for s in states] == ["run", "plan", "report", "done"]
+    return states[-1].result
+
+
+def test_same_seed_same_numbers_as_the_cli(app_run, tmp_path):
+    toml = exports.scenario_toml(app_run.settings.scenario, 6, 11, "plan.toml", True)
+    path = tmp_path / "app.toml"
+    path.write_text(toml, "utf-8")
+    out = tmp_path / "cli"
+    assert main(["run", str(path), "--workers", "1", "--out", str(out), "--parameters", cli_mode(),
+                 "--no-progress"]) == 0
+    cli = json.loads((out / "summary.json").read_text("utf-8"))
+    assert cli["replications"] == 6 and cli["seed"] == 11
+    for a, b in zip(app_run.summary["targets"], cli["targets"], strict=True):
+        assert a["id"] == b["id"]
+        assert (a["p_meet"], a["p10"], a["p50"], a["p90"]) == (b["p_meet"], b["p10"], b["p50"], b["p90"])
+
+
+def test_the_comparison_is_paired_against_the_plan(app_run, plan):
+    diffs = {d.target: d for d in app_run.differences}
+    assert set(diffs) == {tg.id for tg in plan.targets}
+    d = diffs["municipal-platforms-2026"]
+    assert d.alt_p50 > d.ref_p50  # twice the platforms a year
+    assert d.d_p_meet_low <= d.d_p_meet <= d.d_p_meet_high
+    assert {p.name for p in app_run.folder.iterdir()} >= {"report.html", "summary.json", "charts"}
+
+
+def test_the_plan_unchanged_is_one_ensemble_and_cached(plan, tmp_path):
+    s = settings(plan, n=3, seed=5, workers=1)
+    run = outcome.run(s, "plan.toml", tmp_path, "en", lambda p: None, lambda: False)
+    state = next(x for x in run if x.phase == "report")  # the briefing is not needed here
+    run.close()
+    assert state.result.differences == ()
+    source = ad.parameter_source("posterior")[0]
+    assert runner.cached_plan(s, source) is state.result.ensemble
+
+
+def test_cancel_stops_the_workers_and_writes_nothing(plan, tmp_path):
+    stop = threading.Event()
+    seen: list[int] = []
+
+    def progress(p: runner.Progress) -> None:
+        seen.extend(runner.live_processes())
+        if p.done > 0:
+            stop.set()
+
+    with pytest.raises(runner.Cancelled):
+        list(outcome.run(settings(plan, n=40, workers=2), "plan.toml", tmp_path, "zh", progress, stop.is_set))
+    assert seen and runner.live_processes() == []
+    for pid in set(seen):
+        assert not _alive(pid), pid
+    assert list(tmp_path.iterdir()) == []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.split(") ", 1)[1][0] != "Z"  # a zombie is dead
+
+
+def test_progress_counts_every_replication(plan):
+    counts: list[int] = []
+    ens = runner.ensemble(plan, settings(plan, n=5, workers=1), ad.DEFAULTS, runner.Progress(),
+                          lambda p: counts.append(p.done), lambda: False)
+    assert counts[0] == 0 and counts[-1] == 5 and ens.values.shape[0] == 5
+
+
+# ------------------------------------------------------------------ uploads
+def validate_line(path: Path, capsys) -> str:
+    cwd = os.getcwd()
+    os.chdir(path.parent)
+    try:
+        assert main(["validate", path.name]) == 2
+    finally:
+        os.chdir(cwd)
+    return capsys.readouterr().err.strip()
+
+
+@pytest.mark.parametrize("text", ["[scenario\nname = 1\n", "[scenario]\nname = \"x\"\n",
+                                  PLAN.read_text("utf-8").replace("services_index = 0.5", "services_index = 1.5"),
+                                  "extends = \"no-such-file.toml\"\n"])
+def test_a_bad_upload_gives_the_validate_line(text, tmp_path, capsys):
+    path = tmp_path / "broken.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ad.InputError) as err:
+        ad.load_upload("broken.toml", text.encode("utf-8"), tmp_path / "results")
+    line = f"innosim: error: {err.value}"
+    assert line == validate_line(path, capsys)
+    assert "\n" not in line and list((tmp_path / "results").iterdir()) == []  # the temporary copy is gone
+
+
+def test_an_oversized_upload_is_refused_unread(tmp_path):
+    with pytest.raises(ad.InputError, match="above the 1000000-byte limit"):
+        ad.load_upload("big.toml", b"#" * (ad.MAX_FILE_BYTES + 1), tmp_path)
+
+
+def test_a_good_upload_reads_like_the_file(tmp_path):
+    assert ad.load_upload("plan.toml", PLAN.read_bytes(), tmp_path).digest() == ad.load(PLAN).digest()
+    variant = ROOT / "scenarios" / "plan-budget-plus-30.toml"  # extends the plan: found in the library
+    assert ad.load_upload("mine.toml", variant.read_bytes(), tmp_path).digest() == ad.load(variant).digest()
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------ exports
+def test_csv_has_a_bom_and_one_row_per_target(app_run):
+    data = exports.csv_bytes(exports.targets_table(app_run, "zh"))
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["目标编号", "指标代码", "指标"] and len(rows) == 1 + len(app_run.summary["targets"])
+    by_id = {r[0]: r for r in rows[1:]}
+    col = rows[0].index("达成概率")
+    for tg in app_run.summary["targets"]:
+        assert float(by_id[tg["id"]][col]) == tg["p_meet"]
+
+
+def test_fan_data_and_xlsx(app_run):
+    head, rows = exports.fan_table(app_run, "en")
+    months = app_run.settings.scenario.months + 1
+    assert len(rows) == months * len(outcome.fan_indicators(app_run))
+    ht = [r for r in rows if r[0] == "high_tech"]
+    assert ht[-1][4:9] == sorted(ht[-1][4:9]) and ht[-1][9] == 1500
+    assert ht[-1][6] == pytest.approx(float(np.median(app_run.ensemble.series("high_tech")[:, -1])))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(exports.xlsx_bytes({"fan-charts": (head, rows)})))
+    assert wb["fan-charts"].max_row == len(rows) + 1
+
+
+def test_the_scenario_toml_runs_unchanged(app_run, tmp_path, capsys):
+    text = exports.scenario_toml(app_run.settings.scenario, 6, 11, "plan.toml", True)
+    doc = tomllib.loads(text)
+    assert doc["levers"]["municipal_platforms_per_year"] == 6.0 and doc["levers"]["budget"]["rent_subsidy"] == 9000.0
+    assert doc["scenario"]["name"].endswith("-app") and "extends" not in doc
+    path = tmp_path / "s.toml"
+    path.write_text(text, "utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert ad.load(path).levers == app_run.settings.scenario.levers
+
+
+def test_charts_zip(app_run):
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(exports.charts_zip(app_run.folder))).namelist()
+    assert "dashboard-zh.png" in names and all(n.endswith(".png") for n in names)
+
+
+# ------------------------------------------------------------------ levers, targets, strings
+def test_every_lever_of_the_schema_has_a_control():
+    fields = {k for k in Levers.model_fields if k != "budget"} | {f"budget.{k}" for k in Budget.model_fields}
+    assert set(ad.LEVERS) == fields
+    assert {n for _, names in ad.GROUPS for n in names} == fields
+    for lever in ad.LEVERS.values():
+        assert lever.zh and lever.en and lever.explain_zh and lever.explain_en and lever.unit_zh and lever.unit_en
+        assert lever.evidence == () and lever.per_year is False  # until the lever registry
+
+
+def test_slider_spans_contain_the_plan(plan):
+    for name in ad.LEVERS:
+        lo, hi = ad.slider_range(plan, name)
+        assert lo <= ad.lever_value(plan, name) <= hi
+
+
+def test_a_lever_out_of_bounds_names_the_lever(plan):
+    with pytest.raises(ad.InputError, match="services_index"):
+        ad.with_values(plan, {"services_index": 2.0})
+
+
+def test_targets_are_outcomes_until_kinds_exist(plan):
+    assert {ad.target_kind(tg) for tg in plan.targets} == {"outcome"}
+
+
+def test_an_unreadable_posterior_means_the_defaults(tmp_path, monkeypatch):
+    from model import calibration
+
+    (tmp_path / "posterior.csv").write_text("not_a_parameter,weight\n1,1\n", "utf-8")
+    monkeypatch.setattr(calibration, "CALIBRATION_DIR", tmp_path)
+    source, note = ad.parameter_source("posterior")
+    assert source is ad.DEFAULTS and "not_a_parameter" in note
+    monkeypatch.setattr(calibration, "CALIBRATION_DIR", tmp_path / "none")
+    assert ad.parameter_source("posterior") == (ad.DEFAULTS, "missing")
+
+
+def test_every_string_in_both_languages_with_glyphs():
+    from fontTools.ttLib import TTFont
+
+    for key, d in TEXT.items():
+        assert set(d) == set(LANGS), key
+        assert d["zh"] != d["en"] or key.startswith(("col_range", "h_p")), key
+    cmap = TTFont(str(ad.font_file()), lazy=True).getBestCmap()
+    missing = {c for s in all_strings() for c in s if ord(c) not in cmap and not c.isspace()}
+    assert not missing
+
+
+def test_headline_in_both_languages(app_run):
+    zh, en = outcome.headline(app_run.summary, "zh"), outcome.headline(app_run.summary, "en")
+    assert "个量化目标中" in zh and "quantified targets" in en
+    assert t("head_compare", "en", up=1, down=0).startswith("Against the plan")
+
+
+# ------------------------------------------------------------------ the command
+def test_app_command_warns_beyond_loopback_and_refuses_a_busy_port(monkeypatch, capsys, tmp_path):
+    import socket
+
+    from model.app import server
+
+    calls = []
+    monkeypatch.setattr(server, "serve", lambda *a: calls.append(a) or 0)
+    assert main(["app", "--host", "0.0.0.0", "--port", "9", "--out", str(tmp_path / "a")]) == 0
+    assert "innosim: warning: the app listens on 0.0.0.0" in capsys.readouterr().err
+    assert main(["app", "--out", str(tmp_path / "a")]) == 0 and calls[-1][0] == "127.0.0.1"
+    assert capsys.readouterr().err == ""
+    monkeypatch.undo()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["app", "--port", str(port), "--out", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"innosim: error: 127.0.0.1:{port}: --host/--port: cannot listen there") and "\n" not in err
