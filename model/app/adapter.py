@@ -143,10 +143,9 @@ _EXPLAIN: dict[str, tuple[str, str]] = {
     "budget.talent_grant": ("人才项目资助，每年", "talent programme grants, a year"),
 }
 _UNITS: dict[str, tuple[str, str]] = {
-    "platforms": ("家/年", "a year"), "labs": ("家/年", "a year"), "bases": ("家/年", "a year"),
-    "people": ("人/年", "people a year"), "teams": ("个/年", "teams a year"), "firms": ("家/年", "firms a year"),
-    "scenarios": ("项/年", "a year"), "share": ("比例 0–1", "share 0-1"), "incubators": ("家（期内）", "over the horizon"),
-    "index 0-1": ("指数 0–1", "index 0-1"), "万元/year": ("万元/年", "10k yuan a year"),
+    "platforms": ("家", "platforms"), "labs": ("家", "labs"), "bases": ("家", "bases"), "people": ("人", "people"),
+    "teams": ("个", "teams"), "firms": ("家", "firms"), "scenarios": ("项", "scenarios"), "share": ("比例 0–1", "share 0-1"),
+    "incubators": ("家", "incubators"), "index 0-1": ("指数 0–1", "index 0-1"), "万元/year": ("万元/年", "10k yuan a year"),
 }
 _GROUPS = (
     ("platforms", ("national_platforms_per_year", "municipal_platforms_per_year", "joint_labs_per_year",

@@ -121,7 +121,8 @@ def table_html(head: list[str], rows: list[list[str]], cls: str, row_ids: list[s
 
 
 CSS = """
-.v-application, .v-application * { font-family: %(stack)s; }
+/* over Vuetify's Roboto (its .headline, .title ... classes set it too); icons keep their font */
+.v-application, .v-application * { font-family: %(stack)s !important; }
 .innosim-step { margin: 12px 0; padding: 12px 16px; }
 .innosim-table { border-collapse: collapse; font-size: 14px; margin: 8px 0; }
 .innosim-table td, .innosim-table th { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; }
@@ -130,12 +131,14 @@ CSS = """
 .innosim-table td.tl-amber { background: #e0a100; }
 .innosim-table td.tl-red { background: #c0392b; color: #fff; }
 .innosim-lever { border-bottom: 1px solid #eee; padding: 6px 0; }
+.innosim-lever .v-expansion-panel-header { min-height: 28px !important; padding: 2px 12px; font-size: 13px; }
+.innosim-lever .v-expansion-panels { margin-top: 2px; }
 .innosim-lever-name { font-weight: 600; }
-.innosim-caption { color: #555; font-size: 13px; }
+.innosim-caption { display: block; color: #555; font-size: 13px; }
 .innosim-changed { color: #c05800; font-weight: 600; margin-left: 8px; }
-.innosim-error { color: #b00020; font-family: monospace; white-space: pre-wrap; }
-.innosim-headline { font-size: 16px; margin: 8px 0; }
-.innosim-warning { background: #fff3cd; padding: 6px 10px; }
+.innosim-error { display: block; color: #b00020; white-space: pre-wrap; }
+.innosim-headline { display: block; font-size: 16px; margin: 8px 0; }
+.innosim-warning { display: block; background: #fff3cd; padding: 6px 10px; margin: 4px 0; }
 """
 
 
@@ -148,25 +151,31 @@ class UploadZone(FileDropZone):
 @solara.component
 def Upload(language: str):
     file_info, set_file_info = solara.use_state(None)
+    wired, set_wired = solara.use_state(None)
     zone = UploadZone.element(label=t("upload_drop", language), on_file_info=set_file_info, multiple=False)
 
-    def take():
-        if not file_info:
+    def wire():  # on the render thread: the widget hands out file objects that fetch bytes on demand
+        if file_info:
+            widget = solara.get_widget(zone)
+            widget.version += 1
+            widget.reset_stats()
+            set_wired(widget.get_files())
+
+    solara.use_effect(wire, [file_info])
+
+    def take():  # on a worker thread: reading waits for the browser's chunks
+        if not wired:
             return
-        widget = solara.get_widget(zone)
-        widget.version += 1
-        widget.reset_stats()
-        files = widget.get_files()
-        if not files:
-            return
-        f = files[0]
+        f = wired[0]
         try:
             if f["size"] > ad.MAX_FILE_BYTES:  # refused before a byte is sent
                 raise ad.InputError(f["name"], "(file)", f"file is {f['size']} bytes, above the "
                                                          f"{ad.MAX_FILE_BYTES}-byte limit")
             data = f["file_obj"].read(ad.MAX_FILE_BYTES + 1)
             sc = ad.load_upload(f["name"], data, config.RESULTS)
-        except ad.InputError as err:
+        except ad.InputError as err:  # one line, as `innosim validate` prints it; no scenario, so nothing can run
+            uploaded.value = None
+            choice.value = ""
             upload_error.value = f"innosim: error: {err}"
             return
         upload_error.value = ""
@@ -174,7 +183,7 @@ def Upload(language: str):
         values.value = {}
         choice.value = ""
 
-    solara.use_thread(take, [file_info])
+    solara.use_thread(take, [wired])
 
 
 # ------------------------------------------------------------------ levers
@@ -269,10 +278,10 @@ def LeverPanel(scenario: ad.Scenario, language: str):
 # ------------------------------------------------------------------ results
 @solara.component
 def Results(result: outcome.Result, language: str):
-    solara.Text(outcome.headline(result.summary, language), classes=["innosim-headline", "headline"])
+    solara.Text(outcome.headline(result.summary, language), classes=["innosim-headline", "innosim-head"])
     compare_line = outcome.comparison_headline(result, language)
     if compare_line:
-        solara.Text(compare_line, classes=["innosim-headline", "headline-compare"])
+        solara.Text(compare_line, classes=["innosim-headline", "innosim-head-compare"])
     if result.parameters_note:
         key = "posterior_missing" if result.parameters_note == "missing" else "posterior_unreadable"
         solara.Text(t(key, language, reason=result.parameters_note), classes=["innosim-warning", "parameters-note"])
@@ -368,7 +377,8 @@ def Page():
         source_name, scenario = current()
         with solara.Card(t("step_scenario", language), classes=["innosim-step", "step-scenario"]):
             solara.v.Select(label=t("library", language), items=_library_items(), v_model=choice.value or None,
-                            on_v_model=lambda v: (choice.set(v or ad.PLAN_FILE), values.set({})),
+                            on_v_model=lambda v: (choice.set(v or ad.PLAN_FILE), values.set({}),
+                                                  upload_error.set("")),
                             class_="scenario-pick")
             solara.Text(t("upload", language, kb=ad.MAX_FILE_BYTES // 1000), classes=["innosim-caption"])
             Upload(language)
