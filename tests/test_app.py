@@ -233,7 +233,10 @@ def test_every_string_in_both_languages_with_glyphs():
         assert set(d) == set(LANGS), key
         assert d["zh"] != d["en"] or key.startswith(("col_range", "h_p")), key
     cmap = TTFont(str(ad.font_file()), lazy=True).getBestCmap()
-    missing = {c for s in all_strings() for c in s if ord(c) not in cmap and not c.isspace()}
+    from model.app.inside import LABELS
+
+    strings = all_strings() + [v for d in LABELS.values() for v in d.values()]
+    missing = {c for s in strings for c in s if ord(c) not in cmap and not c.isspace()}
     assert not missing
 
 
@@ -263,3 +266,19 @@ def test_app_command_warns_beyond_loopback_and_refuses_a_busy_port(monkeypatch, 
         assert main(["app", "--port", str(port), "--out", str(tmp_path / "b")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"innosim: error: 127.0.0.1:{port}: --host/--port: cannot listen there") and "\n" not in err
+
+
+def test_inside_one_run_is_the_ensembles_replication(plan):
+    from model.app import inside
+
+    months: list[int] = []
+    collector = inside.run(plan, 2, 11, ad.DEFAULTS, lambda k, n: months.append(k), lambda: False)
+    table = collector.get_model_vars_dataframe()
+    assert len(table) == plan.months + 1 and months[-1] == plan.months
+    assert set(table.columns) == set(inside.LABELS)
+    sizes = table[[k for k, _, _ in ad.SIZE_CLASSES]].sum(axis=1)
+    ens = ad.run_ensemble(plan, 3, 11, workers=1)
+    assert list(sizes) == list(ens.series("living_firms")[2])  # every living firm in one size class, same draws
+    assert table["high_tech_gained"].sum() > 0 and table["in_pool"].max() > 0
+    view = inside.View(collector, ad.months(plan), "zh")
+    assert "高企：新获认定" in view.datacollector.get_model_vars_dataframe().columns

@@ -255,3 +255,15 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except OSError:
         return ""
+
+
+def test_inside_one_run_with_mesas_plots(server, browser, shots):
+    ctx, page = open_page(browser, server["url"], height=1000)
+    try:
+        page.locator(".inside-button").click()
+        for key in ("inside_sizes", "inside_flows", "inside_programmes"):
+            page.locator(f".inside-{key} img").wait_for()
+        page.locator(".step-inside").scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "app-inside-zh.png"))
+    finally:
+        ctx.close()

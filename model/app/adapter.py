@@ -275,3 +275,39 @@ def target_values(ens: Ensemble, t: Target):
 def scenario_document(scenario: Scenario) -> dict:
     """The scenario as a complete TOML document (no `extends`), ready for toml_document."""
     return scenario.model_dump(mode="json", exclude_none=True)
+
+
+# ------------------------------------------------------------------ inside one run
+SIZE_CLASSES: tuple[tuple[str, float, float], ...] = (
+    ("size_lt100", 0.0, 100.0), ("size_100_1000", 100.0, 1000.0), ("size_1000_10000", 1000.0, 10_000.0),
+    ("size_ge10000", 10_000.0, math.inf))  # revenue, 万元 a year
+FLOWS = ("high_tech_gained", "high_tech_lost", "specialized_gained", "specialized_lost")
+PROGRAMMES = ("in_pool", "equity", "subsidy", "scenario", "incubated")
+
+
+def one_replication(scenario: Scenario, replication: int, seed: int, parameters: ParameterSource):
+    """Replication `replication` of the ensemble (the same draws), as a Mesa model to step month by month."""
+    from ..sim import EcosystemModel
+
+    return EcosystemModel(scenario, replication=replication, seed=seed, parameters=parameters)
+
+
+def firm_population(model, memory: dict) -> dict[str, float]:
+    """This month's firm population: counts by size class, certificates gained and lost since last month (high-tech
+    and 专精特新, by firm identity, exits included) and the firms in each programme. `memory` carries last month's
+    certified firms between calls."""
+    f = model.firms
+    month = max(model.month - 1, 0)  # the month just simulated (the model's clock has moved on)
+    alive, revenue = f.alive, f.revenue
+    out = {k: float(((revenue >= lo) & (revenue < hi) & alive).sum()) for k, lo, hi in SIZE_CLASSES}
+    for key, column in (("high_tech", f.ht_until), ("specialized", f.zjtx_until)):
+        now = set(f.uid[alive & (column > month)].tolist())
+        before = memory.get(key, now)
+        out[f"{key}_gained"], out[f"{key}_lost"] = float(len(now - before)), float(len(before - now))
+        memory[key] = now
+    out["in_pool"] = float((alive & (f.pool_until > month)).sum())
+    out["equity"] = float((alive & (f.equity_until > month)).sum())
+    out["subsidy"] = float((alive & (f.subsidy_until > month)).sum())
+    out["scenario"] = float((alive & (f.scenario_until > month)).sum())
+    out["incubated"] = float((alive & (f.incubator >= 0)).sum())
+    return out

@@ -16,7 +16,7 @@ import traitlets
 from solara.components.file_drop import FileDropZone
 
 from . import adapter as ad
-from . import config, exports, outcome, runner
+from . import config, exports, inside, outcome, runner
 from .text import t
 
 lang = solara.reactive("zh")
@@ -29,6 +29,7 @@ seed = solara.reactive(-1)  # -1: the scenario's own
 parameters = solara.reactive("posterior")
 fan_pick = solara.reactive("")
 run_error = solara.reactive("")
+inside_replication = solara.reactive(0)
 
 
 # ------------------------------------------------------------------ the run, on a worker thread
@@ -39,6 +40,18 @@ def run_task(settings: runner.Settings, source_name: str, language: str):
 
     yield from outcome.run(settings, source_name, config.RESULTS, language, on_progress,
                            should_stop=lambda: not run_task.is_current())
+
+
+@solara.lab.task(prefer_threaded=True)
+def inside_task(settings: runner.Settings, replication: int):
+    source, _ = ad.parameter_source(settings.parameters)
+
+    def on_month(done: int, total: int) -> None:
+        inside_task.progress = 100.0 * done / total
+
+    collector = inside.run(settings.scenario, replication, settings.seed, source, on_month,
+                           lambda: not inside_task.is_current())
+    return settings.scenario, replication, collector
 
 
 # ------------------------------------------------------------------ helpers
@@ -396,6 +409,7 @@ def Page():
         with solara.Card(t("step_levers", language), classes=["innosim-step", "step-levers"]):
             LeverPanel(scenario, language)
         RunCard(scenario, source_name, language)
+        InsideCard(scenario, language)
 
 
 @solara.component
@@ -459,3 +473,40 @@ def RunCard(scenario: ad.Scenario, source_name: str, language: str):
         Results(result, language)
     with solara.Card(t("step_take_home", language), classes=["innosim-step", "step-take-home"]):
         TakeHome(result, language, scenario)
+
+
+@solara.component
+def InsideCard(scenario: ad.Scenario, language: str):
+    """One replication's firm population over time, with Mesa's DataCollector and Mesa's plot component."""
+    from mesa.visualization.components.matplotlib_components import PlotMatplotlib
+
+    with solara.Card(t("step_inside", language), classes=["innosim-step", "step-inside"]):
+        solara.Text(t("inside_intro", language, r=inside_replication.value), classes=["innosim-caption"])
+
+        def start():
+            try:
+                settings = settings_now(scenario)
+            except ad.InputError as err:
+                run_error.value = f"innosim: error: {err}"
+                return
+            n = settings.replications
+            inside_task(settings, min(max(inside_replication.value, 0), n - 1))
+
+        with solara.Row(style={"align-items": "center"}):
+            solara.InputInt(t("inside_replication", language), value=inside_replication, classes=["inside-replication"],
+                            style={"max-width": "160px"})
+            solara.Button(t("inside_run", language), on_click=start, disabled=inside_task.pending,
+                          classes=["inside-button"])
+        if inside_task.pending:
+            solara.ProgressLinear(inside_task.progress or True)
+        if not inside_task.finished or inside_task.value is None:
+            return
+        sc, replication, collector = inside_task.value
+        ad.use_cjk_font()
+        view = inside.View(collector, ad.months(sc), language)
+        solara.Text(t("inside_done", language, r=replication, name=sc.scenario.name), classes=["innosim-caption"])
+        with solara.Columns([1, 1, 1]):
+            for key, measures in inside.CHARTS:
+                with solara.Column(classes=[f"inside-{key}"]):
+                    PlotMatplotlib(view, inside.labelled(measures, language),
+                                   post_process=inside.axis_labels(language, t(key, language)))

@@ -136,12 +136,14 @@ TEXT: dict[str, dict[str, str]] = {
     "saved_in": {"zh": "结果已保存：{folder}", "en": "Results saved in {folder}"},
     # --- step 6
     "step_inside": {"zh": "6. 单次模拟内部", "en": "6. Inside one run"},
-    "inside_intro": {"zh": "以当前设置运行一次模拟（第 {r} 次），逐月查看企业群体的变化。",
+    "inside_intro": {"zh": "以当前设置运行一次模拟（第 {r} 次），逐月查看企业群体：规模分布、认定流量和政策项目受益企业。",
                      "en": "One replication (number {r}) of the current settings, month by month: the firm "
-                           "population."},
+                           "population's sizes, certification flows and programme recipients."},
     "inside_run": {"zh": "运行单次模拟", "en": "Run one replication"},
-    "inside_sizes": {"zh": "企业规模分布（营业收入，万元，对数刻度）", "en": "Firm sizes (revenue, 10k yuan, log scale)"},
-    "inside_flows": {"zh": "认定流量（每月新认定）", "en": "Certification flows (new certificates a month)"},
+    "inside_replication": {"zh": "第几次模拟", "en": "Replication"},
+    "inside_done": {"zh": "{name} 的第 {r} 次模拟（与集合中的同一次相同）。", "en": "Replication {r} of {name} (the same as in the ensemble)."},
+    "inside_sizes": {"zh": "企业规模分布（按营业收入分组的企业数）", "en": "Firm sizes (firms by revenue class)"},
+    "inside_flows": {"zh": "认定流量（每月获得与失去）", "en": "Certification flows (gained and lost a month)"},
     "inside_programmes": {"zh": "政策项目受益企业（当月）", "en": "Programme recipients (that month)"},
     "inside_month": {"zh": "月份", "en": "Month"},
     # --- csv / xlsx headers
