@@ -168,7 +168,10 @@ def test_plan_lever_run_matches_the_cli_and_downloads(server, browser, shots, tm
         set_input(page, ".run-replications", "8")
         set_input(page, ".run-seed", "7")
         page.locator(".run-button").click()
-        page.locator(".run-progress").wait_for()  # the progress bar, while the page stays live
+        page.locator(".run-progress").wait_for()  # the progress bar and the cancel button, while the page stays live
+        page.locator(".cancel-button").wait_for()
+        page.locator(".step-run").scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "app-running-zh.png"))
         cell = page.locator('table.targets-outcome tr[data-target="municipal-platforms-2026"] td.c4')
         cell.wait_for()
         shown = {r.get_attribute("data-target"): (r.locator("td.c3").inner_text(), r.locator("td.c4").inner_text())

@@ -134,7 +134,8 @@ def comparison_headline(result: Result, lang: str) -> str | None:
 
 
 def _pp(x: float) -> str:
-    return f"{100 * x:+.0f}"
+    v = round(100 * x)
+    return f"{v:+d}" if v else "0"
 
 
 def _delta(indicator: str, v: float, lang: str) -> str:

@@ -43,6 +43,7 @@ def serve(host: str, port: int, results: Path, workers: int) -> int:
     os.environ["SOLARA_APP"] = "model.app.page"
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    os.environ.setdefault("SOLARA_TELEMETRY_SERVER_USER_ID", "innosim-app")  # else Solara writes one to ~/.solara
     os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = host, str(port)
     import solara.server.settings
     import uvicorn
