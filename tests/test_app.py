@@ -107,8 +107,25 @@ def _alive(pid: int) -> bool:
 def test_progress_counts_every_replication(plan):
     counts: list[int] = []
     ens = runner.ensemble(plan, settings(plan, n=5, workers=1), ad.DEFAULTS, runner.Progress(),
-                          lambda p: counts.append(p.done), lambda: False)
+                          lambda p: counts.append(p.done), runner.AppPool(1, lambda: False))
     assert counts[0] == 0 and counts[-1] == 5 and ens.values.shape[0] == 5
+
+
+def test_one_pool_serves_both_ensembles_and_is_replaced_in_time(plan, monkeypatch):
+    monkeypatch.setattr(runner, "REPLICATIONS_PER_WORKER", 3)  # 6 replications per set of 2 processes
+    pool = runner.AppPool(2, lambda: False)
+    seen: list[set[int]] = []
+    try:
+        for n in (4, 2, 5):
+            pool.report = lambda k: seen[-1].update(runner.live_processes())
+            seen.append(set())
+            ens = ad.run_ensemble(plan, n, 3, parameters=ad.DEFAULTS, pool=pool)
+            assert ens.values.shape[0] == n
+    finally:
+        pool.close()
+    assert seen[0] == seen[1] and not seen[2] & seen[0]  # 4 + 2 on the first processes, then fresh ones
+    assert runner.live_processes() == []
+    assert np.array_equal(ens.values, ad.run_ensemble(plan, 5, 3, workers=1).values)
 
 
 # ------------------------------------------------------------------ uploads
@@ -209,6 +226,8 @@ def test_slider_spans_contain_the_plan(plan):
 def test_a_lever_out_of_bounds_names_the_lever(plan):
     with pytest.raises(ad.InputError, match="services_index"):
         ad.with_values(plan, {"services_index": 2.0})
+    with pytest.raises(ad.InputError, match="attracted_firms_per_year@2025: per-year values are not in the scenario"):
+        ad.with_values(plan, {"attracted_firms_per_year@2025": 60.0})
 
 
 def test_targets_are_outcomes_until_kinds_exist(plan):

@@ -54,23 +54,27 @@ def run(settings: runner.Settings, source_name: str, results_root: Path, lang: s
         on_progress: Callable[[runner.Progress], None], should_stop: Callable[[], bool]) -> Iterator[State]:
     source, note = ad.parameter_source(settings.parameters)
     progress = runner.Progress("run")
-    yield State("run")
-    t0 = time.perf_counter()
-    ens = runner.ensemble(settings.scenario, settings, source, progress, on_progress, should_stop)
-    wall = time.perf_counter() - t0
-    summary = ad.build_summary(ens, wall, source_name)
-    result = Result(settings, source_name, ens, summary, note, wall, secrets.token_hex(8))
-    yield State("plan", result)
-    if settings.changed:
-        plan = runner.cached_plan(settings, source)
-        if plan is None:
-            progress.phase = "plan"
-            plan = runner.ensemble(settings.reference, settings, source, progress, on_progress, should_stop)
-            runner.remember_plan(settings, source, plan)
-        result = replace(result, differences=tuple(ad.compare([plan, ens], settings.seed)))
-    else:
-        runner.remember_plan(settings, source, ens)
-        result = replace(result, differences=())
+    pool = runner.AppPool(settings.workers, should_stop)
+    try:
+        yield State("run")
+        t0 = time.perf_counter()
+        ens = runner.ensemble(settings.scenario, settings, source, progress, on_progress, pool)
+        wall = time.perf_counter() - t0
+        summary = ad.build_summary(ens, wall, source_name)
+        result = Result(settings, source_name, ens, summary, note, wall, secrets.token_hex(8))
+        yield State("plan", result)
+        if settings.changed:
+            plan = runner.cached_plan(settings, source)
+            if plan is None:
+                progress.phase = "plan"
+                plan = runner.ensemble(settings.reference, settings, source, progress, on_progress, pool)
+                runner.remember_plan(settings, source, plan)
+            result = replace(result, differences=tuple(ad.compare([plan, ens], settings.seed)))
+        else:
+            runner.remember_plan(settings, source, ens)
+            result = replace(result, differences=())
+    finally:
+        pool.close()
     yield State("report", result)
     if should_stop():
         raise runner.Cancelled

@@ -67,16 +67,43 @@ def live_processes() -> list[int]:
 
 
 class AppPool(ad.Pool):
-    """Local worker processes that report progress and stop on request (never entered as a context manager:
-    every call of imap starts and ends its own processes)."""
+    """Local worker processes that report progress and stop on request.
 
-    def __init__(self, workers: int, progress: Callable[[int], None], should_stop: Callable[[], bool]) -> None:
+    One pool serves a whole run of the app (the ensemble, then the plan's): its processes start once and are
+    replaced every REPLICATIONS_PER_WORKER replications per worker. `close()` ends them; a stop terminates them.
+    """
+
+    def __init__(self, workers: int, should_stop: Callable[[], bool]) -> None:
         super().__init__(workers, None, False)
-        self._report = progress
         self._should_stop = should_stop
+        self.report: Callable[[int], None] = lambda k: None
+        self._executor: ProcessPoolExecutor | None = None
+        self._served = 0  # replications run by the current processes
 
     def stopped(self) -> bool:
         return _stopping.is_set() or self._should_stop()
+
+    def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            try:
+                executor.shutdown(wait=True, cancel_futures=True)
+            finally:
+                with _live_lock:
+                    _live.discard(executor)
+
+    def _fresh(self) -> ProcessPoolExecutor:
+        if self._executor is not None and self._served >= REPLICATIONS_PER_WORKER * self.workers:
+            self.close()
+        if self._executor is None:
+            if self.stopped():
+                raise Cancelled
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+                                                 initializer=_ignore_interrupts)
+            self._served = 0
+            with _live_lock:
+                _live.add(self._executor)
+        return self._executor
 
     def imap(self, fn: Callable[..., Any], tasks, desc: str = "runs",
              weights: list[int] | None = None) -> Iterator[tuple[int, Any]]:
@@ -87,7 +114,7 @@ class AppPool(ad.Pool):
                 if self.stopped():
                     raise Cancelled
                 result = fn(*t)
-                self._report(weights[i])
+                self.report(weights[i])
                 yield i, result
             return
         block, start = REPLICATIONS_PER_WORKER * self.workers, 0
@@ -96,16 +123,14 @@ class AppPool(ad.Pool):
             while end < len(tasks) and (size == 0 or size + weights[end] <= block):
                 size += weights[end]
                 end += 1
-            yield from self._block(fn, tasks, weights, range(start, end))
+            yield from self._block(fn, tasks, weights, range(start, end), size)
             start = end
 
-    def _block(self, fn, tasks, weights, indices) -> Iterator[tuple[int, Any]]:
-        if self.stopped():
-            raise Cancelled
-        executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
-                                       initializer=_ignore_interrupts)
-        with _live_lock:
-            _live.add(executor)
+    def _block(self, fn, tasks, weights, indices, size: int) -> Iterator[tuple[int, Any]]:
+        if self._executor is not None and self._served + size > REPLICATIONS_PER_WORKER * self.workers:
+            self.close()
+        executor = self._fresh()
+        self._served += size
         try:
             futures = {executor.submit(fn, *tasks[i]): i for i in indices}
             pending = set(futures)
@@ -114,17 +139,16 @@ class AppPool(ad.Pool):
                 for fut in done:
                     i = futures[fut]
                     result = fut.result()
-                    self._report(weights[i])
+                    self.report(weights[i])
                     yield i, result
                 if self.stopped():
                     raise Cancelled
-            executor.shutdown(wait=True)
         except BaseException:
-            _terminate(executor)
-            raise
-        finally:
+            self._executor = None
             with _live_lock:
                 _live.discard(executor)
+            _terminate(executor)
+            raise
 
 
 @dataclass(frozen=True)
@@ -182,7 +206,7 @@ def remember_plan(settings: Settings, source: ad.ParameterSource, ens: ad.Ensemb
 
 
 def ensemble(scenario: ad.Scenario, settings: Settings, source: ad.ParameterSource, progress: Progress,
-             on_progress: Callable[[Progress], None], should_stop: Callable[[], bool]) -> ad.Ensemble:
+             on_progress: Callable[[Progress], None], pool: AppPool) -> ad.Ensemble:
     """run_ensemble on an AppPool: the numbers of `innosim run` for the same scenario, seed and replications."""
     progress.done, progress.total = 0, settings.replications
     on_progress(progress)
@@ -191,5 +215,5 @@ def ensemble(scenario: ad.Scenario, settings: Settings, source: ad.ParameterSour
         progress.done += k
         on_progress(progress)
 
-    pool = AppPool(settings.workers, step, should_stop)
+    pool.report = step
     return ad.run_ensemble(scenario, settings.replications, settings.seed, parameters=source, pool=pool)
