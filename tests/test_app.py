@@ -42,7 +42,7 @@ def app_run(plan, tmp_path_factory):
     changed = ad.with_values(plan, {"municipal_platforms_per_year": 6.0, "budget.rent_subsidy": 9000.0})
     states = list(outcome.run(settings(changed, plan), "plan.toml", tmp_path_factory.mktemp("app"), "zh",
                               lambda p: None, lambda: False))
-    assert [s.phase for s in states] == ["run", "plan", "report", "done"]
+    assert [s.phase for s in states] == ["run", "plan", "report", "done"]  # the plan was not cached yet
     return states[-1].result
 
 

@@ -1,8 +1,8 @@
 """A run of the app from start to finish, and what the page shows of it; no web code here.
 
 `run(settings, ...)` is a generator: it yields the Result as soon as the ensemble is done (the page shows the
-targets), again with the paired comparison against the plan, and again once the results folder (report.html,
-charts) is written. The page calls it on a worker thread.
+targets) when the plan must still run for the comparison, again with the paired comparison, and again once the
+results folder (report.html, charts) is written. The page calls it on a worker thread.
 """
 
 from __future__ import annotations
@@ -62,10 +62,10 @@ def run(settings: runner.Settings, source_name: str, results_root: Path, lang: s
         wall = time.perf_counter() - t0
         summary = ad.build_summary(ens, wall, source_name)
         result = Result(settings, source_name, ens, summary, note, wall, secrets.token_hex(8))
-        yield State("plan", result)
         if settings.changed:
             plan = runner.cached_plan(settings, source)
             if plan is None:
+                yield State("plan", result)  # the page shows the results while the plan runs
                 progress.phase = "plan"
                 plan = runner.ensemble(settings.reference, settings, source, progress, on_progress, pool)
                 runner.remember_plan(settings, source, plan)

@@ -418,6 +418,7 @@ def RunCard(scenario: ad.Scenario, source_name: str, language: str):
     latest = run_task.latest
     result = (state or latest).result if (state or latest) else None
     pending = run_task.pending
+    note = solara.use_memo(lambda: ad.parameter_source(parameters.value)[1], [parameters.value])
     with solara.Card(t("step_run", language), classes=["innosim-step", "step-run"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.InputInt(t("replications", language), value=replications.value or scenario.scenario.replications,
@@ -441,6 +442,9 @@ def RunCard(scenario: ad.Scenario, source_name: str, language: str):
                           classes=["run-button"])
             if pending:
                 solara.Button(t("cancel", language), on_click=run_task.cancel, classes=["cancel-button"])
+        if note:  # before any run: the planner knows which parameters the run will use
+            key = "posterior_missing" if note == "missing" else "posterior_unreadable"
+            solara.Text(t(key, language, reason=note), classes=["innosim-warning", "parameters-note-now"])
         if run_error.value:
             solara.Text(run_error.value, classes=["innosim-error", "run-error"])
         if pending:
