@@ -484,6 +484,7 @@ def InsideCard(scenario: ad.Scenario, language: str):
     """One replication's firm population over time, with Mesa's DataCollector and Mesa's plot component."""
     from mesa.visualization.components.matplotlib_components import PlotMatplotlib
 
+    ad.use_cjk_font()  # Chinese labels in Mesa's plots (called before any return: Solara checks names use_*)
     with solara.Card(t("step_inside", language), classes=["innosim-step", "step-inside"]):
         solara.Text(t("inside_intro", language, r=inside_replication.value), classes=["innosim-caption"])
 
@@ -506,7 +507,6 @@ def InsideCard(scenario: ad.Scenario, language: str):
         if not inside_task.finished or inside_task.value is None:
             return
         sc, replication, collector = inside_task.value
-        ad.use_cjk_font()
         view = inside.View(collector, ad.months(sc), language)
         solara.Text(t("inside_done", language, r=replication, name=sc.scenario.name), classes=["innosim-caption"])
         with solara.Columns([1, 1, 1]):
