@@ -61,8 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--simulations", type=whole_number("simulations"), default=2500,
                      help="budget of particles to simulate (default 2500)")
     cal.add_argument("--population", type=whole_number("population"), default=100, help="particles per generation")
-    cal.add_argument("--replications", type=whole_number("replications"), default=2,
-                     help="model runs per particle, averaged (default 2)")
+    cal.add_argument("--replications", type=whole_number("replications"), default=1,
+                     help="runs of each place per particle, averaged (default 1)")
+    cal.add_argument("--hold-out", metavar="ID,ID", help="documented figures to leave out of the fit (ids of "
+                     "model/history.py, or none; default: the committed hold-out set, see calibration/report.md)")
     cal.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
     cal.add_argument("--scheduler", metavar="ADDRESS", help="evaluate particles on this dask.distributed scheduler "
                      "(pyabc's DaskDistributedSampler; default: local processes)")
@@ -71,6 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
     cal.add_argument("--recovery", action="store_true",
                      help="instead: the parameter-recovery check on synthetic data (see README)")
+    bt = sub.add_parser("backtest", help="run the historical scenarios and compare them with every documented figure")
+    bt.add_argument("--replications", "-n", type=whole_number("replications"), default=40,
+                    help="replications of each historical run (default 40)")
+    bt.add_argument("--seed", type=whole_number("seed", 0), help="default: each scenario's")
+    bt.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
+    bt.add_argument("--parameters", choices=PARAMETER_MODES, default="posterior",
+                    help="behavioural parameters (default: a posterior draw per replication)")
+    bt.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of backtest.md (charts: both)")
+    bt.add_argument("--out", help="results folder (default results/backtest-<UTC time>)")
+    bt.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     chart = sub.add_parser("chart", help="redraw charts and report of saved results; several folders: compare")
     chart.add_argument("folders", nargs="+", help="results folders written by innosim run")
     chart.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -228,6 +240,9 @@ def _parameter_source(mode: str):
     folder = calibration.CALIBRATION_DIR  # looked up at call time so tests can point it elsewhere
     try:
         return calibration.parameter_source(mode, folder)
+    except ValueError as exc:  # a posterior written for other parameters, or not a posterior at all
+        raise InputError(str(folder / calibration.POSTERIOR_CSV), "--parameters", str(exc).split(": ", 1)[-1]) \
+            from None
     except FileNotFoundError:
         if mode == "posterior":  # no calibration yet: say so and run on the documented defaults
             print(f"innosim: note: no posterior in {folder}; running on the default parameters", file=sys.stderr)
@@ -248,29 +263,63 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
         ok = full_recovery(workers=workers)
         return 0 if ok else 1
+    hold_out = tuple(h for h in (args.hold_out or "").split(",") if h and h != "none")
+    unknown = cal.unknown_hold_out(hold_out)
+    if unknown:
+        raise InputError("--hold-out", unknown[0], "not a figure of model/history.py; known: "
+                         + ", ".join(f.id for f in cal.history.FIGURES))
     if args.report_only:
         post = cal.load_posterior(folder)
         if post is None:
             raise InputError(str(folder / cal.POSTERIOR_CSV), "--report-only", "no posterior to report on")
-        print(f"wrote {write_report(post, folder, workers=workers, scheduler=args.scheduler)}")
+        source = cal.parameter_source("posterior", folder)
+        print(f"wrote {write_report(post, folder, source, workers=workers, scheduler=args.scheduler)}")
         return 0
     settings = cal.Settings(population=args.population, replications=args.replications,
-                            simulations=args.simulations, workers=workers, scheduler=args.scheduler)
+                            simulations=args.simulations, workers=workers, scheduler=args.scheduler,
+                            hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out)
+    fitted = [t for t in cal.targets(settings.hold_out) if t.fit]
     per_particle = cal.time_one_particle(settings)
     estimate = per_particle * (settings.simulations + settings.population) / workers
     where = (f"the dask scheduler {args.scheduler}" if args.scheduler
              else f"{workers} workers, so about {estimate / 60:.0f} min")
-    print(f"calibrating {len(cal.PRIORS)} parameters on {sum(t.fit for t in cal.TARGETS)} targets: up to "
-          f"{settings.simulations} particles x {settings.replications} runs, {per_particle:.2f} s each, "
-          f"on {where}", flush=True)
+    print(f"calibrating {len(cal.PRIORS)} parameters on {len(fitted)} targets (held out: "
+          f"{', '.join(settings.hold_out) or 'none'}): up to {settings.simulations} particles x "
+          f"{settings.replications} runs of each place, {per_particle:.2f} s each, on {where}", flush=True)
     if args.resume and not (folder / cal.DB_FILE).exists():
         raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
     if not args.resume and (folder / cal.DB_FILE).exists():
         print(f"replacing the earlier calibration database {folder / cal.DB_FILE} (use --resume to continue it)")
     post = cal.calibrate(settings, folder, resume=args.resume)
-    report = write_report(post, folder, workers=workers, scheduler=args.scheduler)
+    source = cal.parameter_source("posterior", folder)
+    report = write_report(post, folder, source, workers=workers, scheduler=args.scheduler)
     print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
           f"in {post.meta['wall_seconds'] / 60:.1f} min")
+    return 0
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from . import backtest
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = Path(args.out) if args.out else Path("results") / f"backtest-{stamp}"
+    try:
+        if out.exists() or out.is_symlink():
+            raise InputError(str(out), "--out", "folder exists already; choose another")
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
+    parameters = _parameter_source(args.parameters)
+    bt = backtest.run_backtest(args.replications, args.seed, args.workers, parameters,
+                               progress=not args.no_progress and sys.stderr.isatty())
+    try:
+        backtest.write(bt, out, args.lang)
+    except OSError as exc:
+        raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
+    print(backtest.console(bt))
+    print(f"\nwrote {out}/ (backtest.md, backtest.html, backtest.csv, backtest.json, charts/) in {bt.seconds:.0f} s")
     return 0
 
 
@@ -344,7 +393,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cmd_calibrate,
-                "chart": cmd_chart, **dict.fromkeys(ANALYSES, cmd_analysis)}
+                "chart": cmd_chart, "backtest": cmd_backtest, **dict.fromkeys(ANALYSES, cmd_analysis)}
     try:
         return handlers[args.command](args)
     except InputError as err:

@@ -59,7 +59,8 @@ class Government(mesa.Agent):
 
     # --- levers as quotas ---
     def yearly(self, lever: str) -> float:
-        return float(getattr(self.model.levers, lever)) * self.multiplier.get(lever, 1.0)
+        """The lever's yearly number in the model's units (a model of one firm in `scale` gets 1/scale of it)."""
+        return float(getattr(self.model.levers, lever)) * self.multiplier.get(lever, 1.0) / self.model.scale
 
     def take(self, lever: str, per_year: float | None = None) -> int:
         """Whole units due this month for a per-year commitment."""
@@ -75,8 +76,9 @@ class Government(mesa.Agent):
         if m.calendar_month == 1:
             m.fund.open_year()
             self._cultivation_pool()
-        self._platforms()
-        self._incubators()
+        if m.running_plan:  # institutions stand as documented at the baseline through the spin-up
+            self._platforms()
+            self._incubators()
         if m.calendar_month in (3, 6, 9, 12):
             self._publish_scenarios()
 
@@ -86,7 +88,7 @@ class Government(mesa.Agent):
         m = self.model
         f, month = m.firms, m.month
         n = round(self.yearly("high_tech_pool_per_year"))
-        gap = high_tech_rd_threshold(f.revenue) - f.rd_ratio_avg
+        gap = high_tech_rd_threshold(f.revenue, m.calendar_year) - f.rd_ratio_avg
         mask = f.alive & (f.ht_until < month) & (f.age >= 6)
         score = -np.maximum(gap, 0.0) * 20.0 + f.ip + f.capability * 0.2
         chosen = top_k(score, mask, n)

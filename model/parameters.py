@@ -1,7 +1,7 @@
 """Behavioural parameters: every one carries its unit, label, plausible range and source.
 
-Values here are documented estimates until issue 3's calibration replaces them with a
-posterior. A scenario may override any of them in its `[parameters]` table; the override
+Values here are documented estimates; the calibrated ones (calibration.PRIORS) are drawn from the
+posterior in runs. A scenario may override any of them in its `[parameters]` table; the override
 must stay inside the hard `bounds` (what is physically meaningful), not the `range`
 (what we believe plausible).
 """
@@ -45,20 +45,24 @@ PARAMETERS: dict[str, Param] = {
                                 "estimate: a public demand contract, 5-20%/yr", (0.05, 0.2), (0, 2)),
     "growth_incubator_boost": _p(0.08, "1/year", "drift while incubated",
                                  "estimate: incubation effect 3-12%/yr", (0.03, 0.12), (0, 2)),
-    "spillover_per_platform": _p(0.004, "1/year per operating platform in the industry",
-                                 "capability gain of firms per platform of their industry",
-                                 "estimate", (0.001, 0.008), (0, 1)),
+    "spillover_per_density": _p(0.03, "1/year per platform per 1,000 firms of the industry",
+                                "capability gain of firms per unit of platform density in their industry",
+                                "estimate: Tongzhou's ~3 platforms per 1,000 firms in its R&D-heavy industries then add "
+                                "0.1 a year, as 0.004 per platform did before density replaced counts", (0.0075, 0.06),
+                                (0, 10)),
+    "capability_decay": _p(0.2, "1/year", "rate at which capability returns to the mean firm's 1",
+                           "estimate: know-how from spill-overs fades over about five years", (0.1, 0.4), (0, 12)),
     # --- exit hazard ---
-    "exit_hazard_young": _p(0.16, "1/year", "exit hazard of a new firm at reference size",
-                            "estimate: gives about 50% five-year survival (US BDS, Beijing assumed alike)",
-                            (0.10, 0.22), PROB),
-    "exit_hazard_old": _p(0.04, "1/year", "exit hazard of a mature firm at reference size",
-                          "estimate", (0.02, 0.06), PROB),
-    "exit_age_scale": _p(48.0, "months", "age scale over which hazard falls from young to old",
-                         "estimate", (24, 72), (1, 600)),
-    "exit_size_gamma": _p(0.15, "-", "hazard ~ (revenue/reference)^-gamma", "estimate", (0.05, 0.3), (0, 2)),
+    "exit_hazard_old": _p(0.08, "1/year", "exit hazard of a mature firm at reference size",
+                          "PE44: exit hazards of new Chinese firms 1.6% in year 1, 6.3% in year 2, 9.5% in year 3, "
+                          "above 8% to year 7 (registry deregistrations; the model's firm counts are registry counts)",
+                          (0.05, 0.12), PROB),
+    "exit_age_scale": _p(12.0, "months", "age scale of the hazard's rise, h(age) = h_old (1 - exp(-age/scale))^2",
+                         "PE44: the rise from 1.6% to 9.5% over three years; 12 months gives 1.5%, 5.3%, 7.5%, 8.5% "
+                         "of h_old = 10% in years 1-4", (6, 24), (1, 600)),
+    "exit_size_gamma": _p(0.15, "-", "hazard ~ (revenue/reference)^-gamma", "estimate", (0.05, 0.4), (0, 2)),
     "exit_incubator_reduction": _p(0.4, "-", "share of hazard removed while incubated",
-                                   "estimate: incubated firms survive better (issue 2)", (0.2, 0.6), PROB),
+                                   "estimate: incubated firms survive better", (0.2, 0.6), PROB),
     "exit_subsidy_reduction": _p(0.3, "-", "share of hazard removed while a rent/loan subsidy runs",
                                  "estimate", (0.1, 0.5), PROB),
     # --- R&D decision ---
@@ -72,6 +76,18 @@ PARAMETERS: dict[str, Param] = {
                                 "estimate: above the 10% high-tech rule", (0.08, 0.2), PROB),
     "rd_active_share": _p(0.3, "-", "share of tech firms that do R&D in earnest",
                           "estimate: Beijing high-tech firms are 3.6% of tech firms (seed 003) and must do R&D; share at 500万 revenue", (0.2, 0.4), PROB),
+    "rd_size_elasticity": _p(-0.15, "-", "size elasticity of an R&D-active firm's R&D propensity",
+                             "estimate: R&D is partly a fixed cost, so its share falls with size; Zhongguancun's parks "
+                             "(SMEs) spend 15.42% (seed 002), the zone with its large firms 5.2% (zgc-rd-2023 over "
+                             "zgc-hightech-2022)", (-0.3, 0.0), (-2, 2)),
+    "rd_ceiling_exponent": _p(0.25, "-", "size exponent of the highest R&D share a firm sustains, 0.6 (S/500万)^-x",
+                              "estimate: 60% at 500万, 16% at 10亿, 6% at 500亿; the whole Zhongguancun zone spends 5.2% "
+                              "of revenue on R&D (zgc-rd-2023 over zgc-hightech-2022) and its specialised parks 15.42% "
+                              "(seed 002)", (0.15, 0.35), (0, 2)),
+    "rd_active_size_elasticity": _p(0.3, "-", "size elasticity of the chance that a tech firm does R&D in earnest",
+                                    "estimate: larger firms more often run R&D; Beijing's 8,754 专精特新 firms (PE31), "
+                                    "each with 100万 of R&D and mostly 1000万 of revenue, bound it from below",
+                                    (0.1, 0.7), (0, 3)),
     "rd_active_median": _p(0.06, "R&D/revenue", "median R&D ratio of an R&D-active firm at 500万 revenue",
                            "estimate; ZGC specialised parks average 15.42% (seed 002)", (0.03, 0.15), (0.001, 0.6)),
     "ip_rate_per_rd": _p(3.0, "1/year per R&D ratio", "chance per year of first owned IP per unit R&D ratio",
@@ -79,14 +95,27 @@ PARAMETERS: dict[str, Param] = {
     # --- certification ---
     "high_tech_apply_prob": _p(0.6, "-", "share of eligible uncertified firms that apply in the annual round",
                                "estimate", (0.4, 0.8), PROB),
+    "high_tech_fit_size": _p(200.0, "万元", "revenue at which a firm's chance of passing the unspelled high-tech rules "
+                             "is half the largest firms'", "PE16: take-up of Chinese tax incentives is low and rises "
+                             "with taxable position (the 15% rate is worth nothing without profit); the expert score "
+                             "rewards growth and conversions; 142 of 238 above-scale key firms of ZGC Tongzhou Park are "
+                             "certified (zgc-tz-keyfirms-2024m11) against 3.6% of all Beijing tech firms (seed 003)",
+                             (20.0, 2000.0), (0.01, 1e6)),
     "high_tech_approval_prob": _p(0.7, "-", "approval rate of eligible applications (expert score >= 70)",
                                   "estimate: national pass rates about 60-80%", (0.6, 0.8), PROB),
     "recert_approval_prob": _p(0.9, "-", "approval rate of re-certification applications", "estimate", (0.8, 0.95), PROB),
     "recert_apply_prob": _p(0.85, "-", "share of expiring eligible firms that re-apply", "estimate", (0.7, 0.95), PROB),
+    "old_staff_threshold": _p(0.15, "-", "R&D staff share the pre-2016 high-tech rules effectively required",
+                              "estimate: the 2008 rules (国科发火〔2008〕172号) asked 30% college-educated S&T staff and 10% "
+                              "R&D staff, the 2016 rules (国科发火〔2016〕32号) 10% S&T staff; read in R&D-staff terms",
+                              (0.10, 0.25), PROB),
     "pool_apply_uplift": _p(0.3, "-", "added apply and approval probability for the 培育库 pool",
                             "estimate", (0.1, 0.4), PROB),
-    "zjtx_apply_prob": _p(0.5, "-", "share of eligible firms applying for 专精特新 each year",
+    "zjtx_apply_prob": _p(0.5, "-", "share of eligible firms applying for 专精特新 each year, from June 2022",
                           "estimate: Beijing pushed applications hard, 8754 firms by 2024-09 (bj-zjtx-2024)", (0.3, 0.7), PROB),
+    "zjtx_apply_prob_before_2022": _p(0.2, "-", "share of eligible firms applying for 专精特新 each year before June 2022",
+                                      "estimate: the municipal programme before the 2022 national rules (工信部企业〔2022〕63号) "
+                                      "was smaller; Beijing's stock was ~5,360 in 2022-10 (PE29)", (0.05, 0.6), PROB),
     "zjtx_approval_prob": _p(0.7, "-", "approval rate of 专精特新 applications", "estimate", (0.5, 0.85), PROB),
     "listing_rate_pool": _p(0.10, "1/year", "listing hazard of a firm in the 上市培育库",
                             "estimate: 5-20%/yr incl. NEEQ/BSE 挂牌", (0.05, 0.20), PROB),
@@ -115,10 +144,13 @@ PARAMETERS: dict[str, Param] = {
                                  "estimate: about a year to fill a gap", (0.5, 2.0), (0, 12)),
     "talent_services_effect": _p(0.5, "-", "inflow multiplier per unit of the services (温度) index",
                                  "estimate", (0.2, 1.0), (0, 5)),
-    "talent_capability_gain": _p(0.5, "capability", "capability gain of a firm per placed high-level talent",
-                                 "estimate", (0.2, 1.0), (0, 10)),
-    "team_capability_gain": _p(1.5, "capability", "capability gain of a firm hosting a funded team",
-                               "estimate", (0.5, 3.0), (0, 10)),
+    "growth_talent_boost": _p(0.02, "1/year", "drift of a firm while it hosts a placed high-level talent (36 months)",
+                              "estimate: was a capability gain of 0.5 at 0.04 a year per unit", (0.008, 0.04), (0, 2)),
+    "growth_team_boost": _p(0.06, "1/year", "drift of a firm while it hosts a funded innovation team (36 months)",
+                            "estimate: was a capability gain of 1.5 at 0.04 a year per unit", (0.02, 0.12), (0, 2)),
+    "review_noise": _p(1.0, "score", "Gumbel scale of a programme review's noise (merit: log capability + R&D/10%)",
+                       "estimate: reviews of the same proposal disagree; selection is not merit alone (PE07: "
+                       "connected founders win Innofund grants more often)", (0.5, 2.0), (0.01, 10)),
     # --- funds ---
     "equity_ticket": _p(1500.0, "万元", "guidance-fund ticket per firm", "estimate: 500-3000万", (500, 3000), (1, 1e6)),
     "social_leverage": _p(3.0, "-", "social capital per yuan of guidance fund",

@@ -213,19 +213,15 @@ def paired_differences(rows: list[dict], scenarios: list[str], reference: str, l
     left.invert_yaxis()
     left.legend(fontsize=10, frameon=False, loc="best")
     fig.suptitle(t("delta_title", lang, ref=reference), fontsize=18, x=0.01, ha="left")
-    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # room for the source line under the axis labels
-    source = t("delta_source" if crn else "delta_source_independent", lang)
-    fig.text(0.99, 0.01, source, fontsize=10, color="#777", ha="right")
+    _source_line(fig, t("delta_source" if crn else "delta_source_independent", lang))
     return fig
 
 
 def calibration_fit(rows: list[dict], lang: str):
     """Documented intervals against posterior-predictive P10-P90, each relative to the interval's centre.
 
-    rows: dicts with name, low, high, p10, p50, p90.
+    rows: dicts with label (in `lang`), low, high, p10, p50, p90, and fitted (bool).
     """
-    from .labels import CALIBRATION_TARGETS
-
     use_cjk_font()
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     for i, r in enumerate(rows):
@@ -234,10 +230,83 @@ def calibration_fit(rows: list[dict], lang: str):
                 label=t("fit_documented", lang) if i == 0 else None)
         ax.errorbar([r["p50"] / c], [i], xerr=[[(r["p50"] - r["p10"]) / c], [(r["p90"] - r["p50"]) / c]], fmt="o",
                     color=COLORS["band"], capsize=4, label=t("fit_simulated", lang) if i == 0 else None)
-    ax.set_yticks(range(len(rows)), [CALIBRATION_TARGETS[r["name"]][lang] for r in rows], fontsize=13)
+    ax.set_yticks(range(len(rows)), [r["label"] for r in rows], fontsize=10 if len(rows) > 14 else 13)
     ax.invert_yaxis()
     ax.axvline(1.0, color="#999", lw=1, ls=":")
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.grid(axis="x", color="#dddddd", lw=0.8)
     _finish(fig, ax, lang, t("fit_title", lang), t("fit_x", lang), "upper left", source="fit_source")
+    return fig
+
+
+ROLE_COLORS = {"fit": "#2e8b57", "out": "#c0392b", "input": "#777777"}
+
+
+def _source_line(fig, text: str) -> None:
+    """A source line under a constrained layout, with room kept for it below the axis labels."""
+    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
+    fig.text(0.99, 0.01, text, fontsize=10, color="#777", ha="right")
+
+
+def history_chart(series: np.ndarray, dates: list[dt.date], indicator: str, rows: list, lang: str, run: str):
+    """A historical run's band (P10-P90, P25-P75, P50) with the documented figures on it as intervals.
+
+    Flow figures (what a cumulative indicator added in a year) are drawn on the yearly flows."""
+    use_cjk_font()
+    flow = any(r.figure.flow for r in rows)
+    factor = rows[0].figure.factor
+    x = np.array(dates, dtype="datetime64[D]")
+    values = series * factor
+    if flow:  # December to December
+        dec = [i for i, d in enumerate(dates) if d.month == 12]
+        values = np.diff(values[:, dec], axis=1)
+        x = x[dec][1:]
+    q = np.quantile(values, [0.1, 0.25, 0.5, 0.75, 0.9], axis=0)
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    ax.fill_between(x, q[0], q[4], color=COLORS["band"], alpha=0.18, lw=0, label=t("band_80", lang))
+    ax.fill_between(x, q[1], q[3], color=COLORS["band"], alpha=0.32, lw=0, label=t("band_50", lang))
+    ax.plot(x, q[2], color=COLORS["band"], lw=2.5, label=t("p50", lang))
+    seen = set()
+    for r in rows:
+        f = r.figure
+        when = np.datetime64(f"{f.date}-01")
+        label = t(f"history_{r.role}", lang) if r.role not in seen else None
+        seen.add(r.role)
+        mid = 0.5 * (f.low + f.high)
+        ax.errorbar([when], [mid], yerr=[[mid - f.low], [f.high - mid]], fmt="none", ecolor=ROLE_COLORS[r.role],
+                    elinewidth=3, capsize=8, zorder=6)
+        ax.scatter([when], [f.value], color=ROLE_COLORS[r.role], s=70, zorder=7, label=label,
+                   marker="o" if r.inside else "X")
+    name = rows[0].figure.zh if lang == "zh" else rows[0].figure.en
+    name = re.sub(r"\s+(\d{4}(-\d{2})?|\d{4}年中)$", "", name)  # the series, not the figure's date
+    ax.set_title(t("history_title", lang, name=name, run=run), fontsize=20, loc="left", pad=12)
+    ax.set_ylabel(rows[0].figure.unit + (t("history_per_year", lang) if flow else ""), fontsize=14)
+    ax.set_xlabel(t("month", lang), fontsize=14)
+    _style(ax)
+    ax.legend(fontsize=12, frameon=False, loc="upper left")
+    _source_line(fig, t("history_source", lang))
+    return fig
+
+
+def certification_flows(first: np.ndarray, again: np.ndarray, renewed: np.ndarray, years: list[int], lang: str,
+                        run: str):
+    """High-tech certificates granted each year (P50 over replications): first certificates, certificates
+    granted again after a lapse, and renewals; the renewals echo the first certificates three years before."""
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    x = np.arange(len(years))
+    parts = [(np.median(first, axis=0), "#3b6ea5", t("flows_first", lang)),
+             (np.median(again, axis=0), "#8fb3d9", t("flows_again", lang)),
+             (np.median(renewed, axis=0), "#e0a100", t("flows_renewed", lang))]
+    bottom = np.zeros(len(years))
+    for values, color, label in parts:
+        ax.bar(x, values, bottom=bottom, color=color, width=0.7, label=label)
+        bottom += values
+    ax.set_xticks(x, [str(y) for y in years])
+    ax.set_title(t("flows_title", lang, run=run), fontsize=20, loc="left", pad=12)
+    ax.set_ylabel(t("flows_y", lang), fontsize=14)
+    ax.set_xlabel(t("year", lang), fontsize=14)
+    _style(ax)
+    ax.legend(fontsize=12, frameon=False, loc="upper left")
+    _source_line(fig, t("history_source", lang))
     return fig

@@ -16,17 +16,18 @@ import numpy as np
 
 from .calibration import (
     PRIORS,
-    SCENARIO_FILE,
-    TARGETS,
     Posterior,
     Settings,
     Target,
     abc_smc,
+    historical_scenarios,
     posterior_table,
     run_statistics,
     simulate,
+    targets,
 )
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario
+from .sim import EcosystemModel
 
 # A small E-Town (a fifth of the firms, three years) keeps the suite's version fast.
 SMALL_BASELINE = {"tech_firms": 2500.0, "high_tech": 110.0, "specialized_sme": 8.0, "listed": 8.0,
@@ -56,16 +57,24 @@ class Recovery:
 
 
 def small_scenario() -> Scenario:
-    sc = load_scenario(SCENARIO_FILE)
+    sc = historical_scenarios()["bda"]
     meta = sc.scenario.model_copy(update={"end": "2018-12"})
     levers = sc.levers.model_copy(update={"attracted_firms_per_year": 16.0})
     return sc.model_copy(update={"scenario": meta, "levers": levers, "baseline": SMALL_BASELINE, "targets": []})
 
 
+def end_statistics(run: str, model: EcosystemModel) -> dict[str, float]:
+    """The small check's statistics at the end of its run: the mean R&D share of R&D-active firms, the mature
+    exit hazard, and the high-tech stock."""
+    s = model.snapshot
+    return {"rd_active_mean": s["active_rd_ratio_mean"], "exit_hazard_mature": s["exit_hazard_y4_7"],
+            "high_tech_end": s["high_tech"]}
+
+
 def synthetic_targets(scenario: Scenario, truth: dict[str, float], names: list[str], runs: int,
-                      replications: int, seed: int = 99) -> list[Target]:
+                      replications: int, seed: int = 99, statistic=end_statistics) -> list[Target]:
     """Intervals around the truth's mean statistic, +-1.5 sd of a particle's (replication-averaged) noise."""
-    stats = [simulate(scenario, truth, 1, seed=seed + i) for i in range(runs)]
+    stats = [simulate({"bda": scenario}, truth, 1, statistic, seed=seed + i) for i in range(runs)]
     targets = []
     for n in names:
         v = np.array([s[n] for s in stats])
@@ -74,14 +83,15 @@ def synthetic_targets(scenario: Scenario, truth: dict[str, float], names: list[s
     return targets
 
 
-def recover(scenario: Scenario, truth: dict[str, float], priors: dict[str, tuple[float, float]],
-            stat_names: list[str], settings: Settings, runs: int = 12) -> Recovery:
-    targets = synthetic_targets(scenario, truth, stat_names, runs, settings.replications)
+def recover(scenarios: dict[str, Scenario], truth: dict[str, float], priors: dict[str, tuple[float, float]],
+            stat_names: list[str], settings: Settings, runs: int = 12, statistic=end_statistics) -> Recovery:
+    chosen = synthetic_targets(scenarios["bda"], truth, stat_names, runs, settings.replications, statistic=statistic) \
+        if list(scenarios) == ["bda"] else _synthetic_all(scenarios, truth, stat_names, runs, statistic)
     settings.priors = dict(priors)
     with tempfile.TemporaryDirectory() as tmp:
-        history = abc_smc(scenario, targets, settings, Path(tmp) / "recovery.db", statistic=run_statistics,
-                          progress=False)
-        samples, weights = posterior_table(history)
+        abc_history = abc_smc(scenarios, chosen, settings, Path(tmp) / "recovery.db", statistic=statistic,
+                              progress=False)
+        samples, weights = posterior_table(abc_history)
     post = Posterior(samples, weights, {})
     intervals = {k: post.interval(k, 0.9) for k in priors}
     sd_ratio = {}
@@ -92,22 +102,31 @@ def recover(scenario: Scenario, truth: dict[str, float], priors: dict[str, tuple
     return Recovery({k: truth[k] for k in priors}, intervals, sd_ratio)
 
 
+def _synthetic_all(scenarios: dict[str, Scenario], truth: dict[str, float], names: list[str], runs: int,
+                   statistic) -> list[Target]:
+    stats = [simulate(scenarios, truth, 1, statistic, seed=99 + i) for i in range(runs)]
+    out = []
+    for n in names:
+        v = np.array([s[n] for s in stats])
+        half = 1.5 * max(v.std(ddof=1), 1e-9)
+        out.append(Target(n, float(v.mean() - half), float(v.mean() + half), (), "synthetic"))
+    return out
+
+
 def quick_recovery(workers: int = 1) -> Recovery:
     """The suite's version: two parameters, each with a statistic that speaks to it."""
-    priors = {"high_tech_apply_prob": PRIORS["high_tech_apply_prob"],
-              "exit_hazard_young": PRIORS["exit_hazard_young"]}
-    truth = {"high_tech_apply_prob": 0.45, "exit_hazard_young": 0.12}
+    priors = {"rd_active_median": PRIORS["rd_active_median"], "exit_hazard_old": PRIORS["exit_hazard_old"]}
+    truth = {"rd_active_median": 0.08, "exit_hazard_old": 0.09}
     settings = Settings(population=30, replications=3, simulations=450, max_generations=6, workers=workers)
-    return recover(small_scenario(), truth, priors, ["bda_high_tech_2020", "startup_survival_5y"], settings)
+    return recover({"bda": small_scenario()}, truth, priors, ["rd_active_mean", "exit_hazard_mature"], settings)
 
 
 def full_recovery(workers: int = 2) -> bool:
-    """All free parameters on the full E-Town scenario; prints the table (innosim calibrate --recovery)."""
-    truth = {"high_tech_apply_prob": 0.55, "high_tech_approval_prob": 0.75, "rd_active_share": 0.3,
-             "rd_active_median": 0.07, "ip_rate_per_rd": 3.0, "exit_hazard_young": 0.15}
-    settings = Settings(population=100, replications=2, simulations=2000, workers=workers)
-    scenario = load_scenario(SCENARIO_FILE)
-    result = recover(scenario, truth, dict(PRIORS), [t.name for t in TARGETS if t.fit], settings, runs=16)
+    """All free parameters on the historical runs; prints the table (innosim calibrate --recovery)."""
+    truth = {k: lo + 0.4 * (hi - lo) for k, (lo, hi) in PRIORS.items()}
+    settings = Settings(population=100, replications=1, simulations=2500, workers=workers)
+    names = [t.name for t in targets() if t.fit]
+    result = recover(historical_scenarios(), truth, dict(PRIORS), names, settings, runs=16, statistic=run_statistics)
     print(result.table())
     unpinned = [k for k, r in result.sd_ratio.items() if r >= 0.7]
     print("not pinned down by the fitted statistics:", ", ".join(unpinned) or "none")

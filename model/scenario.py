@@ -86,6 +86,8 @@ class Meta(Strict):
     levers_end: Month | None = Field(None, description="month over which horizon totals (new incubators) are "
                                                        "spread; default `end`. Set by `innosim run --until`.")
     replications: int = Field(default=200, ge=1, le=100_000)
+    scale: int = Field(default=1, ge=1, le=1000, description="simulate one firm in `scale` (and 1/scale of every "
+                       "count, lever and budget); indicators are multiplied back. For city-size profiles.")
 
     @field_validator("profile")
     @classmethod

@@ -34,7 +34,7 @@ def test_scaled_plan_scales_stocks_and_keeps_shares():
 
 def test_scaled_plan_sets_the_size_of_the_model():
     model = EcosystemModel(scaled_plan(1_500, months=3), replication=0)
-    assert model.living_firms == 1_500
+    assert model.snapshot["living_firms"] == 1_500
     assert model.months == 3
 
 

@@ -68,7 +68,7 @@ def district(tech_firms: int | None, seed: int = 20240227, start: str = "2024-01
 def deliberate_changes() -> dict[str, dict[str, float]]:
     """Changes given to the reference alone, to measure how often docking detects them (its power)."""
     p = resolve()
-    hazard = {k: p[k] for k in ("exit_hazard_young", "exit_hazard_old")}
+    hazard = {"exit_hazard_old": p["exit_hazard_old"]}
     return {
         "exit hazard x1.02": {k: v * 1.02 for k, v in hazard.items()},
         "exit hazard x1.05": {k: v * 1.05 for k, v in hazard.items()},
@@ -96,8 +96,9 @@ def _fast_row(m: EcosystemModel) -> dict[str, float]:
     f = m.firms
     alive = f.alive
     n = int(alive.sum())
-    return {"living_firms": m.living_firms, "high_tech": m.high_tech, "entries_cum": m.entries_cum,
-            "exits_cum": m.exits_cum, "revenue": float(f.revenue[alive].sum()),
+    s = m.snapshot
+    return {"living_firms": s["living_firms"], "high_tech": s["high_tech"], "entries_cum": s["entries_cum"],
+            "exits_cum": s["exits_cum"], "revenue": float(f.revenue[alive].sum()),
             "rd_expense": float((f.rd_ratio * f.revenue)[alive].sum()),
             "ip_share": float(f.ip[alive].sum()) / n if n else 0.0}
 
