@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .lifeline import arm_if_child, origin
 from .parameters import DEFAULTS, PARAMETERS, ParameterSource
 from .scenario import Scenario, load_scenario
 from .sim import EcosystemModel
@@ -173,10 +174,16 @@ class Settings:
 class _Simulator:
     """Picklable model callable for pyabc's worker processes."""
 
-    def __init__(self, scenario: Scenario, replications: int, statistic=run_statistics) -> None:
+    def __init__(self, scenario: Scenario, replications: int, statistic=run_statistics,
+                 lifeline: tuple[int, bool] | None = None) -> None:
         self.scenario, self.replications, self.statistic = scenario, replications, statistic
+        self.lifeline = lifeline
 
     def __call__(self, params) -> dict[str, float]:
+        if self.lifeline is not None:
+            # pyabc forks its local workers itself, so the first call in each is where they can be tied
+            # to this process: they end with it rather than compute on after a kill.
+            arm_if_child(*self.lifeline)
         return simulate(self.scenario, dict(params), self.replications, self.statistic)
 
 
@@ -203,7 +210,9 @@ def abc_smc(scenario: Scenario, targets: Sequence[Target], settings: Settings, d
     logging.getLogger("ABC.Sampler").setLevel(logging.WARNING)
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in settings.priors.items()})
     sampler = _sampler(settings)
-    abc = pyabc.ABCSMC(_Simulator(scenario, settings.replications, statistic), prior, distance(targets),
+    local = settings.workers > 1 and not settings.scheduler
+    abc = pyabc.ABCSMC(_Simulator(scenario, settings.replications, statistic, origin() if local else None),
+                       prior, distance(targets),
                        population_size=settings.population, sampler=sampler,
                        eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
     url = f"sqlite:///{db}"
