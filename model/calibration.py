@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .calibration_db import check_resumable
+from .errors import InputError
 from .lifeline import arm_if_child, origin
 from .parameters import DEFAULTS, PARAMETERS, ParameterSource
 from .scenario import Scenario, load_scenario
@@ -205,6 +207,7 @@ def abc_smc(scenario: Scenario, targets: Sequence[Target], settings: Settings, d
     import logging
 
     import pyabc
+    from sqlalchemy.exc import SQLAlchemyError
 
     logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
     logging.getLogger("ABC.Sampler").setLevel(logging.WARNING)
@@ -219,11 +222,15 @@ def abc_smc(scenario: Scenario, targets: Sequence[Target], settings: Settings, d
     np.random.seed(settings.seed)  # pyabc proposes from numpy's global generator
     generations_done = 0
     if resume:
-        if not db.exists():
-            raise FileNotFoundError(db)
-        history = pyabc.History(url)
-        abc.load(url, history.id)
-        generations_done = int(history.max_t) + 1
+        check_resumable(db)
+        try:
+            history = pyabc.History(url)
+            abc.load(url, history.id)
+        except SQLAlchemyError as exc:
+            reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+            raise InputError(str(db), "--resume", f"cannot resume from this database: {reason}") from None
+        # max_t: -1 after pyabc's set-up (the observed data), None if even that is missing
+        generations_done = 0 if history.max_t is None else int(history.max_t) + 1
     else:
         if db.exists():
             db.unlink()

@@ -254,6 +254,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             raise InputError(str(folder / cal.POSTERIOR_CSV), "--report-only", "no posterior to report on")
         print(f"wrote {write_report(post, folder, workers=workers, scheduler=args.scheduler)}")
         return 0
+    db = folder / cal.DB_FILE
+    if args.resume:  # before the timing run, so a database that cannot resume costs nothing but one line
+        from .calibration_db import check_resumable
+
+        check_resumable(db)
     settings = cal.Settings(population=args.population, replications=args.replications,
                             simulations=args.simulations, workers=workers, scheduler=args.scheduler)
     per_particle = cal.time_one_particle(settings)
@@ -263,15 +268,35 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(f"calibrating {len(cal.PRIORS)} parameters on {sum(t.fit for t in cal.TARGETS)} targets: up to "
           f"{settings.simulations} particles x {settings.replications} runs, {per_particle:.2f} s each, "
           f"on {where}", flush=True)
-    if args.resume and not (folder / cal.DB_FILE).exists():
-        raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
-    if not args.resume and (folder / cal.DB_FILE).exists():
-        print(f"replacing the earlier calibration database {folder / cal.DB_FILE} (use --resume to continue it)")
-    post = cal.calibrate(settings, folder, resume=args.resume)
+    if not args.resume and db.exists():
+        print(f"replacing the earlier calibration database {db} (use --resume to continue it)")
+    try:
+        post = cal.calibrate(settings, folder, resume=args.resume)
+    except KeyboardInterrupt:
+        if not db.is_file():
+            raise
+        raise Interrupted(f"interrupted; the finished generations are kept in {db}\n  resume with: "
+                          f"{_calibrate_again(args)} --resume") from None
     report = write_report(post, folder, workers=workers, scheduler=args.scheduler)
     print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
           f"in {post.meta['wall_seconds'] / 60:.1f} min")
     return 0
+
+
+def _calibrate_again(args: argparse.Namespace) -> str:
+    """The command line that continues this calibration: its folder and settings (the budget is a total)."""
+    import shlex
+
+    from .calibration import Settings
+
+    words, defaults = ["innosim", "calibrate"], Settings()
+    for name in ("simulations", "population", "replications"):
+        if getattr(args, name) != getattr(defaults, name):
+            words += [f"--{name}", str(getattr(args, name))]
+    for name in ("workers", "scheduler", "out"):
+        if getattr(args, name):
+            words += [f"--{name}", str(getattr(args, name))]
+    return shlex.join(words)
 
 
 def cmd_chart(args: argparse.Namespace) -> int:

@@ -79,12 +79,18 @@ def kill_main(proc: subprocess.Popen, grace: float = 5.0) -> tuple[dict[int, str
     os.kill(proc.pid, signal.SIGKILL)
     t0 = time.monotonic()
     proc.wait()
-    while (left := session(proc.pid)) and time.monotonic() - t0 < grace:
+    left = wait_gone(proc.pid, grace - (time.monotonic() - t0))
+    return left, time.monotonic() - t0
+
+
+def wait_gone(sid: int, grace: float) -> dict[int, str]:
+    """Poll until session `sid` is empty, at most `grace` seconds; kill -9 and return what is left then."""
+    deadline = time.monotonic() + grace
+    while (left := session(sid)) and time.monotonic() < deadline:
         time.sleep(0.02)
-    took = time.monotonic() - t0
     for pid in left:
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    return left, took
+    return left
