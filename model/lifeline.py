@@ -15,7 +15,7 @@ A worker is armed two ways, because each misses a case the other covers:
 - a daemon thread that polls `os.getppid()`: once the parent is gone the worker has been handed to
   another process, and the thread ends the worker within POLL seconds. It works from any thread and
   on any POSIX system, as long as the worker's main thread lets go of the GIL now and then (the
-  interpreter makes it every few milliseconds).
+  interpreter switches threads every 5 ms).
 
 The resource tracker is not armed: it ends by itself at the end of its pipe, once the main process
 and every worker holding the pipe are gone, after removing what they left behind; killing it would
