@@ -24,11 +24,12 @@ SEEDS = ROOT / os.environ.get("INNOSIM_SEEDS", "../shared/seeds")  # relative to
 STRICT = os.environ.get("INNOSIM_REQUIRE_SOURCES") == "1"
 
 
-def source_folder(path: Path, what: str, hint: str = "") -> Path:
-    """`path` if it is a folder; else a skip whose reason names it (a failure under INNOSIM_REQUIRE_SOURCES=1)."""
+def source_folder(path: Path, without: str) -> Path:
+    """`path` if it is a folder; else a skip whose reason names it and what cannot be checked `without` it
+    (a failure under INNOSIM_REQUIRE_SOURCES=1)."""
     if path.is_dir():
         return path
-    reason = f"{what} not found: no folder {path.resolve()}{f' ({hint})' if hint else ''}"
+    reason = f"no folder {path.resolve()}: {without}"
     if STRICT:
         pytest.fail(f"{reason}; INNOSIM_REQUIRE_SOURCES=1 requires it", pytrace=False)
     pytest.skip(reason)
@@ -36,7 +37,8 @@ def source_folder(path: Path, what: str, hint: str = "") -> Path:
 
 def seeds() -> Path:
     """The folder of the original source documents, seeds/NNN_*.txt."""
-    return source_folder(SEEDS, "source documents", "set INNOSIM_SEEDS to the folder of NNN_*.txt")
+    return source_folder(SEEDS, "quotes cannot be checked against the source documents (INNOSIM_SEEDS names "
+                                "their folder)")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

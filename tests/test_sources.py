@@ -84,7 +84,8 @@ def test_policy_evidence_has_its_columns_and_unique_ids():
 @pytest.mark.parametrize("name", [PUBLIC_FIGURES.name, POLICY_EVIDENCE.name])
 def test_the_project_copies_agree_with_the_shared_data(name):
     """The copies in calibration/data are the project's; a change to either side must reach the other."""
-    shared = source_folder(SHARED_DATA, "the shared data the project's copies come from")
+    shared = source_folder(SHARED_DATA, "the project's copies in calibration/data cannot be compared with the "
+                                        "shared originals")
     ours, theirs = read_rows(DATA / name), read_rows(shared / name)
     assert ours and list(ours[0]) == list(theirs[0]), f"{name}: the columns differ from {shared / name}"
     mine, other = {r["id"]: r for r in ours}, {r["id"]: r for r in theirs}
