@@ -22,9 +22,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .calibration_db import check_resumable
-from .errors import InputError
-from .lifeline import arm_if_child, origin
 from .parameters import DEFAULTS, PARAMETERS, ParameterSource
 from .scenario import Scenario, load_scenario
 from .sim import EcosystemModel
@@ -176,16 +173,10 @@ class Settings:
 class _Simulator:
     """Picklable model callable for pyabc's worker processes."""
 
-    def __init__(self, scenario: Scenario, replications: int, statistic=run_statistics,
-                 lifeline: tuple[int, bool] | None = None) -> None:
+    def __init__(self, scenario: Scenario, replications: int, statistic=run_statistics) -> None:
         self.scenario, self.replications, self.statistic = scenario, replications, statistic
-        self.lifeline = lifeline
 
     def __call__(self, params) -> dict[str, float]:
-        if self.lifeline is not None:
-            # pyabc forks its local workers itself, so the first call in each is where they can be tied
-            # to this process: they end with it rather than compute on after a kill.
-            arm_if_child(*self.lifeline)
         return simulate(self.scenario, dict(params), self.replications, self.statistic)
 
 
@@ -197,7 +188,15 @@ def _sampler(settings: Settings):
 
         return pyabc.sampler.DaskDistributedSampler(dask_client=connect(settings.scheduler))
     if settings.workers > 1:
-        return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=settings.workers)
+        from .lifeline import Linked
+
+        class Sampler(pyabc.sampler.MulticoreEvalParallelSampler):
+            # pyabc forks its workers itself, a new set each generation: each ties itself to this process
+            # on its first particle, so that it ends with it rather than compute on after a kill.
+            def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
+                return super().sample_until_n_accepted(n, Linked(simulate_one), t, **kwargs)
+
+        return Sampler(n_procs=settings.workers)
     return pyabc.sampler.SingleCoreSampler()
 
 
@@ -207,30 +206,23 @@ def abc_smc(scenario: Scenario, targets: Sequence[Target], settings: Settings, d
     import logging
 
     import pyabc
-    from sqlalchemy.exc import SQLAlchemyError
 
     logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
     logging.getLogger("ABC.Sampler").setLevel(logging.WARNING)
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in settings.priors.items()})
     sampler = _sampler(settings)
-    local = settings.workers > 1 and not settings.scheduler
-    abc = pyabc.ABCSMC(_Simulator(scenario, settings.replications, statistic, origin() if local else None),
-                       prior, distance(targets),
+    abc = pyabc.ABCSMC(_Simulator(scenario, settings.replications, statistic), prior, distance(targets),
                        population_size=settings.population, sampler=sampler,
                        eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
     url = f"sqlite:///{db}"
     np.random.seed(settings.seed)  # pyabc proposes from numpy's global generator
     generations_done = 0
     if resume:
-        check_resumable(db)
-        try:
-            history = pyabc.History(url)
-            abc.load(url, history.id)
-        except SQLAlchemyError as exc:
-            reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
-            raise InputError(str(db), "--resume", f"cannot resume from this database: {reason}") from None
-        # max_t: -1 after pyabc's set-up (the observed data), None if even that is missing
-        generations_done = 0 if history.max_t is None else int(history.max_t) + 1
+        if not db.exists():
+            raise FileNotFoundError(db)
+        history = pyabc.History(url)
+        abc.load(url, history.id)
+        generations_done = int(history.max_t) + 1
     else:
         if db.exists():
             db.unlink()

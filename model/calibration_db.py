@@ -53,7 +53,27 @@ def check_resumable(db: Path, field: str = "--resume") -> None:
                                f"{__db_version__}")
             if not con.execute("SELECT count(*) FROM abc_smc").fetchone()[0]:
                 raise unusable("holds no calibration run")
+            if not con.execute("SELECT count(*) FROM populations").fetchone()[0]:
+                raise unusable("holds no generation, not even pyabc's set-up")
         finally:
             con.close()
     except sqlite3.Error as exc:
         raise unusable(f"the database is damaged ({exc})") from None
+    _read_as_pyabc(db, unusable)
+
+
+def _read_as_pyabc(db: Path, unusable) -> None:
+    """What resuming reads first, read now: values damaged inside a sound file (the particles and summary
+    statistics are pickled) would otherwise fail deep in pyabc, after the set-up."""
+    import pyabc
+
+    try:
+        history = pyabc.History(f"sqlite:///{db}", create=False)
+        last = history.max_t
+        history.observed_sum_stat()
+        history.get_population(t=last)
+        history.get_model_probabilities(last)
+        int(history.total_nr_simulations)
+    except Exception as exc:  # anything that stops pyabc reading it stops the resume as well
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise unusable(f"pyabc cannot read it ({reason})") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -126,6 +127,25 @@ class Interrupted(Exception):
     """Ctrl-C during a run whose finished replications are saved: says where, and how to resume."""
 
 
+def interrupted(args: argparse.Namespace) -> str:
+    """What Ctrl-C left: a calibration keeps its finished generations in its database, so say how to go on."""
+    if args.command != "calibrate" or args.recovery or args.report_only:
+        return "interrupted; no results folder was written"
+    from .calibration import CALIBRATION_DIR, DB_FILE, Settings
+
+    db = (Path(args.out) if args.out else CALIBRATION_DIR) / DB_FILE
+    if not db.is_file():
+        return "interrupted; nothing was saved"
+    words, defaults = ["innosim", "calibrate"], Settings()
+    for name in ("simulations", "population", "replications"):
+        if getattr(args, name) != getattr(defaults, name):  # the budget is a total over the sessions
+            words += [f"--{name}", str(getattr(args, name))]
+    for name in ("workers", "scheduler", "out"):
+        if getattr(args, name):
+            words += [f"--{name}", str(getattr(args, name))]
+    return f"interrupted; the finished generations are kept in {db}\n  resume with: {shlex.join(words)} --resume"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .ensemble import run_ensemble
     from .report import console_table, markdown
@@ -243,6 +263,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     folder = Path(args.out) if args.out else cal.CALIBRATION_DIR
     workers = args.workers or default_workers()
+    if args.resume and not (args.recovery or args.report_only):  # one line before any work, not a traceback later
+        from .calibration_db import check_resumable
+
+        check_resumable(folder / cal.DB_FILE)
     if args.recovery:
         from .recovery import full_recovery
 
@@ -254,11 +278,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             raise InputError(str(folder / cal.POSTERIOR_CSV), "--report-only", "no posterior to report on")
         print(f"wrote {write_report(post, folder, workers=workers, scheduler=args.scheduler)}")
         return 0
-    db = folder / cal.DB_FILE
-    if args.resume:  # before the timing run, so a database that cannot resume costs nothing but one line
-        from .calibration_db import check_resumable
-
-        check_resumable(db)
     settings = cal.Settings(population=args.population, replications=args.replications,
                             simulations=args.simulations, workers=workers, scheduler=args.scheduler)
     per_particle = cal.time_one_particle(settings)
@@ -268,35 +287,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(f"calibrating {len(cal.PRIORS)} parameters on {sum(t.fit for t in cal.TARGETS)} targets: up to "
           f"{settings.simulations} particles x {settings.replications} runs, {per_particle:.2f} s each, "
           f"on {where}", flush=True)
-    if not args.resume and db.exists():
-        print(f"replacing the earlier calibration database {db} (use --resume to continue it)")
-    try:
-        post = cal.calibrate(settings, folder, resume=args.resume)
-    except KeyboardInterrupt:
-        if not db.is_file():
-            raise
-        raise Interrupted(f"interrupted; the finished generations are kept in {db}\n  resume with: "
-                          f"{_calibrate_again(args)} --resume") from None
+    if args.resume and not (folder / cal.DB_FILE).exists():
+        raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
+    if not args.resume and (folder / cal.DB_FILE).exists():
+        print(f"replacing the earlier calibration database {folder / cal.DB_FILE} (use --resume to continue it)")
+    post = cal.calibrate(settings, folder, resume=args.resume)
     report = write_report(post, folder, workers=workers, scheduler=args.scheduler)
     print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
           f"in {post.meta['wall_seconds'] / 60:.1f} min")
     return 0
-
-
-def _calibrate_again(args: argparse.Namespace) -> str:
-    """The command line that continues this calibration: its folder and settings (the budget is a total)."""
-    import shlex
-
-    from .calibration import Settings
-
-    words, defaults = ["innosim", "calibrate"], Settings()
-    for name in ("simulations", "population", "replications"):
-        if getattr(args, name) != getattr(defaults, name):
-            words += [f"--{name}", str(getattr(args, name))]
-    for name in ("workers", "scheduler", "out"):
-        if getattr(args, name):
-            words += [f"--{name}", str(getattr(args, name))]
-    return shlex.join(words)
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
@@ -382,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"innosim: {err}", file=sys.stderr)
         return 130
     except KeyboardInterrupt:
-        print("innosim: interrupted; no results folder was written", file=sys.stderr)
+        print(f"innosim: {interrupted(args)}", file=sys.stderr)
         return 130
 
 

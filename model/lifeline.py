@@ -64,6 +64,18 @@ def arm_if_child(parent: int, deathsig: bool) -> None:
         arm(parent, deathsig)
 
 
+class Linked:
+    """`fn` for workers that another library forks from this process (pyabc's): the first call in each
+    worker arms it, and leaves Ctrl-C to this process."""
+
+    def __init__(self, fn) -> None:
+        self.fn, self.origin = fn, origin()  # created in the thread that will fork the workers
+
+    def __call__(self, *args, **kwargs):
+        arm_if_child(*self.origin)
+        return self.fn(*args, **kwargs)
+
+
 def _watch(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(POLL)
