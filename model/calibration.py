@@ -201,7 +201,15 @@ def _sampler(settings: Settings):
 
         return pyabc.sampler.DaskDistributedSampler(dask_client=connect(settings.scheduler))
     if settings.workers > 1:
-        return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=settings.workers)
+        from .lifeline import Linked
+
+        class Sampler(pyabc.sampler.MulticoreEvalParallelSampler):
+            # pyabc forks its workers itself, a new set each generation: each ties itself to this process
+            # on its first particle, so that it ends with it rather than compute on after a kill.
+            def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
+                return super().sample_until_n_accepted(n, Linked(simulate_one), t, **kwargs)
+
+        return Sampler(n_procs=settings.workers)
     return pyabc.sampler.SingleCoreSampler()
 
 

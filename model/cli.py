@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -138,6 +139,25 @@ class Interrupted(Exception):
     """Ctrl-C during a run whose finished replications are saved: says where, and how to resume."""
 
 
+def interrupted(args: argparse.Namespace) -> str:
+    """What Ctrl-C left: a calibration keeps its finished generations in its database, so say how to go on."""
+    if args.command != "calibrate" or args.recovery or args.report_only:
+        return "interrupted; no results folder was written"
+    from .calibration import CALIBRATION_DIR, DB_FILE, Settings
+
+    db = (Path(args.out) if args.out else CALIBRATION_DIR) / DB_FILE
+    if not db.is_file():
+        return "interrupted; nothing was saved"
+    words, defaults = ["innosim", "calibrate"], Settings()
+    for name in ("simulations", "population", "replications"):
+        if getattr(args, name) != getattr(defaults, name):  # the budget is a total over the sessions
+            words += [f"--{name}", str(getattr(args, name))]
+    for name in ("workers", "scheduler", "out"):
+        if getattr(args, name):
+            words += [f"--{name}", str(getattr(args, name))]
+    return f"interrupted; the finished generations are kept in {db}\n  resume with: {shlex.join(words)} --resume"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .ensemble import run_ensemble
     from .report import console_table, markdown
@@ -258,6 +278,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     folder = Path(args.out) if args.out else cal.CALIBRATION_DIR
     workers = args.workers or default_workers()
+    if args.resume and not (args.recovery or args.report_only):  # one line before any work, not a traceback later
+        from .calibration_db import check_resumable
+
+        check_resumable(folder / cal.DB_FILE)
     if args.recovery:
         from .recovery import full_recovery
 
@@ -406,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"innosim: {err}", file=sys.stderr)
         return 130
     except KeyboardInterrupt:
-        print("innosim: interrupted; no results folder was written", file=sys.stderr)
+        print(f"innosim: {interrupted(args)}", file=sys.stderr)
         return 130
 
 

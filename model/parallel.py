@@ -12,10 +12,10 @@ import re
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
 from typing import Any
 
 from .errors import InputError
+from .lifeline import spawn_context
 
 
 def _ignore_interrupts() -> None:
@@ -44,7 +44,8 @@ class Pool:
         if self.scheduler:
             self._client = connect(self.scheduler)
         elif self.workers > 1:
-            self._local = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+            # spawn: forking a process that has started threads can deadlock; the workers end with this process
+            self._local = ProcessPoolExecutor(max_workers=self.workers, mp_context=spawn_context(),
                                               initializer=_ignore_interrupts)
         return self
 

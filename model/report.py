@@ -167,6 +167,6 @@ def markdown(summary: dict, scenario: Scenario) -> str:
               "- seed 001: 科技创新片区:双轮驱动的科创“大脑”, 北京商报, 2021-01-16.",
               "- seed 002: 中关村奋力推进世界领先科技园区建设, 2024.",
               "- seed 003: 北京:全面深化改革 建设全国科技创新中心, 2015-01-10.",
-              "- ../shared/data/public-figures.csv rows cited by id in the profile.",
+              "- calibration/data/public-figures.csv rows cited by id in the profile.",
               "- Behavioural parameters: model/parameters.py (each with unit, range and reference).", ""]
     return "\n".join(lines)

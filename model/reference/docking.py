@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from multiprocessing import get_context
 
 import numpy as np
 from scipy import stats
 
+from ..lifeline import spawn_context
 from ..parameters import DEFAULTS, ParameterSource, resolve
 from ..profiles import PROFILES
 from ..scenario import Scenario, parse_scenario
@@ -150,7 +150,7 @@ def run_docking(scenario: Scenario, replications: Sequence[int], seed: int | Non
         results = [job(r) for r in replications]
     else:
         # spawn, as model/parallel.py: forking a process that has started threads can deadlock
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=spawn_context()) as pool:
             results = list(pool.map(job, replications))
     return Docking({e: {k: np.stack([res[0][e][k] for res in results]) for k in INDICATORS} for e in engines},
                    {e: sum(res[1][e] for res in results) for e in engines})
