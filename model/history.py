@@ -245,8 +245,8 @@ NOTES: dict[str, str] = {
         "all Chinese registered firms 2000-2012: a firm that stops operating often stays on the register for "
         "years, so the registry's hazard is a floor for the model's exits (a firm ceasing to be an active tech "
         "firm). Part of the gap is that caliber; the rest says the model lacks a second brake on the high-tech "
-        "stock (a falling certification rate among older firms, or non-renewal), which is for issue 14's "
-        "evidence on the certification notch."),
+        "stock (a falling certification rate among older firms, or non-renewal), for the evidence on the "
+        "certification tax notch to settle."),
     "zgc-tz-keyfirms-2024m11-hightech": (
         "Selection and definition. The 238 'above-scale key firms' of ZGC Tongzhou park are chosen by the park "
         "(重点企业), and 60% are high-tech; the model's figure is the high-tech share of all of Beijing's "

@@ -289,7 +289,7 @@ def match_zjtx(model: EcosystemModel, z_doc: int) -> int:
     first batches: a first-year jump of the stock (+49% in the no-plan Tongzhou run, then +15%, +9%). A
     fit share as for high-tech removes it there but, where the documented stock is small because the
     programme was young (Beijing 2014), bars nearly every firm for good (Beijing's 2022 stock fell to ~1,000
-    of 5,360); the spin-up needs the programme's own history instead. Left open (issue 12)."""
+    of 5,360); the spin-up needs the programme's own history instead. Not fixed yet."""
     rng, f, month = model.streams["init"], model.firms, model.month
     holders = np.flatnonzero(f.alive & (f.zjtx_until > month))
     if len(holders) > z_doc:
