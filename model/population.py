@@ -285,11 +285,13 @@ def _solve_share(chance: np.ndarray, k: int) -> float:
 def match_zjtx(model: EcosystemModel, z_doc: int) -> int:
     """Exactly z_doc 专精特新 holders; returns how many the rules' pool lacked (moved onto the rules).
 
-    Holders beyond z_doc lose the certificate at random but still meet the rules, so they re-apply in the
-    first batches: a first-year jump of the stock (+49% in the no-plan Tongzhou run, then +15%, +9%). A
-    fit share as for high-tech removes it there but, where the documented stock is small because the
-    programme was young (Beijing 2014), bars nearly every firm for good (Beijing's 2022 stock fell to ~1,000
-    of 5,360); the spin-up needs the programme's own history instead. Not fixed yet."""
+    Holders beyond z_doc lose the certificate at random and are eligible firms the programme has not reached
+    yet: they apply at the take-up rate, so a district whose spelled-rule pool exceeds its documented stock
+    grows fast at first (no-plan Tongzhou: +49% in year 1, then +15%, +9%), as Beijing's stock did in
+    2022-2024 (PE29-PE31, about +29% a year). The alternative reading, that those firms fail rules the model
+    does not spell out (a fit share as for high-tech), was tried: it makes Tongzhou's stock flat, against
+    Beijing's growth, and bars most of Beijing's firms for good from its young 2014 programme (its 2022
+    stock fell to ~1,000 of 5,360)."""
     rng, f, month = model.streams["init"], model.firms, model.month
     holders = np.flatnonzero(f.alive & (f.zjtx_until > month))
     if len(holders) > z_doc:
