@@ -213,6 +213,21 @@ def _sampler(settings: Settings):
     return pyabc.sampler.SingleCoreSampler()
 
 
+LOCAL_KERNEL_MIN_POPULATION = 50
+
+
+def _transition(population: int):
+    """One covariance per particle, from its nearest quarter, for real fits: with 15 parameters a single global
+    kernel gave weights so uneven (effective sample size 1-4 of 150) that the posterior was one particle. A
+    quarter of a small test population is two or three neighbours, whose covariance is singular (pyabc's
+    densities overflow and the weights sum to 0), so small runs keep the global kernel."""
+    import pyabc
+
+    if population >= LOCAL_KERNEL_MIN_POPULATION:
+        return pyabc.LocalTransition(k_fraction=0.25)
+    return pyabc.MultivariateNormalTransition()
+
+
 def abc_smc(scenarios: dict[str, Scenario], targets: Sequence[Target], settings: Settings, db: Path,
             resume: bool = False, statistic: Statistic = run_statistics, progress: bool = True):
     """Run (or resume) ABC-SMC; returns the pyabc History."""
@@ -226,10 +241,7 @@ def abc_smc(scenarios: dict[str, Scenario], targets: Sequence[Target], settings:
     sampler = _sampler(settings)
     abc = pyabc.ABCSMC(_Simulator(scenarios, settings.replications, statistic), prior, distance(targets),
                        population_size=settings.population, sampler=sampler,
-                       # one covariance per particle, from its nearest quarter: with 15 parameters a single
-                       # global kernel gave weights so uneven (effective sample size 1-4 of 150) that the
-                       # posterior was one particle
-                       transitions=pyabc.LocalTransition(k_fraction=0.25),
+                       transitions=_transition(settings.population),
                        eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
     url = f"sqlite:///{db}"
     np.random.seed(settings.seed)  # pyabc proposes from numpy's global generator

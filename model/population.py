@@ -172,16 +172,17 @@ def settle(model: EcosystemModel) -> None:
     """Match the spun-up population to the documented baseline and hand it over to the run (month 0)."""
     rng, b, f = model.streams["init"], model.baseline, model.firms
     f.compact()
+    model.talent.hold_scarcity()
     resample(model, round(b["tech_firms"]))
     model.revenue_rescale = match_above_scale(model, b["above_scale_share"], b["revenue_pareto_alpha"])
-    model.talent.reset_pool(b["researcher_slack"])  # before matching: eligibility reads the filled staff
+    model.talent.rescale_pool()  # before matching: eligibility reads the filled staff
     model.ht_fit_share, model.shortfall["high_tech"] = match_high_tech(model, round(b["high_tech"]))
     model.shortfall["specialized_sme"] = match_zjtx(model, round(b["specialized_sme"]))
     f.listed[:] = False
     f.listing_pool[:] = False
     f.listed[top_k(np.log(f.revenue) + rng.gumbel(0.0, 1.0, f.n), f.alive, round(b["listed"]))] = True
     rebase(f, SPINUP_MONTHS)
-    model.talent.reset_pool(b["researcher_slack"])  # and after: firms moved onto the rules want more staff
+    model.talent.rescale_pool()  # and after: firms moved onto the rules want more staff
     cert.initial_scale_status(f)
     f.upgraded_small[:] = False
     f.upgraded_strong[:] = False

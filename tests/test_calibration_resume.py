@@ -86,13 +86,14 @@ def test_ctrl_c_stops_calibrate_and_says_how_to_resume(tmp_path):
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory):
     """A real calibration database, from a few particles of the small E-Town in this process."""
-    from model.recovery import small_scenario
+    from model.recovery import end_statistics, small_scenario
 
     db = tmp_path_factory.mktemp("db") / cal.DB_FILE
-    targets = [cal.Target("bda_high_tech_2020", 150.0, 250.0, (), "")]
-    cal.abc_smc(small_scenario(), targets, cal.Settings(population=6, simulations=12, replications=1, workers=1,
-                                                        max_generations=2, priors={"exit_hazard_young": (0.08, 0.25)}),
-                db, progress=False)
+    targets = [cal.Target("high_tech_end", 150.0, 250.0, (), "")]
+    cal.abc_smc({"bda": small_scenario()}, targets,
+                cal.Settings(population=6, simulations=12, replications=1, workers=1, max_generations=2,
+                             priors={"exit_hazard_old": (0.05, 0.12)}),
+                db, statistic=end_statistics, progress=False)
     return db
 
 
