@@ -66,6 +66,8 @@ def test_console_table_and_report(run_dir, capsys):
     assert "高新技术企业" in table and "P(meet)" in table and "> 1,500 (2026)" in table
     md = (run_dir / "report.md").read_text("utf-8")
     assert "## Targets" in md and "力争突破1500" in md and "## Baseline estimates" in md
+    # what the backtest says the model gets wrong for a target is printed beside it, not left to the README
+    assert "! 专精特新企业 (specialized_sme):" in table and "## Known limits of the model" in md
 
 
 def test_existing_out_folder_is_refused(run_dir, capsys):
