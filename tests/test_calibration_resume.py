@@ -19,7 +19,7 @@ from processes import HAVE_PROC, cpu_seconds, kill_main, start, wait_for, wait_g
 from model import calibration as cal
 from model.cli import main
 
-SETTINGS = ["--population", "10", "--replications", "1", "--workers", "2"]
+SETTINGS = ["--population", "10", "--workers", "2"]  # one replication a particle: the default
 # The killed session's budget only has to outlast generation 0. The budget counts the particles of every
 # session, and the resumed one gets a budget already spent (10 of the prior and at least 10 in generation
 # 0): it runs the generation that was cut off, then stops, so its time does not hang on acceptance rates.

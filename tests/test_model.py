@@ -127,7 +127,8 @@ def test_unknown_baselines_vary_across_replications_and_sourced_ones_do_not():
 def test_rd_staff_is_limited_by_the_researchers_of_the_firms_industry():
     m = EcosystemModel(make_scenario(end="2024-06"), replication=0)
     demand = m.talent.demand()
-    m.talent.pool[0] = 0.5 * demand[0]  # digital economy short of researchers
+    m.talent.pool[:] = 2.0 * demand  # the settle keeps the spin-up's scarcity: here every industry has plenty,
+    m.talent.pool[0] = 0.5 * demand[0]  # but the digital economy is short of researchers
     m.talent.step()
     f = m.firms
     assert m.talent.fill[0] < 0.6 and (m.talent.fill[1:] == 1.0).all()
