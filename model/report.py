@@ -101,9 +101,10 @@ def _untargeted_rows(summary: dict) -> list[list[str]]:
 # (README, "Status and limits"; model/history.py NOTES). Printed under the target table and in the report, so
 # that a probability the model cannot yet support is not read alone.
 KNOWN_LIMITS: dict[str, str] = {
-    "high_tech": "a first-year excess of new certificates remains after the spin-up (0.345 per certified firm "
-                 "in year 1 of the no-plan Tongzhou run, 0.296 and 0.276 later): P(meet) is somewhat optimistic",
-    "specialized_sme": "year 1 runs above Beijing's documented pace (+49% in the no-plan Tongzhou run against "
+    "high_tech": "depends on the firms' ages at the start, which no figure documents: a 96-month spin-up instead of "
+                 "48 (median firm age 38 months, not 26) gives the 三量齐升 plan P50 1,407 and P(meet) 32% instead of "
+                 "1,522 and 52%",
+    "specialized_sme": "year 1 runs above Beijing's documented pace (+48% in the no-plan Tongzhou run against "
                        "about +29% a year, PE29-PE31) and the pool of qualifying firms then runs out: P(meet) is "
                        "not to be quoted",
     "listed": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",

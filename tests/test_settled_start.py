@@ -58,16 +58,19 @@ def rates(ens) -> dict[str, np.ndarray]:
 
 RATES = ("entries a month", "exits per firm", "new high-tech certificates per certified firm",
          "renewals per certified firm")
-# Measured on the committed posterior, 100 replications: new certificates per certified firm 0.345 in year 1,
-# 0.296 and 0.276 in years 2 and 3; renewals per certified firm 0.136, 0.119, 0.128. (Before the settle kept
-# the talent market's scarcity: 0.365, 0.293, 0.268. With a 96-month spin-up the renewals settle, the new
-# certificates do not: 0.299, 0.270, 0.274.)
-# A high-tech start-up transient remains (issue 12 stays open); strict, so a fix makes this test fail
-# until the mark is removed.
-KNOWN_TRANSIENT = pytest.mark.xfail(strict=True, reason="high-tech certification and renewal: year 1 above years 2-3")
+# Measured on the committed posterior, 100 replications (year 1, 2, 3; kink = year 1 against the line through
+# years 2-3, +- its standard error): entries a month 563 / 573 / 585 (kink 2.7 +- 1.7); exits per firm 0.108 /
+# 0.116 / 0.122 (-0.0017 +- 0.0005); new certificates per certified firm 0.322 / 0.300 / 0.284 (0.007 +- 0.005);
+# renewals per certified firm 0.136 / 0.121 / 0.130 (0.024 +- 0.003).
+# New certificates had a kink of 0.029 (0.345 / 0.296 / 0.276) while the above-scale rescale set the old firms'
+# R&D history to their new propensity (population.match_above_scale now scales it). Renewals still echo the
+# spin-up's first certificate vintages three years on. A 96-month spin-up puts them on the line but ages the
+# population beyond what documented entry built (README, Status and limits), so it is no fix. Strict, so that
+# a fix makes this test fail until the mark is removed.
+KNOWN_ECHO = pytest.mark.xfail(strict=True, reason="high-tech renewals: year 1 echoes the spin-up's first rounds")
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=KNOWN_TRANSIENT) if "certified firm" in n else n
+@pytest.mark.parametrize("name", [pytest.param(n, marks=KNOWN_ECHO) if n.startswith("renewals") else n
                                   for n in RATES])
 def test_the_first_year_is_no_outlier(no_plan, name):
     r = rates(no_plan)[name]
