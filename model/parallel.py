@@ -12,6 +12,7 @@ import re
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing.connection import wait
 from typing import Any
 
 from .errors import InputError
@@ -21,6 +22,25 @@ from .lifeline import spawn_context
 def _ignore_interrupts() -> None:
     """Workers leave Ctrl-C to the main process, which saves what is done and stops them (no traceback per worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_now(executor: ProcessPoolExecutor) -> None:
+    """Ctrl-C: end the workers now rather than after their running chunks (whose replications run again on
+    resume), and leave nothing that the interpreter's exit would wait for.
+
+    A worker ended half-way through sending a result leaves part of a message in the result pipe. The
+    executor's manager thread then waits for the rest, and the interpreter joins that thread at exit, so the
+    command hung after Ctrl-C (results of 128 MB: 10 hangs in 10; the tests' small runs hung now and then).
+    The message ends only when every write end of the pipe is closed, and this process holds one: closed once
+    the workers are gone, the manager thread reads the end of the pipe, marks the pool broken and ends."""
+    processes = list((executor._processes or {}).values())
+    results = executor._result_queue  # shutdown(wait=False) lets go of it
+    for process in processes:
+        process.terminate()
+    executor.shutdown(wait=False, cancel_futures=True)
+    wait([process.sentinel for process in processes], timeout=5.0)
+    if results is not None:
+        results._writer.close()
 
 
 def default_workers() -> int:
@@ -52,10 +72,7 @@ class Pool:
     def __exit__(self, exc_type, *exc) -> None:
         if self._local is not None:
             if exc_type is KeyboardInterrupt:
-                # Ctrl-C: stop now rather than after the running chunks; their replications run again on resume.
-                for process in list((self._local._processes or {}).values()):
-                    process.terminate()
-                self._local.shutdown(wait=False, cancel_futures=True)
+                _stop_now(self._local)
             else:
                 self._local.shutdown(cancel_futures=True)
         if self._client is not None:

@@ -18,6 +18,8 @@ from pathlib import Path
 PROC = Path("/proc")
 HAVE_PROC = (PROC / "self" / "stat").is_file()
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+# Commands under test print their threads' Python stacks when they get SIGABRT (abort_with_stacks).
+WITH_STACKS = {**os.environ, "PYTHONFAULTHANDLER": "1"}
 
 
 def _stat(pid: int) -> list[str] | None:
@@ -58,7 +60,7 @@ def start(args: list[str], log: Path) -> subprocess.Popen:
     """`python -m model ARGS` in a session of its own, output to `log` (a pipe nobody reads could fill up)."""
     with log.open("wb") as fh:
         return subprocess.Popen([sys.executable, "-m", "model", *args], stdout=fh, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True, env=WITH_STACKS)
 
 
 def wait_for(condition: Callable[[], bool], proc: subprocess.Popen, log: Path, what: str, timeout: float = 180) -> None:
@@ -94,3 +96,14 @@ def wait_gone(sid: int, grace: float) -> dict[int, str]:
         except ProcessLookupError:
             pass
     return left
+
+
+def abort_with_stacks(sid: int, settle: float = 2.0) -> None:
+    """On a hang: SIGABRT to every process of the session. Started with WITH_STACKS, each prints the Python
+    stacks of its threads to its stderr on the way out, so that the failure says where it hung."""
+    for pid in session(sid):
+        try:
+            os.kill(pid, signal.SIGABRT)
+        except OSError:
+            pass
+    time.sleep(settle)

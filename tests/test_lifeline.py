@@ -8,6 +8,7 @@ resource tracker and both workers, still computing) and `calibrate` two, all ali
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 
@@ -82,3 +83,44 @@ def test_workers_started_by_a_thread_outlive_it_and_still_end_with_the_process(t
                                 cwd=ROOT, start_new_session=True)
     wait_for(lambda: "ready" in log.read_text() and len(workers(proc.pid)) >= 2, proc, log, "the second map")
     assert_nothing_left(proc, log)
+
+
+BIG_RESULTS = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from model.parallel import Pool
+
+    def big(i):
+        return np.ones(16_000_000)  # 128 MB: a worker is often half-way through sending one
+
+    if __name__ == "__main__":
+        try:
+            with Pool(workers=2) as pool:
+                for i, _ in pool.imap(big, [(i,) for i in range(1000)]):
+                    print("result", flush=True)
+        except KeyboardInterrupt:
+            sys.exit(130)
+""")
+
+
+def test_ctrl_c_ends_a_run_whose_worker_is_cut_off_while_sending_a_result(tmp_path):
+    """Ctrl-C ends the workers; one cut off half-way through sending a result left part of a message in the
+    result pipe, and the executor's thread, which the interpreter joins at exit, waited for the rest for
+    ever (10 hangs in 10 before parallel._stop_now closed this process's end of the pipe)."""
+    import signal
+    import subprocess
+
+    script, log = tmp_path / "big.py", tmp_path / "log"
+    script.write_text(BIG_RESULTS)
+    for _ in range(3):
+        with log.open("wb") as fh:
+            proc = subprocess.Popen([sys.executable, str(script)], stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT,
+                                    start_new_session=True)
+        wait_for(lambda: log.read_text().count("result") >= 2, proc, log, "two results")
+        proc.send_signal(signal.SIGINT)
+        try:
+            assert proc.wait(timeout=30) == 130, log.read_text()[-2000:]
+        finally:  # a hung or failed attempt leaks nothing
+            for pid in session(proc.pid):
+                os.kill(pid, signal.SIGKILL)
+            proc.wait()
