@@ -30,9 +30,18 @@ from .parameters import DEFAULTS, PARAMETERS, ParameterSource
 from .scenario import Scenario, load_scenario
 from .sim import EcosystemModel
 
-ROOT = Path(__file__).resolve().parents[1]
-CALIBRATION_DIR = ROOT / "calibration"
-SCENARIO_DIR = ROOT / "scenarios"
+
+def data_dir(folder: str, installed: str) -> Path:
+    """A data folder of the repository. In a checkout (or an editable install of one) the folder itself, so
+    that `innosim calibrate` writes where git sees it; installed from a wheel, the copy the package ships
+    (pyproject.toml maps calibration/ to model/calibrated and scenarios/ to model/library)."""
+    here = Path(__file__).resolve().parent
+    checkout = here.parent
+    return checkout / folder if (checkout / "pyproject.toml").is_file() else here / installed
+
+
+CALIBRATION_DIR = data_dir("calibration", "calibrated")
+SCENARIO_DIR = data_dir("scenarios", "library")
 POSTERIOR_CSV = "posterior.csv"
 POSTERIOR_META = "posterior.json"
 DB_FILE = "abc.db"
