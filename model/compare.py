@@ -20,10 +20,11 @@ import numpy as np
 
 from .ensemble import Ensemble, run_ensemble
 from .errors import InputError
+from .months import december_row
 from .parallel import Pool
 from .parameters import ParameterSource
 from .results import evaluate_target, meets, target_row
-from .scenario import Scenario, Target, load_scenario, month_index
+from .scenario import Scenario, Target, load_scenario
 from .stats import paired_difference
 
 BOOTSTRAP = 2000
@@ -102,7 +103,7 @@ def check_comparable(scenarios: list[Scenario], files: list[str]) -> None:
             raise InputError(f, "scenario.start", f"{sc.scenario.start} differs from the reference's "
                                                   f"{ref.scenario.start}; compared scenarios must start together")
         for t in ref.targets:
-            if month_index(f"{t.year}-12", sc.scenario.start) >= sc.months:
+            if december_row(t.year, sc.scenario.start) > sc.months:
                 raise InputError(f, "scenario.end", f"{sc.scenario.end} ends before the reference's target {t.id} "
                                                     f"({t.year})")
 

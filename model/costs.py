@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .months import lever_years
+
 
 @dataclass(frozen=True)
 class UnitCost:
@@ -59,8 +61,4 @@ def annual_cost(levers, horizon_years: float, overrides: dict[str, float] | None
 
 def total_annual_cost(scenario) -> float:
     """万元 per year of the scenario's lever mix: budget plus priced levers."""
-    meta = scenario.scenario
-    from .scenario import month_index
-
-    years = (month_index(meta.levers_end or meta.end, meta.start) + 1) / 12.0
-    return float(sum(annual_cost(scenario.levers, years, scenario.costs).values()))
+    return float(sum(annual_cost(scenario.levers, lever_years(scenario.scenario), scenario.costs).values()))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scenario import month_index
+from .months import month_index
 
 RUNS = {"bda": "bda-2016-2020.toml", "beijing": "beijing-2014-2024.toml"}
 RUN_TITLES = {"bda": ("北京经开区 2016-2020", "E-Town 2016-2020"), "beijing": ("北京市 2015-2024", "Beijing 2015-2024")}

@@ -46,11 +46,12 @@ from .indicators import INDICATORS
 from .labels import t as tr
 from .levers import LeverSpace, get, label
 from .levers import unit as lever_unit
+from .months import lever_years
 from .outcomes import evaluate, target_rows
 from .parallel import Pool
 from .parameters import ParameterSource
 from .report import fmt, markdown_table, text_table
-from .scenario import Scenario, Target, load_scenario, month_index
+from .scenario import Scenario, Target, load_scenario
 from .stats import wilson
 
 CONFIRM_SEED_STEP = 1_000_003  # confirmation seed = seed + this: fresh streams, documented in optimize.md
@@ -733,7 +734,7 @@ def lever_rows(result: Result) -> list[list[str]]:
 
 def cost_rows(result: Result) -> list[list[str]]:
     meta = result.scenario.scenario
-    years = (month_index(meta.levers_end or meta.end, meta.start) + 1) / 12.0
+    years = lever_years(meta)
     plan = annual_cost(result.scenario.levers, years, result.scenario.costs)
     win = annual_cost(result.winner_scenario.levers, years, result.scenario.costs)
     rows = [[f"{label(k, 'zh')} / {label(k, 'en')}", f"{plan[k]:,.0f}", f"{win[k]:,.0f}", _change(win[k] - plan[k])]

@@ -12,6 +12,7 @@ from importlib import resources
 
 import numpy as np
 
+from .months import month_index
 from .sectors import SECTORS
 
 REQUIRED = (
@@ -63,11 +64,10 @@ class Profile:
     def draw_events(self, rng: np.random.Generator, start: str) -> list[tuple[int, str, float]]:
         """(model month, kind, value) of each event, values drawn from their ranges; drawn whatever the
         scenario's horizon, so a longer run does not shift other draws."""
-        y0, m0 = int(start[:4]), int(start[5:7])
         out = []
         for e in self.events:
             size = float(e["value"]) if not isinstance(e["value"], list) else float(rng.uniform(*e["value"]))
-            month = (int(e["month"][:4]) - y0) * 12 + int(e["month"][5:7]) - m0
+            month = month_index(e["month"], start)
             if month >= 0:
                 out.append((month, e["kind"], size))
         return out

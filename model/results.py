@@ -24,7 +24,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .ensemble import Ensemble
-from .scenario import Scenario, Target, month_index
+from .months import dates, december_row
+from .scenario import Scenario, Target
 
 PACKAGES = ("numpy", "scipy", "mesa", "pydantic", "pyarrow", "matplotlib", "pyabc")
 QUANTILES = (0.1, 0.5, 0.9)
@@ -32,12 +33,7 @@ QUANTILES = (0.1, 0.5, 0.9)
 
 def months(scenario: Scenario) -> list[dt.date]:
     """The baseline month (the one before start) followed by every simulated month."""
-    y, m = int(scenario.scenario.start[:4]), int(scenario.scenario.start[5:7])
-    out = []
-    for k in range(-1, scenario.months):
-        yy, mm = divmod(m - 1 + k, 12)
-        out.append(dt.date(y + yy, mm + 1, 1))
-    return out
+    return dates(scenario.scenario.start, scenario.months)
 
 
 def meets(values: np.ndarray, t: Target) -> np.ndarray:
@@ -64,7 +60,7 @@ class TargetResult:
 
 def target_row(scenario: Scenario, t: Target) -> int:
     """Row of a target in an ensemble's values: December of its year (row 0 is the baseline, hence +1)."""
-    return month_index(f"{t.year}-12", scenario.scenario.start) + 1
+    return december_row(t.year, scenario.scenario.start)
 
 
 def evaluate_target(ens: Ensemble, t: Target) -> TargetResult:

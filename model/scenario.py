@@ -16,8 +16,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
+from .costs import UNIT_COSTS
 from .errors import InputError
 from .indicators import INDICATORS
+from .months import month_index, span
 from .parameters import PARAMETERS
 from .profiles import PROFILES, REQUIRED
 
@@ -219,8 +221,6 @@ class Scenario(Strict):
     @field_validator("costs")
     @classmethod
     def _known_costs(cls, v: dict[str, float]) -> dict[str, float]:
-        from .costs import UNIT_COSTS
-
         for name in v:
             if name not in UNIT_COSTS:
                 raise ValueError(f"unknown cost {name!r}; known: {', '.join(UNIT_COSTS)}")
@@ -250,16 +250,10 @@ class Scenario(Strict):
 
     @property
     def months(self) -> int:
-        return month_index(self.scenario.end, self.scenario.start) + 1
+        return span(self.scenario.start, self.scenario.end)
 
     def digest(self) -> str:
         return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
-
-
-def month_index(month: str, start: str) -> int:
-    y, m = int(month[:4]), int(month[5:7])
-    y0, m0 = int(start[:4]), int(start[5:7])
-    return (y - y0) * 12 + (m - m0)
 
 
 def _loc(err: dict) -> str:
@@ -284,16 +278,16 @@ def cross_checks(sc: Scenario) -> tuple[str, str] | None:
     problem = _ranges_within_bounds(sc.ranges)
     if problem:
         return problem
-    span = month_index(meta.end, meta.start)
-    if span < 0:
+    last_month = month_index(meta.end, meta.start)
+    if last_month < 0:
         return "scenario.end", f"{meta.end} is before start {meta.start}"
-    if span >= 12 * 30:
+    if last_month >= 12 * 30:
         return "scenario.end", "horizon longer than 30 years"
     baseline = PROFILES[meta.profile].baseline
     if month_index(meta.start, baseline) != 1:
         return "scenario.start", (f"{meta.start} must be the month after profile {meta.profile}'s baseline "
                                   f"{baseline} (the model starts from the state the profile describes)")
-    if meta.levers_end is not None and not 0 <= month_index(meta.levers_end, meta.start) <= span:
+    if meta.levers_end is not None and not 0 <= month_index(meta.levers_end, meta.start) <= last_month:
         return "scenario.levers_end", f"{meta.levers_end} is outside {meta.start}..{meta.end}"
     first, last = int(meta.start[:4]), int(meta.end[:4])
     if not meta.end.endswith("-12"):

@@ -34,10 +34,11 @@ from .funds import CHANNELS, SpecialFund
 from .government import Government
 from .indicators import INDICATORS
 from .institutions import Incubator, Platform, admit, graduate, spillover
+from .months import december_row, month_index, span
 from .parameters import DEFAULTS, ParameterSource, resolve
 from .population import SPINUP_MONTHS
 from .profiles import PROFILES
-from .scenario import Levers, Scenario, Target, month_index
+from .scenario import Levers, Scenario, Target
 from .sectors import SECTORS
 from .talent import TalentMarket
 
@@ -134,7 +135,7 @@ class EcosystemModel(mesa.Model):
         self.months = scenario.months
         self.scale = scenario.scenario.scale
         meta = scenario.scenario
-        self.lever_months = month_index(meta.levers_end or meta.end, meta.start) + 1
+        self.lever_months = span(meta.start, meta.levers_end or meta.end)
         self.debug = debug
         self.counters = Counters()
         self.firms = FirmTable(capacity=64_000)
@@ -422,7 +423,7 @@ class EcosystemModel(mesa.Model):
     # ------------------------------------------------------------------ indicators
     def behind_path(self, t: Target) -> bool:
         """Is the indicator behind the straight line from the baseline to the target?"""
-        months_to_target = month_index(f"{t.year}-12", self.start) + 1
+        months_to_target = december_row(t.year, self.start)
         done = (self.month + 1) / months_to_target
         start = self.base_snapshot[t.indicator]
         expected = start + (t.threshold - start) * done
