@@ -20,6 +20,14 @@ def whole_number(kind: str, least: int = 1, most: int | None = None):
     return conv
 
 
+def id_list(text: str) -> list[str]:
+    """An argparse type: comma-separated ids, as every analysis command reads `--targets` and `--levers`."""
+    ids = [s.strip() for s in text.split(",") if s.strip()]
+    if not ids:
+        raise argparse.ArgumentTypeError(f"give one or more comma-separated ids, got {text!r}")
+    return list(dict.fromkeys(ids))
+
+
 def probability(text: str) -> float:
     """An argparse type: a probability in (0, 1]."""
     try:

@@ -22,15 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .arguments import id_list, whole_number
 from .arguments import probability as probability_arg
-from .arguments import whole_number
-from .errors import InputError
 from .labels import t as tr
 from .levers import LeverSpace, label, unit
 from .parallel import Pool
 from .parameters import ParameterSource
 from .report import fmt, markdown_table
-from .scenario import Scenario, Target
+from .scenario import Scenario, Target, select_targets
 from .stats import wilson
 
 ALL = "all"  # the outcome "every chosen target met in the same run"
@@ -572,8 +571,9 @@ def validated_interval(met: np.ndarray) -> tuple[float, tuple[float, float]]:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario TOML file with a [ranges] table")
-    p.add_argument("--targets", nargs="+", metavar="ID", help="target ids (default: all the scenario's targets)")
-    p.add_argument("--levers", nargs="+", metavar="NAME", help="levers to explore (default: every lever with a range)")
+    p.add_argument("--targets", type=id_list, metavar="ID,ID", help="target ids (default: all the scenario's targets)")
+    p.add_argument("--levers", type=id_list, metavar="NAME,NAME",
+                   help="levers to explore (default: every lever with a range)")
     p.add_argument("--probability", type=probability_arg, default=0.8,
                    help="required probability of meeting a target (default 0.8)")
     p.add_argument("--samples", type=whole_number("samples", 20), default=800,
@@ -585,24 +585,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "fresh seeds to check it (default 80)")
 
 
-def _split(values: list[str] | None) -> list[str] | None:
-    if not values:
-        return None
-    return [v for item in values for v in item.split(",") if v]
-
-
-def chosen_targets(scenario: Scenario, ids: list[str] | None, origin: str) -> list[Target]:
-    if not scenario.targets:
-        raise InputError(origin, "targets", "the scenario has no targets to discover conditions for")
-    if not ids:
-        return list(scenario.targets)
-    known = {t.id: t for t in scenario.targets}
-    for i in ids:
-        if i not in known:
-            raise InputError(origin, "--targets", f"unknown target {i!r}; known: {', '.join(known)}")
-    return [known[i] for i in dict.fromkeys(ids)]
-
-
 def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -> int:
     from .cli import output_folder
     from .results import atomic_folder
@@ -610,8 +592,8 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
 
     t0 = time.perf_counter()
     scenario = load_scenario(args.scenario)
-    targets = chosen_targets(scenario, _split(args.targets), args.scenario)
-    space = LeverSpace.from_scenario(scenario, _split(args.levers), origin=args.scenario)
+    targets = select_targets(scenario, args.targets, args.scenario)
+    space = LeverSpace.from_scenario(scenario, args.levers, origin=args.scenario)
     seed = scenario.scenario.seed if args.seed is None else args.seed
     out = output_folder(args, scenario, "discover")
     n, reps = args.samples, args.replications

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .arguments import whole_number
+from .arguments import id_list, whole_number
 from .costs import annual_cost, total_annual_cost
 from .errors import InputError
 from .indicators import INDICATORS
@@ -51,7 +51,7 @@ from .outcomes import evaluate, target_rows
 from .parallel import Pool
 from .parameters import ParameterSource
 from .report import fmt, markdown_table, text_table
-from .scenario import Scenario, Target, load_scenario
+from .scenario import Scenario, Target, load_scenario, select_targets
 from .stats import wilson
 
 CONFIRM_SEED_STEP = 1_000_003  # confirmation seed = seed + this: fresh streams, documented in optimize.md
@@ -68,10 +68,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario TOML file with a [ranges] table")
     p.add_argument("--probability", "-p", type=float, required=True, metavar="P",
                    help="required probability of meeting each chosen target, in (0, 1], e.g. 0.8")
-    p.add_argument("--targets", metavar="ID,ID", help="comma-separated target ids (default: all the scenario's)")
+    p.add_argument("--targets", type=id_list, metavar="ID,ID",
+                   help="comma-separated target ids (default: all the scenario's)")
     p.add_argument("--budget-max", type=float, metavar="WAN",
                    help="cap on the total annual cost, 万元/year (budget channels plus priced levers)")
-    p.add_argument("--levers", metavar="NAME,NAME",
+    p.add_argument("--levers", type=id_list, metavar="NAME,NAME",
                    help="comma-separated levers to optimise (default: every lever with a range)")
     p.add_argument("--replications", "-n", type=whole_number("replications", 2, 100_000), default=16,
                    help="replications per candidate during the search (default 16)")
@@ -107,31 +108,14 @@ class Settings:
         return PROBE_FACTOR * self.replications
 
 
-def choose_targets(scenario: Scenario, text: str | None, origin: str) -> list[int]:
-    """Indices of the chosen targets in scenario.targets."""
-    ids = [t.id for t in scenario.targets]
-    if not ids:
-        raise InputError(origin, "targets", "the scenario has no [[targets]] to meet")
-    if not text:
-        return list(range(len(ids)))
-    chosen = [s.strip() for s in text.split(",") if s.strip()]
-    if not chosen:
-        raise InputError("--targets", repr(text), "no target id given")
-    for tid in chosen:
-        if tid not in ids:
-            raise InputError("--targets", tid, f"unknown target id; known: {', '.join(ids)}")
-    return [ids.index(tid) for tid in dict.fromkeys(chosen)]
-
-
 def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -> int:
     from .cli import output_folder
 
     scenario = load_scenario(args.scenario)
     settings = Settings(check_probability(args.probability), args.replications, args.initial, args.generations,
                         args.population, args.confirm, args.finalists, args.budget_max)
-    chosen = choose_targets(scenario, args.targets, args.scenario)
-    names = [s.strip() for s in args.levers.split(",") if s.strip()] if args.levers else None
-    space = LeverSpace.from_scenario(scenario, names, origin=args.scenario)
+    chosen = [scenario.targets.index(t) for t in select_targets(scenario, args.targets, args.scenario)]
+    space = LeverSpace.from_scenario(scenario, args.levers, origin=args.scenario)
     seed = scenario.scenario.seed if args.seed is None else args.seed
     search = Search(scenario, space, chosen, settings, seed, pool, parameters)
     search.check_cap()

@@ -256,6 +256,19 @@ class Scenario(Strict):
         return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
 
 
+def select_targets(scenario: Scenario, ids: list[str] | None, origin: str) -> list[Target]:
+    """The scenario's targets named by `ids` (an analysis command's `--targets`), all of them without ids."""
+    if not scenario.targets:
+        raise InputError(origin, "targets", "the scenario has no [[targets]] to analyse")
+    if not ids:
+        return list(scenario.targets)
+    known = {t.id: t for t in scenario.targets}
+    for i in ids:
+        if i not in known:
+            raise InputError(origin, "--targets", f"unknown target id {i!r}; known: {', '.join(known)}")
+    return [known[i] for i in dict.fromkeys(ids)]
+
+
 def _loc(err: dict) -> str:
     parts = [str(p) for p in err["loc"] if not str(p).startswith(("function-", "function_"))]
     out = ""

@@ -51,13 +51,13 @@ from pathlib import Path
 import numpy as np
 
 from . import levers as lv
-from .arguments import whole_number
+from .arguments import id_list, whole_number
 from .errors import InputError
 from .labels import t as tx
 from .outcomes import Outcomes, evaluate
 from .parallel import Pool
 from .parameters import ParameterSource
-from .scenario import Scenario, Target, load_scenario
+from .scenario import Scenario, Target, load_scenario, select_targets
 
 TRAJECTORIES = 10      # Morris r
 NUM_LEVELS = 4         # Morris grid levels
@@ -94,9 +94,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario TOML file with a [ranges] table")
     p.add_argument("--method", choices=("morris", "sobol"), default="morris",
                    help="morris: rank every lever (default); sobol: variance shares of the levers that matter")
-    p.add_argument("--levers", metavar="A,B,...", help="levers to explore, e.g. municipal_platforms_per_year,"
-                   "budget.rd_growth_reward (default: every lever with a range; sobol: those the Morris screen finds)")
-    p.add_argument("--targets", metavar="ID,...", help="target ids to analyse (default: all)")
+    p.add_argument("--levers", type=id_list, metavar="NAME,NAME",
+                   help="levers to explore, e.g. municipal_platforms_per_year,budget.rd_growth_reward "
+                        "(default: every lever with a range; sobol: those the Morris screen finds)")
+    p.add_argument("--targets", type=id_list, metavar="ID,ID", help="target ids to analyse (default: all)")
     p.add_argument("--trajectories", type=whole_number("trajectories", 2), default=TRAJECTORIES,
                    help=f"Morris trajectories r (default {TRAJECTORIES}); runs = r x (k+1) x replications")
     p.add_argument("--samples", type=_power_of_two, default=SAMPLES,
@@ -115,32 +116,13 @@ def _power_of_two(text: str) -> int:
     return v
 
 
-def _split(text: str | None) -> list[str]:
-    return [s.strip() for s in (text or "").split(",") if s.strip()]
-
-
-def select_targets(scenario: Scenario, ids: list[str]) -> list[Target]:
-    if not ids:
-        return list(scenario.targets)
-    known = {t.id: t for t in scenario.targets}
-    for i in ids:
-        if i not in known:
-            raise InputError("--targets", i, f"unknown target; known: {', '.join(known)}")
-    return [known[i] for i in dict.fromkeys(ids)]
-
-
 def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -> int:
     from .cli import output_folder
 
     scenario = load_scenario(args.scenario)
     seed = scenario.scenario.seed if args.seed is None else args.seed
-    targets = select_targets(scenario, _split(args.targets))
-    if not targets:
-        raise InputError(args.scenario, "targets", "the scenario has no targets to analyse")
-    names = _split(args.levers)
-    if args.levers is not None and not names:
-        raise InputError("--levers", repr(args.levers), "no lever named")
-    space = lv.LeverSpace.from_scenario(scenario, names or None, origin=args.scenario)
+    targets = select_targets(scenario, args.targets, args.scenario)
+    space = lv.LeverSpace.from_scenario(scenario, args.levers, origin=args.scenario)
     out = output_folder(args, scenario, f"sensitivity-{args.method}")
     t0 = time.perf_counter()
     per_run = seconds_per_run(scenario, seed, parameters)
