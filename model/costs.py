@@ -12,39 +12,12 @@ can override any of them in its `[costs]` table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from .lever_registry import LEVERS, UnitCost
 from .months import lever_years
 
-
-@dataclass(frozen=True)
-class UnitCost:
-    value: float
-    unit: str
-    label: str
-    source: str
-    range: tuple[float, float]
-
-
-UNIT_COSTS: dict[str, UnitCost] = {
-    "high_tech_pool_per_year": UnitCost(10.0, "万元 per pooled firm", "coaching a firm in the 高企培育库 for a year",
-                                        "estimate", (3, 20)),
-    "listing_pool_size": UnitCost(50.0, "万元 per pooled firm per year", "listing advisory and subsidies per "
-                                  "firm in the 上市培育库", "estimate", (20, 100)),
-    "application_scenarios_per_year": UnitCost(200.0, "万元 per scenario", "opening an application scenario "
-                                               "(pilot purchase, coordination)", "estimate", (50, 500)),
-    "attracted_firms_per_year": UnitCost(300.0, "万元 per firm", "招商 incentives per attracted firm (settling "
-                                         "reward, rent)", "estimate", (100, 1000)),
-    "new_municipal_incubators": UnitCost(2000.0, "万元 per incubator", "district support to build and accredit "
-                                         "a municipal incubator", "estimate", (1000, 5000)),
-    "new_ordinary_incubators": UnitCost(500.0, "万元 per incubator", "district support for an ordinary "
-                                        "incubator or 众创空间", "estimate", (200, 1500)),
-    "talents_placed_per_year": UnitCost(10.0, "万元 per talent", "service cost of placing a talent in a firm",
-                                        "estimate", (5, 30)),
-    "services_index": UnitCost(20000.0, "万元 per year at index 1", "talent services (housing, schools, "
-                               "medical care) at the best level in Beijing", "estimate", (5000, 50000)),
-}
-HORIZON_TOTALS = ("new_municipal_incubators", "new_ordinary_incubators")  # counts over the horizon, not per year
+# The levers priced here, and those counted over the horizon rather than per year (lever_registry.py).
+UNIT_COSTS: dict[str, UnitCost] = {name: lv.cost for name, lv in LEVERS.items() if lv.cost is not None}
+HORIZON_TOTALS = tuple(name for name, lv in LEVERS.items() if lv.per_horizon)
 
 
 def annual_cost(levers, horizon_years: float, overrides: dict[str, float] | None = None) -> dict[str, float]:

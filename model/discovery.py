@@ -25,7 +25,8 @@ import numpy as np
 from .arguments import id_list, whole_number
 from .arguments import probability as probability_arg
 from .labels import t as tr
-from .levers import LeverSpace, label, unit
+from .lever_registry import LEVERS, UNITS
+from .levers import LeverSpace, label, unit, unit_text
 from .parallel import Pool
 from .parameters import ParameterSource
 from .report import fmt, markdown_table
@@ -41,34 +42,6 @@ MARGIN = 0.03  # the box is chosen at the required probability plus this, then p
 SCREEN_LEVEL = 0.01  # family-wise level of the test that a lever matters at all
 EDGE_NEAREST, EDGE_STEP = 20, 0.01  # mixes next to a limit that must reach the probability; step (share of range)
 
-# Sentence parts per lever: zh subject, en noun, style ("count": "at least 4 platforms a year";
-# "amount": "rewards of at least 2.3亿元 a year").
-PHRASES: dict[str, tuple[str, str, str]] = {
-    "national_platforms_per_year": ("每年新增国家级平台", "national platforms a year", "count"),
-    "municipal_platforms_per_year": ("每年新增市级平台", "municipal platforms a year", "count"),
-    "joint_labs_per_year": ("每年新建校企联合实验室", "new joint labs a year", "count"),
-    "pilot_bases_per_year": ("每年新建中试/检测基地", "new pilot and testing bases a year", "count"),
-    "young_talents_per_year": ("每年支持杰出青年", "young talents supported a year", "count"),
-    "talent_teams_per_year": ("每年支持创新团队", "innovation teams supported a year", "count"),
-    "talents_placed_per_year": ("每年服务企业引进人才", "talents placed in firms a year", "count"),
-    "high_tech_pool_per_year": ("每年高企培育库入库企业", "firms entering the high-tech cultivation pool a year",
-                                "count"),
-    "listing_pool_size": ("上市培育库规模", "a listing pool", "amount"),
-    "application_scenarios_per_year": ("每年发布应用场景", "application scenarios published a year", "count"),
-    "scenarios_for_attracted_share": ("配给引进企业的场景占比", "a share of scenarios for attracted firms", "amount"),
-    "attracted_firms_per_year": ("每年招商引进企业", "firms attracted a year", "count"),
-    "new_municipal_incubators": ("期内新增市级孵化器", "new municipal incubators over the plan", "count"),
-    "new_ordinary_incubators": ("期内新增一般孵化器", "new ordinary incubators over the plan", "count"),
-    "services_index": ("人才服务水平(0-1)", "a talent services index (0-1)", "amount"),
-    "adaptive_shift": ("年度考核调整比例", "an adaptive shift", "amount"),
-}
-# zh and en unit of a lever value in sentences and axis labels, by the unit in levers.LABELS
-UNITS: dict[str, tuple[str, str]] = {
-    "platforms": ("家", "platforms"), "labs": ("家", "labs"), "bases": ("家", "bases"), "people": ("人", "people"),
-    "teams": ("个", "teams"), "firms": ("家", "firms"), "scenarios": ("项", "scenarios"),
-    "incubators": ("家", "incubators"), "share": ("%", "%"), "index 0-1": ("", ""),
-    "万元/year": ("亿元", "亿元"),
-}
 CMP_ZH = {">": "超过", ">=": "达到", "<": "低于", "<=": "不超过"}
 CMP_EN = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
 
@@ -360,34 +333,27 @@ def _decimals(step: float, scale: float = 1.0) -> int:
 def lever_value(name: str, value: float, width: float, lang: str, with_unit: bool = True) -> str:
     """A lever value as a planner reads it: budgets in 亿元, shares in %, counts at the range's precision."""
     u = unit(name)
+    scale = UNITS[u].scale
     step = nice_step(width)
-    if u == "万元/year":
-        text = f"{value / 1e4:.{_decimals(step, 1e-4)}f}"
-    elif u == "share":
-        text = f"{value * 100:.{_decimals(step, 100)}f}"
-    else:
-        text = f"{value:,.{_decimals(step)}f}"
+    text = f"{value * scale:,.{_decimals(step, scale)}f}"
     if not with_unit:
         return text
-    zh, en = UNITS.get(u, ("", ""))
-    suffix = zh if lang == "zh" else en
-    if u == "share" or (lang == "zh" and suffix) or u == "万元/year":
-        return text + suffix
-    return text
+    if u == "万元/year":
+        return text + "亿元"  # 'at least 2.3亿元 a year' in both languages
+    if u == "share":
+        return text + "%"
+    return text + UNITS[u].zh if lang == "zh" else text
 
 
 def lever_axis(name: str, lang: str) -> str:
-    u = unit(name)
-    zh, en = UNITS.get(u, ("", ""))
-    shown = {"万元/year": {"zh": "亿元/年", "en": "亿元 a year"}}.get(u, {"zh": zh, "en": en})[lang]
+    shown = unit_text(name, lang)
     return f"{label(name, lang)} ({shown})" if shown else label(name, lang)
 
 
 def condition(name: str, lo: float | None, hi: float | None, width: float, lang: str) -> str:
     """'每年新增市级平台不少于4.2家' / 'at least 4.2 municipal platforms a year'; lo or hi None = open."""
-    zh_subject, en_noun, style = PHRASES.get(name, (label(name, "zh"), label(name, "en"), "amount"))
-    if name.startswith("budget."):
-        zh_subject, en_noun, style = "每年" + label(name, "zh"), label(name, "en"), "amount"
+    lever = LEVERS[name]
+    zh_subject, en_noun, style = lever.phrase_zh, lever.phrase_en, lever.style
     a = lever_value(name, lo, width, lang) if lo is not None else ""
     b = lever_value(name, hi, width, lang) if hi is not None else ""
     per_year = " a year" if name.startswith("budget.") else ""

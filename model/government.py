@@ -15,6 +15,7 @@ import numpy as np
 from .certification import high_tech_rd_threshold
 from .funds import top_k
 from .institutions import Platform
+from .lever_registry import effort
 
 PLATFORM_LEVERS = {
     "national": "national_platforms_per_year",
@@ -26,23 +27,7 @@ PLATFORM_GRANT = {"national": "platform_grant_national", "municipal": "platform_
                   "joint_lab": "platform_grant_joint_lab", "pilot_base": "platform_grant_pilot"}
 
 # Which levers and budget channels serve which target indicator (for the adaptive loop).
-EFFORT = {
-    "high_tech": (["high_tech_pool_per_year"], ["rd_growth_reward"]),
-    "specialized_sme": ([], ["guidance_fund_equity"]),
-    "upgrades_cum": ([], ["loan_interest_subsidy"]),
-    "listed": (["listing_pool_size"], ["guidance_fund_equity"]),
-    "rd_vs_baseline": ([], ["rd_growth_reward"]),
-    "rd_intensity": ([], ["rd_growth_reward"]),
-    "national_platforms": (["national_platforms_per_year"], ["platform_grant"]),
-    "new_national_platforms": (["national_platforms_per_year"], ["platform_grant"]),
-    "municipal_platforms": (["municipal_platforms_per_year"], ["platform_grant"]),
-    "joint_labs": (["joint_labs_per_year"], ["platform_grant"]),
-    "new_municipal_incubators": (["new_municipal_incubators"], []),
-    "talents_placed_cum": (["talents_placed_per_year"], ["talent_grant"]),
-    "future_firms_new": (["attracted_firms_per_year"], []),
-    "scenarios_published_cum": (["application_scenarios_per_year"], []),
-    "scenarios_for_attracted_cum": (["attracted_firms_per_year"], []),
-}
+EFFORT = effort()
 
 
 class Government(mesa.Agent):

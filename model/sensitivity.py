@@ -69,13 +69,6 @@ CONF_LEVEL = 0.95
 DELTA = NUM_LEVELS / (2 * (NUM_LEVELS - 1))  # Morris step in the unit cube
 
 
-# Units of the levers for range labels: (zh, en); budget channels are shown in 亿元 a year.
-LEVER_UNITS: dict[str, tuple[str, str]] = {
-    "platforms": ("家", "platforms"), "labs": ("家", "labs"), "bases": ("家", "bases"), "people": ("人", "people"),
-    "teams": ("个", "teams"), "firms": ("家", "firms"), "scenarios": ("项", "scenarios"),
-    "incubators": ("家", "incubators"), "share": ("比例", "share"), "index 0-1": ("指数", "index"),
-    "万元/year": ("亿元/年", "million yuan/year"),
-}
 INDEX_KEYS = {"morris": ("mu_star", "mu_star_conf", "mu", "sigma"), "sobol": ("S1", "S1_conf", "ST", "ST_conf")}
 
 
@@ -386,11 +379,8 @@ def lever_label(name: str, lang: str) -> str:
 
 def lever_range(space: lv.LeverSpace, i: int, lang: str) -> str:
     name = space.names[i]
-    u = lv.unit(name)
-    k = 1.0 if u != "万元/year" else (1e-4 if lang == "zh" else 1e-2)  # 亿元 or million yuan
-    lo, hi = _num(space.low[i] * k), _num(space.high[i] * k)
-    zh, en = LEVER_UNITS.get(u, (u, u))
-    return f"{lo}–{hi} {zh if lang == 'zh' else en}"
+    lo, hi = _num(lv.shown(name, space.low[i])), _num(lv.shown(name, space.high[i]))
+    return f"{lo}–{hi} {lv.unit_text(name, lang)}".rstrip()
 
 
 def _num(v: float) -> str:
