@@ -1,7 +1,7 @@
 """The regression baseline: the plan scenario's summary at a fixed seed and replication count.
 
 `make baseline` (python tests/baseline.py) rewrites tests/baseline.json; tests/test_baseline.py
-fails when a change moves any of these numbers. Update it on purpose only: see the README
+fails when a change moves any of these numbers. Update it on purpose only: see docs/developing.md
 ("Regression baseline") for when that is right.
 """
 
