@@ -2,12 +2,19 @@ from __future__ import annotations
 
 import copy
 import os
+import signal
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from model.scenario import Scenario, parse_scenario
+
+# A suite started in the background by a non-interactive shell (`make test &`, some CI runners) inherits
+# SIGINT ignored, as POSIX has it, and so would every command it starts: the Ctrl-C tests then saw the command
+# carry on and failed as if it hung. The suite takes Ctrl-C back; a command it starts gets the default again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "scenarios" / "sanliang-qisheng-2024-2026.toml"
