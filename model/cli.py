@@ -106,21 +106,6 @@ def analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
-def output_folder(args: argparse.Namespace, scenario, kind: str) -> Path:
-    """The results folder an analysis will write, checked before any long run."""
-    from .results import default_out
-
-    out = Path(args.out) if args.out else default_out(scenario, kind=kind)
-    try:
-        if out.exists() or out.is_symlink():
-            raise InputError(str(out), "--out", "folder exists already; choose another")
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except (OSError, ValueError) as exc:  # a name too long, a parent that is a file, no permission
-        reason = getattr(exc, "strerror", None) or exc
-        raise InputError(str(out), "--out", f"cannot write the results folder: {reason}") from None
-    return out
-
-
 def cmd_analysis(args: argparse.Namespace) -> int:
     from .parallel import Pool
 
@@ -202,12 +187,13 @@ def _indicator_count() -> int:
 
 def _new_checkpoint(args: argparse.Namespace, scenario):
     from .checkpoint import Checkpoint, folder_for
+    from .results import results_folder
 
     if args.replications and args.replications > 100_000:
         raise InputError(args.scenario, "--replications", "at most 100000")
     if args.until is not None:
         extend_to(scenario, args.until, args.scenario)  # refuse a bad --until before anything is written
-    out = output_folder(args, scenario, "")  # fail before a long run, not after it
+    out = results_folder(args.out, scenario)  # fail before a long run, not after it
     folder = folder_for(out)
     if folder.exists():
         raise InputError(str(out), "--out", f"an interrupted run of this folder is in {folder}: resume it with "

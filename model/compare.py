@@ -23,7 +23,7 @@ from .errors import InputError
 from .months import december_row
 from .parallel import Pool
 from .parameters import ParameterSource
-from .results import evaluate_target, meets, target_row
+from .results import evaluate_target, meets, results_folder, target_row
 from .scenario import Scenario, Target, load_scenario
 from .stats import paired_difference
 
@@ -109,7 +109,6 @@ def check_comparable(scenarios: list[Scenario], files: list[str]) -> None:
 
 
 def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -> int:
-    from .cli import output_folder
 
     files = args.scenarios
     if len(files) < 2:
@@ -126,7 +125,7 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
     if not 2 <= n <= 100_000:
         raise InputError("compare", "--replications", f"{n}: must be between 2 and 100000")
     seed = ref.scenario.seed if args.seed is None else args.seed
-    out = output_folder(args, ref, "compare")
+    out = results_folder(args.out, ref, "compare")
     print(f"comparing {len(scenarios)} scenarios x {n} replications = {len(scenarios) * n} runs on {pool.where}, "
           f"{'independent seeds' if args.independent else 'common random numbers'} (seed {seed})", flush=True)
     t0 = time.perf_counter()

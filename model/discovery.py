@@ -552,8 +552,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -> int:
-    from .cli import output_folder
-    from .results import atomic_folder
+    from .results import atomic_folder, results_folder
     from .scenario import load_scenario
 
     t0 = time.perf_counter()
@@ -561,7 +560,7 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
     targets = select_targets(scenario, args.targets, args.scenario)
     space = LeverSpace.from_scenario(scenario, args.levers, origin=args.scenario)
     seed = scenario.scenario.seed if args.seed is None else args.seed
-    out = output_folder(args, scenario, "discover")
+    out = results_folder(args.out, scenario, "discover")
     n, reps = args.samples, args.replications
     check = (args.validation + max(1, args.validation // 2)) * reps
     print(f"discover: {space.dim} levers, {len(targets)} targets; {n} lever mixes x {reps} run(s) = {n * reps} "

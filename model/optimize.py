@@ -109,7 +109,7 @@ class Settings:
 
 
 def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -> int:
-    from .cli import output_folder
+    from .results import results_folder
 
     scenario = load_scenario(args.scenario)
     settings = Settings(check_probability(args.probability), args.replications, args.initial, args.generations,
@@ -119,7 +119,7 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
     seed = scenario.scenario.seed if args.seed is None else args.seed
     search = Search(scenario, space, chosen, settings, seed, pool, parameters)
     search.check_cap()
-    out = output_folder(args, scenario, "optimize")
+    out = results_folder(args.out, scenario, "optimize")
     print(search.plan_text(), flush=True)
     result = search.run()
     result.origin = args.scenario
@@ -989,7 +989,7 @@ def chart(result: Result, lang: str):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
-    from .plotting import COLORS, SIZE, _finish, use_cjk_font
+    from .plotting import COLORS, SIZE, finish, use_cjk_font
 
     use_cjk_font()
     P = result.settings.probability
@@ -1032,7 +1032,7 @@ def chart(result: Result, lang: str):
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=12)
     # Candidates crowd the 0% floor and the top; the middle right is where the legend hides the least.
-    _finish(fig, ax, lang, tr("opt_title", lang, p=f"{P:.0%}"), tr("opt_x", lang), "center right")
+    finish(fig, ax, lang, tr("opt_title", lang, p=f"{P:.0%}"), tr("opt_x", lang), "center right")
     ax.set_title(tr("opt_title", lang, p=f"{P:.0%}"), fontsize=20, loc="left", pad=30)  # room for the subtitle
     legend = ax.get_legend()
     legend.set_zorder(10)  # over points and cost labels, on a white ground so neither shows through

@@ -58,7 +58,7 @@ def _style(ax) -> None:
     ax.tick_params(labelsize=13)
 
 
-def _finish(fig, ax, lang: str, title: str, xlabel: str, legend_loc: str, source: str = "source") -> None:
+def finish(fig, ax, lang: str, title: str, xlabel: str, legend_loc: str, source: str = "source") -> None:
     """Title, axis label, frame, legend and source line shared by the horizontal charts."""
     ax.set_title(title, fontsize=20, loc="left")
     ax.set_xlabel(xlabel, fontsize=14)
@@ -149,7 +149,7 @@ def dashboard(targets: list[dict], lang: str):
     for c in ("green", "amber", "red"):  # legend entries for the three lights
         ax.barh([0], [0], color=COLORS[c], label=t(c, lang))  # zero-width: only the legend sees it
     year = max(r["year"] for r in rows) if rows else ""
-    _finish(fig, ax, lang, t("dashboard_title", lang, year=year), t("dashboard_x", lang), "lower right")
+    finish(fig, ax, lang, t("dashboard_title", lang, year=year), t("dashboard_x", lang), "lower right")
     ax.tick_params(axis="x", labelsize=12)
     return fig
 
@@ -182,7 +182,7 @@ def comparison(summaries: list[dict], lang: str):
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.grid(axis="x", color="#dddddd", lw=0.8)
     year = max(tg["year"] for tg in summaries[0]["targets"])
-    _finish(fig, ax, lang, t("compare_title", lang, year=year), t("compare_ratio", lang), "lower right")
+    finish(fig, ax, lang, t("compare_title", lang, year=year), t("compare_ratio", lang), "lower right")
     return fig
 
 
@@ -235,7 +235,7 @@ def calibration_fit(rows: list[dict], lang: str):
     ax.axvline(1.0, color="#999", lw=1, ls=":")
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.grid(axis="x", color="#dddddd", lw=0.8)
-    _finish(fig, ax, lang, t("fit_title", lang), t("fit_x", lang), "upper left", source="fit_source")
+    finish(fig, ax, lang, t("fit_title", lang), t("fit_x", lang), "upper left", source="fit_source")
     return fig
 
 

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .ensemble import Ensemble
+from .errors import InputError
 from .months import dates, december_row
 from .scenario import Scenario, Target
 
@@ -154,6 +155,20 @@ def default_out(scenario: Scenario, root: str | Path = "results", kind: str = ""
     if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*-\d{8}T\d{6}Z", name):  # the scenario's name is a slug (scenario.Slug)
         raise ValueError(f"unsafe results folder name {name!r}")
     return Path(root) / name
+
+
+def results_folder(out: str | Path | None, scenario: Scenario, kind: str = "") -> Path:
+    """The results folder a command will write (`out`, or the default under results/), checked before any long
+    run: it must not exist and its parent must be writable. Bad input is a one-line InputError on `--out`."""
+    folder = Path(out) if out else default_out(scenario, kind=kind)
+    try:
+        if folder.exists() or folder.is_symlink():
+            raise InputError(str(folder), "--out", "folder exists already; choose another")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as exc:  # a name too long, a parent that is a file, no permission
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputError(str(folder), "--out", f"cannot write the results folder: {reason}") from None
+    return folder
 
 
 @contextmanager

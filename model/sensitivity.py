@@ -110,13 +110,13 @@ def _power_of_two(text: str) -> int:
 
 
 def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -> int:
-    from .cli import output_folder
+    from .results import results_folder
 
     scenario = load_scenario(args.scenario)
     seed = scenario.scenario.seed if args.seed is None else args.seed
     targets = select_targets(scenario, args.targets, args.scenario)
     space = lv.LeverSpace.from_scenario(scenario, args.levers, origin=args.scenario)
-    out = output_folder(args, scenario, f"sensitivity-{args.method}")
+    out = results_folder(args.out, scenario, f"sensitivity-{args.method}")
     t0 = time.perf_counter()
     per_run = seconds_per_run(scenario, seed, parameters)
     main, screen = analyse(args, scenario, space, targets, seed, pool, parameters, per_run)
@@ -726,7 +726,7 @@ def _unit(indicator: str, lang: str = "en") -> str:
 def chart(a: Analysis, r: TargetIndices, scenario: str, lang: str, folder: Path, name: str) -> list[Path]:
     import matplotlib.pyplot as plt
 
-    from .plotting import SIZE, _finish, save, use_cjk_font
+    from .plotting import SIZE, finish, save, use_cjk_font
 
     use_cjk_font()
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
@@ -757,7 +757,7 @@ def chart(a: Analysis, r: TargetIndices, scenario: str, lang: str, folder: Path,
     ax.set_ylim(-0.6, len(order) - 0.4)
     ax.grid(axis="x", color="#dddddd", lw=0.8)
     ax.set_axisbelow(True)
-    _finish(fig, ax, lang, title, xlabel, "lower right", source="source_sa")
+    finish(fig, ax, lang, title, xlabel, "lower right", source="source_sa")
     _heading(fig, ax, title, sub)
     fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # keep the source line clear of the axis label
     return save(fig, folder, name)
@@ -814,7 +814,7 @@ def _heading(fig, ax, title: str, sub: str) -> None:
     """Title and subtitle from the figure's left edge: long lever names push the axes right."""
     from matplotlib.transforms import blended_transform_factory
 
-    ax.set_title("", loc="left")  # _finish's title sits over the axes only
+    ax.set_title("", loc="left")  # finish's title sits over the axes only
     ax.set_title(" ", pad=44)  # reserves the room above the axes
     where = blended_transform_factory(fig.transFigure, ax.transAxes)
     for y, text, size, color in ((1.075, title, 20, "#000"), (1.015, sub, 11, "#555")):
