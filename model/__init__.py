@@ -1,8 +1,56 @@
-"""innosim: an agent-based simulator of innovation-ecosystem growth for Beijing's S&T districts."""
+"""innosim: an agent-based simulator of innovation-ecosystem growth for Beijing's S&T districts.
+
+What a notebook needs, in one import:
+
+    from model import load_scenario, parameter_source, run_ensemble, evaluate_target, compare_ensembles, fan_chart
+
+    plan = load_scenario("scenarios/sanliang-qisheng-2024-2026.toml")
+    ens = run_ensemble(plan, replications=100, parameters=parameter_source("posterior"))
+    [evaluate_target(ens, t) for t in plan.targets]
+
+The names below the first three are loaded on first use, so `innosim` (the CLI) starts without
+matplotlib or the analysis code.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
 
 from .errors import InputError
 from .scenario import Scenario, load_scenario
 from .sim import EcosystemModel
 
 __version__ = "0.1.0"
-__all__ = ["EcosystemModel", "InputError", "Scenario", "__version__", "load_scenario"]
+
+# name -> (module, attribute): the notebook facade, imported lazily (PEP 562). No name is also a submodule's:
+# `model.compare` is the module, `compare_ensembles` its function.
+_LAZY: dict[str, tuple[str, str]] = {
+    "run_ensemble": ("ensemble", "run_ensemble"),
+    "Ensemble": ("ensemble", "Ensemble"),
+    "parameter_source": ("calibration", "parameter_source"),
+    "evaluate_target": ("results", "evaluate_target"),
+    "build_summary": ("results", "build_summary"),
+    "compare_ensembles": ("compare", "compare"),
+    "select_targets": ("scenario", "select_targets"),
+    "with_levers": ("levers", "with_levers"),
+    "LEVERS": ("lever_registry", "LEVERS"),
+    "fan_chart": ("plotting", "fan_chart"),
+    "dashboard": ("plotting", "dashboard"),
+    "paired_differences": ("plotting", "paired_differences"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(import_module(f".{module}", __name__), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'model' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+__all__ = ["EcosystemModel", "InputError", "Scenario", "__version__", "load_scenario", *_LAZY]

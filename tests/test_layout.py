@@ -44,3 +44,16 @@ def test_no_import_cycle():
 
 def test_nothing_below_the_cli_imports_it():
     assert {m for m, deps in import_graph().items() if "cli" in deps} <= {"__main__"}
+
+
+def test_the_facade_gives_a_notebook_what_it_needs_and_the_cli_does_not_pay_for_it():
+    import subprocess
+    import sys
+
+    import model
+
+    for name in model.__all__:
+        assert getattr(model, name) is not None, name
+    probe = "import sys, model.cli; print('matplotlib' in sys.modules, 'model.optimize' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["False", "False"], out.stderr
