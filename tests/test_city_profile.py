@@ -1,4 +1,4 @@
-"""The city-scale profile beijing-2023 and its baseline scenario (issue 6, item 3)."""
+"""The city-scale profile beijing-2023 and its baseline scenario."""
 
 from __future__ import annotations
 
