@@ -31,8 +31,6 @@ import csv
 import datetime as dt
 import json
 import math
-import re
-import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +51,7 @@ from .parameters import ParameterSource
 from .report import fmt, markdown_table, text_table
 from .scenario import Scenario, Target, load_scenario, select_targets
 from .stats import wilson
+from .toml_writer import toml_document
 
 CONFIRM_SEED_STEP = 1_000_003  # confirmation seed = seed + this: fresh streams, documented in optimize.md
 PROBE_FACTOR = 3  # a reach probe adds 3x the search replications (4x in all)
@@ -569,70 +568,6 @@ def winner_scenario(result: Result) -> Scenario:
     title = sc.scenario.title[:200 - len(note)] + note
     meta = new.scenario.model_copy(update={"name": name, "title": title})
     return new.model_copy(update={"scenario": meta, "extends": None})
-
-
-def toml_document(data: dict, header: list[str], comments: dict[str, str] | None = None) -> str:
-    """A TOML document of plain tables, arrays of tables and scalars; `comments` by dotted key."""
-    wrap = textwrap.TextWrapper(100, break_on_hyphens=False, break_long_words=False)  # ids stay whole
-    lines = [f"# {line}" if line else "#" for h in header for line in (wrap.wrap(h) or [""])]
-    lines += _toml_table(data, (), comments or {})
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _toml_table(data: dict, path: tuple[str, ...], comments: dict[str, str]) -> list[str]:
-    def is_array_of_tables(v) -> bool:
-        return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
-
-    scalars = {k: v for k, v in data.items() if not isinstance(v, dict) and not is_array_of_tables(v)}
-    lines: list[str] = []
-    if path and scalars:
-        lines += ["", f"[{'.'.join(map(_toml_key, path))}]"]
-    for k, v in scalars.items():
-        note = comments.get(".".join((*path, k)))
-        lines.append(f"{_toml_key(k)} = {_toml_value(v)}" + (f"  # {note}" if note else ""))
-    for k, v in data.items():
-        if isinstance(v, dict) and v:
-            lines += _toml_table(v, (*path, k), comments)
-        elif is_array_of_tables(v):
-            for item in v:
-                if any(isinstance(x, dict) or is_array_of_tables(x) for x in item.values()):
-                    raise TypeError(f"{k}: nested tables inside an array of tables are not supported")
-                lines += ["", f"[[{'.'.join(map(_toml_key, (*path, k)))}]]"]
-                lines += [f"{_toml_key(a)} = {_toml_value(b)}" for a, b in item.items()]
-    return lines
-
-
-def _toml_key(k: str) -> str:
-    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _toml_string(k)
-
-
-def _toml_string(s: str) -> str:
-    special = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-    out = []
-    for ch in s:
-        if ch in special:
-            out.append(special[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise ValueError("TOML scenario files take finite numbers only")
-        return repr(v)  # Python's repr of a float is a valid TOML float and reads back to the same value
-    if isinstance(v, str):
-        return _toml_string(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
 
 
 def winner_toml(result: Result) -> str:
