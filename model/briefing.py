@@ -40,7 +40,8 @@ def charts(folder: Path, lang: str = "zh") -> list[Path]:
     out = folder / CHART_DIR
     files = []
     if summary["targets"]:  # the dashboard shows P(meet) per target: nothing to show without targets
-        files += plotting.save(plotting.dashboard(summary["targets"], lang), out, f"dashboard-{lang}")
+        shown = [t for t in summary["targets"] if t.get("kind", "outcome") == "outcome"]  # commitments are no finding
+        files += plotting.save(plotting.dashboard(shown or summary["targets"], lang), out, f"dashboard-{lang}")
     for ind, tg in fan_charts(summary):
         fig = plotting.fan_chart(cols[ind], dates, ind, lang, summary["title"], tg)
         files += plotting.save(fig, out, f"fan-{ind}-{lang}")

@@ -72,6 +72,21 @@ INDICATORS: dict[str, Indicator] = {
     "quality_index": Indicator("质量 index (composition, baseline = 100)", "index", "质量指数"),
 }
 
+# Targets on these indicators are commitments: a lever delivers them by arithmetic (the count it sets each
+# year), so meeting them is no finding of the model. Indicator -> the lever that delivers it.
+COMMITMENTS: dict[str, str] = {
+    "talents_placed_cum": "talents_placed_per_year",
+    "scenarios_published_cum": "application_scenarios_per_year",
+    "scenarios_for_attracted_cum": "scenarios_for_attracted_share",
+}
+# The profile's baseline entry that sets where a target's indicator starts; the others start at zero (counts
+# since the start) or at one (rd_vs_baseline) by definition.
+BASELINE_ENTRY: dict[str, str] = {
+    "high_tech": "high_tech", "specialized_sme": "specialized_sme", "listed": "listed", "rd_intensity": "rd_total",
+    "national_platforms": "national_platforms", "municipal_platforms": "municipal_platforms",
+    "joint_labs": "joint_labs", "pilot_bases": "pilot_bases",
+}
+
 # Quantities that grow with the district: a model run on one firm in `scale` multiplies them back.
 EXTENSIVE = frozenset({
     "high_tech", "specialized_sme", "to_above_scale_cum", "above_scale_to_strong_cum", "upgrades_cum", "listed",

@@ -64,7 +64,7 @@ def finish(fig, ax, lang: str, title: str, xlabel: str, legend_loc: str, source:
     ax.set_xlabel(xlabel, fontsize=14)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=12, frameon=False, loc=legend_loc)
-    fig.text(0.99, 0.01, t(source, lang), fontsize=10, color="#777", ha="right")
+    _source_line(fig, t(source, lang))
 
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,150}")
@@ -139,8 +139,9 @@ def dashboard(targets: list[dict], lang: str):
         inside = v > 0.9  # long bars carry their label inside, in white
         ax.text(v - 0.01 if inside else v + 0.01, yi, f"{100 * v:.0f}%", va="center", fontsize=12,
                 ha="right" if inside else "left", color="white" if inside else "#222")
-    labels = [f"{indicator_name(r['indicator'], lang)}  ({r['comparator']} "
-              f"{_fmt(r['threshold'] * scale(r['indicator']))})" for r in rows]
+    # † a baseline estimated partly from the plan's own targets (report.NOTE_FROM_PLAN)
+    labels = [f"{indicator_name(r['indicator'], lang)}{'†' if r.get('baseline_source', {}).get('from_plan') else ''}"
+              f"  ({r['comparator']} {_fmt(r['threshold'] * scale(r['indicator']))})" for r in rows]
     ax.set_yticks(y, labels, fontsize=12)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
@@ -150,6 +151,10 @@ def dashboard(targets: list[dict], lang: str):
         ax.barh([0], [0], color=COLORS[c], label=t(c, lang))  # zero-width: only the legend sees it
     year = max(r["year"] for r in rows) if rows else ""
     finish(fig, ax, lang, t("dashboard_title", lang, year=year), t("dashboard_x", lang), "lower right")
+    if any(r.get("baseline_source", {}).get("from_plan") for r in rows):
+        legend = ax.get_legend()
+        legend.set_title(t("dashboard_from_plan", lang), prop={"size": 12})
+        legend._legend_box.align = "left"
     ax.tick_params(axis="x", labelsize=12)
     return fig
 
@@ -243,8 +248,10 @@ ROLE_COLORS = {"fit": "#2e8b57", "out": "#c0392b", "input": "#777777"}
 
 
 def _source_line(fig, text: str) -> None:
-    """A source line under a constrained layout, with room kept for it below the axis labels."""
-    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
+    """A source line under the axis labels; a constrained layout keeps room for it."""
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0, 0.03, 1, 0.97))
     fig.text(0.99, 0.01, text, fontsize=10, color="#777", ha="right")
 
 

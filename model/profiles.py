@@ -85,6 +85,8 @@ def _load(name: str) -> Profile:
             raise ValueError(f"profile {name}: {k} needs exactly one of value / range")
         if ("value" in e and "source" not in e) or ("range" in e and "estimate" not in e):
             raise ValueError(f"profile {name}: {k} lacks its source or estimate reasoning")
+        if not isinstance(e.get("from_plan", False), bool):
+            raise ValueError(f"profile {name}: {k}.from_plan must be true or false")
     for e in doc.get("events", []):
         if e.get("kind") not in EVENT_KINDS or "month" not in e or "value" not in e:
             raise ValueError(f"profile {name}: an event needs kind ({', '.join(EVENT_KINDS)}), month and value")

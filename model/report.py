@@ -43,21 +43,53 @@ def _pad(s: str, w: int, right: bool = False) -> str:
     return fill + s if right else s + fill
 
 
+def _baseline_cell(summary: dict, t: dict) -> str:
+    """The baseline, marked * when drawn per replication and † when its estimate leans on the plan's targets."""
+    ind = t["indicator"]
+    s = summary["indicators"][ind]
+    drawn = "*" if s["baseline_p10"] != s["baseline_p90"] else ""
+    return fmt(ind, t["baseline"]) + drawn + ("†" if from_plan(t) else "")
+
+
+def from_plan(t: dict) -> bool:
+    return bool(t.get("baseline_source", {}).get("from_plan"))
+
+
+def outcomes(summary: dict) -> list[dict]:
+    return [t for t in summary["targets"] if t.get("kind", "outcome") == "outcome"]
+
+
+def commitments(summary: dict) -> list[dict]:
+    return [t for t in summary["targets"] if t.get("kind") == "commitment"]
+
+
 def _rows(summary: dict) -> list[list[str]]:
     rows = []
-    for t in summary["targets"]:
+    for t in outcomes(summary):
         ind = t["indicator"]
         cmp_ = t["comparator"] + ("~" if t["tolerance"] else "")
         rows.append([
             INDICATORS[ind].zh,
-            fmt(ind, t["baseline"]) + ("*" if summary["indicators"][ind]["baseline_p10"]
-                                        != summary["indicators"][ind]["baseline_p90"] else ""),
+            _baseline_cell(summary, t),
             f"{cmp_} {fmt(ind, t['threshold'])} ({t['year']})",
             f"{fmt(ind, t['p50'])} [{fmt(ind, t['p10'])} - {fmt(ind, t['p90'])}]",
             f"{100 * t['p_meet']:.0f}%",
             light(t["p_meet"]),
         ])
     return rows
+
+
+def _commitment_rows(summary: dict) -> list[list[str]]:
+    return [[INDICATORS[t["indicator"]].zh, f"{t['comparator']} {fmt(t['indicator'], t['threshold'])} ({t['year']})",
+             fmt(t["indicator"], t["p50"]), t["delivery"] or ""] for t in commitments(summary)]
+
+
+HEAD_COMMITMENTS = ["commitment 承诺事项", "target 目标", "delivered 交付", "by the lever 由杠杆直接交付"]
+NOTE_DRAWN = "* baseline not published: drawn per replication from its documented range (median shown)"
+NOTE_FROM_PLAN = ("† baseline estimated partly from the plan's own targets (seed 004): its P(meet) measures in part "
+                  "the distance between the target and an estimate made from it")
+NOTE_COMMITMENTS = ("commitments: a lever delivers them by arithmetic (the count it sets each year); meeting them is "
+                    "no finding of the model")
 
 
 HEAD = ["indicator 指标", "baseline 基期", "target 目标", "P50 [P10 - P90]", "P(meet)", ""]
@@ -123,20 +155,31 @@ def console_table(summary: dict) -> str:
     end = summary["end"]
     title = (f"{summary['title']} — {summary['replications']} replications, seed {summary['seed']}, "
              f"values at December of the target year (horizon {end})")
-    note = "* baseline not published: drawn per replication from its documented range (median shown)"
-    return "\n".join([title, *lines, note, *(f"! {x}" for x in known_limits(summary))])
+    notes = [NOTE_DRAWN] + ([NOTE_FROM_PLAN] if any(from_plan(t) for t in summary["targets"]) else [])
+    promised = commitments(summary)
+    if promised:
+        lines += ["", *text_table(HEAD_COMMITMENTS, _commitment_rows(summary), right=(2,))]
+        notes.append(NOTE_COMMITMENTS)
+    return "\n".join([title, *lines, *notes, *(f"! {x}" for x in known_limits(summary))])
 
 
 def headline(summary: dict) -> str:
-    ts = summary["targets"]
-    if not ts:
+    ts, promised = outcomes(summary), commitments(summary)
+    if not summary["targets"]:
         return ("This scenario sets no quantified targets: the projections are in the table 'Context at the "
                 "horizon' (P50 and P10-P90 at the end of the horizon).")
     counts = {name: sum(light(t["p_meet"]) == name for t in ts) for name, _ in LIGHTS}
     worst = sorted(ts, key=lambda t: t["p_meet"])[:3]
-    out = (f"Of the plan's {len(ts)} quantified targets, {counts['green']} are likely to be met "
+    out = (f"Of the plan's {len(ts)} quantified outcome targets, {counts['green']} are likely to be met "
            f"(probability at least 80%), {counts['amber']} are uncertain (50-80%) and "
            f"{counts['red']} are unlikely (below 50%) under this scenario.")
+    if promised:
+        out += (f" Its {len(promised)} commitments (" + ", ".join(INDICATORS[t["indicator"]].zh for t in promised)
+                + ") are delivered by their levers by arithmetic, not found by the model.")
+    derived = [t for t in ts if from_plan(t)]
+    if derived:
+        out += (f" {len(derived)} of the outcome targets are read against a baseline estimated partly from the "
+                "plan's own targets (marked †).")
     if worst and worst[0]["p_meet"] < 0.5:
         out += " Furthest from reach: " + "; ".join(
             f"{INDICATORS[t['indicator']].zh} ({100 * t['p_meet']:.0f}%)" for t in worst if t["p_meet"] < 0.5) + "."
@@ -154,12 +197,22 @@ def markdown(summary: dict, scenario: Scenario) -> str:
              "## Targets", "",
              "| 指标 indicator | 基期 baseline | 目标 target | P50 | P10-P90 | P(meet) | | 原文 quote |",
              "|---|---:|---|---:|---|---:|---|---|"]
-    for t in summary["targets"]:
+    for t in outcomes(summary):
         ind = t["indicator"]
         lines.append(
-            f"| {INDICATORS[ind].zh} ({ind}) | {fmt(ind, t['baseline'])} | {t['comparator']} {fmt(ind, t['threshold'])}"
-            f" ({t['year']}) | {fmt(ind, t['p50'])} | {fmt(ind, t['p10'])} - {fmt(ind, t['p90'])} | "
-            f"{100 * t['p_meet']:.0f}% | {light(t['p_meet'])} | {t['quote']} ({t['source']}) |")
+            f"| {INDICATORS[ind].zh} ({ind}) | {_baseline_cell(summary, t)} | {t['comparator']} "
+            f"{fmt(ind, t['threshold'])} ({t['year']}) | {fmt(ind, t['p50'])} | {fmt(ind, t['p10'])} - "
+            f"{fmt(ind, t['p90'])} | {100 * t['p_meet']:.0f}% | {light(t['p_meet'])} | {t['quote']} ({t['source']}) |")
+    lines += ["", "\\" + NOTE_DRAWN + "."]  # not a list item
+    if any(from_plan(t) for t in summary["targets"]):
+        lines += ["", NOTE_FROM_PLAN + ". The profile's reasoning for each is under 'Baseline estimates' below."]
+    if commitments(summary):
+        lines += ["", "## Commitments (delivered by a lever)", "", NOTE_COMMITMENTS + ".", "",
+                  "| 承诺事项 commitment | 目标 target | delivered | by the lever | 原文 quote |",
+                  "|---|---|---:|---|---|"]
+        lines += [f"| {INDICATORS[t['indicator']].zh} ({t['indicator']}) | {t['comparator']} "
+                  f"{fmt(t['indicator'], t['threshold'])} ({t['year']}) | {fmt(t['indicator'], t['p50'])} | "
+                  f"{t['delivery']} | {t['quote']} ({t['source']}) |" for t in commitments(summary)]
     limits = known_limits(summary)
     if limits:
         lines += ["", "## Known limits of the model for these targets", "", *(f"- {x}" for x in limits)]

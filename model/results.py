@@ -25,7 +25,9 @@ import pyarrow.parquet as pq
 
 from .ensemble import Ensemble
 from .errors import InputError
-from .months import dates, december_row
+from .indicators import BASELINE_ENTRY, COMMITMENTS
+from .months import dates, december_row, span
+from .profiles import PROFILES
 from .scenario import Scenario, Target
 
 PACKAGES = ("numpy", "scipy", "mesa", "pydantic", "pyarrow", "matplotlib", "pyabc")
@@ -143,9 +145,42 @@ def build_summary(ens: Ensemble, wall_seconds: float, source_file: str | None) -
         "git_commit": git_commit(),
         "parameters": {"mode": ens.parameters.mode, "posterior_particles": len(ens.parameters.weights),
                        "calibrated": list(ens.parameters.names), "posterior": ens.parameters.provenance},
-        "targets": [asdict(evaluate_target(ens, t)) for t in sc.targets],
+        "targets": [{**asdict(evaluate_target(ens, t)), **target_kind(sc, t)} for t in sc.targets],
         "indicators": indicator_summary(ens),
     }
+
+
+def target_kind(scenario: Scenario, t: Target) -> dict:
+    """A target's kind and where its baseline comes from, for the summary and the report.
+
+    kind: "commitment" when a lever delivers the indicator by arithmetic (indicators.COMMITMENTS), else
+    "outcome". baseline: "published" (a sourced profile value, with its id), "estimate" (a range drawn per
+    replication; `from_plan` when it leans on the plan's own targets), "scenario" (the scenario file
+    overrides it) or "by definition" (counts since the start, ratios to the start)."""
+    lever = COMMITMENTS.get(t.indicator)
+    entry = BASELINE_ENTRY.get(t.indicator)
+    if entry is None:
+        source = {"how": "by definition", "entry": None, "source": None, "from_plan": False}
+    elif entry in scenario.baseline:
+        source = {"how": "scenario", "entry": entry, "source": "the scenario's [baseline]", "from_plan": False}
+    else:
+        e = PROFILES[scenario.scenario.profile].entries[entry]
+        source = {"how": "published" if "value" in e else "estimate", "entry": entry, "source": e.get("source"),
+                  "from_plan": bool(e.get("from_plan", False))}
+    return {"kind": "commitment" if lever else "outcome", "delivered_by": lever, "baseline_source": source,
+            "delivery": _delivery(scenario, t, lever) if lever else None}
+
+
+def _delivery(scenario: Scenario, t: Target, lever: str) -> str:
+    """How a lever delivers a commitment, as arithmetic: '35 a year x 3 years = 105'."""
+    meta, lv = scenario.scenario, scenario.levers
+    years = min(december_row(t.year, meta.start), span(meta.start, meta.levers_end or meta.end)) / 12.0
+    if lever == "scenarios_for_attracted_share":
+        rate = lv.scenarios_for_attracted_share * lv.application_scenarios_per_year
+        return (f"{lever} {lv.scenarios_for_attracted_share:.0%} of {lv.application_scenarios_per_year:g} scenarios "
+                f"a year x {years:g} years = {rate * years:,.0f}")
+    rate = float(getattr(lv, lever))
+    return f"{lever} {rate:g} a year x {years:g} years = {rate * years:,.0f}"
 
 
 def default_out(scenario: Scenario, root: str | Path = "results", kind: str = "") -> Path:
