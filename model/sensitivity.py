@@ -18,13 +18,14 @@ Without `--levers` it first runs the Morris screen and then takes the levers tha
 `--max-levers` (8), ranked by their mu* share summed over the targets that several levers move.
 
 Default sample sizes and their cost in model runs (k = number of levers explored; one run is
-one replication of 36 months, about 0.2 s of one core; 2 cores do about 9-10 runs a second):
+one replication of 36 months after a 48-month spin-up, about 0.43 s of one core; 2 cores do about
+4.5 runs a second; the command prints its own estimate, timed on the spot):
 
 - Morris: 10 trajectories x (k + 1) points x 4 replications. The plan's 21 levers:
-  10 x 22 x 4 = 880 runs, about 1.5 minutes on 2 cores.
+  10 x 22 x 4 = 880 runs, about 3 minutes on 2 cores.
 - Sobol: N = 64 base samples x (k + 2) points x 4 replications. 8 levers: 64 x 10 x 4 = 2560
-  runs, about 5 minutes on 2 cores; without --levers, plus the 880 runs of the Morris screen
-  (3440 runs, about 7 minutes). At N = 64 the S1 intervals are about +-0.2: enough to separate
+  runs, about 10 minutes on 2 cores; without --levers, plus the 880 runs of the Morris screen
+  (3440 runs, about 13 minutes). At N = 64 the S1 intervals are about +-0.2: enough to separate
   the levers that carry a target from those that do not, not to rank close ones; --samples 256
   halves the intervals at four times the cost.
 
@@ -77,11 +78,11 @@ INDEX_KEYS = {"morris": ("mu_star", "mu_star_conf", "mu", "sigma"), "sobol": ("S
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.epilog = (
-        "defaults and their cost in model runs (k = levers explored, ~9 runs/s on 2 cores):\n"
+        "defaults and their cost in model runs (k = levers explored, ~4.5 runs/s on 2 cores):\n"
         f"  morris: {TRAJECTORIES} trajectories x (k+1) points x {REPLICATIONS} replications;"
-        f" the plan's 21 levers: {TRAJECTORIES * 22 * REPLICATIONS} runs (~1.5 min)\n"
+        f" the plan's 21 levers: {TRAJECTORIES * 22 * REPLICATIONS} runs (~3 min)\n"
         f"  sobol:  N={SAMPLES} x (k+2) points x {REPLICATIONS} replications; {MAX_SOBOL_LEVERS} levers:"
-        f" {SAMPLES * (MAX_SOBOL_LEVERS + 2) * REPLICATIONS} runs (~5 min),\n"
+        f" {SAMPLES * (MAX_SOBOL_LEVERS + 2) * REPLICATIONS} runs (~10 min),\n"
         "          plus the Morris screen when --levers is not given\n"
         "lever ranges come from the scenario's [ranges] table; levers without a range keep their value.")
     p.add_argument("scenario", help="scenario TOML file with a [ranges] table")
