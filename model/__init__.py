@@ -14,8 +14,6 @@ matplotlib or the analysis code.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from .errors import InputError
 from .scenario import Scenario, load_scenario
 from .sim import EcosystemModel
@@ -41,12 +39,17 @@ _LAZY: dict[str, tuple[str, str]] = {
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        module, attribute = _LAZY[name]
-        value = getattr(import_module(f".{module}", __name__), attribute)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'model' has no attribute {name!r}")
+    if name not in _LAZY:
+        raise AttributeError(f"module 'model' has no attribute {name!r}")
+    # The first facade name a notebook asks for loads the facade's modules (static imports: the package never
+    # imports a module by a computed name outside the CLI, tests/test_input_safety.py).
+    from . import calibration, compare, ensemble, lever_registry, levers, plotting, results, scenario
+
+    modules = {m.__name__.rsplit(".", 1)[1]: m for m in (calibration, compare, ensemble, lever_registry, levers,
+                                                        plotting, results, scenario)}
+    for facade_name, (module, attribute) in _LAZY.items():
+        globals()[facade_name] = getattr(modules[module], attribute)
+    return globals()[name]
 
 
 def __dir__() -> list[str]:
