@@ -45,8 +45,8 @@ def __getattr__(name: str):
     # imports a module by a computed name outside the CLI, tests/test_input_safety.py).
     from . import calibration, compare, ensemble, lever_registry, levers, plotting, results, scenario
 
-    modules = {m.__name__.rsplit(".", 1)[1]: m for m in (calibration, compare, ensemble, lever_registry, levers,
-                                                        plotting, results, scenario)}
+    modules = {"calibration": calibration, "compare": compare, "ensemble": ensemble, "lever_registry": lever_registry,
+               "levers": levers, "plotting": plotting, "results": results, "scenario": scenario}
     for facade_name, (module, attribute) in _LAZY.items():
         globals()[facade_name] = getattr(modules[module], attribute)
     return globals()[name]

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from . import plotting
 from .labels import indicator_name, t
-from .report import HEADLINE_INDICATORS
+from .report import HEADLINE_INDICATORS, outcomes
 
 CHART_DIR = "charts"
 
@@ -39,9 +39,8 @@ def charts(folder: Path, lang: str = "zh") -> list[Path]:
     summary, cols, dates = load(folder)
     out = folder / CHART_DIR
     files = []
-    if summary["targets"]:  # the dashboard shows P(meet) per target: nothing to show without targets
-        shown = [t for t in summary["targets"] if t.get("kind", "outcome") == "outcome"]  # commitments are no finding
-        files += plotting.save(plotting.dashboard(shown or summary["targets"], lang), out, f"dashboard-{lang}")
+    if outcomes(summary):  # the dashboard shows P(meet) per outcome target; a commitment's is no finding
+        files += plotting.save(plotting.dashboard(outcomes(summary), lang), out, f"dashboard-{lang}")
     for ind, tg in fan_charts(summary):
         fig = plotting.fan_chart(cols[ind], dates, ind, lang, summary["title"], tg)
         files += plotting.save(fig, out, f"fan-{ind}-{lang}")
@@ -65,7 +64,7 @@ def comparison(folders: list[Path], out: Path, lang: str = "zh") -> list[Path]:
 
 def chart_section(summary: dict, lang: str) -> str:
     lines = ["## Charts", ""]
-    if summary["targets"]:
+    if outcomes(summary):
         lines += [f"![{t('dashboard_title', lang, year='')}]({CHART_DIR}/dashboard-{lang}.png)", ""]
     for ind, _target in fan_charts(summary):
         lines += [f"![{indicator_name(ind, lang)}]({CHART_DIR}/fan-{ind}-{lang}.png)", ""]
