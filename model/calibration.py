@@ -30,6 +30,8 @@ from .parameters import DEFAULTS, PARAMETERS, ParameterSource
 from .scenario import Scenario, load_scenario
 from .sim import EcosystemModel
 
+EFFECTS = ParameterSource("effects")  # defaults with the lever effects drawn from their evidence ranges
+
 
 def data_dir(folder: str, installed: str) -> Path:
     """A data folder of the repository. In a checkout (or an editable install of one) the folder itself, so
@@ -159,12 +161,16 @@ Statistic = Callable[[str, EcosystemModel], dict[str, float]]
 
 def simulate(scenarios: dict[str, Scenario], params: dict[str, float], replications: int,
              statistic: Statistic = run_statistics, seed: int | None = None) -> dict[str, float]:
-    """Mean statistics over `replications` runs of each historical scenario with these parameters."""
+    """Mean statistics over `replications` runs of each historical scenario with these parameters.
+
+    The levers' effects are drawn in each run from their evidence ranges, as in projections: the posterior is
+    fitted over what the evidence leaves open about them, not conditional on their central values."""
     seed = particle_seed(params) if seed is None else seed
     out: dict[str, float] = {}
     for run, scenario in scenarios.items():
         sc = _with_parameters(scenario, params)
-        runs = [statistic(run, EcosystemModel(sc, replication=r, seed=seed).run()) for r in range(replications)]
+        runs = [statistic(run, EcosystemModel(sc, replication=r, seed=seed, parameters=EFFECTS).run())
+                for r in range(replications)]
         out.update({k: float(np.mean([r[k] for r in runs])) for k in runs[0]})
     return out
 

@@ -118,6 +118,7 @@ def high_tech_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[
     # A renewal starts when the old certificate ends; a first certificate starts now.
     f.ht_until[renewed] += VALIDITY_MONTHS
     f.ht_until[fresh] = month + VALIDITY_MONTHS
+    f.ht_revenue[approved] = f.revenue[approved]
     first = fresh[~f.ht_ever[fresh]]
     f.ht_ever[fresh] = True
     return {"first": first, "again": fresh[~np.isin(fresh, first)], "renewed": renewed}

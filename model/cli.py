@@ -42,8 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="results folder (default results/<scenario>-<UTC time>)")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     run.add_argument("--parameters", choices=PARAMETER_MODES, default=None,
-                     help="behavioural parameters: a posterior draw per replication (default), the posterior "
-                          "mean, or the uncalibrated defaults")
+                     help="behavioural parameters: a posterior draw per replication with the levers' effects drawn "
+                          "from their evidence ranges (default), the posterior mean with central effects, or the "
+                          "uncalibrated defaults")
     run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
     run.add_argument("--until", type=whole_number("until"), metavar="YEAR",
                      help="run past the scenario's horizon to December of YEAR, levers as in its last year")

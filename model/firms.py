@@ -43,6 +43,7 @@ COLUMNS: dict[str, type] = {
     "ht_until": np.int32,  # high-tech certificate valid while month < ht_until
     "ht_ever": np.bool_,
     "ht_score": np.float64,  # uniform; passes the high-tech rules the model does not spell out when below its chance
+    "ht_revenue": np.float64,  # revenue when its high-tech certificate was last granted or renewed (the hand-over)
     "zjtx_until": np.int32,
     "above_scale": np.bool_,
     "strong": np.bool_,

@@ -13,9 +13,8 @@ import mesa
 import numpy as np
 
 from .firms import NONE, FirmTable, gumbel_at, skip
+from .lever_registry import CHANNELS
 
-CHANNELS = ("guidance_fund_equity", "loan_interest_subsidy", "rent_subsidy",
-            "rd_growth_reward", "platform_grant", "talent_grant")
 RD_REWARD_MONTH = 4  # April: rewards on last year's R&D increase are paid after annual accounts
 EQUITY_MONTHS = 24  # a guidance-fund ticket is deployed (and acts) for two years
 EQUITY_COOL_OFF = 12  # and the firm is not backed again in the year after
@@ -183,10 +182,10 @@ class SpecialFund(mesa.Agent):
     def _rd_reward(self, f: FirmTable, p: dict) -> None:
         """April: pay rewards on last year's R&D increase, as far as the channel's money goes.
 
-        The reward lowers the price of R&D for the firms it pays, for the year until the next round
-        (elasticity from Hall & Van Reenen 2000): their R&D propensity is raised by the effective rate
-        while they are in that year (decide_rd), not for ever, so rewards paid year after year do not
-        compound."""
+        The reward lowers the price of R&D for the firms it pays, for the year until the next round: their
+        R&D propensity moves by elasticity x effective rate while they are in that year (decide_rd), not for
+        ever, so rewards paid year after year do not compound. The elasticity comes from the evidence table
+        (PE13, PE19, PE11) and may be negative, where rewards crowd out a firm's own R&D (PE01, PE03)."""
         ledger = self.ledgers["rd_growth_reward"]
         claim = np.where(f.alive & (f.rd_increase > 0),
                          np.minimum(p["rd_reward_rate"] * f.rd_increase, p["rd_reward_cap"]), 0.0)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .lever_registry import CHANNELS, LEVERS
+
 if TYPE_CHECKING:
     from .sim import EcosystemModel
 
@@ -55,6 +57,7 @@ INDICATORS: dict[str, Indicator] = {
     "ht_certified_cum": Indicator("high-tech certificates granted since start (first, again, renewals)", "firms", "高企认定(累计,含重新认定)"),
     "ht_first_cum": Indicator("firms certified high-tech for the first time since start", "firms", "首次认定高企(累计)"),
     "ht_renewed_cum": Indicator("high-tech certificates renewed since start", "firms", "高企复审(累计)"),
+    "ht_due": Indicator("high-tech certificates ending within twelve months (due for renewal)", "firms", "一年内到期高企"),
     "zjtx_new_cum": Indicator("专精特新 certificates granted anew since start", "firms", "新认定专精特新(累计)"),
     "zjtx_renewed_cum": Indicator("专精特新 certificates renewed since start", "firms", "专精特新复核(累计)"),
     "absorbed_cum": Indicator("firms that joined with an absorbed territory since start", "firms", "扩区并入企业(累计)"),
@@ -71,6 +74,13 @@ INDICATORS: dict[str, Indicator] = {
     "increment_index": Indicator("增量 index (growth of stocks since baseline, %)", "%", "增量指数"),
     "quality_index": Indicator("质量 index (composition, baseline = 100)", "index", "质量指数"),
 }
+
+# The ledger of each budget channel: what its years opened with (after any adaptive shift) and what it paid, since
+# the start. At a December row the difference is what the channel left unspent (money does not roll over).
+for _c in CHANNELS:
+    _lv = LEVERS[f"budget.{_c}"]
+    INDICATORS[f"budgeted_{_c}_cum"] = Indicator(f"{_lv.en}: budgeted since start", "万元", f"{_lv.zh}预算(累计)")
+    INDICATORS[f"paid_{_c}_cum"] = Indicator(f"{_lv.en}: paid since start", "万元", f"{_lv.zh}拨付(累计)")
 
 # Targets on these indicators are commitments: a lever delivers them by arithmetic (the count it sets each
 # year), so meeting them is no finding of the model. Indicator -> the lever that delivers it.
@@ -94,7 +104,8 @@ EXTENSIVE = frozenset({
     "pilot_bases", "new_municipal_incubators", "talents_placed_cum", "future_firms_new", "scenarios_published_cum",
     "scenarios_for_attracted_cum", "living_firms", "above_scale", "entries_cum", "exits_cum", "incubated",
     "researchers", "budget_disbursed_cum", "budget_unspent_cum", "social_capital_cum", "gdp", "ht_certified_cum",
-    "ht_first_cum", "ht_renewed_cum", "zjtx_new_cum", "zjtx_renewed_cum", "absorbed_cum",
+    "ht_first_cum", "ht_renewed_cum", "ht_due", "zjtx_new_cum", "zjtx_renewed_cum", "absorbed_cum",
+    *(f"{kind}_{c}_cum" for c in CHANNELS for kind in ("budgeted", "paid")),
 })
 STOCKS = ("living_firms", "high_tech", "rd_spending", "platforms_all", "above_scale")
 
@@ -145,9 +156,14 @@ def compute(model: EcosystemModel) -> dict[str, float]:
     s["budget_disbursed_cum"] = model.fund.disbursed
     s["budget_unspent_cum"] = model.fund.unspent
     s["social_capital_cum"] = model.fund.stats.social_capital
+    for channel in CHANNELS:
+        ledger = model.fund.ledgers[channel]
+        s[f"budgeted_{channel}_cum"] = ledger.budgeted
+        s[f"paid_{channel}_cum"] = ledger.disbursed
     s["ht_certified_cum"] = c.ht_first + c.ht_again + c.ht_renewed
     s["ht_first_cum"] = c.ht_first
     s["ht_renewed_cum"] = c.ht_renewed
+    s["ht_due"] = np.count_nonzero(alive & (f.ht_until >= month) & (f.ht_until < month + 12))
     s["zjtx_new_cum"] = c.zjtx_new
     s["zjtx_renewed_cum"] = c.zjtx_renewed
     s["absorbed_cum"] = c.absorbed

@@ -29,6 +29,7 @@ GROWTH_BOUNDS = {"high_tech": (-0.25, 0.50), "specialized_sme": (-0.25, 0.60)}
 MIN_STOCK = 50  # firms simulated: below this a year's growth is noise, not a law
 TAIL_BOUNDS = (0.7, 1.6)
 TAIL_MIN_FIRMS = 50
+TAIL_SE = 3.0  # standard errors of the Hill estimate beyond the bound before the law fires
 
 
 class LawBroken(InvariantError):
@@ -101,10 +102,17 @@ def hill_index(revenue: np.ndarray, top: float = 0.05) -> float | None:
 
 
 def _tail(m: EcosystemModel) -> tuple[float, str] | None:
+    """The bound allows the estimator's own noise (standard error a / sqrt(k), Hill 1975): with the 50 largest of
+    1,000 firms an index of 1.0 falls below 0.7 about once in a hundred months by chance alone (a random
+    scenario of the suite did). A run whose winners compound stays out however many firms it has."""
     f = m.firms
-    a = hill_index(f.revenue[f.alive])
+    revenue = f.revenue[f.alive]
+    a = hill_index(revenue)
+    if a is None:
+        return None
     lo, hi = TAIL_BOUNDS
-    return None if a is None or lo <= a <= hi else (a, f"in [{lo}, {hi}]")
+    slack = TAIL_SE * a / np.sqrt(int(0.05 * len(revenue)))
+    return None if lo <= a + slack and a - slack <= hi else (a, f"in [{lo}, {hi}] (+- {TAIL_SE:g} standard errors)")
 
 
 def _finite(m: EcosystemModel) -> tuple[float, str] | None:

@@ -12,7 +12,7 @@ read it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,9 @@ class Lever:
     serves: tuple[str, ...] = ()  # indicators the adaptive loop raises this lever for when they lag
     cost: UnitCost | None = None  # priced here when no budget channel pays for it
     per_horizon: bool = False  # a count over the whole horizon, not per year
+    mechanism: str = ""  # how the model turns the lever into outcomes
+    effects: tuple[str, ...] = ()  # behavioural parameters of that mechanism: drawn from their evidence ranges
+    terms: tuple[str, ...] = ()  # the programme's own terms (tickets, grants, rates): held at their value
 
     @property
     def is_budget(self) -> bool:
@@ -155,6 +158,76 @@ LEVERS: dict[str, Lever] = {lv.name: lv for lv in (
 )}
 
 
+_PLATFORM = ("once built (platform_build_months), a platform adds its own R&D to the district's, raises the capability "
+             "of the firms of its industry in proportion to platforms per 1,000 firms there, and spins off firms")
+_SUBSIDY = "a subsidised firm's exit hazard falls while the subsidy runs (rent: firms under 3 years old; loans: " \
+           "above-scale or certified firms)"
+# Each lever's mechanism, the behavioural parameters it acts through (`effects`, drawn in every replication from
+# their evidence range, see parameters.PARAMETERS for the cited rows) and the programme terms it is paid on.
+HOW: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "national_platforms_per_year": (_PLATFORM, ("rd_per_national_platform", "spillover_per_density", "spinoff_rate"),
+                                    ("platform_grant_national", "platform_build_months")),
+    "municipal_platforms_per_year": (_PLATFORM, ("rd_per_municipal_platform", "spillover_per_density", "spinoff_rate"),
+                                     ("platform_grant_municipal", "platform_build_months")),
+    "joint_labs_per_year": (_PLATFORM, ("rd_per_joint_lab", "spillover_per_density", "spinoff_rate"),
+                            ("platform_grant_joint_lab", "platform_build_months")),
+    "pilot_bases_per_year": (_PLATFORM, ("rd_per_pilot_base", "spillover_per_density", "spinoff_rate"),
+                             ("platform_grant_pilot", "platform_build_months")),
+    "young_talents_per_year": ("a supported young talent works 36 months in a host firm, which grows faster meanwhile "
+                               "and adds a researcher to its industry's pool", ("growth_talent_boost",),
+                               ("young_talent_grant",)),
+    "talent_teams_per_year": ("a funded team works 36 months in a host firm, which grows faster meanwhile, and brings "
+                              "about five researchers to its industry's pool", ("growth_team_boost",), ("team_grant",)),
+    "talents_placed_per_year": ("a placed high-level talent works 36 months in a host firm, which grows faster "
+                                "meanwhile; placements cannot exceed the talents that arrived",
+                                ("growth_talent_boost",), ()),
+    "high_tech_pool_per_year": ("pooled firms that meet the high-tech rules apply and pass more often in the annual "
+                                "round", ("pool_apply_uplift",), ()),
+    "listing_pool_size": ("pooled firms list at a higher yearly rate than other firms that meet the listing rules",
+                          ("listing_rate_pool",), ()),
+    "application_scenarios_per_year": ("a firm matched to an application scenario grows faster for 12 months",
+                                       ("growth_scenario_boost",), ()),
+    "scenarios_for_attracted_share": ("reserves scenarios (and their growth boost) for attracted firms",
+                                      ("growth_scenario_boost",), ()),
+    "attracted_firms_per_year": ("attracted firms join the population, some already certified high-tech and some in "
+                                 "the plan's future industries",
+                                 ("attracted_high_tech_share", "attracted_future_share"), ()),
+    "new_municipal_incubators": ("more incubator places: more start-ups enter, and incubated firms grow at a "
+                                 "different rate and exit less during their stay",
+                                 ("startup_incubator_elasticity", "growth_incubator_boost", "exit_incubator_reduction"),
+                                 ("incubator_accreditation_prob", "incubation_months", "incubator_admission_share")),
+    "new_ordinary_incubators": ("as municipal incubators, without accreditation",
+                                ("startup_incubator_elasticity", "growth_incubator_boost", "exit_incubator_reduction"),
+                                ("incubation_months", "incubator_admission_share")),
+    "services_index": ("talent services raise the inflow of researchers into every industry's pool",
+                       ("talent_services_effect",), ()),
+    "adaptive_shift": ("moves money between channels each year; it acts only through the channels' own effects",
+                       (), ()),
+    "budget.guidance_fund_equity": ("equity raises the investee's R&D propensity and its growth for 24 months",
+                                    ("equity_rd_uplift", "growth_equity_boost"), ("equity_ticket", "social_leverage")),
+    "budget.loan_interest_subsidy": (_SUBSIDY, ("exit_subsidy_reduction",), ("loan_subsidy_ticket",)),
+    "budget.rent_subsidy": (_SUBSIDY, ("exit_subsidy_reduction",), ("rent_subsidy_ticket",)),
+    "budget.rd_growth_reward": ("a firm paid for last year's R&D growth raises its R&D propensity by elasticity x "
+                                "rate (negative where rewards crowd out the firm's own R&D)", ("rd_reward_elasticity",),
+                                ("rd_reward_rate", "rd_reward_cap")),
+    "budget.platform_grant": ("pays for the platform levers' new platforms (a platform not paid for is not started)",
+                              (), ("platform_grant_national", "platform_grant_municipal", "platform_grant_joint_lab",
+                                   "platform_grant_pilot")),
+    "budget.talent_grant": ("pays for the young talents and teams (those not paid for are not funded)", (),
+                            ("young_talent_grant", "team_grant")),
+}
+LEVERS = {name: replace(lv, mechanism=HOW[name][0], effects=HOW[name][1], terms=HOW[name][2])
+          for name, lv in LEVERS.items()}
+
+
+CHANNELS = tuple(name.removeprefix("budget.") for name, lv in LEVERS.items() if lv.is_budget)  # the budget's
+
+
+def effect_parameters() -> tuple[str, ...]:
+    """Every lever's behavioural parameters, once, in a fixed order (the order replications draw them in)."""
+    return tuple(sorted({name for lv in LEVERS.values() for name in lv.effects}))
+
+
 def effort() -> dict[str, tuple[list[str], list[str]]]:
     """Indicator -> (levers, budget channels) the adaptive loop raises when the indicator's target lags."""
     out: dict[str, tuple[list[str], list[str]]] = {}
@@ -165,4 +238,4 @@ def effort() -> dict[str, tuple[list[str], list[str]]]:
     return out
 
 
-__all__ = ["LEVERS", "UNITS", "Lever", "Unit", "UnitCost", "effort"]
+__all__ = ["CHANNELS", "HOW", "LEVERS", "UNITS", "Lever", "Unit", "UnitCost", "effect_parameters", "effort"]

@@ -114,6 +114,7 @@ def seed_population(model: EcosystemModel) -> None:
     _certify_share(model, "ht_until", cert.high_tech_eligible(f, year, p), CERTIFIED_SHARE_AT_SPINUP,
                    cert.HIGH_TECH_APPROVE_MONTH)
     f.ht_ever[:] = f.ht_until >= 0
+    f.ht_revenue[:] = f.revenue
     _certify_share(model, "zjtx_until", cert.zjtx_eligible(f, 0), CERTIFIED_SHARE_AT_SPINUP, cert.ZJTX_APPROVE_MONTH)
     listed = top_k(np.log(f.revenue) + rng.gumbel(0.0, 1.0, f.n), f.alive, round(b["listed"] * n / b["tech_firms"]))
     f.listed[listed] = True
@@ -226,7 +227,7 @@ def match_above_scale(model: EcosystemModel, share: float, alpha: float) -> floa
     if have == 0 or want <= 0:
         return 1.0
     c = float(np.clip((want / have) ** (1.0 / alpha), 1.0 / 3.0, 10.0))
-    for name in ("revenue", "revenue_jan", "rd_last_year", "rd_increase"):
+    for name in ("revenue", "revenue_jan", "rd_last_year", "rd_increase", "ht_revenue"):
         getattr(f, name)[old] *= c
     np.minimum(f.revenue, REVENUE_CAP, out=f.revenue)
     f.labour[old] /= c  # employees are revenue x labour: a firm's head count does not change with the factor
@@ -264,15 +265,24 @@ def match_high_tech(model: EcosystemModel, h_doc: int) -> tuple[float, int]:
         _grant(model, "ht_until", eligible, h_doc - len(holders), cert.HIGH_TECH_APPROVE_MONTH)
         f.ht_ever[f.ht_until > month] = True
         return 1.0 / max(float(chance[f.alive].min()), 1e-9), h_doc - len(holders)
-    share = _solve_share(chance[holders], h_doc)
-    keep_p = np.minimum(share * chance[holders], 1.0)
-    kept = rng.choice(holders, size=h_doc, replace=False, p=keep_p / keep_p.sum())
+    # Holders passed the unspelled rules when they were granted, at the revenue they had then (ht_revenue), not
+    # necessarily at today's. Kept by today's chance and scored below it, every holder passed at the hand-over,
+    # and those renewing in year 1 passed more often (95% of those alive) than in years 2 and 3 (90%, 87%) as
+    # revenues moved their chances: year 1's renewals stood above the line of years 2-3 (0.136 against 0.121,
+    # 0.130 per certified firm).
+    then = cert.fit_chance(f.ht_revenue[holders], p)
+    share = _solve_share(then, h_doc)
+    keep_p = np.minimum(share * then, 1.0)
+    kept_at = rng.choice(len(holders), size=h_doc, replace=False, p=keep_p / keep_p.sum())
+    kept = holders[kept_at]
     cap = np.minimum(share * chance, 1.0)
     score = u.copy()  # non-holders: uniform
-    score[holders] = cap[holders] + u[holders] * (1.0 - cap[holders])  # dropped: above their chance
-    score[kept] = u[kept] * cap[kept]  # kept: below it
+    failed = np.maximum(cap[holders], keep_p)  # dropped: above their chance, then and now
+    score[holders] = failed + u[holders] * (1.0 - failed)
+    score[kept] = u[kept] * keep_p[kept_at]  # kept: below their chance when granted
     f.ht_score[:] = score
-    lost = f.ht_score >= cap
+    lost = f.ht_score >= cap  # firms that fail today never held one (the spin-up ran as if all passed)
+    lost[kept] = False
     f.ht_until[lost & (f.ht_until >= 0)] = NONE
     f.ht_ever[lost] = False
     return share, 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from .indicators import INDICATORS
+from .lever_registry import LEVERS
 from .profiles import PROFILES
 from .scenario import Scenario
 
@@ -88,6 +89,8 @@ HEAD_COMMITMENTS = ["commitment 承诺事项", "target 目标", "delivered 交�
 NOTE_DRAWN = "* baseline not published: drawn per replication from its documented range (median shown)"
 NOTE_FROM_PLAN = ("† baseline estimated partly from the plan's own targets (seed 004): its P(meet) measures in part "
                   "the distance between the target and an estimate made from it")
+NOTE_EFFECTS = ("lever effects drawn per replication from their published-evidence ranges, so P10-P90 and P(meet) "
+                "include what the evidence leaves open (report.md lists them)")
 NOTE_COMMITMENTS = ("commitments: a lever delivers them by arithmetic (the count it sets each year); meeting them is "
                     "no finding of the model")
 
@@ -156,15 +159,56 @@ def console_table(summary: dict) -> str:
     title = (f"{summary['title']} — {summary['replications']} replications, seed {summary['seed']}, "
              f"values at December of the target year (horizon {end})")
     notes = [NOTE_DRAWN] + ([NOTE_FROM_PLAN] if any(from_plan(t) for t in summary["targets"]) else [])
+    notes += [NOTE_EFFECTS] if summary.get("lever_effects", {}).get("drawn") else []
     promised = commitments(summary)
     if promised:
         lines += ["", *text_table(HEAD_COMMITMENTS, _commitment_rows(summary), right=(2,))]
         notes.append(NOTE_COMMITMENTS)
-    return "\n".join([title, *lines, *notes, *(f"! {x}" for x in known_limits(summary))])
+    money = [f"$ {money_sentence(summary)}"] if money_sentence(summary) else []
+    return "\n".join([title, *lines, *notes, *money, *(f"! {x}" for x in known_limits(summary))])
+
+
+UNSPENT_HEADLINE = 0.10  # a budget that leaves this share unspent (P50) does not bind: the headline says so first
+
+
+def _yi(wan: float) -> str:
+    return f"{wan / 1e4:,.1f}亿元"
+
+
+def money_sentence(summary: dict) -> str:
+    """Whether the budget binds: the unspent share of the whole and of the channels that leave most."""
+    m = summary.get("money")
+    if not m or m["total"]["budgeted"]["p50"] <= 0:
+        return ""
+    total = m["total"]
+    share = total["unspent_share"]["p50"]
+    idle = sorted(((c, v["unspent_share"]["p50"]) for c, v in m.items() if c != "total"
+                   and v["budgeted"]["p50"] > 0 and v["unspent_share"]["p50"] >= UNSPENT_HEADLINE),
+                  key=lambda cv: -cv[1])
+    detail = "; ".join(f"{LEVERS['budget.' + c].en} {100 * u:.0f}% unspent" for c, u in idle)
+    if share < UNSPENT_HEADLINE:
+        return (f"The budget binds: {100 * (1 - share):.0f}% of its {_yi(total['budgeted']['p50'])} is paid out (P50)"
+                + (f", though {detail}." if detail else "."))
+    return (f"The plan's money does not bind: {100 * share:.0f}% of its {_yi(total['budgeted']['p50'])} is left "
+            f"unspent (P50, P10-P90 {100 * total['unspent_share']['p10']:.0f}-"
+            f"{100 * total['unspent_share']['p90']:.0f}%): more money in the channels that leave it unspent buys "
+            "nothing by itself" + (f" ({detail})." if detail else "."))
+
+
+def money_rows(summary: dict) -> list[list[str]]:
+    rows = []
+    for c, v in summary["money"].items():
+        name = "total 合计" if c == "total" else f"{LEVERS['budget.' + c].zh} {c}"
+        u, paid = v["unspent_share"], v["paid"]
+        rows.append([name, _yi(v["budgeted"]["p50"]),
+                     f"{_yi(paid['p50'])} [{_yi(paid['p10'])} - {_yi(paid['p90'])}]",
+                     f"{100 * u['p50']:.0f}% [{100 * u['p10']:.0f} - {100 * u['p90']:.0f}%]"])
+    return rows
 
 
 def headline(summary: dict) -> str:
     ts, promised = outcomes(summary), commitments(summary)
+    money = money_sentence(summary)
     if not summary["targets"]:
         return ("This scenario sets no quantified targets: the projections are in the table 'Context at the "
                 "horizon' (P50 and P10-P90 at the end of the horizon).")
@@ -183,7 +227,28 @@ def headline(summary: dict) -> str:
     if worst and worst[0]["p_meet"] < 0.5:
         out += " Furthest from reach: " + "; ".join(
             f"{INDICATORS[t['indicator']].zh} ({100 * t['p_meet']:.0f}%)" for t in worst if t["p_meet"] < 0.5) + "."
-    return out
+    if money.startswith("The plan's money does not bind"):
+        return money + " " + out
+    return out + (" " + money if money else "")
+
+
+def effects_section(summary: dict) -> list[str]:
+    """The levers' behavioural parameters, their evidence and whether this run drew them."""
+    effects = summary.get("lever_effects")
+    if not effects:
+        return []
+    how = ("drawn per replication, triangular over the range and peaked at the central value" if effects["drawn"]
+           else "held at the central value in this run")
+    lines = ["", f"## Lever effects ({how})", "",
+             "Each lever acts through these parameters (model/lever_registry.py names the mechanism). The rows cited "
+             "are those of calibration/data/policy-evidence.csv; an effect with no published estimate says so and "
+             "keeps a wide range.", "",
+             "| parameter | central | range | unit | evidence | levers |", "|---|---:|---|---|---|---|"]
+    for name, e in effects["parameters"].items():
+        cited = ", ".join(e["evidence"]) + (" (no evidence found)" if e["no_evidence"] else "")
+        lines.append(f"| {e['label']} (`{name}`) | {e['central']:g} | {e['range'][0]:g} - {e['range'][1]:g} | "
+                     f"{e['unit']} | {cited or 'no evidence found'} | {', '.join(e['levers'])} |")
+    return lines
 
 
 def markdown(summary: dict, scenario: Scenario) -> str:
@@ -213,6 +278,12 @@ def markdown(summary: dict, scenario: Scenario) -> str:
         lines += [f"| {INDICATORS[t['indicator']].zh} ({t['indicator']}) | {t['comparator']} "
                   f"{fmt(t['indicator'], t['threshold'])} ({t['year']}) | {fmt(t['indicator'], t['p50'])} | "
                   f"{t['delivery']} | {t['quote']} ({t['source']}) |" for t in commitments(summary)]
+    if summary.get("money"):
+        lines += ["", "## Money by channel (budgeted, paid, unspent over the horizon)", "", money_sentence(summary), "",
+                  *markdown_table(["channel 渠道", "budgeted P50", "paid P50 [P10 - P90]", "unspent [P10 - P90]"],
+                                  money_rows(summary), right=(1, 2, 3)),
+                  "", "Payments are made when a channel decides (no multi-year commitments in the model), so "
+                  "committed equals paid; money left at the end of a year does not roll over."]
     limits = known_limits(summary)
     if limits:
         lines += ["", "## Known limits of the model for these targets", "", *(f"- {x}" for x in limits)]
@@ -227,6 +298,7 @@ def markdown(summary: dict, scenario: Scenario) -> str:
     lines += [f"| {k} | {v} |" for k, v in lev.model_dump(exclude={"budget"}).items()]
     lines += [f"| budget.{k} (万元/year) | {v:,.0f} |" for k, v in budget.items()]
     lines += [f"| budget total (万元/year) | {lev.budget.total():,.0f} |"]
+    lines += effects_section(summary)
     lines += ["", "## Baseline estimates (drawn per replication from these ranges)", "",
               "| quantity | range | unit | reasoning |", "|---|---|---|---|"]
     for key in prof.estimated():

@@ -26,7 +26,9 @@ import pyarrow.parquet as pq
 from .ensemble import Ensemble
 from .errors import InputError
 from .indicators import BASELINE_ENTRY, COMMITMENTS
+from .lever_registry import CHANNELS, LEVERS, effect_parameters
 from .months import dates, december_row, span
+from .parameters import PARAMETERS, ParameterSource
 from .profiles import PROFILES
 from .scenario import Scenario, Target
 
@@ -145,9 +147,47 @@ def build_summary(ens: Ensemble, wall_seconds: float, source_file: str | None) -
         "git_commit": git_commit(),
         "parameters": {"mode": ens.parameters.mode, "posterior_particles": len(ens.parameters.weights),
                        "calibrated": list(ens.parameters.names), "posterior": ens.parameters.provenance},
+        "lever_effects": lever_effects(ens.parameters),
+        "money": money(ens),
         "targets": [{**asdict(evaluate_target(ens, t)), **target_kind(sc, t)} for t in sc.targets],
         "indicators": indicator_summary(ens),
     }
+
+
+def money(ens: Ensemble) -> dict:
+    """Each budget channel's ledger over the run, at its last month: budgeted (after any adaptive shift), paid,
+    and the share left unspent, as P10 / P50 / P90 over replications (万元, the district's)."""
+    def column(name: str) -> np.ndarray:
+        return ens.values[:, -1, ens.names.index(name)]
+
+    def quantiles(v: np.ndarray) -> dict[str, float]:
+        q = np.quantile(v, QUANTILES)
+        return {"p10": float(q[0]), "p50": float(q[1]), "p90": float(q[2])}
+
+    out, budgeted, paid = {}, 0.0, 0.0
+    for c in CHANNELS:
+        b, p = column(f"budgeted_{c}_cum"), column(f"paid_{c}_cum")
+        budgeted, paid = budgeted + b, paid + p
+        out[c] = {"budgeted": quantiles(b), "paid": quantiles(p),
+                  "unspent_share": quantiles(np.where(b > 0, 1.0 - p / np.maximum(b, 1e-9), 0.0))}
+    out["total"] = {"budgeted": quantiles(budgeted), "paid": quantiles(paid),
+                    "unspent_share": quantiles(np.where(budgeted > 0, 1.0 - paid / np.maximum(budgeted, 1e-9), 0.0))}
+    return out
+
+
+def lever_effects(source: ParameterSource) -> dict:
+    """The levers' behavioural parameters: drawn per replication from their evidence range, or held central."""
+    by_lever: dict[str, list[str]] = {}
+    for lv in LEVERS.values():
+        for name in lv.effects:
+            by_lever.setdefault(name, []).append(lv.name)
+    calibrated = set(source.names)
+    return {"drawn": source.draws_effects,
+            "parameters": {name: {"label": PARAMETERS[name].label, "unit": PARAMETERS[name].unit,
+                                  "central": PARAMETERS[name].value, "range": list(PARAMETERS[name].range),
+                                  "evidence": list(PARAMETERS[name].evidence),
+                                  "no_evidence": PARAMETERS[name].no_evidence, "levers": by_lever[name]}
+                           for name in effect_parameters() if name not in calibrated}}
 
 
 def target_kind(scenario: Scenario, t: Target) -> dict:

@@ -382,6 +382,7 @@ class EcosystemModel(mesa.Model):
                                         size=len(ht))
             f.ht_ever[ht] = True
             f.ht_score[ht] = 0.0  # they hold a certificate: they pass its rules
+            f.ht_revenue[ht] = f.revenue[ht]
             f.rd_last_year[ht] = f.rd_ratio[ht] * f.revenue[ht]
 
     def _add(self, rng: CohortStream, draw: EntryDraw) -> np.ndarray:
