@@ -1,6 +1,6 @@
 """Which levers move which targets: Morris screening and Sobol indices (SALib) over the scenario's [ranges].
 
-`innosim sensitivity SCENARIO --method morris|sobol [--levers a,b,...]`
+`innosim sensitivity SCENARIO --method morris|sobol|sweep [--levers a,b,...]` (sweep: response.py)
 
 The output of a run is each target's indicator in December of its year (the value the plan is
 judged on), averaged over the replications of a sample point. Every point runs the same
@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from . import levers as lv
+from . import response
 from .arguments import id_list, whole_number
 from .errors import InputError
 from .labels import t as tx
@@ -84,10 +85,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         f"  sobol:  N={SAMPLES} x (k+2) points x {REPLICATIONS} replications; {MAX_SOBOL_LEVERS} levers:"
         f" {SAMPLES * (MAX_SOBOL_LEVERS + 2) * REPLICATIONS} runs (~10 min),\n"
         "          plus the Morris screen when --levers is not given\n"
+        f"  sweep:  each lever alone at {response.POINTS} points of its range (and the scenario's value) x "
+        f"{response.REPLICATIONS} replications;\n"
+        f"          the plan's 21 levers: about {(21 * (response.POINTS + 1) + 1) * response.REPLICATIONS} runs "
+        "(~10 min): response curves and the effect per 1亿元 a year\n"
         "lever ranges come from the scenario's [ranges] table; levers without a range keep their value.")
     p.add_argument("scenario", help="scenario TOML file with a [ranges] table")
-    p.add_argument("--method", choices=("morris", "sobol"), default="morris",
-                   help="morris: rank every lever (default); sobol: variance shares of the levers that matter")
+    p.add_argument("--method", choices=("morris", "sobol", "sweep"), default="morris",
+                   help="morris: rank every lever (default); sobol: variance shares of the levers that matter; "
+                        "sweep: each lever's response curve and its effect per 1亿元 a year")
+    p.add_argument("--points", type=whole_number("points", 2), default=response.POINTS,
+                   help=f"sweep: values of each lever across its range (default {response.POINTS})")
     p.add_argument("--levers", type=id_list, metavar="NAME,NAME",
                    help="levers to explore, e.g. municipal_platforms_per_year,budget.rd_growth_reward "
                         "(default: every lever with a range; sobol: those the Morris screen finds)")
@@ -96,8 +104,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"Morris trajectories r (default {TRAJECTORIES}); runs = r x (k+1) x replications")
     p.add_argument("--samples", type=_power_of_two, default=SAMPLES,
                    help=f"Sobol base samples N, a power of two (default {SAMPLES}); runs = N x (k+2) x replications")
-    p.add_argument("--replications", type=whole_number("replications", 1), default=REPLICATIONS,
-                   help=f"runs per sample point, averaged (default {REPLICATIONS}; >= 2 to estimate the noise)")
+    p.add_argument("--replications", type=whole_number("replications", 1), default=None,
+                   help=f"runs per sample point, averaged (default {REPLICATIONS}; >= 2 to estimate the noise; "
+                        f"sweep: {response.REPLICATIONS})")
     p.add_argument("--max-levers", type=whole_number("max-levers", 1), default=MAX_SOBOL_LEVERS,
                    help="sobol without --levers: at most this many levers from the screen "
                         f"(default {MAX_SOBOL_LEVERS})")
@@ -118,6 +127,9 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
     targets = select_targets(scenario, args.targets, args.scenario)
     space = lv.LeverSpace.from_scenario(scenario, args.levers, origin=args.scenario)
     out = results_folder(args.out, scenario, f"sensitivity-{args.method}")
+    if args.method == "sweep":
+        return _sweep(args, scenario, space, targets, seed, pool, parameters, out)
+    args.replications = args.replications or REPLICATIONS
     t0 = time.perf_counter()
     per_run = seconds_per_run(scenario, seed, parameters)
     main, screen = analyse(args, scenario, space, targets, seed, pool, parameters, per_run)
@@ -130,6 +142,27 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
     runs = main.runs + (screen.runs if screen else 0)
     print(f"\nwrote {out}/ (sensitivity.md, sensitivity.csv, sensitivity.json, samples, charts/) "
           f"in {wall:.0f} s, {runs} runs")
+    return 0
+
+
+def _sweep(args: argparse.Namespace, scenario: Scenario, space: lv.LeverSpace, targets: list[Target], seed: int,
+           pool: Pool, parameters: ParameterSource, out: Path) -> int:
+    reps = args.replications or response.REPLICATIONS
+    kept = response.outcome_targets(scenario, targets)
+    runs = reps * (1 + sum(len(np.unique(np.append(np.linspace(lo, hi, args.points), lv.get(scenario, n))))
+                           for n, lo, hi in zip(space.names, space.low, space.high, strict=True)))
+    _announce(f"response curves of {space.dim} levers x {len(kept)} outcome targets: {args.points} points each "
+              f"x {reps} replications", runs, pool, seconds_per_run(scenario, seed, parameters))
+    t0 = time.perf_counter()
+    r = response.sweep(scenario, space, targets, pool, parameters, args.points, reps, seed)
+    wall = time.perf_counter() - t0
+    meta = {"scenario": scenario.scenario.name, "title": scenario.scenario.title, "file": str(args.scenario),
+            "seed": seed, "parameters": args.parameters, "replications": reps, "points": args.points,
+            "wall_seconds": round(wall, 1), "workers": pool.where, "lang": args.lang}
+    response.write_folder(out, r, meta, args.lang)
+    print("\n".join(response.console(r, args.lang)))
+    print(f"\nwrote {out}/ (response.md, response.csv, effects.csv, response.json, charts/) in {wall:.0f} s, "
+          f"{runs} runs")
     return 0
 
 
