@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from .firms import NONE, FirmTable, gumbel_at, skip
+from .firms import NONE, FirmTable
+from .streams import gumbel_at, skip
 
 CHANNELS = ("guidance_fund_equity", "loan_interest_subsidy", "rent_subsidy",
             "rd_growth_reward", "platform_grant", "talent_grant")

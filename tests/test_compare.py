@@ -203,7 +203,7 @@ def _table(uids):
 
 
 def test_a_firms_draw_depends_on_the_firm_not_on_the_others():
-    from model.firms import FirmStream
+    from model.streams import FirmStream
 
     few, many = _table([5, 7, 9]), _table([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     a, b = FirmStream(42, few), FirmStream(42, many)
@@ -222,7 +222,7 @@ def test_a_firms_draw_depends_on_the_firm_not_on_the_others():
 def test_firm_draws_have_the_intended_distributions():
     from scipy import stats
 
-    from model.firms import FirmStream
+    from model.streams import FirmStream
 
     s = FirmStream(7, _table(np.arange(200_000)))
     s.start_month(0)
