@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from conftest import NO_PLAN, ROOT
 
-from model import calibration as cal
-from model.ensemble import run_ensemble
+from model.analysis import calibration as cal
+from model.execution.ensemble import run_ensemble
 from model.profiles import PROFILES
 from model.scenario import load_scenario
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from .indicators import INDICATORS
-from .profiles import PROFILES
-from .scenario import Scenario
+from ..indicators import INDICATORS
+from ..profiles import PROFILES
+from ..scenario import Scenario
 
 LIGHTS = (("green", 0.8), ("amber", 0.5), ("red", 0.0))
 # Shown at the horizon when no target reads them (a scenario without targets, such as the city baseline).
