@@ -152,3 +152,31 @@ def test_the_wheel_lists_every_subpackage():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
     packages = {".".join(("model", *p.parent.relative_to(PACKAGE).parts)) for p in PACKAGE.rglob("__init__.py")}
     assert packages <= listed, f"missing from pyproject.toml: {sorted(packages - listed)}"
+
+
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 60
+
+
+def test_small_rooms():
+    """No module over 500 lines, no function over 60 (a newcomer reads a module, and a function, whole)."""
+    big = []
+    for name, path in modules().items():
+        text = path.read_text("utf-8")
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            big.append(f"{name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    big.append(f"{name}.{node.name}: {length} lines")
+    assert not big, big
+
+
+def test_no_argparse_below_the_cli():
+    """The methods take plain arguments (and a RunContext), never an argparse Namespace."""
+    users = [name for name, path in modules().items() if layer(name) != "cli"
+             and "argparse" in {a.name for n in ast.walk(ast.parse(path.read_text("utf-8")))
+                                if isinstance(n, ast.Import) for a in n.names}
+             | {n.module for n in ast.walk(ast.parse(path.read_text("utf-8"))) if isinstance(n, ast.ImportFrom)}]
+    assert not users, f"import argparse outside model/cli: {users}"

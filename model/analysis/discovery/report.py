@@ -213,46 +213,7 @@ def markdown(findings: list[Finding], space: LeverSpace, info: dict, charts: dic
     for f in findings:
         lines += [f"- {sentence(f, space, info['probability'], 'zh')}",
                   f"  {sentence(f, space, info['probability'], 'en')}"]
-    lines += ["", "## Method", "",
-              f"- {n} lever mixes from a Latin hypercube (seeded by the seed) over the {space.dim} levers below. "
-              f"Each mix runs {r} replication(s) with its own replication indices, so no two mixes share random "
-              f"draws: a box's P(meet) averages over as many independent worlds (posterior parameter draw, "
-              f"baseline, process noise) as it holds runs, instead of over the same few worlds for every mix. "
-              f"With a fixed number of runs, more mixes with fewer runs each estimate a box's P(meet) at least as "
-              f"well and place its limits more precisely.",
-              f"- Screen: a lever can only enter a box if its value changes the share of successful runs at all "
-              f"(chi-square test over 10 bins of the lever, family-wise level {SCREEN_LEVEL:g} over the levers). "
-              f"Without it, PRIM's greedy peeling in {space.dim} dimensions picks up levers that only noise favoured.",
-              f"- PRIM (patient rule induction, our numpy implementation): starting from the whole range, each "
-              f"step peels {ALPHA:.0%} of the box's mixes off the low or high end of one screened lever, the peel "
-              f"leaving the highest share of successful runs, until the box holds {MIN_SUPPORT:.0%} of the mixes "
-              f"(at least {MIN_MIXES}). "
-              f"The chosen box is the one on this trajectory with the largest coverage among those whose P(meet) is "
-              f"at least {p} plus {MARGIN * 100:.0f} points (or {p} if none is); then every limit whose removal "
-              f"keeps P(meet) at least {p} is dropped, then every lever whose limits exclude mixes that do not do "
-              f"significantly worse than the box (one-sided binomial test, 1%), so only the levers that matter "
-              f"remain. If no box reaches {p}, the densest box is shown, without the limits worth less than "
-              f"{NEAR_BEST * 100:.0f} points. Limits are rounded to a twentieth of the lever's range (1, 2 or 5 "
-              f"x 10^k) and every number below is for the rounded box.",
-              "- P(meet) in box: share of the sampled runs inside the box meeting the target (in-sample: optimistic, "
-              "because the box was chosen for being good). Coverage: share of all successful runs that fall inside "
-              "the box. Support: share of the sampled mixes inside it. 'Without this condition': P(meet) of the box "
-              "if that lever's limit were dropped (how much the condition matters).",
-              f"- Check on fresh runs: {info['validation']} new lever mixes drawn inside each box (Latin hypercube, "
-              f"levers without a condition over their whole range), each with {r} run(s) on replication indices "
-              f"never used in the sample; 95% Wilson interval. This is the number to quote. Boxes without "
-              f"conditions need no check: nothing was selected.",
-              f"- P(meet) in a box is an average over the mixes inside it: mixes deep inside do better, mixes right "
-              f"at a limit worse. So each limit of a box that reaches {p} is then moved inward (1% of the range at "
-              f"a time) while the {EDGE_NEAREST} sampled mixes of the box nearest to it, and then the "
-              f"{EDGE_NEAREST} nearest to the corner where every limit binds, meet the target significantly less "
-              f"often than {p} (one-sided binomial test, 5%). And {max(1, info['validation'] // 2)} more fresh "
-              f"mixes put every conditioned lever exactly at its limit (the other levers over their whole range): "
-              f"what a planner gets who does just what the conditions ask. When that is below {p}, the sentence "
-              f"says to keep clear of the limits (the target's boundary runs close to the corner, or levers "
-              f"combine, e.g. scenarios a year x the share for attracted firms, which a box cannot follow).",
-              "- Outcome `all`: every chosen target met in the same run.", "",
-              "## Boxes", ""]
+    lines += ["", *_method(space, info), "## Boxes", ""]
     for f in findings:
         lines += finding_section(f, space, info, charts)
     lines += ["## Levers explored", ""]
@@ -265,6 +226,51 @@ def markdown(findings: list[Finding], space: LeverSpace, info: dict, charts: dic
               "runs) and the median of each target's indicator.", "- `charts/`: one chart per box with conditions, "
               "and the overview.", ""]
     return "\n".join(lines)
+
+
+def _method(space: LeverSpace, info: dict) -> list[str]:
+    """The method section of discovery.md."""
+    p = pct(info["probability"])
+    n, r = info["samples"], info["replications"]
+    return ["## Method", "",
+            f"- {n} lever mixes from a Latin hypercube (seeded by the seed) over the {space.dim} levers below. "
+            f"Each mix runs {r} replication(s) with its own replication indices, so no two mixes share random "
+            f"draws: a box's P(meet) averages over as many independent worlds (posterior parameter draw, "
+            f"baseline, process noise) as it holds runs, instead of over the same few worlds for every mix. "
+            f"With a fixed number of runs, more mixes with fewer runs each estimate a box's P(meet) at least as "
+            f"well and place its limits more precisely.",
+            f"- Screen: a lever can only enter a box if its value changes the share of successful runs at all "
+            f"(chi-square test over 10 bins of the lever, family-wise level {SCREEN_LEVEL:g} over the levers). "
+            f"Without it, PRIM's greedy peeling in {space.dim} dimensions picks up levers that only noise favoured.",
+            f"- PRIM (patient rule induction, our numpy implementation): starting from the whole range, each "
+            f"step peels {ALPHA:.0%} of the box's mixes off the low or high end of one screened lever, the peel "
+            f"leaving the highest share of successful runs, until the box holds {MIN_SUPPORT:.0%} of the mixes "
+            f"(at least {MIN_MIXES}). "
+            f"The chosen box is the one on this trajectory with the largest coverage among those whose P(meet) is "
+            f"at least {p} plus {MARGIN * 100:.0f} points (or {p} if none is); then every limit whose removal "
+            f"keeps P(meet) at least {p} is dropped, then every lever whose limits exclude mixes that do not do "
+            f"significantly worse than the box (one-sided binomial test, 1%), so only the levers that matter "
+            f"remain. If no box reaches {p}, the densest box is shown, without the limits worth less than "
+            f"{NEAR_BEST * 100:.0f} points. Limits are rounded to a twentieth of the lever's range (1, 2 or 5 "
+            f"x 10^k) and every number below is for the rounded box.",
+            "- P(meet) in box: share of the sampled runs inside the box meeting the target (in-sample: optimistic, "
+            "because the box was chosen for being good). Coverage: share of all successful runs that fall inside "
+            "the box. Support: share of the sampled mixes inside it. 'Without this condition': P(meet) of the box "
+            "if that lever's limit were dropped (how much the condition matters).",
+            f"- Check on fresh runs: {info['validation']} new lever mixes drawn inside each box (Latin hypercube, "
+            f"levers without a condition over their whole range), each with {r} run(s) on replication indices "
+            f"never used in the sample; 95% Wilson interval. This is the number to quote. Boxes without "
+            f"conditions need no check: nothing was selected.",
+            f"- P(meet) in a box is an average over the mixes inside it: mixes deep inside do better, mixes right "
+            f"at a limit worse. So each limit of a box that reaches {p} is then moved inward (1% of the range at "
+            f"a time) while the {EDGE_NEAREST} sampled mixes of the box nearest to it, and then the "
+            f"{EDGE_NEAREST} nearest to the corner where every limit binds, meet the target significantly less "
+            f"often than {p} (one-sided binomial test, 5%). And {max(1, info['validation'] // 2)} more fresh "
+            f"mixes put every conditioned lever exactly at its limit (the other levers over their whole range): "
+            f"what a planner gets who does just what the conditions ask. When that is below {p}, the sentence "
+            f"says to keep clear of the limits (the target's boundary runs close to the corner, or levers "
+            f"combine, e.g. scenarios a year x the share for attracted firms, which a box cannot follow).",
+            "- Outcome `all`: every chosen target met in the same run.", ""]
 
 
 def finding_section(f: Finding, space: LeverSpace, info: dict, charts: dict[str, str]) -> list[str]:

@@ -230,22 +230,7 @@ def markdown(result: Result) -> str:
              f"{dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}.", "", "## Headline", "", headline(result), ""]
     lines += ["## Method and why", "", METHOD.format(probe=s.probe, elites=s.elites, confirm=s.confirm,
                                                       cseed=result.confirm_seed, step=CONFIRM_SEED_STEP), ""]
-    cap = f"{s.budget_max:,.0f} 万元/year" if s.budget_max is not None else "none"
-    settings = [["required probability P", f"{P:g}"],
-                ["chosen targets", ", ".join(sc.targets[j].id for j in result.chosen)],
-                ["cost cap (--budget-max)", cap],
-                ["levers explored", f"{result.space.dim}: " + ", ".join(result.space.names)],
-                ["replications per candidate (search)", str(s.replications)],
-                ["generation 0", f"{s.initial} Latin-hypercube candidates + 3 anchors"],
-                ["generations x population", f"{s.generations} x {s.population} (elites {s.elites})"],
-                ["reach probe", f"{s.probe} replications"],
-                ["finalists x confirmation replications", f"{s.finalists} (+ the scenario's own mix) x {s.confirm}"],
-                ["seed (search) / confirmation seed", f"{result.seed} / {result.confirm_seed}"],
-                ["behavioural parameters", result.parameters_mode],
-                ["candidates evaluated", str(len(result.candidates))],
-                ["runs", ", ".join(f"{k} {v}" for k, v in result.runs.items())
-                 + f"; total {sum(result.runs.values())}"],
-                ["wall time", f"{result.wall_seconds:.0f} s on {result.where}"]]
+    settings = _settings_rows(result)
     lines += ["## Settings", "", *markdown_table(["setting", "value"], settings), ""]
     lines += ["## Levers", "",
               f"The winner's levers against {sc.scenario.name}'s own. Levers without a range keep their value. "
@@ -264,7 +249,50 @@ def markdown(result: Result) -> str:
               f"{result.confirm_seed} ({s.confirm} replications), for the winner and for the scenario's own mix.", "",
               *markdown_table(["target", "id", "status", "winner, search", "winner, re-run", "scenario, re-run"],
                               target_rows_report(result)), ""]
-    lines += ["## Targets left out: cannot reach P within the ranges, or not shown to", ""]
+    lines += _left_out(result)
+    lines += ["## Finalists", "", *markdown_table(
+        ["candidate", "cost (万元/year)", "worst P, search", "worst P, re-run", "confirmed"],
+        [[f"#{c.id} ({_phase_text(c)})", f"{c.cost:,.0f}", _pct(_worst(result, c.p)),
+          _pct(_worst(result, c.p_confirm)), "yes" if _confirmed(result, c) else "no"] for c in result.finalists],
+        right=(1, 2, 3)), ""]
+    lines += ["## Files", "",
+              "- `winner.toml`: the winner as a complete scenario file (`innosim run winner.toml`).",
+              "- `candidates.csv`: every candidate: levers, cost, P(meet) per target in the search, and the re-run "
+              "for finalists.",
+              "- `optimize.json`: the numbers of this page.",
+              "- `charts/optimize.png`, `.svg`: cost against the hardest required target's P(meet).", "",
+              "![cost and P(meet) of every candidate](charts/optimize.png)", ""]
+    return "\n".join(lines)
+
+
+def _settings_rows(result: Result) -> list[list[str]]:
+    """The settings table of optimize.md."""
+    s, sc = result.settings, result.scenario
+    P = s.probability
+    cap = f"{s.budget_max:,.0f} 万元/year" if s.budget_max is not None else "none"
+    settings = [["required probability P", f"{P:g}"],
+                ["chosen targets", ", ".join(sc.targets[j].id for j in result.chosen)],
+                ["cost cap (--budget-max)", cap],
+                ["levers explored", f"{result.space.dim}: " + ", ".join(result.space.names)],
+                ["replications per candidate (search)", str(s.replications)],
+                ["generation 0", f"{s.initial} Latin-hypercube candidates + 3 anchors"],
+                ["generations x population", f"{s.generations} x {s.population} (elites {s.elites})"],
+                ["reach probe", f"{s.probe} replications"],
+                ["finalists x confirmation replications", f"{s.finalists} (+ the scenario's own mix) x {s.confirm}"],
+                ["seed (search) / confirmation seed", f"{result.seed} / {result.confirm_seed}"],
+                ["behavioural parameters", result.parameters_mode],
+                ["candidates evaluated", str(len(result.candidates))],
+                ["runs", ", ".join(f"{k} {v}" for k, v in result.runs.items())
+                 + f"; total {sum(result.runs.values())}"],
+                ["wall time", f"{result.wall_seconds:.0f} s on {result.where}"]]
+    return settings
+
+
+def _left_out(result: Result) -> list[str]:
+    """The section on the targets left out of the constraint."""
+    s, sc = result.settings, result.scenario
+    P = s.probability
+    lines = ["## Targets left out: cannot reach P within the ranges, or not shown to", ""]
     if result.unreachable or result.uncertain:
         rows = []
         for j in [*result.unreachable, *result.uncertain]:
@@ -282,19 +310,7 @@ def markdown(result: Result) -> str:
                   *markdown_table(["target", "status", "best P(meet)", "runs", "best candidate"], rows), ""]
     else:
         lines += [f"None: every chosen target reached {P:g} in some candidate.", ""]
-    lines += ["## Finalists", "", *markdown_table(
-        ["candidate", "cost (万元/year)", "worst P, search", "worst P, re-run", "confirmed"],
-        [[f"#{c.id} ({_phase_text(c)})", f"{c.cost:,.0f}", _pct(_worst(result, c.p)),
-          _pct(_worst(result, c.p_confirm)), "yes" if _confirmed(result, c) else "no"] for c in result.finalists],
-        right=(1, 2, 3)), ""]
-    lines += ["## Files", "",
-              "- `winner.toml`: the winner as a complete scenario file (`innosim run winner.toml`).",
-              "- `candidates.csv`: every candidate: levers, cost, P(meet) per target in the search, and the re-run "
-              "for finalists.",
-              "- `optimize.json`: the numbers of this page.",
-              "- `charts/optimize.png`, `.svg`: cost against the hardest required target's P(meet).", "",
-              "![cost and P(meet) of every candidate](charts/optimize.png)", ""]
-    return "\n".join(lines)
+    return lines
 
 
 def _phase_text(c: Candidate) -> str:
