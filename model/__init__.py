@@ -21,20 +21,20 @@ from .sim import EcosystemModel
 __version__ = "0.1.0"
 
 # name -> (module, attribute): the notebook facade, imported lazily (PEP 562). No name is also a submodule's:
-# `model.compare` is the module, `compare_ensembles` its function.
+# `model.analysis.compare` is the module, `compare_ensembles` its function.
 _LAZY: dict[str, tuple[str, str]] = {
-    "run_ensemble": ("ensemble", "run_ensemble"),
-    "Ensemble": ("ensemble", "Ensemble"),
-    "parameter_source": ("calibration", "parameter_source"),
-    "evaluate_target": ("results", "evaluate_target"),
-    "build_summary": ("results", "build_summary"),
-    "compare_ensembles": ("compare", "compare"),
+    "run_ensemble": ("execution.ensemble", "run_ensemble"),
+    "Ensemble": ("execution.ensemble", "Ensemble"),
+    "parameter_source": ("analysis.calibration", "parameter_source"),
+    "evaluate_target": ("output.results", "evaluate_target"),
+    "build_summary": ("output.results", "build_summary"),
+    "compare_ensembles": ("analysis.compare", "compare"),
     "select_targets": ("scenario", "select_targets"),
     "with_levers": ("levers", "with_levers"),
     "LEVERS": ("lever_registry", "LEVERS"),
-    "fan_chart": ("plotting", "fan_chart"),
-    "dashboard": ("plotting", "dashboard"),
-    "paired_differences": ("plotting", "paired_differences"),
+    "fan_chart": ("output.plotting", "fan_chart"),
+    "dashboard": ("output.plotting", "dashboard"),
+    "paired_differences": ("output.plotting", "paired_differences"),
 }
 
 
@@ -43,10 +43,14 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'model' has no attribute {name!r}")
     # The first facade name a notebook asks for loads the facade's modules (static imports: the package never
     # imports a module by a computed name outside the CLI, tests/test_input_safety.py).
-    from . import calibration, compare, ensemble, lever_registry, levers, plotting, results, scenario
+    from . import lever_registry, levers, scenario
+    from .analysis import calibration, compare
+    from .execution import ensemble
+    from .output import plotting, results
 
-    modules = {"calibration": calibration, "compare": compare, "ensemble": ensemble, "lever_registry": lever_registry,
-               "levers": levers, "plotting": plotting, "results": results, "scenario": scenario}
+    modules = {"analysis.calibration": calibration, "analysis.compare": compare, "execution.ensemble": ensemble,
+               "lever_registry": lever_registry, "levers": levers, "output.plotting": plotting,
+               "output.results": results, "scenario": scenario}
     for facade_name, (module, attribute) in _LAZY.items():
         globals()[facade_name] = getattr(modules[module], attribute)
     return globals()[name]

@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .firms import FirmTable, uniform_at
+from .firms import FirmTable
 from .sectors import ABOVE_SCALE_THRESHOLD, SECTORS, STRONG_THRESHOLD_WAN
+from .streams import uniform_at
 
 VALIDITY_MONTHS = 36
 # Application (mid-year) and approval are one step at the approval month.

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from .firms import NONE, FirmTable, gumbel_at, skip
+from .firms import NONE, FirmTable
 from .lever_registry import CHANNELS
+from .streams import gumbel_at, skip
 
 RD_REWARD_MONTH = 4  # April: rewards on last year's R&D increase are paid after annual accounts
 EQUITY_MONTHS = 24  # a guidance-fund ticket is deployed (and acts) for two years

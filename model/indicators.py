@@ -112,15 +112,31 @@ STOCKS = ("living_firms", "high_tech", "rd_spending", "platforms_all", "above_sc
 
 def compute(model: EcosystemModel) -> dict[str, float]:
     """This month's indicators (in the district's units: counts multiplied by the model's scale)."""
+    s: dict[str, float] = {}
+    for part in (_firm_counts, _rd_and_platforms, _programmes, _active_firms_and_exits):
+        part(model, s)
+    for k in EXTENSIVE:
+        s[k] = float(s[k]) * model.scale
+    s.update(composites(s, model.base_snapshot if model.snapshot else None))
+    return s
+
+
+def _firm_counts(model: EcosystemModel, s: dict[str, float]) -> None:
+    """Certified, upgraded and listed firms."""
     f, month, c = model.firms, model.month, model.counters
     alive = f.alive
-    s: dict[str, float] = {}
     s["high_tech"] = np.count_nonzero(alive & (f.ht_until > month))
     s["specialized_sme"] = np.count_nonzero(alive & (f.zjtx_until > month))
     s["to_above_scale_cum"] = c.small_up
     s["above_scale_to_strong_cum"] = c.strong_up
     s["upgrades_cum"] = c.small_up + c.strong_up
     s["listed"] = np.count_nonzero(alive & f.listed)
+
+
+def _rd_and_platforms(model: EcosystemModel, s: dict[str, float]) -> None:
+    """R&D spending and intensity, GDP, and the operating platforms by level."""
+    f, month = model.firms, model.month
+    alive = f.alive
     level = {"national": 0, "municipal": 0, "joint_lab": 0, "pilot_base": 0}
     new_national, platform_rd = 0, 0.0
     for pl in model.platforms:
@@ -141,6 +157,12 @@ def compute(model: EcosystemModel) -> dict[str, float]:
     s["municipal_platforms"] = level["municipal"]
     s["joint_labs"] = level["joint_lab"]
     s["pilot_bases"] = level["pilot_base"]
+
+
+def _programmes(model: EcosystemModel, s: dict[str, float]) -> None:
+    """Incubators, talents, scenarios, the firm population's flows, the special fund and certificates due."""
+    f, c, month = model.firms, model.counters, model.month
+    alive = f.alive
     gov = model.government
     s["new_municipal_incubators"] = gov.incubators_added["municipal"]
     s["talents_placed_cum"] = model.talent.placed
@@ -167,6 +189,12 @@ def compute(model: EcosystemModel) -> dict[str, float]:
     s["zjtx_new_cum"] = c.zjtx_new
     s["zjtx_renewed_cum"] = c.zjtx_renewed
     s["absorbed_cum"] = c.absorbed
+
+
+def _active_firms_and_exits(model: EcosystemModel, s: dict[str, float]) -> None:
+    """Context: shares among R&D-active and above-scale firms, and exit hazards by age."""
+    f, month, c = model.firms, model.month, model.counters
+    alive = f.alive
     act = alive & f.active
     n_act = max(int(np.count_nonzero(act)), 1)
     s["active_high_tech_share"] = np.count_nonzero(act & (f.ht_until > month)) / n_act
@@ -178,10 +206,6 @@ def compute(model: EcosystemModel) -> dict[str, float]:
     hazard = 12.0 * c.exits_by_age / np.maximum(c.exposure_by_age, 1.0)
     s["exit_hazard_y1"], s["exit_hazard_y2"], s["exit_hazard_y3"] = (float(h) for h in hazard[:3])
     s["exit_hazard_y4_7"] = float(12.0 * c.exits_by_age[3:7].sum() / max(c.exposure_by_age[3:7].sum(), 1.0))
-    for k in EXTENSIVE:
-        s[k] = float(s[k]) * model.scale
-    s.update(composites(s, model.base_snapshot if model.snapshot else None))
-    return s
 
 
 def composites(s: dict[str, float], base: dict[str, float] | None) -> dict[str, float]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .firms import NONE, hashed_uniforms, keyed_uniforms
+from .firms import NONE
 from .sectors import N_SECTORS
+from .streams import hashed_uniforms, keyed_uniforms
 
 
 class Incubator(mesa.Agent):

@@ -43,7 +43,6 @@ from .firms import (
     draw_labour,
     draw_rd_traits,
     draw_sectors,
-    entrant_uids,
     laplace_shocks,
     pareto_revenue,
     rd_traits,
@@ -51,6 +50,7 @@ from .firms import (
 )
 from .funds import top_k
 from .institutions import Incubator, Platform
+from .streams import entrant_uids
 
 if TYPE_CHECKING:
     from .sim import EcosystemModel

@@ -14,12 +14,13 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from .costs import UNIT_COSTS
 from .errors import InputError
 from .indicators import INDICATORS
-from .months import month_index, span
+from .months import december_row, month_index, span
 from .parameters import PARAMETERS
 from .profiles import PROFILES, REQUIRED
 
@@ -267,6 +268,16 @@ def select_targets(scenario: Scenario, ids: list[str] | None, origin: str) -> li
         if i not in known:
             raise InputError(origin, "--targets", f"unknown target id {i!r}; known: {', '.join(known)}")
     return [known[i] for i in dict.fromkeys(ids)]
+
+
+def meets(values: np.ndarray, t: Target) -> np.ndarray:
+    thr = t.threshold * (1.0 - t.tolerance) if t.comparator in (">=", ">") else t.threshold * (1.0 + t.tolerance)
+    return {">=": values >= thr, ">": values > thr, "<=": values <= thr, "<": values < thr}[t.comparator]
+
+
+def target_row(scenario: Scenario, t: Target) -> int:
+    """Row of a target in an ensemble's values: December of its year (row 0 is the baseline, hence +1)."""
+    return december_row(t.year, scenario.scenario.start)
 
 
 def _loc(err: dict) -> str:

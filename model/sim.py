@@ -17,9 +17,7 @@ from . import certification as cert
 from . import indicators, laws, population
 from .errors import InvariantError
 from .firms import (
-    CohortStream,
     EntryDraw,
-    FirmStream,
     FirmTable,
     decide_rd,
     draw_sectors,
@@ -40,6 +38,7 @@ from .population import SPINUP_MONTHS
 from .profiles import PROFILES
 from .scenario import Levers, Scenario, Target
 from .sectors import SECTORS
+from .streams import CohortStream, FirmStream
 from .talent import TalentMarket
 
 INITIAL_REVENUE_CAP = population.INITIAL_REVENUE_CAP

@@ -12,9 +12,9 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .firms import skip
 from .funds import merit, ranking_scores, top_k
 from .sectors import N_SECTORS
+from .streams import skip
 
 PROGRAMME_MONTH = 3  # March: programme calls are decided early in the year
 HOST_MONTHS = 36  # a placed talent or a funded team works with its host for three years (estimate)

@@ -33,11 +33,11 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from model.costs import UNIT_COSTS
+from model.output.toml_writer import inline_document, toml_string
+from model.output.toml_writer import toml_value as _toml_value
 from model.parameters import PARAMETERS
 from model.profiles import PROFILE_NAMES, REQUIRED
 from model.scenario import Budget, Levers, Meta, Scenario, Target
-from model.toml_writer import inline_document, toml_string
-from model.toml_writer import toml_value as _toml_value
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = {p.name: p.read_text("utf-8") for p in sorted((ROOT / "scenarios").glob("*.toml"))}

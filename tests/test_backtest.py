@@ -8,7 +8,8 @@ import io
 import numpy as np
 import pytest
 
-from model import backtest, history
+from model import history
+from model.analysis import backtest
 from model.cli import main
 from model.parameters import DEFAULTS
 

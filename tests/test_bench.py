@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench
 from scaling import EXTENSIVE, middle, scaled_plan
 
-from model.ensemble import run_ensemble, run_replication
+from model.execution.ensemble import run_ensemble, run_replication
 from model.profiles import PROFILES
 from model.sim import EcosystemModel
 

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from conftest import PLAN, make_scenario
 
-from model import calibration as cal
+from model.analysis import calibration as cal
+from model.analysis.recovery import quick_recovery
 from model.cli import main
-from model.ensemble import run_ensemble
+from model.execution.ensemble import run_ensemble
 from model.lever_registry import effect_parameters
 from model.parameters import ParameterSource
-from model.recovery import quick_recovery
 
 
 def test_interval_distance_is_zero_inside_and_grows_outside():
@@ -91,7 +91,7 @@ def test_parameter_recovery_small():
 
 
 def test_an_interrupted_calibration_resumes_from_its_database(tmp_path):
-    from model.recovery import end_statistics, small_scenario
+    from model.analysis.recovery import end_statistics, small_scenario
 
     sc = {"bda": small_scenario()}
     targets = [cal.Target("high_tech_end", 150.0, 250.0, (), ""),

@@ -17,7 +17,7 @@ import sys
 import pytest
 from processes import HAVE_PROC, abort_with_stacks, cpu_seconds, kill_main, start, wait_for, wait_gone, workers
 
-from model import calibration as cal
+from model.analysis import calibration as cal
 from model.cli import main
 
 SETTINGS = ["--population", "10", "--workers", "2"]  # one replication a particle: the default
@@ -90,7 +90,7 @@ def test_ctrl_c_stops_calibrate_and_says_how_to_resume(tmp_path):
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory):
     """A real calibration database, from a few particles of the small E-Town in this process."""
-    from model.recovery import end_statistics, small_scenario
+    from model.analysis.recovery import end_statistics, small_scenario
 
     db = tmp_path_factory.mktemp("db") / cal.DB_FILE
     targets = [cal.Target("high_tech_end", 150.0, 250.0, (), "")]
@@ -143,7 +143,7 @@ def test_a_database_that_cannot_resume_gives_one_line_and_exit_2(damage, small_d
 
 
 def test_the_undamaged_database_passes_the_check(small_db):
-    from model.calibration_db import check_resumable
+    from model.analysis.calibration_db import check_resumable
 
     check_resumable(small_db)
 

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from conftest import PLAN
 
-from model.cli import main
-from model.discovery import (
+from model.analysis.discovery import (
     Box,
     Finding,
     at_limits,
@@ -22,6 +21,7 @@ from model.discovery import (
     tighten,
     validated_interval,
 )
+from model.cli import main
 from model.levers import LeverSpace
 from model.scenario import load_scenario
 

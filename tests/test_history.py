@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from model import calibration, history
-from model.calibration import historical_scenarios
+from model import history
+from model.analysis import calibration
+from model.analysis.calibration import historical_scenarios
 from model.sim import EcosystemModel
 
 

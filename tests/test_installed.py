@@ -1,5 +1,5 @@
 """Installed from a wheel (not -e) and run from another directory, innosim finds its data: the calibrated
-posterior and the historical scenarios travel with the package (pyproject.toml, model/calibration.py data_dir).
+posterior and the historical scenarios travel with the package (pyproject.toml, model/analysis/calibration.py data_dir).
 
 Before, the posterior was looked up beside the source tree; installed, `innosim run` fell back to the default
 parameters with only a note on stderr.
@@ -39,7 +39,7 @@ def _python(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_the_installed_package_finds_its_posterior_and_scenarios(installed, tmp_path):
-    probe = _python(installed, tmp_path, "-c", "import model, model.calibration as c; "
+    probe = _python(installed, tmp_path, "-c", "import model, model.analysis.calibration as c; "
                     "print(model.__file__); print(c.CALIBRATION_DIR); print(c.SCENARIO_DIR)")
     assert probe.returncode == 0, probe.stderr
     package, calibration, scenarios = (Path(line) for line in probe.stdout.split())

@@ -98,8 +98,8 @@ def test_the_summary_and_report_say_which_effects_were_drawn_and_from_what():
     from conftest import PLAN
 
     from model import load_scenario, run_ensemble
-    from model.report import console_table, markdown
-    from model.results import build_summary
+    from model.output.report import console_table, markdown
+    from model.output.results import build_summary
 
     sc = load_scenario(PLAN)
     posterior = ParameterSource("posterior", ("exit_hazard_old",), ((0.08,),), (1.0,))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from model import costs, discovery, government, levers, sensitivity
+from model import costs, government, levers
+from model.analysis import discovery, sensitivity
 from model.indicators import INDICATORS
 from model.lever_registry import LEVERS, UNITS
 from model.scenario import Budget, Levers

@@ -16,7 +16,7 @@ import pytest
 from conftest import NO_PLAN, PLAN, ROOT
 from processes import HAVE_PROC, cpu_seconds, kill_main, session, start, wait_for, workers
 
-from model.checkpoint import folder_for
+from model.execution.checkpoint import folder_for
 
 pytestmark = pytest.mark.skipif(not HAVE_PROC, reason="reads the process table from /proc (Linux)")
 GRACE = 5.0  # seconds the issue allows
@@ -55,7 +55,7 @@ def test_kill_9_of_an_analysis_command_leaves_no_process(tmp_path):
 
 POOL_FROM_A_THREAD = textwrap.dedent("""
     import operator, threading, time
-    from model.parallel import Pool
+    from model.execution.parallel import Pool
 
     TASKS, SQUARES = [(i, i) for i in range(8)], [i * i for i in range(8)]
     pool = Pool(2)
@@ -88,7 +88,7 @@ def test_workers_started_by_a_thread_outlive_it_and_still_end_with_the_process(t
 BIG_RESULTS = textwrap.dedent("""
     import sys
     import numpy as np
-    from model.parallel import Pool
+    from model.execution.parallel import Pool
 
     def big(i):
         return np.ones(16_000_000)  # 128 MB: a worker is often half-way through sending one

@@ -8,8 +8,8 @@ from conftest import PLAN
 
 from model import load_scenario, run_ensemble, with_levers
 from model.lever_registry import CHANNELS
-from model.report import headline, markdown, money_sentence
-from model.results import build_summary
+from model.output.report import headline, markdown, money_sentence
+from model.output.results import build_summary
 
 YEARS = 3  # the plan runs 2024-2026
 

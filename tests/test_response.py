@@ -12,9 +12,10 @@ from conftest import PLAN
 
 from model import cli, load_scenario
 from model import levers as lv
-from model.parallel import Pool
+from model.analysis.response import sweep
+from model.execution.context import RunContext
+from model.execution.parallel import Pool
 from model.parameters import ParameterSource
-from model.response import sweep
 from model.scenario import select_targets
 
 LEVERS = ["attracted_firms_per_year", "scenarios_for_attracted_share"]
@@ -27,7 +28,8 @@ def response():
     sc = load_scenario(PLAN)
     space = lv.LeverSpace.from_scenario(sc, LEVERS)
     with Pool(workers=1) as pool:
-        return sweep(sc, space, select_targets(sc, TARGETS, str(PLAN)), pool, POSTERIOR, points=3, replications=3)
+        context = RunContext(pool, POSTERIOR, sc.scenario.seed)
+        return sweep(sc, space, select_targets(sc, TARGETS, str(PLAN)), context, points=3, replications=3)
 
 
 def test_every_lever_runs_its_range_and_the_scenarios_value_on_the_same_draws(response):

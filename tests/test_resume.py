@@ -19,8 +19,8 @@ import pytest
 from conftest import PLAN
 from processes import WITH_STACKS, abort_with_stacks
 
-from model.checkpoint import Checkpoint, folder_for
 from model.cli import main
+from model.execution.checkpoint import Checkpoint, folder_for
 
 SMALL = """[baseline]
 tech_firms = 1500

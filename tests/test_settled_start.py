@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from conftest import NO_PLAN, ROOT
 
-from model import calibration as cal
 from model import certification as cert
-from model.ensemble import run_ensemble
+from model.analysis import calibration as cal
+from model.execution.ensemble import run_ensemble
 from model.profiles import PROFILES
 from model.scenario import load_scenario
 from model.sim import EcosystemModel

@@ -8,9 +8,9 @@ from conftest import PLAN
 
 from model import load_scenario, run_ensemble
 from model.indicators import BASELINE_ENTRY, COMMITMENTS, INDICATORS
+from model.output.report import console_table, markdown
+from model.output.results import build_summary
 from model.profiles import PROFILES
-from model.report import console_table, markdown
-from model.results import build_summary
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from functools import partial
 import numpy as np
 from scipy import stats
 
-from ..lifeline import spawn_context
+from ..execution.lifeline import spawn_context
 from ..parameters import DEFAULTS, ParameterSource, resolve
 from ..profiles import PROFILES
 from ..scenario import Scenario, parse_scenario
@@ -149,7 +149,7 @@ def run_docking(scenario: Scenario, replications: Sequence[int], seed: int | Non
     if workers == 1:
         results = [job(r) for r in replications]
     else:
-        # spawn, as model/parallel.py: forking a process that has started threads can deadlock
+        # spawn, as model/execution/parallel.py: forking a process that has started threads can deadlock
         with ProcessPoolExecutor(workers, mp_context=spawn_context()) as pool:
             results = list(pool.map(job, replications))
     return Docking({e: {k: np.stack([res[0][e][k] for res in results]) for k in INDICATORS} for e in engines},

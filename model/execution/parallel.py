@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing.connection import wait
 from typing import Any
 
-from .errors import InputError
+from ..errors import InputError
 from .lifeline import spawn_context
 
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..indicators import INDICATORS
+from ..parameters import DEFAULTS, ParameterSource
+from ..scenario import Scenario, Target, meets, target_row
 from .ensemble import run_replication
-from .indicators import INDICATORS
 from .parallel import Pool
-from .parameters import DEFAULTS, ParameterSource
-from .results import meets, target_row
-from .scenario import Scenario, Target
 
 NAMES = tuple(INDICATORS)
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..indicators import INDICATORS
+from ..parameters import DEFAULTS, ParameterSource
+from ..scenario import Scenario
+from ..sim import EcosystemModel
 from .checkpoint import Checkpoint
-from .indicators import INDICATORS
 from .parallel import Pool, chunks, default_workers
-from .parameters import DEFAULTS, ParameterSource
-from .scenario import Scenario
-from .sim import EcosystemModel
 
 NAMES: tuple[str, ...] = tuple(INDICATORS)
 REPLICATIONS_PER_WORKER = 100

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .indicators import INDICATORS
+from ..indicators import INDICATORS
 
 LANGS = ("zh", "en")
 

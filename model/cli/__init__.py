@@ -10,19 +10,20 @@ import sys
 import time
 from pathlib import Path
 
+from ..errors import InputError
+from ..scenario import json_schema, load_scenario
+from ..sim import InvariantError
 from .arguments import whole_number
-from .errors import InputError
-from .scenario import json_schema, load_scenario
-from .sim import InvariantError
 
 EXIT_INPUT = 2
 PARAMETER_MODES = ("posterior", "posterior-mean", "defaults")
-# Analysis commands live in their own modules, each with add_arguments(parser) and command(args, ctx).
+# Analysis commands live in their own modules of model/cli, each with add_arguments(parser) and
+# command(args, pool, parameters), which calls the method in model/analysis with plain arguments.
 ANALYSES = {
     "compare": ("compare", "compare scenarios with common random numbers: paired differences per target"),
     "sensitivity": ("sensitivity", "which levers move which targets (Morris screening, Sobol indices)"),
     "optimize": ("optimize", "the cheapest lever mix that meets the targets with a given probability"),
-    "discover": ("discovery", "which ranges of the levers make success likely (PRIM boxes)"),
+    "discover": ("discover", "which ranges of the levers make success likely (PRIM boxes)"),
 }
 
 
@@ -42,9 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="results folder (default results/<scenario>-<UTC time>)")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     run.add_argument("--parameters", choices=PARAMETER_MODES, default=None,
-                     help="behavioural parameters: a posterior draw per replication with the levers' effects drawn "
-                          "from their evidence ranges (default), the posterior mean with central effects, or the "
-                          "uncalibrated defaults")
+                     help="a posterior draw and lever effects drawn from their evidence per replication "
+                          "(default), the posterior mean with central effects, or the uncalibrated defaults")
     run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
     run.add_argument("--until", type=whole_number("until"), metavar="YEAR",
                      help="run past the scenario's horizon to December of YEAR, levers as in its last year")
@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "e.g. tcp://10.0.0.5:8786 (default: local processes)")
     for name, (module, text) in ANALYSES.items():
         a = sub.add_parser(name, help=text, description=text)
-        importlib.import_module(f"model.{module}").add_arguments(a)
+        importlib.import_module(f"model.cli.{module}").add_arguments(a)
         analysis_options(a)
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario")
@@ -108,9 +108,9 @@ def analysis_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_analysis(args: argparse.Namespace) -> int:
-    from .parallel import Pool
+    from ..execution.parallel import Pool
 
-    module = importlib.import_module(f"model.{ANALYSES[args.command][0]}")
+    module = importlib.import_module(f"model.cli.{ANALYSES[args.command][0]}")
     parameters = _parameter_source(args.parameters)
     progress = not args.no_progress and sys.stderr.isatty()
     with Pool(args.workers, args.scheduler, progress) as pool:
@@ -129,7 +129,7 @@ def interrupted(args: argparse.Namespace) -> str:
     """What Ctrl-C left: a calibration keeps its finished generations in its database, so say how to go on."""
     if args.command != "calibrate" or args.recovery or args.report_only:
         return "interrupted; no results folder was written"
-    from .calibration import CALIBRATION_DIR, DB_FILE, Settings
+    from ..analysis.calibration import CALIBRATION_DIR, DB_FILE, Settings
 
     db = (Path(args.out) if args.out else CALIBRATION_DIR) / DB_FILE
     if not db.is_file():
@@ -145,9 +145,9 @@ def interrupted(args: argparse.Namespace) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .ensemble import run_ensemble
-    from .report import console_table, markdown
-    from .results import build_summary, write_results
+    from ..execution.ensemble import run_ensemble
+    from ..output.report import console_table, markdown
+    from ..output.results import build_summary, write_results
 
     scenario = load_scenario(args.scenario)
     if args.resume:
@@ -181,14 +181,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _indicator_count() -> int:
-    from .ensemble import NAMES
+    from ..execution.ensemble import NAMES
 
     return len(NAMES)
 
 
 def _new_checkpoint(args: argparse.Namespace, scenario):
-    from .checkpoint import Checkpoint, folder_for
-    from .results import results_folder
+    from ..execution.checkpoint import Checkpoint, folder_for
+    from ..output.results import results_folder
 
     if args.replications and args.replications > 100_000:
         raise InputError(args.scenario, "--replications", "at most 100000")
@@ -211,7 +211,7 @@ def _new_checkpoint(args: argparse.Namespace, scenario):
 
 def _resumed(args: argparse.Namespace, scenario):
     """The checkpoint of an interrupted run of this scenario; options given now must agree with it."""
-    from .checkpoint import Checkpoint
+    from ..execution.checkpoint import Checkpoint
 
     checkpoint = Checkpoint.open(Path(args.resume))
     meta = checkpoint.meta
@@ -242,7 +242,7 @@ def extend_to(scenario, year: int, origin: str):
 
 
 def _parameter_source(mode: str):
-    from . import calibration
+    from ..analysis import calibration
 
     folder = calibration.CALIBRATION_DIR  # looked up at call time so tests can point it elsewhere
     try:
@@ -259,18 +259,18 @@ def _parameter_source(mode: str):
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from . import calibration as cal
-    from .calibration_report import write_report
-    from .parallel import default_workers
+    from ..analysis import calibration as cal
+    from ..analysis.calibration_report import write_report
+    from ..execution.parallel import default_workers
 
     folder = Path(args.out) if args.out else cal.CALIBRATION_DIR
     workers = args.workers or default_workers()
     if args.resume and not (args.recovery or args.report_only):  # one line before any work, not a traceback later
-        from .calibration_db import check_resumable
+        from ..analysis.calibration_db import check_resumable
 
         check_resumable(folder / cal.DB_FILE)
     if args.recovery:
-        from .recovery import full_recovery
+        from ..analysis.recovery import full_recovery
 
         ok = full_recovery(workers=workers)
         return 0 if ok else 1
@@ -312,7 +312,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 def cmd_backtest(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from . import backtest
+    from ..analysis import backtest
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out = Path(args.out) if args.out else Path("results") / f"backtest-{stamp}"
@@ -337,9 +337,9 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 def cmd_chart(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from . import briefing
-    from .report import markdown
-    from .scenario import parse_scenario
+    from ..output import briefing
+    from ..output.report import markdown
+    from ..scenario import parse_scenario
 
     folders = [Path(f) for f in args.folders]
     for f in folders:
@@ -370,7 +370,7 @@ def _read_json(path: Path):
 
 def _read_summary(path: Path) -> dict:
     """summary.json of a results folder, checked where its values become file names (the charts')."""
-    from .indicators import INDICATORS
+    from ..indicators import INDICATORS
 
     summary = _read_json(path)
     if not isinstance(summary, dict) or not isinstance(summary.get("targets"), list):

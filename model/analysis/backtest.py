@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import history
-from .ensemble import Ensemble, run_ensemble
-from .parallel import Pool
-from .parameters import DEFAULTS, ParameterSource
-from .results import atomic_folder, git_commit, months, versions
+from .. import history
+from ..execution.ensemble import Ensemble, run_ensemble
+from ..execution.parallel import Pool
+from ..output.results import atomic_folder, git_commit, months, versions
+from ..parameters import DEFAULTS, ParameterSource
 
 ROLE_LABELS = {"fit": ("校准所用", "calibrated on"), "out": ("样本外", "out of sample"), "input": ("输入", "input")}
 
@@ -124,7 +124,7 @@ HEAD = {"en": ["figure", "what", "documented", "interval", "model P10 - P50 - P9
 
 
 def console(bt: Backtest) -> str:
-    from .report import text_table
+    from ..output.report import text_table
 
     lines = text_table(HEAD["en"], [[c.replace("**", "") for c in row] for row in table_rows(bt)], right=(2, 4, 6, 7))
     lines += ["", summary_line(bt)]
@@ -142,7 +142,7 @@ def summary_line(bt: Backtest) -> str:
 
 
 def markdown(bt: Backtest, lang: str = "en") -> str:
-    from .report import markdown_table
+    from ..output.report import markdown_table
 
     p = bt.parameters
     reps = {run: e.replications for run, e in bt.ensembles.items()}
@@ -201,7 +201,7 @@ def csv_text(bt: Backtest) -> str:
 
 # ---------------------------------------------------------------------------------------------- charts
 def charts(bt: Backtest, folder: Path, lang: str) -> list[Path]:
-    from . import plotting
+    from ..output import plotting
 
     files = []
     for run, ens in bt.ensembles.items():
@@ -223,7 +223,7 @@ def charts(bt: Backtest, folder: Path, lang: str) -> list[Path]:
 
 
 def write(bt: Backtest, out: Path, lang: str = "zh") -> Path:
-    from .briefing import to_html
+    from ..output.briefing import to_html
 
     with atomic_folder(out) as tmp:
         charts_dir = tmp / "charts"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..parameters import PARAMETERS, ParameterSource
+from ..sim import EcosystemModel
 from .calibration import PRIORS, Posterior, _with_parameters, historical_scenarios, stylized_facts, weighted_quantile
-from .parameters import PARAMETERS, ParameterSource
-from .sim import EcosystemModel
 
 FIG_DIR = "figures"
 UNPINNED = 0.7  # posterior sd above this share of the prior sd: the data did not pin it down
@@ -83,7 +83,7 @@ def _posterior_figures(post: Posterior, out: Path) -> list[str]:
 
 
 def _fit_figures(bt, out: Path) -> str:
-    from . import plotting
+    from ..output import plotting
 
     for lang in ("zh", "en"):
         rows = [{"label": (r.figure.zh if lang == "zh" else r.figure.en) + ("" if r.role != "fit" else " *"),
@@ -104,8 +104,8 @@ def stylized(post: Posterior, runs: int = 8) -> dict[str, np.ndarray]:
 
 def write_report(post: Posterior, folder: Path, parameters: ParameterSource, replications: int = 20,
                  workers: int = 2, scheduler: str | None = None) -> Path:
+    from ..execution.parallel import Pool
     from . import backtest
-    from .parallel import Pool
 
     out = folder / FIG_DIR
     out.mkdir(parents=True, exist_ok=True)
@@ -113,38 +113,51 @@ def write_report(post: Posterior, folder: Path, parameters: ParameterSource, rep
     with Pool(workers, scheduler) as pool:
         bt = backtest.run_backtest(replications, parameters=parameters, pool=pool)
     fit_png = _fit_figures(bt, out)
+    lines = [*_introduction(post), *_parameters(post, files), *_backtest(bt, replications),
+             *_facts(post, fit_png)]
+    report = folder / "report.md"
+    report.write_text("\n".join(lines), "utf-8")
+    return report
+
+
+def _introduction(post: Posterior) -> list[str]:
+    """The report's heading: how the posterior was made and how to read it."""
     meta = post.meta
     ess = 1.0 / float(np.sum(post.weights ** 2))
     raw_ess = (meta.get("effective_sample_size") or {}).get("pyabc_weights")
-    lines = ["# Calibration report", "",
-             f"Generated {meta.get('created_utc', '?')} from commit `{meta.get('git_commit')}` by `innosim calibrate`.",
-             f"Method: {meta.get('method', '?')}.",
-             "Places and periods: " + ", ".join(f"`{v}`" for v in (meta.get("scenarios") or {}).values())
-             + f" (Beijing at one firm in {meta.get('scale', {}).get('beijing', '?')} while fitting). "
-             f"{meta.get('generations', '?')} generations, {meta.get('total_simulations', '?')} particles simulated "
-             f"({meta.get('settings', {}).get('replications', '?')} run of each place each), "
-             f"{meta.get('wall_seconds', '?')} s wall time. Epsilon by generation (after the prior calibration "
-             "sample, which pyabc labels t = -1): " + ", ".join(f"{e:.3g}" for e in meta.get("epsilons", [])[1:])
-             + f". Effective sample size of the final population: {ess:.0f} of {len(post.weights)} particles"
-             + (f" (pyabc's own weights: {raw_ess}; {meta['weights']})" if raw_ess is not None else "") + ".", "",
-             *([f"Run: {meta['note']}.", ""] if meta.get("note") else []),
-             "Fitted on: " + ", ".join(f"`{f}`" for f in meta.get("fitted", [])) + ".",
-             "Held out (`--hold-out`): " + (", ".join(f"`{f}`" for f in meta.get("hold_out", [])) or "none")
-             + "; every figure of role 'out' in model/history.py is out of sample too.", "",
-             "Read with care:", "",
-             "- Each particle's statistic is one run of each place, so the posterior is for parameters whose runs "
-             "fall in the documented intervals; the backtest below shows how much a single history varies.",
-             "- The distance measures each miss in units of its interval's width, so the interval readings set "
-             "the weights: a '+-3%' count weighs more than a survival rate read within a factor 1.5.",
-             "- The settled-start constraint (`start_shortfall_*`) asks that the spin-up reaches the documented "
-             "high-tech stock by the model's own rules: parameters that cannot are refused.",
-             "- The model runs are seeded by their parameters, and pyabc's proposals by `Settings.seed`; with more "
-             "than one worker pyabc reseeds its workers itself, so a calibration is repeatable only on one worker.", "",
-             "The posterior (`posterior.csv`, weighted particles) is what `innosim run` uses by default: each "
-             "replication draws one particle. The fitted behaviour is Beijing's and E-Town's; applying it to Tongzhou "
-             "assumes Beijing tech firms certify, do R&D and survive alike across districts.", "",
-             "## Parameters", "",
-             "| parameter | prior | posterior mean | 90% interval | sd / prior sd | pinned down? | meaning |",
+    return ["# Calibration report", "",
+            f"Generated {meta.get('created_utc', '?')} from commit `{meta.get('git_commit')}` by `innosim calibrate`.",
+            f"Method: {meta.get('method', '?')}.",
+            "Places and periods: " + ", ".join(f"`{v}`" for v in (meta.get("scenarios") or {}).values())
+            + f" (Beijing at one firm in {meta.get('scale', {}).get('beijing', '?')} while fitting). "
+            f"{meta.get('generations', '?')} generations, {meta.get('total_simulations', '?')} particles simulated "
+            f"({meta.get('settings', {}).get('replications', '?')} run of each place each), "
+            f"{meta.get('wall_seconds', '?')} s wall time. Epsilon by generation (after the prior calibration "
+            "sample, which pyabc labels t = -1): " + ", ".join(f"{e:.3g}" for e in meta.get("epsilons", [])[1:])
+            + f". Effective sample size of the final population: {ess:.0f} of {len(post.weights)} particles"
+            + (f" (pyabc's own weights: {raw_ess}; {meta['weights']})" if raw_ess is not None else "") + ".", "",
+            *([f"Run: {meta['note']}.", ""] if meta.get("note") else []),
+            "Fitted on: " + ", ".join(f"`{f}`" for f in meta.get("fitted", [])) + ".",
+            "Held out (`--hold-out`): " + (", ".join(f"`{f}`" for f in meta.get("hold_out", [])) or "none")
+            + "; every figure of role 'out' in model/history.py is out of sample too.", "",
+            "Read with care:", "",
+            "- Each particle's statistic is one run of each place, so the posterior is for parameters whose runs "
+            "fall in the documented intervals; the backtest below shows how much a single history varies.",
+            "- The distance measures each miss in units of its interval's width, so the interval readings set "
+            "the weights: a '+-3%' count weighs more than a survival rate read within a factor 1.5.",
+            "- The settled-start constraint (`start_shortfall_*`) asks that the spin-up reaches the documented "
+            "high-tech stock by the model's own rules: parameters that cannot are refused.",
+            "- The model runs are seeded by their parameters, and pyabc's proposals by `Settings.seed`; with more "
+            "than one worker pyabc reseeds its workers itself, so a calibration is repeatable only on one worker.", "",
+            "The posterior (`posterior.csv`, weighted particles) is what `innosim run` uses by default: each "
+            "replication draws one particle. The fitted behaviour is Beijing's and E-Town's; applying it to Tongzhou "
+            "assumes Beijing tech firms certify, do R&D and survive alike across districts.", "",
+            "## Parameters", ""]
+
+
+def _parameters(post: Posterior, files: list) -> list[str]:
+    """The parameter table, what the figures leave open, and the posterior's figures."""
+    lines = ["| parameter | prior | posterior mean | 90% interval | sd / prior sd | pinned down? | meaning |",
              "|---|---|---:|---|---:|---|---|"]
     rows = identifiability(post)
     for name, mean, q5, q95, ratio, pinned in rows:
@@ -155,14 +168,20 @@ def write_report(post: Posterior, folder: Path, parameters: ParameterSource, rep
     lines += ["", f"Not pinned down by these figures (posterior sd above {UNPINNED:.0%} of the prior's): "
               + (", ".join(f"`{n}`" for n in unpinned) if unpinned else "none") + ". Their uncertainty is carried "
               "into every projection through the posterior draws.", "",
-              f"![marginals]({files[0]})", "", f"![correlations]({files[1]})", "",
-              "## Posterior-predictive check: the backtest", "",
-              f"`innosim backtest` with this posterior, {replications} replications of each place. In sample "
-              "(calibrated on) and out of sample apart; the band width is (P90 - P10) / P50, beside each figure, so "
-              "coverage bought by a wide band shows.", "",
-              f"**{backtest.summary_line(bt)}.**", ""]
-    from .report import markdown_table
+              f"![marginals]({files[0]})", "", f"![correlations]({files[1]})", ""]
+    return lines
 
+
+def _backtest(bt, replications: int) -> list[str]:
+    """The posterior-predictive check: the backtest's summary and tables by role."""
+    from ..output.report import markdown_table
+    from . import backtest
+
+    lines = ["## Posterior-predictive check: the backtest", "",
+             f"`innosim backtest` with this posterior, {replications} replications of each place. In sample "
+             "(calibrated on) and out of sample apart; the band width is (P90 - P10) / P50, beside each figure, so "
+             "coverage bought by a wide band shows.", "",
+             f"**{backtest.summary_line(bt)}.**", ""]
     for role in ("fit", "out", "input"):
         sub = [r for r in bt.rows if r.role == role]
         if sub:
@@ -170,8 +189,13 @@ def write_report(post: Posterior, folder: Path, parameters: ParameterSource, rep
             lines += markdown_table(backtest.HEAD["en"], backtest.table_rows(
                 backtest.Backtest(sub, bt.ensembles, bt.parameters, bt.seconds)), right=(2, 4, 6, 7))
             lines += [""]
-    lines += [f"![fit]({fit_png})", "", "## Stylized facts of firm dynamics (checks, not fitted)", "",
-              "| fact | literature | simulated P10 - P50 - P90 (E-Town 2020) |", "|---|---|---|"]
+    return lines
+
+
+def _facts(post: Posterior, fit_png) -> list[str]:
+    """The fit figure and the stylized facts of firm dynamics, checked not fitted."""
+    lines = [f"![fit]({fit_png})", "", "## Stylized facts of firm dynamics (checks, not fitted)", "",
+             "| fact | literature | simulated P10 - P50 - P90 (E-Town 2020) |", "|---|---|---|"]
     facts = stylized(post)
     for key, lit in (("pareto_tail_index", "near 1 (Axtell 2001)"),
                      ("growth_excess_kurtosis", "3 for a Laplace (tent) law (Amaral et al. 1997, Bottazzi & Secchi 2006)"),
@@ -182,6 +206,4 @@ def write_report(post: Posterior, folder: Path, parameters: ParameterSource, rep
               "S^-0.2, revenues start from a Pareto law); the checks show that entry, exit and policy leave them "
               "intact. Growth rates are tent-shaped with heavier tails than one Laplace law, because firms differ in "
               "drift (R&D-active, incubated, funded, matched to scenarios): a mixture of Laplace laws.", ""]
-    report = folder / "report.md"
-    report.write_text("\n".join(lines), "utf-8")
-    return report
+    return lines

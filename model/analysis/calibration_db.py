@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 HEADER = b"SQLite format 3\x00"
 TABLES = ("version", "abc_smc", "populations", "models", "particles", "parameters", "samples",

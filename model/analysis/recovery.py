@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..scenario import Scenario
+from ..sim import EcosystemModel
 from .calibration import (
     PRIORS,
     Posterior,
@@ -26,8 +28,6 @@ from .calibration import (
     simulate,
     targets,
 )
-from .scenario import Scenario
-from .sim import EcosystemModel
 
 # A small E-Town (a fifth of the firms, three years) keeps the suite's version fast.
 SMALL_BASELINE = {"tech_firms": 2500.0, "high_tech": 110.0, "specialized_sme": 8.0, "listed": 8.0,

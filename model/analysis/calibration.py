@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import history
-from .parameters import DEFAULTS, PARAMETERS, ParameterSource
-from .scenario import Scenario, load_scenario
-from .sim import EcosystemModel
+from .. import history
+from ..parameters import DEFAULTS, PARAMETERS, ParameterSource
+from ..scenario import Scenario, load_scenario
+from ..sim import EcosystemModel
 
 EFFECTS = ParameterSource("effects")  # defaults with the lever effects drawn from their evidence ranges
 
@@ -37,9 +37,9 @@ def data_dir(folder: str, installed: str) -> Path:
     """A data folder of the repository. In a checkout (or an editable install of one) the folder itself, so
     that `innosim calibrate` writes where git sees it; installed from a wheel, the copy the package ships
     (pyproject.toml maps calibration/ to model/calibrated and scenarios/ to model/library)."""
-    here = Path(__file__).resolve().parent
-    checkout = here.parent
-    return checkout / folder if (checkout / "pyproject.toml").is_file() else here / installed
+    package = Path(__file__).resolve().parents[1]  # model/
+    checkout = package.parent
+    return checkout / folder if (checkout / "pyproject.toml").is_file() else package / installed
 
 
 CALIBRATION_DIR = data_dir("calibration", "calibrated")
@@ -212,11 +212,11 @@ def _sampler(settings: Settings):
     import pyabc
 
     if settings.scheduler:
-        from .parallel import connect
+        from ..execution.parallel import connect
 
         return pyabc.sampler.DaskDistributedSampler(dask_client=connect(settings.scheduler))
     if settings.workers > 1:
-        from .lifeline import Linked
+        from ..execution.lifeline import Linked
 
         class Sampler(pyabc.sampler.MulticoreEvalParallelSampler):
             # pyabc forks its workers itself, a new set each generation: each ties itself to this process
@@ -368,7 +368,7 @@ def parameter_source(mode: str, folder: Path | None = None) -> ParameterSource:
 
 
 def metadata(abc_history, settings: Settings, targets: Sequence[Target], wall: float) -> dict:
-    from .results import git_commit, versions
+    from ..output.results import git_commit, versions
 
     pops = abc_history.get_all_populations()
     raw = abc_history.get_distribution(m=0, t=abc_history.max_t)[1]

@@ -9,34 +9,22 @@ Every alternative is read against the first scenario's targets, with paired boot
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .ensemble import Ensemble, run_ensemble
-from .errors import InputError
-from .months import december_row
-from .parallel import Pool
-from .parameters import ParameterSource
-from .results import evaluate_target, meets, results_folder, target_row
-from .scenario import Scenario, Target, load_scenario
+from ..errors import InputError
+from ..execution.ensemble import Ensemble
+from ..months import december_row
+from ..output.results import evaluate_target
+from ..scenario import Scenario, Target, meets, target_row
 from .stats import paired_difference
 
 BOOTSTRAP = 2000
 INDEPENDENT_OFFSET = 1_000_003  # seed step between scenarios with --independent
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
-                   help="scenario files; the first is the reference the others are compared with")
-    p.add_argument("--replications", "-n", type=int, help="replications per scenario (default: the first's)")
-    p.add_argument("--independent", action="store_true",
-                   help="give each scenario its own seeds (no common random numbers), to see what they buy")
 
 
 @dataclass
@@ -108,40 +96,6 @@ def check_comparable(scenarios: list[Scenario], files: list[str]) -> None:
                                                     f"({t.year})")
 
 
-def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -> int:
-
-    files = args.scenarios
-    if len(files) < 2:
-        raise InputError("compare", "scenarios", "give at least two scenario files (the first is the reference)")
-    scenarios = [load_scenario(f) for f in files]
-    check_comparable(scenarios, files)
-    names = [sc.scenario.name for sc in scenarios]
-    if len(set(names)) < len(names):
-        dup = next(n for n in names if names.count(n) > 1)
-        raise InputError(files[names.index(dup, names.index(dup) + 1)], "scenario.name",
-                         f"{dup!r} is used twice; compared scenarios need distinct names")
-    ref = scenarios[0]
-    n = args.replications or ref.scenario.replications
-    if not 2 <= n <= 100_000:
-        raise InputError("compare", "--replications", f"{n}: must be between 2 and 100000")
-    seed = ref.scenario.seed if args.seed is None else args.seed
-    out = results_folder(args.out, ref, "compare")
-    print(f"comparing {len(scenarios)} scenarios x {n} replications = {len(scenarios) * n} runs on {pool.where}, "
-          f"{'independent seeds' if args.independent else 'common random numbers'} (seed {seed})", flush=True)
-    t0 = time.perf_counter()
-    ensembles = [run_ensemble(sc, n, seed + (k * INDEPENDENT_OFFSET if args.independent else 0),
-                              parameters=parameters, pool=pool) for k, sc in enumerate(scenarios)]
-    diffs = compare(ensembles, seed)
-    wall = time.perf_counter() - t0
-    meta = {"scenarios": names, "files": files, "replications": n, "seed": seed,
-            "common_random_numbers": not args.independent, "wall_seconds": round(wall, 2),
-            "parameters": parameters.mode, "bootstrap": BOOTSTRAP}
-    write(out, ensembles, diffs, meta, args.lang)
-    print("\n".join(console(ensembles, diffs, meta)))
-    print(f"\nwrote {out}/ (compare.md, compare.csv, compare.json, charts/) in {wall:.1f} s")
-    return 0
-
-
 # ------------------------------------------------------------------ output
 def _pp(x: float) -> str:
     return f"{100 * x:+.0f}"
@@ -149,8 +103,8 @@ def _pp(x: float) -> str:
 
 def _delta(indicator: str, v: float) -> str:
     """A change in the indicator's own units; a change in a percentage is in percentage points."""
-    from .indicators import INDICATORS
-    from .report import fmt
+    from ..indicators import INDICATORS
+    from ..output.report import fmt
 
     text = fmt(indicator, abs(v))
     if INDICATORS[indicator].unit == "%":
@@ -164,8 +118,8 @@ def _star(lo: float, hi: float) -> str:
 
 def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> list[str]:
     """A matrix of P(meet) changes in percentage points: targets down, alternatives across."""
-    from .indicators import INDICATORS
-    from .report import text_table
+    from ..indicators import INDICATORS
+    from ..output.report import text_table
 
     ref = ensembles[0].scenario
     alts = meta["scenarios"][1:]
@@ -184,8 +138,8 @@ def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> l
 
 
 def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> str:
-    from .indicators import INDICATORS
-    from .report import fmt, markdown_table
+    from ..indicators import INDICATORS
+    from ..output.report import fmt, markdown_table
 
     ref = ensembles[0].scenario
     kind = ("common random numbers: replication i of every scenario runs on the same seed"
@@ -222,8 +176,8 @@ def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> 
 
 
 def write(out: Path, ensembles: list[Ensemble], diffs: list[Difference], meta: dict, lang: str) -> None:
-    from . import plotting
-    from .results import atomic_folder
+    from ..output import plotting
+    from ..output.results import atomic_folder
 
     summaries = [{"title": e.scenario.scenario.title,
                   "targets": [asdict(evaluate_target(e, t)) for t in ensembles[0].scenario.targets]}

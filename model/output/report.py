@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from .indicators import INDICATORS
-from .lever_registry import LEVERS
-from .profiles import PROFILES
-from .scenario import Scenario
+from ..indicators import INDICATORS
+from ..lever_registry import LEVERS
+from ..profiles import PROFILES
+from ..scenario import Scenario
 
 LIGHTS = (("green", 0.8), ("amber", 0.5), ("red", 0.0))
 # Shown at the horizon when no target reads them (a scenario without targets, such as the city baseline).
@@ -232,6 +232,17 @@ def headline(summary: dict) -> str:
     return out + (" " + money if money else "")
 
 
+def money_section(summary: dict) -> list[str]:
+    """Each channel's budget, payments and unspent share over the horizon."""
+    if not summary.get("money"):
+        return []
+    return ["", "## Money by channel (budgeted, paid, unspent over the horizon)", "", money_sentence(summary), "",
+            *markdown_table(["channel 渠道", "budgeted P50", "paid P50 [P10 - P90]", "unspent [P10 - P90]"],
+                            money_rows(summary), right=(1, 2, 3)),
+            "", "Payments are made when a channel decides (no multi-year commitments in the model), so committed "
+            "equals paid; money left at the end of a year does not roll over."]
+
+
 def effects_section(summary: dict) -> list[str]:
     """The levers' behavioural parameters, their evidence and whether this run drew them."""
     effects = summary.get("lever_effects")
@@ -249,6 +260,17 @@ def effects_section(summary: dict) -> list[str]:
         lines.append(f"| {e['label']} (`{name}`) | {e['central']:g} | {e['range'][0]:g} - {e['range'][1]:g} | "
                      f"{e['unit']} | {cited or 'no evidence found'} | {', '.join(e['levers'])} |")
     return lines
+
+
+SOURCES = ["", "## Sources", "",
+           "- seed 004: 北京城市副中心科技创新“三量齐升”行动计划(2024-2026年), 通州区科技领导小组办公室, 2024.",
+           "- seed 000: 北京经开区五大举措打造国际科技创新中心主平台, 科技日报, 2021-02-01.",
+           "- seed 001: 科技创新片区:双轮驱动的科创“大脑”, 北京商报, 2021-01-16.",
+           "- seed 002: 中关村奋力推进世界领先科技园区建设, 2024.",
+           "- seed 003: 北京:全面深化改革 建设全国科技创新中心, 2015-01-10.",
+           "- calibration/data/public-figures.csv rows cited by id in the profile.",
+           "- Behavioural parameters: model/parameters.py (each with unit, range and reference); lever effects: "
+           "calibration/data/policy-evidence.csv rows cited by id.", ""]
 
 
 def markdown(summary: dict, scenario: Scenario) -> str:
@@ -278,12 +300,7 @@ def markdown(summary: dict, scenario: Scenario) -> str:
         lines += [f"| {INDICATORS[t['indicator']].zh} ({t['indicator']}) | {t['comparator']} "
                   f"{fmt(t['indicator'], t['threshold'])} ({t['year']}) | {fmt(t['indicator'], t['p50'])} | "
                   f"{t['delivery']} | {t['quote']} ({t['source']}) |" for t in commitments(summary)]
-    if summary.get("money"):
-        lines += ["", "## Money by channel (budgeted, paid, unspent over the horizon)", "", money_sentence(summary), "",
-                  *markdown_table(["channel 渠道", "budgeted P50", "paid P50 [P10 - P90]", "unspent [P10 - P90]"],
-                                  money_rows(summary), right=(1, 2, 3)),
-                  "", "Payments are made when a channel decides (no multi-year commitments in the model), so "
-                  "committed equals paid; money left at the end of a year does not roll over."]
+    lines += money_section(summary)
     limits = known_limits(summary)
     if limits:
         lines += ["", "## Known limits of the model for these targets", "", *(f"- {x}" for x in limits)]
@@ -309,12 +326,5 @@ def markdown(summary: dict, scenario: Scenario) -> str:
     for e in prof.entries.values():
         if "value" in e:
             lines.append(f"| {e['label']} | {e['value']:,} | {e['unit']} | {e['source']} |")
-    lines += ["", "## Sources", "",
-              "- seed 004: 北京城市副中心科技创新“三量齐升”行动计划(2024-2026年), 通州区科技领导小组办公室, 2024.",
-              "- seed 000: 北京经开区五大举措打造国际科技创新中心主平台, 科技日报, 2021-02-01.",
-              "- seed 001: 科技创新片区:双轮驱动的科创“大脑”, 北京商报, 2021-01-16.",
-              "- seed 002: 中关村奋力推进世界领先科技园区建设, 2024.",
-              "- seed 003: 北京:全面深化改革 建设全国科技创新中心, 2015-01-10.",
-              "- calibration/data/public-figures.csv rows cited by id in the profile.",
-              "- Behavioural parameters: model/parameters.py (each with unit, range and reference).", ""]
+    lines += SOURCES
     return "\n".join(lines)

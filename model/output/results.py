@@ -23,14 +23,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .ensemble import Ensemble
-from .errors import InputError
-from .indicators import BASELINE_ENTRY, COMMITMENTS
-from .lever_registry import CHANNELS, LEVERS, effect_parameters
-from .months import dates, december_row, span
-from .parameters import PARAMETERS, ParameterSource
-from .profiles import PROFILES
-from .scenario import Scenario, Target
+from ..errors import InputError
+from ..execution.ensemble import Ensemble
+from ..indicators import BASELINE_ENTRY, COMMITMENTS
+from ..lever_registry import CHANNELS, LEVERS, effect_parameters
+from ..months import dates, december_row, span
+from ..parameters import PARAMETERS, ParameterSource
+from ..profiles import PROFILES
+from ..scenario import Scenario, Target, meets, target_row
 
 PACKAGES = ("numpy", "scipy", "mesa", "pydantic", "pyarrow", "matplotlib", "pyabc")
 QUANTILES = (0.1, 0.5, 0.9)
@@ -39,11 +39,6 @@ QUANTILES = (0.1, 0.5, 0.9)
 def months(scenario: Scenario) -> list[dt.date]:
     """The baseline month (the one before start) followed by every simulated month."""
     return dates(scenario.scenario.start, scenario.months)
-
-
-def meets(values: np.ndarray, t: Target) -> np.ndarray:
-    thr = t.threshold * (1.0 - t.tolerance) if t.comparator in (">=", ">") else t.threshold * (1.0 + t.tolerance)
-    return {">=": values >= thr, ">": values > thr, "<=": values <= thr, "<": values < thr}[t.comparator]
 
 
 @dataclass
@@ -61,11 +56,6 @@ class TargetResult:
     p50: float
     p90: float
     p_meet: float
-
-
-def target_row(scenario: Scenario, t: Target) -> int:
-    """Row of a target in an ensemble's values: December of its year (row 0 is the baseline, hence +1)."""
-    return december_row(t.year, scenario.scenario.start)
 
 
 def evaluate_target(ens: Ensemble, t: Target) -> TargetResult:
@@ -105,7 +95,7 @@ def tidy_table(ens: Ensemble) -> pa.Table:
 def git_commit() -> str | None:
     """HEAD's hash, with "-dirty" when the package's files differ from it."""
     try:
-        here = Path(__file__).resolve().parent
+        here = Path(__file__).resolve().parents[1]  # the package folder, model/
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5)
         if out.returncode != 0 or not out.stdout.strip():
             return None
@@ -123,7 +113,7 @@ def versions() -> dict[str, str]:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             out[pkg] = "missing"
-    from . import __version__
+    from .. import __version__
 
     out["innosim"] = __version__
     return out

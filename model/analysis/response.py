@@ -11,8 +11,8 @@ least-squares slope of the target's indicator on the lever's annual cost (model/
 line prices here (platform and talent counts are paid from their channel, a share costs nothing) is
 read per unit of the lever instead.
 
-`sweep(...)` takes plain arguments and returns a `Response` (`to_rows()`, `effects()`), so a notebook
-can call it; `write_folder` writes the results folder of `innosim sensitivity --method sweep`.
+`sweep(...)` takes plain arguments (a RunContext) and returns a `Response` (`to_rows()`, `effects()`), so a
+notebook can call it; `write_folder` writes the results folder of `innosim sensitivity --method sweep`.
 """
 
 from __future__ import annotations
@@ -23,14 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import levers as lv
-from .costs import total_annual_cost
-from .errors import InputError
-from .indicators import COMMITMENTS, INDICATORS
-from .outcomes import Outcomes, evaluate
-from .parallel import Pool
-from .parameters import ParameterSource
-from .scenario import Scenario, Target
+from .. import levers as lv
+from ..costs import total_annual_cost
+from ..errors import InputError
+from ..execution.context import RunContext
+from ..execution.outcomes import Outcomes, evaluate
+from ..indicators import COMMITMENTS, INDICATORS
+from ..scenario import Scenario, Target
 
 POINTS = 5
 REPLICATIONS = 20
@@ -101,10 +100,10 @@ def outcome_targets(scenario: Scenario, targets: list[Target]) -> list[Target]:
     return [t for t in targets if t.indicator not in COMMITMENTS]
 
 
-def sweep(scenario: Scenario, space: lv.LeverSpace, targets: list[Target], pool: Pool, parameters: ParameterSource,
-          points: int = POINTS, replications: int = REPLICATIONS, seed: int | None = None) -> Response:
+def sweep(scenario: Scenario, space: lv.LeverSpace, targets: list[Target], context: RunContext,
+          points: int = POINTS, replications: int = REPLICATIONS) -> Response:
     """Run every lever of `space` at `points` values across its range (and the scenario's own value)."""
-    seed = scenario.scenario.seed if seed is None else seed
+    seed = context.seed
     targets = outcome_targets(scenario, targets)
     if not targets:
         raise InputError("--targets", ",".join(t.id for t in targets) or "(none)",
@@ -117,7 +116,7 @@ def sweep(scenario: Scenario, space: lv.LeverSpace, targets: list[Target], pool:
         scenarios += mixes
         curves.append(Curve(name, values, np.array([total_annual_cost(s) for s in mixes]),
                             slice(start, len(scenarios))))
-    outcomes = evaluate(scenarios, targets, replications, seed, pool, parameters, desc="sweep")
+    outcomes = evaluate(scenarios, targets, replications, seed, context.pool, context.parameters, desc="sweep")
     return Response(scenario, curves, outcomes, seed)
 
 
@@ -174,8 +173,8 @@ def chart(r: Response, t: Target, lang: str, folder: Path, name: str) -> None:
     """One panel per lever: P50 and P10-P90 of the target's indicator across the lever's range."""
     import matplotlib.pyplot as plt
 
-    from .labels import t as tx
-    from .plotting import save, use_cjk_font
+    from ..output.labels import t as tx
+    from ..output.plotting import save, use_cjk_font
 
     use_cjk_font()
     j = r.targets.index(t)
@@ -208,7 +207,7 @@ def chart(r: Response, t: Target, lang: str, folder: Path, name: str) -> None:
 
 
 def write_folder(out: Path, r: Response, meta: dict, lang: str) -> None:
-    from .results import atomic_folder
+    from ..output.results import atomic_folder
 
     rows = r.to_rows()
     head = list(rows[0])
