@@ -65,7 +65,7 @@ def ledger(budgeted: float, paid: float) -> dict:
 def test_the_sentence_says_whether_the_budget_binds():
     binds = {"money": {"rd_growth_reward": ledger(100.0, 70.0), "platform_grant": ledger(900.0, 900.0),
                        "total": ledger(1000.0, 970.0)}, "targets": []}
-    assert money_sentence(binds) == ("The budget binds: 97% of its 0.1亿元 is paid out (P50), though R&D-growth "
-                                     "rewards 30% unspent.")
+    assert money_sentence(binds) == ("The budget binds: 97% of its 0.1亿元 over the horizon is paid out (P50), "
+                                     "though R&D-growth rewards 30% unspent.")
     idle = {"money": {"rd_growth_reward": ledger(600.0, 250.0), "total": ledger(1000.0, 650.0)}, "targets": []}
-    assert money_sentence(idle).startswith("The plan's money does not bind: 35% of its 0.1亿元 is left unspent")
+    assert money_sentence(idle).startswith("The plan's money does not bind: 35% of its 0.1亿元 over the horizon")

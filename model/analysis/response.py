@@ -148,13 +148,17 @@ def markdown(r: Response, lang: str = "en") -> str:
              "target from nothing at this many replications.", ""]
     for t in r.targets:
         lines += [f"## {INDICATORS[t.indicator].zh} ({t.id}): {t.comparator} {t.threshold:g} by {t.year}", "",
-                  "| lever | effect | per | P(meet) across the range |", "|---|---|---|---|"]
+                  "| lever | effect | per | the range costs (亿元 a year) | P(meet) across the range |",
+                  "|---|---|---|---|---|"]
         for c, e in zip(r.curves, [e for e in effects if e["target"] == t.id], strict=True):
             j = r.targets.index(t)
             pm = r.outcomes.p_meet[c.rows, j]
-            lines.append(f"| {lv.label(c.lever, lang)} (`{c.lever}`) | {effect_text(e)} | {e['per']} | "
+            cost = f"{c.costs[0] / YI:.2f} - {c.costs[-1] / YI:.2f}"
+            lines.append(f"| {lv.label(c.lever, lang)} (`{c.lever}`) | {effect_text(e)} | {e['per']} | {cost} | "
                          f"{100 * pm[0]:.0f}% -> {100 * pm[-1]:.0f}% |")
         lines.append("")
+    lines.append("Read an effect per 1亿元 only within what the lever's range costs: a cheap lever's slope, scaled to "
+                 "1亿元, goes far beyond anything its range explored.")
     return "\n".join(lines)
 
 
@@ -162,8 +166,12 @@ def console(r: Response, lang: str = "en", top: int = 4) -> list[str]:
     """For each target, the levers with the largest P50 effect per 1亿元 a year."""
     out = []
     for t in r.targets:
-        rows = [e for e in r.effects() if e["target"] == t.id and e["per"] == "1亿元 a year"]
+        rows = [e for e in r.effects() if e["target"] == t.id and e["per"] == "1亿元 a year"
+                and max(abs(e["p10"]), abs(e["p90"])) > 0]  # a lever that moved nothing in any replication
         rows.sort(key=lambda e: -abs(e["p50"]))
+        if not rows:
+            out.append(f"{INDICATORS[t.indicator].zh} ({t.id}): no priced lever moves it in any replication")
+            continue
         out.append(f"{INDICATORS[t.indicator].zh} ({t.id}), per 1亿元 a year:")
         out += [f"  {lv.label(e['lever'], lang):<28} {effect_text(e)}" for e in rows[:top]]
     return out

@@ -137,8 +137,8 @@ def _untargeted_rows(summary: dict) -> list[list[str]]:
 # that a probability the model cannot yet support is not read alone.
 KNOWN_LIMITS: dict[str, str] = {
     "high_tech": "depends on the firms' ages at the start, which no figure documents: a 96-month spin-up instead of "
-                 "48 (median firm age 38 months, not 26) gives the 三量齐升 plan P50 1,407 and P(meet) 32% instead of "
-                 "1,522 and 52%",
+                 "48 (median firm age 38 months, not 26) gives the 三量齐升 plan P50 1,364 and P(meet) 32% instead of "
+                 "1,466 and 45%",
     "specialized_sme": "year 1 runs above Beijing's documented pace (+48% in the no-plan Tongzhou run against "
                        "about +29% a year, PE29-PE31) and the pool of qualifying firms then runs out: P(meet) is "
                        "not to be quoted",
@@ -187,9 +187,11 @@ def money_sentence(summary: dict) -> str:
                   key=lambda cv: -cv[1])
     detail = "; ".join(f"{LEVERS['budget.' + c].en} {100 * u:.0f}% unspent" for c, u in idle)
     if share < UNSPENT_HEADLINE:
-        return (f"The budget binds: {100 * (1 - share):.0f}% of its {_yi(total['budgeted']['p50'])} is paid out (P50)"
+        return (f"The budget binds: {100 * (1 - share):.0f}% of its {_yi(total['budgeted']['p50'])} over the horizon "
+                "is paid out (P50)"
                 + (f", though {detail}." if detail else "."))
-    return (f"The plan's money does not bind: {100 * share:.0f}% of its {_yi(total['budgeted']['p50'])} is left "
+    return (f"The plan's money does not bind: {100 * share:.0f}% of its {_yi(total['budgeted']['p50'])} over the "
+            "horizon is left "
             f"unspent (P50, P10-P90 {100 * total['unspent_share']['p10']:.0f}-"
             f"{100 * total['unspent_share']['p90']:.0f}%): more money in the channels that leave it unspent buys "
             "nothing by itself" + (f" ({detail})." if detail else "."))
