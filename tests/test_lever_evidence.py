@@ -114,4 +114,4 @@ def test_the_summary_and_report_say_which_effects_were_drawn_and_from_what():
     assert "lever effects drawn" not in console_table(held)
     md = markdown(drawn, sc)
     assert "## Lever effects (drawn per replication" in md and "| PE13, PE19, PE11, PE01, PE03 |" in md
-    assert "(no evidence found)" in md
+    assert "| PE40; no evidence found |" in md and "| no evidence found |" in md

@@ -258,9 +258,9 @@ def effects_section(summary: dict) -> list[str]:
              "keeps a wide range.", "",
              "| parameter | central | range | unit | evidence | levers |", "|---|---:|---|---|---|---|"]
     for name, e in effects["parameters"].items():
-        cited = ", ".join(e["evidence"]) + (" (no evidence found)" if e["no_evidence"] else "")
+        cited = "; ".join(part for part in (", ".join(e["evidence"]), "no evidence found" * e["no_evidence"]) if part)
         lines.append(f"| {e['label']} (`{name}`) | {e['central']:g} | {e['range'][0]:g} - {e['range'][1]:g} | "
-                     f"{e['unit']} | {cited or 'no evidence found'} | {', '.join(e['levers'])} |")
+                     f"{e['unit']} | {cited} | {', '.join(e['levers'])} |")
     return lines
 
 
