@@ -100,6 +100,17 @@ def outcome_targets(scenario: Scenario, targets: list[Target]) -> list[Target]:
     return [t for t in targets if t.indicator not in COMMITMENTS]
 
 
+def lever_values(scenario: Scenario, name: str, low: float, high: float, points: int) -> np.ndarray:
+    """The values a lever is swept at: `points` across [low, high] and the scenario's own value."""
+    return np.unique(np.append(np.linspace(low, high, points), lv.get(scenario, name)))
+
+
+def runs(scenario: Scenario, space: lv.LeverSpace, points: int, replications: int) -> int:
+    """Model runs a sweep costs: every value of every lever, and the scenario itself."""
+    return replications * (1 + sum(len(lever_values(scenario, n, lo, hi, points))
+                                   for n, lo, hi in zip(space.names, space.low, space.high, strict=True)))
+
+
 def sweep(scenario: Scenario, space: lv.LeverSpace, targets: list[Target], context: RunContext,
           points: int = POINTS, replications: int = REPLICATIONS) -> Response:
     """Run every lever of `space` at `points` values across its range (and the scenario's own value)."""
@@ -110,7 +121,7 @@ def sweep(scenario: Scenario, space: lv.LeverSpace, targets: list[Target], conte
                          "response curves need at least one outcome target (commitments move by arithmetic)")
     scenarios, curves = [scenario], []
     for name, lo, hi in zip(space.names, space.low, space.high, strict=True):
-        values = np.unique(np.append(np.linspace(lo, hi, points), lv.get(scenario, name)))
+        values = lever_values(scenario, name, lo, hi, points)
         mixes = [lv.with_levers(scenario, {name: float(x)}) for x in values]
         start = len(scenarios)
         scenarios += mixes

@@ -6,13 +6,11 @@ import argparse
 import time
 from pathlib import Path
 
-import numpy as np
-
 from ..analysis import response, sensitivity
 from ..analysis.sensitivity import MAX_SOBOL_LEVERS, REPLICATIONS, SAMPLES, TRAJECTORIES
 from ..execution.context import RunContext
 from ..execution.parallel import Pool
-from ..levers import LeverSpace, get
+from ..levers import LeverSpace
 from ..parameters import ParameterSource
 from ..scenario import Scenario, Target, load_scenario, select_targets
 from .arguments import id_list, whole_number
@@ -94,8 +92,7 @@ def _sweep(args: argparse.Namespace, scenario: Scenario, space: LeverSpace, targ
            context: RunContext, out: Path) -> int:
     reps = args.replications or response.REPLICATIONS
     kept = response.outcome_targets(scenario, targets)
-    runs = reps * (1 + sum(len(np.unique(np.append(np.linspace(lo, hi, args.points), get(scenario, n))))
-                           for n, lo, hi in zip(space.names, space.low, space.high, strict=True)))
+    runs = response.runs(scenario, space, args.points, reps)
     per_run = sensitivity.seconds_per_run(scenario, context.seed, context.parameters)
     sensitivity.announce(f"response curves of {space.dim} levers x {len(kept)} outcome targets: {args.points} "
                          f"points each x {reps} replications", runs, context.pool, per_run)
