@@ -3,8 +3,9 @@
 The budget channels cost what is budgeted (committed money, spent or not). Levers that the
 model does not pay for out of a channel (incubators, attraction, application scenarios,
 cultivation pools, talent services) get a unit cost here. Platforms and talent programmes
-are paid out of `platform_grant` and `talent_grant`, so their counts cost nothing more: a
-count the channel cannot pay for is not delivered.
+are paid out of `platform_grant` and `talent_grant`, so their counts cost nothing more here: a
+count the channel cannot pay for is not delivered, and an analysis that moves a count moves its
+channel by the unit grant (levers.channel_follows_counts), so the count is paid for and costed.
 
 No source gives these unit costs; each is our estimate with a plausible range, and a scenario
 can override any of them in its `[costs]` table.

@@ -14,7 +14,7 @@ import numpy as np
 
 from .firms import NONE, FirmTable
 from .lever_registry import CHANNELS
-from .streams import gumbel_at, skip
+from .streams import gumbel_at, skip, uniform_at
 
 RD_REWARD_MONTH = 4  # April: rewards on last year's R&D increase are paid after annual accounts
 EQUITY_MONTHS = 24  # a guidance-fund ticket is deployed (and acts) for two years
@@ -135,7 +135,7 @@ class SpecialFund(mesa.Agent):
         self._equity(f, month, p, m.firm_streams["funds"])
         self._loan_and_rent(f, month, p, m.firm_streams["funds_loans"])
         if m.calendar_month == RD_REWARD_MONTH:
-            self._rd_reward(f, p)
+            self._rd_reward(f, p, m.firm_streams["funds"])
 
     def _score(self, f: FirmTable, rng, mask: np.ndarray) -> np.ndarray:
         """The review favours capability and R&D effort; scored for the firms in `mask` only."""
@@ -180,16 +180,22 @@ class SpecialFund(mesa.Agent):
             chosen = chosen[: self.ledgers[channel].buy(len(chosen), ticket)]
             f.subsidy_until[chosen] = month + 12
 
-    def _rd_reward(self, f: FirmTable, p: dict) -> None:
-        """April: pay rewards on last year's R&D increase, as far as the channel's money goes.
+    def _rd_reward(self, f: FirmTable, p: dict, rng) -> None:
+        """April: pay rewards on last year's R&D increase to the firms that claim them, as far as the money goes.
 
         The reward lowers the price of R&D for the firms it pays, for the year until the next round: their
         R&D propensity moves by elasticity x effective rate while they are in that year (decide_rd), not for
         ever, so rewards paid year after year do not compound. The elasticity comes from the evidence table
         (PE13, PE19, PE11) and may be negative, where rewards crowd out a firm's own R&D (PE01, PE03)."""
         ledger = self.ledgers["rd_growth_reward"]
-        claim = np.where(f.alive & (f.rd_increase > 0),
-                         np.minimum(p["rd_reward_rate"] * f.rd_increase, p["rd_reward_cap"]), 0.0)
+        entitled = np.flatnonzero(f.alive & (f.rd_increase > 0))
+        # Not every entitled firm claims: take-up of Chinese incentives is low and rises with size (PE16). The
+        # draw is keyed by firm, so a budget lever changes nobody's decision to claim.
+        takes_up = uniform_at(rng, entitled, f.n) < f.revenue[entitled] / (f.revenue[entitled]
+                                                                         + p["rd_reward_take_up_size"])
+        claimants = entitled[takes_up]
+        claim = np.zeros(f.n)
+        claim[claimants] = np.minimum(p["rd_reward_rate"] * f.rd_increase[claimants], p["rd_reward_cap"])
         total = float(claim.sum())
         f.rd_increase[:] = 0.0
         if total <= 0 or ledger.remaining <= 0:

@@ -208,7 +208,8 @@ HOW: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "budget.loan_interest_subsidy": (_SUBSIDY, ("exit_subsidy_reduction",), ("loan_subsidy_ticket",)),
     "budget.rent_subsidy": (_SUBSIDY, ("exit_subsidy_reduction",), ("rent_subsidy_ticket",)),
     "budget.rd_growth_reward": ("a firm paid for last year's R&D growth raises its R&D propensity by elasticity x "
-                                "rate (negative where rewards crowd out the firm's own R&D)", ("rd_reward_elasticity",),
+                                "rate (negative where rewards crowd out the firm's own R&D); larger firms claim "
+                                "more often (take-up)", ("rd_reward_elasticity", "rd_reward_take_up_size"),
                                 ("rd_reward_rate", "rd_reward_cap")),
     "budget.platform_grant": ("pays for the platform levers' new platforms (a platform not paid for is not started)",
                               (), ("platform_grant_national", "platform_grant_municipal", "platform_grant_joint_lab",

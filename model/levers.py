@@ -13,6 +13,7 @@ import numpy as np
 
 from .errors import InputError
 from .lever_registry import LEVERS, UNITS
+from .parameters import PARAMETERS
 from .scenario import Budget, Levers, Scenario, upper_bound
 
 
@@ -106,8 +107,35 @@ def declared_ranges(scenario: Scenario) -> dict[str, tuple[float, float]]:
     return out
 
 
+def unit_grant(scenario: Scenario, name: str) -> float | None:
+    """万元 a budget channel pays for one unit of a count lever (its first programme term), or None."""
+    lever = LEVERS[name]
+    if lever.channel is None or lever.is_budget or not lever.terms:
+        return None
+    term = lever.terms[0]
+    return float(scenario.parameters.get(term, PARAMETERS[term].value))
+
+
+def channel_follows_counts(scenario: Scenario, values: dict[str, float]) -> dict[str, float]:
+    """The budget channels moved by the counts they pay for: each unit more (or fewer) than the scenario's
+    count adds (or frees) its unit grant, on top of the channel's own value in `values` or the scenario.
+
+    A platform or a funded talent is paid out of its channel, and a count the channel cannot pay is not
+    delivered; moving a count alone would ask for platforms nobody pays for (and cost nothing), so every
+    analysis that moves levers (sweep, sensitivity, optimize, discover) moves the channel with them."""
+    moved: dict[str, float] = {}
+    for name, v in values.items():
+        grant = unit_grant(scenario, name)
+        if grant is not None:
+            channel = LEVERS[name].channel
+            moved[channel] = moved.get(channel, 0.0) + (v - get(scenario, name)) * grant
+    return {ch: max(0.0, values.get(ch, get(scenario, ch)) + extra) for ch, extra in moved.items() if extra}
+
+
 def with_levers(scenario: Scenario, values: dict[str, float]) -> Scenario:
-    """The scenario with some levers set; validated like a file, so a point outside a lever's domain fails."""
+    """The scenario with some levers set; validated like a file, so a point outside a lever's domain fails.
+    Counts paid from a budget channel bring their money with them (channel_follows_counts)."""
+    values = {**values, **channel_follows_counts(scenario, values)}
     budget = {k.removeprefix("budget."): v for k, v in values.items() if k.startswith("budget.")}
     plain = {k: v for k, v in values.items() if not k.startswith("budget.")}
     new_budget = Budget.model_validate({**scenario.levers.budget.model_dump(), **budget})

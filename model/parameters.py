@@ -96,6 +96,13 @@ PARAMETERS: dict[str, Param] = {
                                "PE03: subsidies crowd out firm-financed R&D (-0.5 RMB per RMB; -6.5% per SD), so the "
                                "range allows a negative response. PE17 (2.6, UK SMEs) and PE04 (4.51, preprint) lie "
                                "above it", (-0.3, 1.2), (-5, 5), evidence=("PE13", "PE19", "PE11", "PE01", "PE03")),
+    "rd_reward_take_up_size": _p(2000.0, "万元", "revenue at which half the firms entitled to an R&D-growth reward "
+                                 "claim it (a firm of revenue R claims with chance R / (R + this))",
+                                 "no evidence found for grants; PE16: Chinese firms fail to claim a tax incentive on "
+                                 "over 80% of eligible investment, and claim more as their taxable position and "
+                                 "sophistication rise. Our estimate, wide: at 200万 nearly every above-scale firm "
+                                 "claims, at 20,000万 even a 2亿 firm claims half the time", (200, 20000), (1, 1e7),
+                                 evidence=("PE16",)),
     "rd_bunching_band": _p(0.015, "R&D ratio", "below-threshold band from which firms bunch up to the high-tech threshold",
                            "Chen, Liu, Suarez Serrato & Xu (2021, AER): bunching at the 高新 thresholds", (0.005, 0.025), (0, 0.1)),
     "rd_bunching_prob": _p(0.35, "1/year", "chance a firm in the band moves to the threshold",

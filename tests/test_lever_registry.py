@@ -52,3 +52,30 @@ def test_one_wording_per_unit_in_every_report():
     assert discovery.lever_axis(name, "en").endswith("(亿元 (100m yuan) a year)")
     assert discovery.lever_value(name, value, 10000.0, "en") == "2.30亿元"
     assert levers.valid_range("services_index") == (0.0, 1.0)
+
+
+def test_a_count_paid_from_a_channel_brings_its_money():
+    """Moving a platform or talent count moves its channel by the unit grant: the count is paid and costed."""
+    from conftest import PLAN
+
+    from model.costs import total_annual_cost
+    from model.scenario import load_scenario
+
+    sc = load_scenario(PLAN)
+    grant = sc.levers.budget.platform_grant
+    one_more = levers.with_levers(sc, {"national_platforms_per_year": sc.levers.national_platforms_per_year + 1})
+    assert one_more.levers.budget.platform_grant == pytest.approx(grant + 5000.0)
+    assert total_annual_cost(one_more) - total_annual_cost(sc) == pytest.approx(5000.0)
+    # the channel's own value in the same move is the money beyond the counts'
+    both = levers.with_levers(sc, {"talent_teams_per_year": sc.levers.talent_teams_per_year + 2,
+                                   "budget.talent_grant": 1000.0})
+    assert both.levers.budget.talent_grant == pytest.approx(1000.0 + 2 * 300.0)
+    # fewer counts free money, never below zero; a scenario's own grant is used
+    none = levers.with_levers(sc, {"municipal_platforms_per_year": 0.0, "budget.platform_grant": 0.0})
+    assert none.levers.budget.platform_grant == 0.0
+    cheap = sc.model_copy(update={"parameters": {**sc.parameters, "platform_grant_municipal": 600.0}})
+    assert levers.with_levers(cheap, {"municipal_platforms_per_year": sc.levers.municipal_platforms_per_year + 1}
+                              ).levers.budget.platform_grant == pytest.approx(grant + 600.0)
+    # a lever no channel pays for moves no channel; the scenario's own values move nothing
+    assert levers.with_levers(sc, {"attracted_firms_per_year": 0.0}).levers.budget == sc.levers.budget
+    assert levers.with_levers(sc, {"joint_labs_per_year": sc.levers.joint_labs_per_year}).levers == sc.levers

@@ -69,3 +69,28 @@ def test_the_sentence_says_whether_the_budget_binds():
                                      "though R&D-growth rewards 30% unspent.")
     idle = {"money": {"rd_growth_reward": ledger(600.0, 250.0), "total": ledger(1000.0, 650.0)}, "targets": []}
     assert money_sentence(idle).startswith("The plan's money does not bind: 35% of its 0.1亿元 over the horizon")
+
+
+def test_larger_firms_claim_the_reward_more_often():
+    """Take-up (PE16): an entitled firm of revenue R claims with chance R / (R + rd_reward_take_up_size)."""
+    import numpy as np
+
+    from model.sim import EcosystemModel
+
+    sc = with_levers(load_scenario(PLAN), {"budget.rd_growth_reward": 1e6})  # money for every claim
+    m = EcosystemModel(sc, replication=0)
+    f, size = m.firms, m.p["rd_reward_take_up_size"]
+    alive = np.flatnonzero(f.alive)
+    f.rd_increase[:] = 0.0
+    f.rd_increase[alive] = 10.0
+    f.reward_until[:] = -1
+    m.fund.ledgers["rd_growth_reward"].open_year(1e9)
+    m.fund._rd_reward(f, m.p, m.firm_streams["funds"])
+    claimed = f.reward_until > m.month
+    chance = f.revenue / (f.revenue + size)
+    small, large = alive[chance[alive] < 0.2], alive[chance[alive] > 0.8]
+    assert len(small) > 200 and len(large) > 50
+    assert claimed[small].mean() == pytest.approx(chance[small].mean(), abs=0.05)
+    assert claimed[large].mean() == pytest.approx(chance[large].mean(), abs=0.08)
+    assert claimed[large].mean() > claimed[small].mean() + 0.5
+    assert not claimed[~f.alive].any()

@@ -7,9 +7,9 @@ points run the same replications (same seed, so the same firms, draws and lever 
 difference between two points of a replication is the lever's doing. For each outcome target the
 curve is P50, P10-P90 and P(meet) at each value; the effect of a lever is, per replication, the
 least-squares slope of the target's indicator on the lever's annual cost (model/costs.py), read per
-1亿元 a year, and summarised as P50 [P10-P90] over the replications. A lever whose units no budget
-line prices here (platform and talent counts are paid from their channel, a share costs nothing) is
-read per unit of the lever instead.
+1亿元 a year, and summarised as P50 [P10-P90] over the replications. Platform and talent counts move
+their budget channel by their unit grant (levers.channel_follows_counts), so they are priced too; a lever
+whose value costs nothing (a share) is read per unit of the lever instead.
 
 `sweep(...)` takes plain arguments (a RunContext) and returns a `Response` (`to_rows()`, `effects()`), so a
 notebook can call it; `write_folder` writes the results folder of `innosim sensitivity --method sweep`.

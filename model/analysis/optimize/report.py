@@ -90,7 +90,7 @@ def _status(result: Result, j: int) -> str:
 def lever_rows(result: Result) -> list[list[str]]:
     rows = []
     for i, name in enumerate(result.space.names):
-        old, new = get(result.scenario, name), float(result.winner.values[i])
+        old, new = get(result.scenario, name), get(result.winner_scenario, name)  # channels with their counts' money
         change = "" if abs(new - old) < 1e-9 else (f"{new - old:+,.0f}" if name.startswith("budget.")
                                                    else f"{new - old:+.2f}")
         rows.append([f"{label(name, 'zh')} / {label(name, 'en')}", lever_unit(name),
@@ -234,9 +234,10 @@ def markdown(result: Result) -> str:
     lines += ["## Settings", "", *markdown_table(["setting", "value"], settings), ""]
     lines += ["## Levers", "",
               f"The winner's levers against {sc.scenario.name}'s own. Levers without a range keep their value. "
-              "Platform counts and talent programmes cost nothing by themselves: they are paid out of the platform "
-              "and talent grant channels, so the search may raise them freely, and only as many as the channel pays "
-              "for are delivered. Read each count together with its channel.", "",
+              "Platform counts and talent programmes are paid out of the platform and talent grant channels: each "
+              "unit above (below) the scenario's count adds (frees) its unit grant in its channel (model/levers.py, "
+              "channel_follows_counts), so a count costs its grant and is paid for. A channel's value here includes "
+              "that money; its range is the range of the rest of the channel.", "",
               *markdown_table(["lever", "unit", "range", "scenario", "winner", "change"], lever_rows(result),
                               right=(3, 4, 5)), ""]
     lines += ["## Cost per year (万元)", "",
