@@ -38,11 +38,11 @@ fuzz: setup
 lint: setup
 	$(BIN)/ruff check model tests benchmarks
 
-# Rewrite the regression baseline tests/baseline.json on purpose (README, Regression baseline).
+# Rewrite the regression baseline tests/baseline.json on purpose (docs/developing.md, Regression baseline).
 baseline: setup
 	$(BIN)/python tests/baseline.py
 
-# Speed and memory against the one-agent-per-firm reference engine (README, Performance); ~6 min.
+# Speed and memory against the one-agent-per-firm reference engine (docs/developing.md, Performance); ~6 min.
 bench: setup
 	$(BIN)/python benchmarks/bench.py
 

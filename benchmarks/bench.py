@@ -77,7 +77,7 @@ def engine_child(engine: str, firms: int, months: int, runs: int) -> dict:
 
 
 def ensemble_child(replications: int, workers: int) -> dict:
-    from model.ensemble import run_ensemble
+    from model.execution.ensemble import run_ensemble
     from model.scenario import load_scenario
 
     scenario = load_scenario(ROOT / "scenarios" / "sanliang-qisheng-2024-2026.toml")

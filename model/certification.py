@@ -1,10 +1,16 @@
 """Certifications as rules, not rates.
 
-高新技术企业 (national high-tech enterprise), 《高新技术企业认定管理办法》(国科发火〔2016〕32号):
-  registered at least one year; owns core IP; R&D staff at least 10% of employees; R&D expense
+高新技术企业 (national high-tech enterprise), 《高新技术企业认定管理办法》(国科发火〔2016〕32号, from
+  2016): registered at least one year; owns core IP; S&T staff at least 10% of employees; R&D expense
   over the last three years at least 5% / 4% / 3% of revenue for revenue up to 5000万 / 5000万-2亿
   / above 2亿; then an expert score (approval step). Valid three years; the firm must re-apply.
-  The >=60% high-tech product revenue rule is folded into the approval probability.
+  Before 2016 (国科发火〔2008〕172号) the smallest band needed 6%, and the staff rule was stricter (30%
+  college-educated S&T staff, 10% R&D staff): `old_staff_threshold` reads it in R&D-staff terms.
+  The >=60% high-tech product revenue rule, the expert score and whether the certificate is worth the
+  application are the firm's `ht_score` against the replication's `fit_share` x R / (R + high_tech_fit_size)
+  (R its revenue): established firms pass more often (PE16: take-up of tax incentives rises with taxable
+  position; the 15% rate is worth nothing without profit). population.py identifies the share at the
+  baseline from the documented stock.
 
 专精特新中小企业, 《优质中小企业梯度培育管理暂行办法》(工信部企业〔2022〕63号), simplified:
   an SME (under 1000 employees and under 4亿 revenue, the industrial SME ceiling); at least two
@@ -25,34 +31,62 @@ from __future__ import annotations
 
 import numpy as np
 
-from .firms import FirmTable, uniform_at
+from .firms import FirmTable
 from .sectors import ABOVE_SCALE_THRESHOLD, SECTORS, STRONG_THRESHOLD_WAN
+from .streams import uniform_at
 
 VALIDITY_MONTHS = 36
 # Application (mid-year) and approval are one step at the approval month.
 HIGH_TECH_APPROVE_MONTH = 11  # November: lists are published late in the year
-ZJTX_APPROVE_MONTH = 9
+ZJTX_APPROVE_MONTH = 9  # a batch month: certificates granted when the spin-up starts or at the baseline end in it
+# Beijing certifies 专精特新 firms in batches through the year (its stock grew 5,360 -> 6,323 between October
+# and June, PE29-PE30): a batch each quarter, taking a quarter of the year's applicants.
+ZJTX_BATCH_MONTHS = (3, 6, 9, 12)
+# From mid-2022 the national rules (工信部企业〔2022〕63号) and Beijing's push made the programme a priority:
+# take-up before and after are separate parameters (Beijing's stock then grew ~30% a year, PE29-PE31).
+ZJTX_RULES_2022 = 2022 * 12 + 5  # calendar month index (year * 12 + month - 1) of June 2022
 REVIEW_MONTH = 12  # statistics review of above-scale status
 LISTING_POOL_MONTH = 1
 
 _SCALE = np.array([ABOVE_SCALE_THRESHOLD[s] for s in SECTORS])
 
 
-def high_tech_rd_threshold(revenue: np.ndarray) -> np.ndarray:
-    """R&D expense ratio required for the size band: 5% / 4% / 3%."""
-    return np.where(revenue <= 5000.0, 0.05, np.where(revenue <= 20000.0, 0.04, 0.03))
+RULES_2016 = 2016  # the year the 2016 rules (国科发火〔2016〕32号) took effect
 
 
-def high_tech_eligible(f: FirmTable) -> np.ndarray:
-    employees = f.employees()
+def high_tech_rd_threshold(revenue: np.ndarray, year: int = RULES_2016) -> np.ndarray:
+    """R&D expense ratio required for the size band: 5% / 4% / 3% (6% / 4% / 3% before 2016)."""
+    small = 0.05 if year >= RULES_2016 else 0.06
+    return np.where(revenue <= 5000.0, small, np.where(revenue <= 20000.0, 0.04, 0.03))
+
+
+def staff_threshold(year: int, p: dict[str, float]) -> float:
+    """R&D staff share the rules of `year` require (see the module docstring)."""
+    return 0.10 if year >= RULES_2016 else p["old_staff_threshold"]
+
+
+def fit_chance(revenue: np.ndarray, p: dict[str, float]) -> np.ndarray:
+    """How much likelier a firm of this revenue passes the unspelled rules than the largest: R / (R + size)."""
+    return revenue / (revenue + p["high_tech_fit_size"])
+
+
+def passes_unspelled(f: FirmTable, p: dict[str, float] | None, fit_share: float | None) -> np.ndarray | bool:
+    """The rules the model does not spell out; None: every firm passes (the spin-up, before the share is known)."""
+    if fit_share is None or p is None:
+        return True
+    return f.ht_score < fit_share * fit_chance(f.revenue, p)
+
+
+def high_tech_eligible(f: FirmTable, year: int = RULES_2016, p: dict[str, float] | None = None,
+                       fit_share: float | None = None) -> np.ndarray:
     staff = f.staff_eff  # share filled after the talent constraint (talent.py)
     return (
         f.alive
+        & passes_unspelled(f, p, fit_share)
         & (f.age >= 12)
         & f.ip
-        & (staff >= 0.10)
-        & (f.rd_ratio_avg >= high_tech_rd_threshold(f.revenue))
-        & (employees >= 1)
+        & (staff >= (0.10 if p is None else staff_threshold(year, p)))
+        & (f.rd_ratio_avg >= high_tech_rd_threshold(f.revenue, year))
     )
 
 
@@ -60,13 +94,15 @@ def high_tech_valid(f: FirmTable, month: int) -> np.ndarray:
     return f.alive & (f.ht_until > month)
 
 
-def high_tech_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float]) -> dict[str, int]:
+def high_tech_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float],
+                    year: int = RULES_2016, fit_share: float | None = None) -> dict[str, np.ndarray]:
     """Annual application (June) and approval (November) in one step at the approval month.
 
     Applicants are eligible firms without a certificate valid beyond this year's round, i.e.
-    first-time applicants and firms whose certificate expires within the coming year.
+    first-time applicants and firms whose certificate expires within the coming year. Returns the
+    rows certified for the first time, re-certified after a lapse, and renewed.
     """
-    eligible = high_tech_eligible(f)
+    eligible = high_tech_eligible(f, year, p, fit_share)
     # Certificates end in November, the month of the round: a firm whose certificate ends
     # now or within the year renews in this round.
     expiring = (f.ht_until >= month) & (f.ht_until < month + 12)
@@ -77,14 +113,16 @@ def high_tech_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[
     rows = np.flatnonzero(eligible & (expiring | uncertified))  # only these can apply: only they draw
     applies = rows[uniform_at(rng, rows, f.n) < np.minimum(p_apply[rows], 1.0)]
     p_approve = np.where(expiring, p["recert_approval_prob"], np.minimum(p["high_tech_approval_prob"] + uplift, 1.0))
-    approved = np.zeros(f.n, dtype=bool)
-    approved[applies[uniform_at(rng, applies, f.n) < p_approve[applies]]] = True
-    first_time = approved & ~f.ht_ever
+    approved = applies[uniform_at(rng, applies, f.n) < p_approve[applies]]
+    renewed = approved[expiring[approved]]
+    fresh = approved[~expiring[approved]]
     # A renewal starts when the old certificate ends; a first certificate starts now.
-    start = np.where(expiring, f.ht_until, month)
-    f.ht_until[approved] = start[approved] + VALIDITY_MONTHS
-    f.ht_ever[approved] = True
-    return {"applied": len(applies), "approved": int(approved.sum()), "first_time": int(first_time.sum())}
+    f.ht_until[renewed] += VALIDITY_MONTHS
+    f.ht_until[fresh] = month + VALIDITY_MONTHS
+    f.ht_revenue[approved] = f.revenue[approved]
+    first = fresh[~f.ht_ever[fresh]]
+    f.ht_ever[fresh] = True
+    return {"first": first, "again": fresh[~np.isin(fresh, first)], "renewed": renewed}
 
 
 def zjtx_eligible(f: FirmTable, month: int) -> np.ndarray:
@@ -103,19 +141,29 @@ def zjtx_eligible(f: FirmTable, month: int) -> np.ndarray:
     )
 
 
-def zjtx_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float]) -> int:
+def zjtx_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float],
+               batches: int = len(ZJTX_BATCH_MONTHS), calendar: int = ZJTX_RULES_2022) -> dict[str, np.ndarray]:
+    """One of the year's `batches` 专精特新 batches; returns the rows certified anew and those renewed.
+
+    A firm meeting the rules applies in a batch with the chance that makes zjtx_apply_prob a year
+    (zjtx_apply_prob_before_2022 before June 2022; `calendar` is year * 12 + month - 1); a certificate
+    ending before the next batch is renewed in this one."""
     eligible = zjtx_eligible(f, month)
-    expiring = (f.zjtx_until >= month) & (f.zjtx_until < month + 12)
+    window = 12 // batches
+    expiring = (f.zjtx_until >= month) & (f.zjtx_until < month + window)
     candidates = eligible & ((f.zjtx_until < month) | expiring)
-    p_apply = np.where(expiring, p["recert_apply_prob"], p["zjtx_apply_prob"])
+    yearly = p["zjtx_apply_prob"] if calendar >= ZJTX_RULES_2022 else p["zjtx_apply_prob_before_2022"]
+    per_batch = 1.0 - (1.0 - yearly) ** (1.0 / batches)
+    p_apply = np.where(expiring, p["recert_apply_prob"], per_batch)
     p_approve = np.where(expiring, p["recert_approval_prob"], p["zjtx_approval_prob"])
     rows = np.flatnonzero(candidates)
     apply_draw, approve_draw = uniform_at(rng, rows, f.n), uniform_at(rng, rows, f.n)
-    approved = np.zeros(f.n, dtype=bool)
-    approved[rows[(apply_draw < p_apply[rows]) & (approve_draw < p_approve[rows])]] = True
-    start = np.where(expiring, f.zjtx_until, month)
-    f.zjtx_until[approved] = start[approved] + VALIDITY_MONTHS
-    return int(approved.sum())
+    approved = rows[(apply_draw < p_apply[rows]) & (approve_draw < p_approve[rows])]
+    renewed = approved[expiring[approved]]
+    fresh = approved[~expiring[approved]]
+    f.zjtx_until[renewed] += VALIDITY_MONTHS
+    f.zjtx_until[fresh] = month + VALIDITY_MONTHS
+    return {"new": fresh, "renewed": renewed}
 
 
 def in_cultivation_system(f: FirmTable, month: int) -> np.ndarray:

@@ -28,3 +28,7 @@ class InputError(Exception):
         reason = " ".join(str(reason).split())  # keep it on one line
         super().__init__(f"{printable(origin, MAX_ORIGIN)}: {printable(field, MAX_FIELD)}: "
                          f"{printable(reason, MAX_REASON)}")
+
+
+class InvariantError(AssertionError):
+    """A model invariant or plausibility law failed in debug mode: a model bug, not a user error."""

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from .firms import FirmTable, gumbel_at, skip
+from .firms import NONE, FirmTable
+from .lever_registry import CHANNELS
+from .streams import gumbel_at, skip, uniform_at
 
-CHANNELS = ("guidance_fund_equity", "loan_interest_subsidy", "rent_subsidy",
-            "rd_growth_reward", "platform_grant", "talent_grant")
 RD_REWARD_MONTH = 4  # April: rewards on last year's R&D increase are paid after annual accounts
+EQUITY_MONTHS = 24  # a guidance-fund ticket is deployed (and acts) for two years
+EQUITY_COOL_OFF = 12  # and the firm is not backed again in the year after
 
 
 @dataclass
@@ -56,8 +58,8 @@ class Ledger:
         return granted
 
 
-def ranking_scores(base: np.ndarray, mask: np.ndarray, rng) -> np.ndarray:
-    """An expert review's scores: base plus Gumbel(0, 0.3) noise, drawn for the firms in `mask` (those the
+def ranking_scores(base: np.ndarray, mask: np.ndarray, rng, noise: float = 0.3) -> np.ndarray:
+    """An expert review's scores: base plus Gumbel(0, noise) noise, drawn for the firms in `mask` (those the
     ranking can pick).
 
     The noise stands for what the review sees and the model does not. Other rows are NaN: no
@@ -65,14 +67,22 @@ def ranking_scores(base: np.ndarray, mask: np.ndarray, rng) -> np.ndarray:
     """
     n = len(base)
     if np.count_nonzero(mask) > n // 2:  # most firms can be picked: whole columns beat gathering rows
-        score = gumbel_at(rng, slice(None), n, 0.0, 0.3)
+        score = gumbel_at(rng, slice(None), n, 0.0, noise)
         score += base
         score[~mask] = np.nan
         return score
     rows = np.flatnonzero(mask)
     score = np.full(n, np.nan)
-    score[rows] = base[rows] + gumbel_at(rng, rows, n, 0.0, 0.3)
+    score[rows] = base[rows] + gumbel_at(rng, rows, n, 0.0, noise)
     return score
+
+
+def merit(f: FirmTable) -> np.ndarray:
+    """What a programme review rewards: capability (in logs) and R&D effort up to 15% of revenue, in tenths.
+
+    Bounded on purpose: R&D beyond 15% of revenue is not more merit to a reviewer, and capability enters in
+    logs, so no firm's score runs away from the field (with review_noise, awards rotate among good firms)."""
+    return np.log(np.maximum(f.capability, 0.05)) + 10.0 * np.minimum(f.rd_ratio_avg, 0.15)
 
 
 def top_k(score: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
@@ -90,15 +100,17 @@ class FundStats:
     social_capital: float = 0.0
     equity_deals: int = 0
     rd_reward_fill: float = 1.0  # share of claimed R&D rewards actually paid last round
+    rd_reward_uplift: float = 0.0  # rise of R&D propensity of the firms paid in the last round
 
 
 class SpecialFund(mesa.Agent):
     """The district's S&T special fund with its six channels."""
 
-    def __init__(self, model: mesa.Model, budget: dict[str, float]) -> None:
+    def __init__(self, model: mesa.Model, budget: dict[str, float], scale: float = 1.0) -> None:
         super().__init__(model)
         self.ledgers = {c: Ledger(annual=0.0) for c in CHANNELS}
-        self.plan = dict(budget)  # annual budget by channel; the government may shift it
+        # annual budget by channel in the model's units (1/scale of the district's); the government may shift it
+        self.plan = {c: v / scale for c, v in budget.items()}
         self.stats = FundStats()
 
     # --- calendar ---
@@ -123,11 +135,11 @@ class SpecialFund(mesa.Agent):
         self._equity(f, month, p, m.firm_streams["funds"])
         self._loan_and_rent(f, month, p, m.firm_streams["funds_loans"])
         if m.calendar_month == RD_REWARD_MONTH:
-            self._rd_reward(f, p)
+            self._rd_reward(f, p, m.firm_streams["funds"])
 
     def _score(self, f: FirmTable, rng, mask: np.ndarray) -> np.ndarray:
         """The review favours capability and R&D effort; scored for the firms in `mask` only."""
-        return ranking_scores(f.capability + 10.0 * f.rd_ratio_avg, mask, rng)
+        return ranking_scores(merit(f), mask, rng, self.model.p["review_noise"])
 
     def _equity(self, f: FirmTable, month: int, p: dict, rng) -> None:
         ledger = self.ledgers["guidance_fund_equity"]
@@ -136,13 +148,14 @@ class SpecialFund(mesa.Agent):
         if k <= 0:
             skip(rng, f.n)
             return
-        mask = f.alive & ~f.listed & (f.age >= 12) & (f.equity_until <= month)
+        # a fund invests once per firm and round: a firm backed in the last three years is not picked again
+        mask = (f.alive & ~f.listed & (f.age >= 12)
+                & ((f.equity_until == NONE) | (f.equity_until + EQUITY_COOL_OFF <= month)))
         chosen = top_k(self._score(f, rng, mask), mask, k)
         chosen = chosen[: ledger.buy(len(chosen), ticket)]
-        f.equity_until[chosen] = month + 24
-        f.capability[chosen] += 0.5
-        # Equity relaxes the financing constraint on R&D (Hall & Lerner 2010): backed firms do more.
-        f.rd_base[chosen] *= 1.0 + p["equity_rd_uplift"]
+        # While deployed, equity relaxes the financing constraint on R&D (Hall & Lerner 2010; decide_rd
+        # reads equity_until) and adds growth (grow): effects of the money, not lasting traits.
+        f.equity_until[chosen] = month + EQUITY_MONTHS
         self.stats.social_capital += len(chosen) * ticket * p["social_leverage"]
         self.stats.equity_deals += len(chosen)
 
@@ -167,22 +180,40 @@ class SpecialFund(mesa.Agent):
             chosen = chosen[: self.ledgers[channel].buy(len(chosen), ticket)]
             f.subsidy_until[chosen] = month + 12
 
-    def _rd_reward(self, f: FirmTable, p: dict) -> None:
+    def _rd_reward(self, f: FirmTable, p: dict, rng) -> None:
+        """April: pay rewards on last year's R&D increase to the firms that claim them, as far as the money goes.
+
+        The reward lowers the price of R&D for the firms it pays, for the year until the next round: their
+        R&D propensity moves by elasticity x effective rate while they are in that year (decide_rd), not for
+        ever, so rewards paid year after year do not compound. The elasticity comes from the evidence table
+        (PE13, PE19, PE11) and may be negative, where rewards crowd out a firm's own R&D (PE01, PE03)."""
         ledger = self.ledgers["rd_growth_reward"]
-        claim = np.where(f.alive & (f.rd_increase > 0),
-                         np.minimum(p["rd_reward_rate"] * f.rd_increase, p["rd_reward_cap"]), 0.0)
+        entitled = np.flatnonzero(f.alive & (f.rd_increase > 0))
+        # Not every entitled firm claims: take-up of Chinese incentives is low and rises with size (PE16). The
+        # draw is keyed by firm, so a budget lever changes nobody's decision to claim.
+        takes_up = uniform_at(rng, entitled, f.n) < f.revenue[entitled] / (f.revenue[entitled]
+                                                                         + p["rd_reward_take_up_size"])
+        claimants = entitled[takes_up]
+        claim = np.zeros(f.n)
+        claim[claimants] = np.minimum(p["rd_reward_rate"] * f.rd_increase[claimants], p["rd_reward_cap"])
         total = float(claim.sum())
+        f.rd_increase[:] = 0.0
         if total <= 0 or ledger.remaining <= 0:
             self.stats.rd_reward_fill = 0.0 if ledger.annual <= 0 else self.stats.rd_reward_fill
+            self.stats.rd_reward_uplift = 0.0
             return
         paid = ledger.spend(total)
         fill = paid / total
         self.stats.rd_reward_fill = fill
-        # Firms that are paid raise their R&D propensity: the reward lowers the price of the
-        # next increment (elasticity from Hall & Van Reenen 2000).
-        rewarded = claim > 0
-        f.rd_base[rewarded] *= 1.0 + p["rd_reward_elasticity"] * p["rd_reward_rate"] * fill
-        f.rd_increase[:] = 0.0
+        self.stats.rd_reward_uplift = p["rd_reward_elasticity"] * p["rd_reward_rate"] * fill
+        f.reward_until[claim > 0] = self.model.month + 12
+
+    def rd_uplift(self, f: FirmTable, month: int, p: dict) -> np.ndarray | float:
+        """Rise of each firm's R&D propensity from the programmes it is in this month (decide_rd)."""
+        if not (self.stats.rd_reward_uplift or (f.equity_until > month).any()):
+            return 0.0
+        return (p["equity_rd_uplift"] * (f.equity_until > month)
+                + self.stats.rd_reward_uplift * (f.reward_until > month))
 
     # --- derived ---
     @property

@@ -15,6 +15,7 @@ import numpy as np
 from .certification import high_tech_rd_threshold
 from .funds import top_k
 from .institutions import Platform
+from .lever_registry import effort
 
 PLATFORM_LEVERS = {
     "national": "national_platforms_per_year",
@@ -26,23 +27,7 @@ PLATFORM_GRANT = {"national": "platform_grant_national", "municipal": "platform_
                   "joint_lab": "platform_grant_joint_lab", "pilot_base": "platform_grant_pilot"}
 
 # Which levers and budget channels serve which target indicator (for the adaptive loop).
-EFFORT = {
-    "high_tech": (["high_tech_pool_per_year"], ["rd_growth_reward"]),
-    "specialized_sme": ([], ["guidance_fund_equity"]),
-    "upgrades_cum": ([], ["loan_interest_subsidy"]),
-    "listed": (["listing_pool_size"], ["guidance_fund_equity"]),
-    "rd_vs_baseline": ([], ["rd_growth_reward"]),
-    "rd_intensity": ([], ["rd_growth_reward"]),
-    "national_platforms": (["national_platforms_per_year"], ["platform_grant"]),
-    "new_national_platforms": (["national_platforms_per_year"], ["platform_grant"]),
-    "municipal_platforms": (["municipal_platforms_per_year"], ["platform_grant"]),
-    "joint_labs": (["joint_labs_per_year"], ["platform_grant"]),
-    "new_municipal_incubators": (["new_municipal_incubators"], []),
-    "talents_placed_cum": (["talents_placed_per_year"], ["talent_grant"]),
-    "future_firms_new": (["attracted_firms_per_year"], []),
-    "scenarios_published_cum": (["application_scenarios_per_year"], []),
-    "scenarios_for_attracted_cum": (["attracted_firms_per_year"], []),
-}
+EFFORT = effort()
 
 
 class Government(mesa.Agent):
@@ -59,7 +44,8 @@ class Government(mesa.Agent):
 
     # --- levers as quotas ---
     def yearly(self, lever: str) -> float:
-        return float(getattr(self.model.levers, lever)) * self.multiplier.get(lever, 1.0)
+        """The lever's yearly number in the model's units (a model of one firm in `scale` gets 1/scale of it)."""
+        return float(getattr(self.model.levers, lever)) * self.multiplier.get(lever, 1.0) / self.model.scale
 
     def take(self, lever: str, per_year: float | None = None) -> int:
         """Whole units due this month for a per-year commitment."""
@@ -75,8 +61,9 @@ class Government(mesa.Agent):
         if m.calendar_month == 1:
             m.fund.open_year()
             self._cultivation_pool()
-        self._platforms()
-        self._incubators()
+        if m.running_plan:  # institutions stand as documented at the baseline through the spin-up
+            self._platforms()
+            self._incubators()
         if m.calendar_month in (3, 6, 9, 12):
             self._publish_scenarios()
 
@@ -86,7 +73,7 @@ class Government(mesa.Agent):
         m = self.model
         f, month = m.firms, m.month
         n = round(self.yearly("high_tech_pool_per_year"))
-        gap = high_tech_rd_threshold(f.revenue) - f.rd_ratio_avg
+        gap = high_tech_rd_threshold(f.revenue, m.calendar_year) - f.rd_ratio_avg
         mask = f.alive & (f.ht_until < month) & (f.age >= 6)
         score = -np.maximum(gap, 0.0) * 20.0 + f.ip + f.capability * 0.2
         chosen = top_k(score, mask, n)

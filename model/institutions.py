@@ -9,8 +9,9 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .firms import NONE, hashed_uniforms, keyed_uniforms
+from .firms import NONE
 from .sectors import N_SECTORS
+from .streams import hashed_uniforms, keyed_uniforms
 
 
 class Incubator(mesa.Agent):
@@ -54,7 +55,7 @@ def admit(model: mesa.Model, incubators: list[Incubator]) -> int:
     total = int(slots.sum())
     if total == 0:
         return 0
-    cand = np.flatnonzero(f.alive & (f.age < 24) & (f.incubator == NONE) & (f.incubated_until < 0))
+    cand = np.flatnonzero(f.alive & (f.age < 24) & (f.incubator == NONE) & (f.incubated_until == NONE))
     if len(cand) == 0:
         return 0
     # at random: the firms with the smallest firm-keyed draws, so a firm's chance does not hang on the others
@@ -93,10 +94,15 @@ class Platform(mesa.Agent):
         return p[key] if self.operating else 0.0
 
 
-def spillover(platforms: list[Platform], p: dict[str, float]) -> np.ndarray:
-    """Capability gain per year for firms of each industry from operating platforms there."""
+def spillover(platforms: list[Platform], p: dict[str, float], firms_by_sector: np.ndarray) -> np.ndarray:
+    """Capability gain per year for firms of each industry from the density of operating platforms there
+    (platforms per 1,000 firms of the industry; a national platform counts twice).
+
+    Density, not counts: a city has thirty times a district's platforms and thirty times its firms, and
+    its firms do not learn thirty times as much."""
     counts = np.zeros(N_SECTORS)
     for pl in platforms:
         if pl.operating:
             counts[pl.sector] += 2.0 if pl.level == "national" else 1.0
-    return p["spillover_per_platform"] * counts
+    density = 1000.0 * counts / np.maximum(firms_by_sector, 1.0)
+    return p["spillover_per_density"] * density

@@ -12,42 +12,36 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputError
-from .scenario import Budget, Levers, Scenario
-
-# zh / en labels and units of every lever, for tables and charts
-LABELS: dict[str, tuple[str, str, str]] = {
-    "national_platforms_per_year": ("国家级平台/年", "national platforms a year", "platforms"),
-    "municipal_platforms_per_year": ("市级平台/年", "municipal platforms a year", "platforms"),
-    "joint_labs_per_year": ("校企联合实验室/年", "joint labs a year", "labs"),
-    "pilot_bases_per_year": ("中试/检测基地/年", "pilot and testing bases a year", "bases"),
-    "young_talents_per_year": ("杰出青年/年", "young talents a year", "people"),
-    "talent_teams_per_year": ("创新团队/年", "innovation teams a year", "teams"),
-    "talents_placed_per_year": ("服务企业引才/年", "talents placed in firms a year", "people"),
-    "high_tech_pool_per_year": ("高企培育库入库/年", "high-tech cultivation pool places a year", "firms"),
-    "listing_pool_size": ("上市培育库规模", "listing pool size", "firms"),
-    "application_scenarios_per_year": ("应用场景/年", "application scenarios a year", "scenarios"),
-    "scenarios_for_attracted_share": ("配给引进企业的场景占比", "share of scenarios for attracted firms", "share"),
-    "attracted_firms_per_year": ("招商引进企业/年", "firms attracted a year", "firms"),
-    "new_municipal_incubators": ("新增市级孵化器(期内)", "new municipal incubators (horizon)", "incubators"),
-    "new_ordinary_incubators": ("新增一般孵化器(期内)", "new ordinary incubators (horizon)", "incubators"),
-    "services_index": ("人才服务水平", "talent services index", "index 0-1"),
-    "adaptive_shift": ("年度考核调整比例", "adaptive shift", "share"),
-    "budget.guidance_fund_equity": ("引导基金", "guidance fund equity", "万元/year"),
-    "budget.loan_interest_subsidy": ("贷款贴息", "loan interest subsidies", "万元/year"),
-    "budget.rent_subsidy": ("房租补贴", "rent subsidies", "万元/year"),
-    "budget.rd_growth_reward": ("研发投入增长奖励", "R&D-growth rewards", "万元/year"),
-    "budget.platform_grant": ("平台资助", "platform grants", "万元/year"),
-    "budget.talent_grant": ("人才资助", "talent grants", "万元/year"),
-}
+from .lever_registry import LEVERS, UNITS
+from .parameters import PARAMETERS
+from .scenario import Budget, Levers, Scenario, upper_bound
 
 
 def label(name: str, lang: str = "en") -> str:
-    zh, en, _ = LABELS[name]
-    return zh if lang == "zh" else en
+    lever = LEVERS[name]
+    return lever.zh if lang == "zh" else lever.en
 
 
 def unit(name: str) -> str:
-    return LABELS[name][2]
+    return LEVERS[name].unit
+
+
+def shown(name: str, value: float) -> float:
+    """A lever value in the unit it is shown in (budgets in 亿元, shares in %)."""
+    return value * UNITS[LEVERS[name].unit].scale
+
+
+def unit_text(name: str, lang: str) -> str:
+    u = UNITS[LEVERS[name].unit]
+    return u.zh if lang == "zh" else u.en
+
+
+def valid_range(name: str) -> tuple[float, float]:
+    """The [low, high] the scenario schema accepts for a lever."""
+    model, key = (Budget, name.removeprefix("budget.")) if name.startswith("budget.") else (Levers, name)
+    field = model.model_fields[key]
+    low = next((m.ge for m in field.metadata if getattr(m, "ge", None) is not None), 0.0)
+    return float(low), upper_bound(field)
 
 
 def get(scenario: Scenario, name: str) -> float:
@@ -73,8 +67,8 @@ class LeverSpace:
         ranges = declared_ranges(scenario)
         if names:
             for n in names:
-                if n not in LABELS:
-                    raise InputError("--levers", n, f"unknown lever; known: {', '.join(LABELS)}")
+                if n not in LEVERS:
+                    raise InputError("--levers", n, f"unknown lever; known: {', '.join(LEVERS)}")
                 if n not in ranges:
                     raise InputError(origin, f"ranges.{n}", "no [low, high] range given for this lever")
                 if ranges[n][1] <= ranges[n][0]:
@@ -113,8 +107,35 @@ def declared_ranges(scenario: Scenario) -> dict[str, tuple[float, float]]:
     return out
 
 
+def unit_grant(scenario: Scenario, name: str) -> float | None:
+    """万元 a budget channel pays for one unit of a count lever (its first programme term), or None."""
+    lever = LEVERS[name]
+    if lever.channel is None or lever.is_budget or not lever.terms:
+        return None
+    term = lever.terms[0]
+    return float(scenario.parameters.get(term, PARAMETERS[term].value))
+
+
+def channel_follows_counts(scenario: Scenario, values: dict[str, float]) -> dict[str, float]:
+    """The budget channels moved by the counts they pay for: each unit more (or fewer) than the scenario's
+    count adds (or frees) its unit grant, on top of the channel's own value in `values` or the scenario.
+
+    A platform or a funded talent is paid out of its channel, and a count the channel cannot pay is not
+    delivered; moving a count alone would ask for platforms nobody pays for (and cost nothing), so every
+    analysis that moves levers (sweep, sensitivity, optimize, discover) moves the channel with them."""
+    moved: dict[str, float] = {}
+    for name, v in values.items():
+        grant = unit_grant(scenario, name)
+        if grant is not None:
+            channel = LEVERS[name].channel
+            moved[channel] = moved.get(channel, 0.0) + (v - get(scenario, name)) * grant
+    return {ch: max(0.0, values.get(ch, get(scenario, ch)) + extra) for ch, extra in moved.items() if extra}
+
+
 def with_levers(scenario: Scenario, values: dict[str, float]) -> Scenario:
-    """The scenario with some levers set; validated like a file, so a point outside a lever's domain fails."""
+    """The scenario with some levers set; validated like a file, so a point outside a lever's domain fails.
+    Counts paid from a budget channel bring their money with them (channel_follows_counts)."""
+    values = {**values, **channel_follows_counts(scenario, values)}
     budget = {k.removeprefix("budget."): v for k, v in values.items() if k.startswith("budget.")}
     plain = {k: v for k, v in values.items() if not k.startswith("budget.")}
     new_budget = Budget.model_validate({**scenario.levers.budget.model_dump(), **budget})

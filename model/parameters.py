@@ -1,7 +1,7 @@
 """Behavioural parameters: every one carries its unit, label, plausible range and source.
 
-Values here are documented estimates until issue 3's calibration replaces them with a
-posterior. A scenario may override any of them in its `[parameters]` table; the override
+Values here are documented estimates; the calibrated ones (calibration.PRIORS) are drawn from the
+posterior in runs. A scenario may override any of them in its `[parameters]` table; the override
 must stay inside the hard `bounds` (what is physically meaningful), not the `range`
 (what we believe plausible).
 """
@@ -9,6 +9,8 @@ must stay inside the hard `bounds` (what is physically meaningful), not the `ran
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .lever_registry import effect_parameters
 
 
 @dataclass(frozen=True)
@@ -19,10 +21,19 @@ class Param:
     source: str
     range: tuple[float, float]
     bounds: tuple[float, float]
+    evidence: tuple[str, ...] = ()  # rows of the policy-evidence table (PE..) the value and range come from
+
+    @property
+    def no_evidence(self) -> bool:
+        """Marked as having no published estimate behind it (its range is then wide on purpose)."""
+        return self.source.startswith(NO_EVIDENCE)
 
 
-def _p(value, unit, label, source, rng, bounds=(0.0, float("inf"))) -> Param:
-    return Param(float(value), unit, label, source, (float(rng[0]), float(rng[1])), bounds)
+NO_EVIDENCE = "no evidence found"
+
+
+def _p(value, unit, label, source, rng, bounds=(0.0, float("inf")), evidence: tuple[str, ...] = ()) -> Param:
+    return Param(float(value), unit, label, source, (float(rng[0]), float(rng[1])), bounds, tuple(evidence))
 
 
 PROB = (0.0, 1.0)
@@ -39,31 +50,59 @@ PARAMETERS: dict[str, Param] = {
                            "estimate: a 5% R&D ratio adds 3%/yr growth; range 0.3-1.2", (0.3, 1.2), (0, 10)),
     "growth_capability_effect": _p(0.04, "1/year per capability", "drift per unit of capability above the mean (1)",
                                    "estimate", (0.02, 0.08), (0, 1)),
-    "growth_equity_boost": _p(0.15, "1/year", "drift while guidance-fund equity is deployed (24 months)",
-                              "estimate: VC-backed firms grow 10-25%/yr faster", (0.08, 0.25), (0, 2)),
+    "growth_equity_boost": _p(0.04, "1/year", "drift while guidance-fund equity is deployed (24 months)",
+                              "PE37: guidance-fund investment raised investees' fixed assets and equity but not their "
+                              "sales (not significant); upper end from PE08 (an early grant doubles later VC) and the "
+                              "VC-backed growth premium of 10-25%/yr, not shown for guidance funds", (0.0, 0.15), (-1, 2),
+                              evidence=("PE37", "PE08")),
     "growth_scenario_boost": _p(0.12, "1/year", "drift while a matched application scenario runs (12 months)",
-                                "estimate: a public demand contract, 5-20%/yr", (0.05, 0.2), (0, 2)),
-    "growth_incubator_boost": _p(0.08, "1/year", "drift while incubated",
-                                 "estimate: incubation effect 3-12%/yr", (0.03, 0.12), (0, 2)),
-    "spillover_per_platform": _p(0.004, "1/year per operating platform in the industry",
-                                 "capability gain of firms per platform of their industry",
-                                 "estimate", (0.001, 0.008), (0, 1)),
+                                "PE43: innovation-directed procurement raised turnover from new products (significant, "
+                                "magnitude not retrieved), while price-only tenders reduce innovation; size a "
+                                "documented-sign estimate with a wide range", (0.0, 0.25), (-1, 2), evidence=("PE43",)),
+    "growth_incubator_boost": _p(0.03, "1/year", "drift while incubated",
+                                 "PE21: incubator tenancy lowered sales of Italian start-ups (turning positive later); "
+                                 "PE22: incubated US firms grew faster in jobs and sales; so a small central value, and "
+                                 "a range that allows a negative effect", (-0.05, 0.12), (-1, 2),
+                                 evidence=("PE21", "PE22")),
+    "spillover_per_density": _p(0.03, "1/year per platform per 1,000 firms of the industry",
+                                "capability gain of firms per unit of platform density in their industry",
+                                "PE41 (comparator): incumbents' TFP rose 12% five years after a large plant opened in "
+                                "their county, more where they share labour and technology; no estimate for R&D "
+                                "platforms, so wide: Tongzhou's ~3 platforms per 1,000 firms in its R&D-heavy industries "
+                                "then add 0.1 a year", (0.0075, 0.06), (0, 10), evidence=("PE41",)),
+    "capability_decay": _p(0.2, "1/year", "rate at which capability returns to the mean firm's 1",
+                           "estimate: know-how from spill-overs fades over about five years", (0.1, 0.4), (0, 12)),
     # --- exit hazard ---
-    "exit_hazard_young": _p(0.16, "1/year", "exit hazard of a new firm at reference size",
-                            "estimate: gives about 50% five-year survival (US BDS, Beijing assumed alike)",
-                            (0.10, 0.22), PROB),
-    "exit_hazard_old": _p(0.04, "1/year", "exit hazard of a mature firm at reference size",
-                          "estimate", (0.02, 0.06), PROB),
-    "exit_age_scale": _p(48.0, "months", "age scale over which hazard falls from young to old",
-                         "estimate", (24, 72), (1, 600)),
-    "exit_size_gamma": _p(0.15, "-", "hazard ~ (revenue/reference)^-gamma", "estimate", (0.05, 0.3), (0, 2)),
+    "exit_hazard_old": _p(0.08, "1/year", "exit hazard of a mature firm at reference size",
+                          "PE44: exit hazards of new Chinese firms 1.6% in year 1, 6.3% in year 2, 9.5% in year 3, "
+                          "above 8% to year 7 (registry deregistrations; the model's firm counts are registry counts)",
+                          (0.05, 0.12), PROB),
+    "exit_age_scale": _p(12.0, "months", "age scale of the hazard's rise, h(age) = h_old (1 - exp(-age/scale))^2",
+                         "PE44: the rise from 1.6% to 9.5% over three years; 12 months gives 1.5%, 5.3%, 7.5%, 8.5% "
+                         "of h_old = 10% in years 1-4", (6, 24), (1, 600)),
+    "exit_size_gamma": _p(0.15, "-", "hazard ~ (revenue/reference)^-gamma", "estimate", (0.05, 0.4), (0, 2)),
     "exit_incubator_reduction": _p(0.4, "-", "share of hazard removed while incubated",
-                                   "estimate: incubated firms survive better (issue 2)", (0.2, 0.6), PROB),
+                                   "PE22: exits are lower during incubation (and higher after it); PE20: no German "
+                                   "incubator raised 10-year survival. The model removes hazard only during the stay",
+                                   (0.1, 0.6), PROB, evidence=("PE22", "PE20")),
     "exit_subsidy_reduction": _p(0.3, "-", "share of hazard removed while a rent/loan subsidy runs",
-                                 "estimate", (0.1, 0.5), PROB),
+                                 "no evidence found for rent subsidies (PE34 says so); PE36: French loan guarantees "
+                                 "raised survival (comparator, magnitude not in the table). Wide range",
+                                 (0.0, 0.6), PROB, evidence=("PE34", "PE36")),
     # --- R&D decision ---
-    "rd_reward_elasticity": _p(1.0, "-", "price elasticity of R&D to the growth-reward rate",
-                               "Hall & Van Reenen (2000): R&D tax-price elasticity about 1", (0.5, 1.5), (0, 5)),
+    "rd_reward_elasticity": _p(0.4, "-", "price elasticity of R&D to the growth-reward rate",
+                               "PE13: short-run R&D user-cost elasticity 0.40 for Chinese listed firms; PE19: 0.21 "
+                               "meta-analytic, bias-corrected; PE11: 1.14 for real R&D at the high-tech notch; PE01, "
+                               "PE03: subsidies crowd out firm-financed R&D (-0.5 RMB per RMB; -6.5% per SD), so the "
+                               "range allows a negative response. PE17 (2.6, UK SMEs) and PE04 (4.51, preprint) lie "
+                               "above it", (-0.3, 1.2), (-5, 5), evidence=("PE13", "PE19", "PE11", "PE01", "PE03")),
+    "rd_reward_take_up_size": _p(2000.0, "万元", "revenue at which half the firms entitled to an R&D-growth reward "
+                                 "claim it (a firm of revenue R claims with chance R / (R + this))",
+                                 "no evidence found for grants; PE16: Chinese firms fail to claim a tax incentive on "
+                                 "over 80% of eligible investment, and claim more as their taxable position and "
+                                 "sophistication rise. Our estimate, wide: at 200万 nearly every above-scale firm "
+                                 "claims, at 20,000万 even a 2亿 firm claims half the time", (200, 20000), (1, 1e7),
+                                 evidence=("PE16",)),
     "rd_bunching_band": _p(0.015, "R&D ratio", "below-threshold band from which firms bunch up to the high-tech threshold",
                            "Chen, Liu, Suarez Serrato & Xu (2021, AER): bunching at the 高新 thresholds", (0.005, 0.025), (0, 0.1)),
     "rd_bunching_prob": _p(0.35, "1/year", "chance a firm in the band moves to the threshold",
@@ -72,6 +111,18 @@ PARAMETERS: dict[str, Param] = {
                                 "estimate: above the 10% high-tech rule", (0.08, 0.2), PROB),
     "rd_active_share": _p(0.3, "-", "share of tech firms that do R&D in earnest",
                           "estimate: Beijing high-tech firms are 3.6% of tech firms (seed 003) and must do R&D; share at 500万 revenue", (0.2, 0.4), PROB),
+    "rd_size_elasticity": _p(-0.15, "-", "size elasticity of an R&D-active firm's R&D propensity",
+                             "estimate: R&D is partly a fixed cost, so its share falls with size; Zhongguancun's parks "
+                             "(SMEs) spend 15.42% (seed 002), the zone with its large firms 5.2% (zgc-rd-2023 over "
+                             "zgc-hightech-2022)", (-0.3, 0.0), (-2, 2)),
+    "rd_ceiling_exponent": _p(0.25, "-", "size exponent of the highest R&D share a firm sustains, 0.6 (S/500万)^-x",
+                              "estimate: 60% at 500万, 16% at 10亿, 6% at 500亿; the whole Zhongguancun zone spends 5.2% "
+                              "of revenue on R&D (zgc-rd-2023 over zgc-hightech-2022) and its specialised parks 15.42% "
+                              "(seed 002)", (0.15, 0.35), (0, 2)),
+    "rd_active_size_elasticity": _p(0.3, "-", "size elasticity of the chance that a tech firm does R&D in earnest",
+                                    "estimate: larger firms more often run R&D; Beijing's 8,754 专精特新 firms (PE31), "
+                                    "each with 100万 of R&D and mostly 1000万 of revenue, bound it from below",
+                                    (0.1, 0.7), (0, 3)),
     "rd_active_median": _p(0.06, "R&D/revenue", "median R&D ratio of an R&D-active firm at 500万 revenue",
                            "estimate; ZGC specialised parks average 15.42% (seed 002)", (0.03, 0.15), (0.001, 0.6)),
     "ip_rate_per_rd": _p(3.0, "1/year per R&D ratio", "chance per year of first owned IP per unit R&D ratio",
@@ -79,17 +130,34 @@ PARAMETERS: dict[str, Param] = {
     # --- certification ---
     "high_tech_apply_prob": _p(0.6, "-", "share of eligible uncertified firms that apply in the annual round",
                                "estimate", (0.4, 0.8), PROB),
+    "high_tech_fit_size": _p(200.0, "万元", "revenue at which a firm's chance of passing the unspelled high-tech rules "
+                             "is half the largest firms'", "PE16: take-up of Chinese tax incentives is low and rises "
+                             "with taxable position (the 15% rate is worth nothing without profit); the expert score "
+                             "rewards growth and conversions; 142 of 238 above-scale key firms of ZGC Tongzhou Park are "
+                             "certified (zgc-tz-keyfirms-2024m11) against 3.6% of all Beijing tech firms (seed 003)",
+                             (20.0, 2000.0), (0.01, 1e6)),
     "high_tech_approval_prob": _p(0.7, "-", "approval rate of eligible applications (expert score >= 70)",
                                   "estimate: national pass rates about 60-80%", (0.6, 0.8), PROB),
     "recert_approval_prob": _p(0.9, "-", "approval rate of re-certification applications", "estimate", (0.8, 0.95), PROB),
     "recert_apply_prob": _p(0.85, "-", "share of expiring eligible firms that re-apply", "estimate", (0.7, 0.95), PROB),
+    "old_staff_threshold": _p(0.15, "-", "R&D staff share the pre-2016 high-tech rules effectively required",
+                              "estimate: the 2008 rules (国科发火〔2008〕172号) asked 30% college-educated S&T staff and 10% "
+                              "R&D staff, the 2016 rules (国科发火〔2016〕32号) 10% S&T staff; read in R&D-staff terms",
+                              (0.10, 0.25), PROB),
     "pool_apply_uplift": _p(0.3, "-", "added apply and approval probability for the 培育库 pool",
-                            "estimate", (0.1, 0.4), PROB),
-    "zjtx_apply_prob": _p(0.5, "-", "share of eligible firms applying for 专精特新 each year",
+                            "no evidence found for coaching towards certification; PE09 (a selective Finnish growth "
+                            "programme) shows coached firms can differ a lot. Wide range", (0.0, 0.5), PROB,
+                            evidence=("PE09",)),
+    "zjtx_apply_prob": _p(0.5, "-", "share of eligible firms applying for 专精特新 each year, from June 2022",
                           "estimate: Beijing pushed applications hard, 8754 firms by 2024-09 (bj-zjtx-2024)", (0.3, 0.7), PROB),
+    "zjtx_apply_prob_before_2022": _p(0.2, "-", "share of eligible firms applying for 专精特新 each year before June 2022",
+                                      "estimate: the municipal programme before the 2022 national rules (工信部企业〔2022〕63号) "
+                                      "was smaller; Beijing's stock was ~5,360 in 2022-10 (PE29)", (0.05, 0.6), PROB),
     "zjtx_approval_prob": _p(0.7, "-", "approval rate of 专精特新 applications", "estimate", (0.5, 0.85), PROB),
     "listing_rate_pool": _p(0.10, "1/year", "listing hazard of a firm in the 上市培育库",
-                            "estimate: 5-20%/yr incl. NEEQ/BSE 挂牌", (0.05, 0.20), PROB),
+                            "no evidence found for listing pools; 5-20%/yr incl. NEEQ/BSE 挂牌 is our estimate "
+                            "(PE24: 0.4-0.8% of all incubator firms ever listed, an unselected comparator). Wide range",
+                            (0.02, 0.25), PROB, evidence=("PE24",)),
     "listing_rate_outside": _p(0.004, "1/year", "listing hazard of an eligible firm outside the pool",
                                "estimate", (0.001, 0.01), PROB),
     # --- entry ---
@@ -97,15 +165,16 @@ PARAMETERS: dict[str, Param] = {
                        "seed 003: tech firms are about 30% of Beijing firms (科技型企业28.5万家,占企业总数的30%)",
                        (0.25, 0.35), PROB),
     "startup_incubator_elasticity": _p(0.15, "-", "start-up entry elasticity to incubator places",
-                                       "estimate", (0.05, 0.3), (0, 2)),
+                                       "no evidence found; wide range", (0.0, 0.4), (0, 2)),
     "startup_talent_elasticity": _p(0.2, "-", "start-up entry elasticity to the researcher pool",
                                     "estimate", (0.1, 0.4), (0, 2)),
     "spinoff_rate": _p(0.4, "1/year per platform", "spin-off firms per operating platform",
-                       "estimate", (0.1, 1.0), (0, 20)),
+                       "no evidence found; wide range", (0.1, 1.0), (0, 20)),
     "attracted_high_tech_share": _p(0.25, "-", "share of attracted firms already certified high-tech",
-                                    "estimate: relocations from central Beijing, 15-35%", (0.15, 0.35), PROB),
+                                    "no evidence found; our estimate for relocations from central Beijing, 15-35%, "
+                                    "widened", (0.1, 0.45), PROB),
     "attracted_future_share": _p(0.35, "-", "share of attracted firms in future industries",
-                                 "estimate", (0.2, 0.5), PROB),
+                                 "no evidence found; wide range", (0.15, 0.6), PROB),
     "startup_future_share": _p(0.015, "-", "share of start-ups in the plan's future industries (AI, metaverse, gene and cell, storage)",
                                "estimate", (0.005, 0.03), PROB),
     # --- talent ---
@@ -114,39 +183,62 @@ PARAMETERS: dict[str, Param] = {
     "talent_market_response": _p(1.0, "1/year", "rate at which migration closes the gap between researchers and demand (both ways)",
                                  "estimate: about a year to fill a gap", (0.5, 2.0), (0, 12)),
     "talent_services_effect": _p(0.5, "-", "inflow multiplier per unit of the services (温度) index",
-                                 "estimate", (0.2, 1.0), (0, 5)),
-    "talent_capability_gain": _p(0.5, "capability", "capability gain of a firm per placed high-level talent",
-                                 "estimate", (0.2, 1.0), (0, 10)),
-    "team_capability_gain": _p(1.5, "capability", "capability gain of a firm hosting a funded team",
-                               "estimate", (0.5, 3.0), (0, 10)),
+                                 "no evidence found; wide range", (0.0, 1.0), (0, 5)),
+    "growth_talent_boost": _p(0.02, "1/year", "drift of a firm while it hosts a placed high-level talent (36 months)",
+                              "no evidence found for firms; PE40: returnee scientists publish 27% more, an effect that "
+                              "runs through the resources they get, not the title. Wide range", (0.0, 0.04), (0, 2),
+                              evidence=("PE40",)),
+    "growth_team_boost": _p(0.06, "1/year", "drift of a firm while it hosts a funded innovation team (36 months)",
+                            "no evidence found for firms (PE40 as for talents). Wide range", (0.0, 0.12), (0, 2),
+                            evidence=("PE40",)),
+    "review_noise": _p(1.0, "score", "Gumbel scale of a programme review's noise (merit: log capability + R&D/10%)",
+                       "estimate: reviews of the same proposal disagree; selection is not merit alone (PE07: "
+                       "connected founders win Innofund grants more often)", (0.5, 2.0), (0.01, 10)),
     # --- funds ---
-    "equity_ticket": _p(1500.0, "万元", "guidance-fund ticket per firm", "estimate: 500-3000万", (500, 3000), (1, 1e6)),
-    "social_leverage": _p(3.0, "-", "social capital per yuan of guidance fund",
-                          "estimate: Beijing guidance funds report 1:3-1:5", (2.0, 5.0), (0, 50)),
-    "equity_rd_uplift": _p(0.2, "-", "rise in R&D propensity of a firm receiving guidance-fund equity",
-                           "estimate; financing constraints on R&D, Hall & Lerner (2010)", (0.1, 0.4), (0, 5)),
-    "loan_subsidy_ticket": _p(30.0, "万元/year", "loan-interest subsidy per firm", "estimate", (10, 60), (1, 1e5)),
-    "rent_subsidy_ticket": _p(20.0, "万元/year", "rent subsidy per firm", "estimate", (10, 40), (1, 1e5)),
+    "equity_ticket": _p(1500.0, "万元", "guidance-fund ticket per firm",
+                        "no evidence found: our estimate of 500-3000万 per firm", (500, 3000), (1, 1e6)),
+    "social_leverage": _p(1.5, "-", "social capital per yuan of guidance fund (reported, no effect in the model)",
+                          "PE38: only 26% of guidance funds reached their target capital and about half of the "
+                          "targeted capital was raised, so the 1:3-1:5 the funds announce is about 1:1.5-1:2.5 "
+                          "raised", (0.5, 3.0), (0, 50), evidence=("PE38",)),
+    "equity_rd_uplift": _p(0.05, "-", "rise in R&D propensity of a firm receiving guidance-fund equity",
+                           "PE37: guidance-fund investment did not change investees' R&D (not significant); the upper "
+                           "end allows for financing constraints on R&D (Hall & Lerner 2010)", (0.0, 0.3), (0, 5),
+                           evidence=("PE37",)),
+    "loan_subsidy_ticket": _p(30.0, "万元/year", "loan-interest subsidy per firm",
+                              "PE35: Beijing discounts 2% a year of innovative financing, at most 200万 per firm-year; "
+                              "30万 is the discount on 1500万 of loans", (10, 60), (1, 1e5), evidence=("PE35",)),
+    "rent_subsidy_ticket": _p(20.0, "万元/year", "rent subsidy per firm",
+                              "no evidence found for the amount; PE34 gives the rule (up to 50% of actual rent, 3 years)",
+                              (10, 40), (1, 1e5), evidence=("PE34",)),
     "rd_reward_rate": _p(0.10, "-", "reward as share of a firm's R&D increase",
-                         "estimate; seed 000 names 研发投入增长奖励 in BDA", (0.05, 0.2), PROB),
-    "rd_reward_cap": _p(300.0, "万元", "maximum R&D-growth reward per firm", "estimate", (100, 1000), (1, 1e6)),
-    "young_talent_grant": _p(50.0, "万元", "grant per young talent", "estimate", (20, 100), (0, 1e5)),
-    "team_grant": _p(300.0, "万元", "grant per innovation team", "estimate", (100, 500), (0, 1e6)),
+                         "no evidence found for the rate; seed 000 names 研发投入增长奖励 in BDA", (0.05, 0.2), PROB),
+    "rd_reward_cap": _p(300.0, "万元", "maximum R&D-growth reward per firm",
+                        "PE32: Beijing's grants for 专精特新 R&D projects stop at 200万 (year 1) and 500万; PE33: a "
+                        "district pays 10万 per new high-tech certificate", (100, 1000), (1, 1e6),
+                        evidence=("PE32", "PE33")),
+    "young_talent_grant": _p(50.0, "万元", "grant per young talent",
+                             "PE34: Shijingshan pays selected talents up to 100万", (20, 100), (0, 1e5),
+                             evidence=("PE34",)),
+    "team_grant": _p(300.0, "万元", "grant per innovation team", "no evidence found; our estimate", (100, 500),
+                     (0, 1e6)),
     # --- platforms ---
-    "platform_build_months": _p(18.0, "months", "time from decision to operation", "estimate", (12, 24), (1, 120)),
-    "rd_per_national_platform": _p(8000.0, "万元/year", "R&D spending of a national platform", "estimate", (3000, 15000), (0, 1e7)),
-    "rd_per_municipal_platform": _p(1500.0, "万元/year", "R&D spending of a municipal platform", "estimate", (500, 3000), (0, 1e7)),
-    "rd_per_joint_lab": _p(800.0, "万元/year", "R&D spending of a joint lab or new R&D institution", "estimate", (300, 2000), (0, 1e7)),
-    "rd_per_pilot_base": _p(500.0, "万元/year", "R&D spending of a pilot or testing base", "estimate", (200, 1500), (0, 1e7)),
-    "platform_grant_national": _p(5000.0, "万元", "district grant to land a national platform", "estimate", (2000, 10000), (0, 1e7)),
-    "platform_grant_municipal": _p(1000.0, "万元", "district grant per municipal platform", "estimate", (500, 2000), (0, 1e7)),
-    "platform_grant_joint_lab": _p(500.0, "万元", "district grant per joint lab / new R&D institution", "estimate", (200, 1000), (0, 1e7)),
-    "platform_grant_pilot": _p(800.0, "万元", "district grant per pilot or testing base", "estimate", (300, 1500), (0, 1e7)),
+    "platform_build_months": _p(18.0, "months", "time from decision to operation", "no evidence found; our estimate", (12, 24), (1, 120)),
+    "rd_per_national_platform": _p(8000.0, "万元/year", "R&D spending of a national platform", "no evidence found; our estimate", (3000, 15000), (0, 1e7)),
+    "rd_per_municipal_platform": _p(1500.0, "万元/year", "R&D spending of a municipal platform", "no evidence found; our estimate", (500, 3000), (0, 1e7)),
+    "rd_per_joint_lab": _p(800.0, "万元/year", "R&D spending of a joint lab or new R&D institution", "no evidence found; our estimate", (300, 2000), (0, 1e7)),
+    "rd_per_pilot_base": _p(500.0, "万元/year", "R&D spending of a pilot or testing base", "no evidence found; our estimate", (200, 1500), (0, 1e7)),
+    "platform_grant_national": _p(5000.0, "万元", "district grant to land a national platform", "no evidence found; our estimate", (2000, 10000), (0, 1e7)),
+    "platform_grant_municipal": _p(1000.0, "万元", "district grant per municipal platform", "no evidence found; our estimate", (500, 2000), (0, 1e7)),
+    "platform_grant_joint_lab": _p(500.0, "万元", "district grant per joint lab / new R&D institution", "no evidence found; our estimate", (200, 1000), (0, 1e7)),
+    "platform_grant_pilot": _p(800.0, "万元", "district grant per pilot or testing base", "no evidence found; our estimate", (300, 1500), (0, 1e7)),
     # --- incubators ---
-    "incubation_months": _p(30.0, "months", "typical stay in an incubator", "estimate", (18, 36), (1, 120)),
+    "incubation_months": _p(30.0, "months", "typical stay in an incubator", "no evidence found; our estimate", (18, 36), (1, 120)),
     "incubator_accreditation_prob": _p(0.75, "-", "chance that an attempt to land a municipal incubator is accredited",
-                                       "estimate: municipal accreditation is selective", (0.5, 0.9), PROB),
-    "incubator_admission_share": _p(0.6, "-", "share of free places filled each year", "estimate", (0.4, 0.9), PROB),
+                                       "PE26: municipal accreditation asks each incubator to bring 5 firms a year to "
+                                       "national high-tech and a >75% re-examination rate; the chance itself is our "
+                                       "estimate", (0.5, 0.9), PROB, evidence=("PE26",)),
+    "incubator_admission_share": _p(0.6, "-", "share of free places filled each year", "no evidence found; our estimate", (0.4, 0.9), PROB),
 }
 
 
@@ -155,8 +247,12 @@ class ParameterSource:
     """Where a replication's behavioural parameters come from.
 
     "defaults": the values above. "posterior": each replication draws one particle of the
-    calibrated posterior (weighted) from its own stream. "posterior-mean": every replication uses
-    the posterior mean. A scenario's [parameters] table overrides all three.
+    calibrated posterior (weighted) from its own stream, and every lever effect the posterior does not
+    hold from its evidence range (`draw_effect`), so that P10-P90 and P(meet) carry what the evidence
+    leaves open about the levers. "posterior-mean": every replication uses the posterior mean and the
+    effects' central values. "effects": the defaults with the lever effects drawn (the calibration's
+    simulations, so the posterior is fitted over the effects' uncertainty). A scenario's [parameters]
+    table overrides all of them.
     """
 
     mode: str = "defaults"
@@ -165,14 +261,28 @@ class ParameterSource:
     weights: tuple[float, ...] = ()
     provenance: dict | None = None  # the posterior's file hash, creation date and commit
 
+    @property
+    def draws_effects(self) -> bool:
+        return self.mode in ("posterior", "effects")
+
     def draw(self, rng) -> dict[str, float]:
-        if self.mode == "defaults" or not self.samples:
-            return {}
-        if self.mode == "posterior-mean":
-            return {n: sum(w * s[i] for s, w in zip(self.samples, self.weights, strict=True))
-                    for i, n in enumerate(self.names)}
-        k = int(rng.choice(len(self.weights), p=self.weights))
-        return dict(zip(self.names, self.samples[k], strict=True))
+        out: dict[str, float] = {}
+        if self.mode == "posterior-mean" and self.samples:
+            out = {n: sum(w * s[i] for s, w in zip(self.samples, self.weights, strict=True))
+                   for i, n in enumerate(self.names)}
+        elif self.mode == "posterior" and self.samples:
+            k = int(rng.choice(len(self.weights), p=self.weights))
+            out = dict(zip(self.names, self.samples[k], strict=True))
+        if self.draws_effects:
+            out.update({name: draw_effect(PARAMETERS[name], rng) for name in effect_parameters() if name not in out})
+        return out
+
+
+def draw_effect(p: Param, rng) -> float:
+    """A lever effect's value for one replication: triangular over its evidence range, peaked at its central value
+    (the evidence gives a central estimate and a spread, rarely a distribution)."""
+    lo, hi = p.range
+    return float(rng.triangular(lo, min(max(p.value, lo), hi), hi)) if hi > lo else p.value
 
 
 DEFAULTS = ParameterSource()

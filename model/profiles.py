@@ -12,6 +12,7 @@ from importlib import resources
 
 import numpy as np
 
+from .months import month_index
 from .sectors import SECTORS
 
 REQUIRED = (
@@ -23,6 +24,13 @@ REQUIRED = (
 )
 
 
+# Entries that grow with the size of the district: a model of one firm in `scale` simulates 1/scale of them.
+EXTENSIVE = ("tech_firms", "new_market_entities", "high_tech", "specialized_sme", "listed", "national_platforms",
+             "municipal_platforms", "joint_labs", "pilot_bases", "incubators_ordinary", "incubators_municipal",
+             "rd_total", "gdp", "high_level_talents_per_year")
+EVENT_KINDS = ("absorb", "entries")  # absorb: a share of firms joins; entries: new_market_entities from then on
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -31,6 +39,8 @@ class Profile:
     entries: dict[str, dict]
     sector_shares: np.ndarray
     pipeline: dict
+    background: dict  # levers in force before the baseline (the spin-up's), as in a scenario's [levers]
+    events: tuple[dict, ...] = ()  # dated changes of the territory
 
     def estimated(self) -> list[str]:
         return [k for k, e in self.entries.items() if "range" in e]
@@ -46,6 +56,22 @@ class Profile:
         out.update(overrides or {})
         return out
 
+    @staticmethod
+    def simulated(documented: dict[str, float], scale: int) -> dict[str, float]:
+        """The baseline in the model's units: extensive entries divided by `scale`."""
+        return {k: v / scale if k in EXTENSIVE else v for k, v in documented.items()}
+
+    def draw_events(self, rng: np.random.Generator, start: str) -> list[tuple[int, str, float]]:
+        """(model month, kind, value) of each event, values drawn from their ranges; drawn whatever the
+        scenario's horizon, so a longer run does not shift other draws."""
+        out = []
+        for e in self.events:
+            size = float(e["value"]) if not isinstance(e["value"], list) else float(rng.uniform(*e["value"]))
+            month = month_index(e["month"], start)
+            if month >= 0:
+                out.append((month, e["kind"], size))
+        return out
+
 
 def _load(name: str) -> Profile:
     text = resources.files(__package__).joinpath("profiles", f"{name}.toml").read_text("utf-8")
@@ -59,10 +85,19 @@ def _load(name: str) -> Profile:
             raise ValueError(f"profile {name}: {k} needs exactly one of value / range")
         if ("value" in e and "source" not in e) or ("range" in e and "estimate" not in e):
             raise ValueError(f"profile {name}: {k} lacks its source or estimate reasoning")
+        if not isinstance(e.get("from_plan", False), bool):
+            raise ValueError(f"profile {name}: {k}.from_plan must be true or false")
+    for e in doc.get("events", []):
+        if e.get("kind") not in EVENT_KINDS or "month" not in e or "value" not in e:
+            raise ValueError(f"profile {name}: an event needs kind ({', '.join(EVENT_KINDS)}), month and value")
+        ranged = isinstance(e["value"], list)
+        if (ranged and "estimate" not in e) or (not ranged and "source" not in e):
+            raise ValueError(f"profile {name}: event {e['month']} lacks its source or estimate reasoning")
     shares = np.array([doc["sector_shares"][s] for s in SECTORS], dtype=float)
     return Profile(name, doc["profile"]["region"], doc["profile"]["baseline"], entries,
-                   shares / shares.sum(), doc.get("pipeline", {}))
+                   shares / shares.sum(), doc.get("pipeline", {}), doc.get("background", {}),
+                   tuple(doc.get("events", [])))
 
 
-PROFILE_NAMES = ("tongzhou-2023", "bda-2015", "beijing-2023")
+PROFILE_NAMES = ("tongzhou-2023", "bda-2015", "beijing-2023", "beijing-2014")
 PROFILES: dict[str, Profile] = {n: _load(n) for n in PROFILE_NAMES}

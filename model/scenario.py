@@ -14,10 +14,13 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
+from .costs import UNIT_COSTS
 from .errors import InputError
 from .indicators import INDICATORS
+from .months import december_row, month_index, span
 from .parameters import PARAMETERS
 from .profiles import PROFILES, REQUIRED
 
@@ -86,6 +89,8 @@ class Meta(Strict):
     levers_end: Month | None = Field(None, description="month over which horizon totals (new incubators) are "
                                                        "spread; default `end`. Set by `innosim run --until`.")
     replications: int = Field(default=200, ge=1, le=100_000)
+    scale: int = Field(default=1, ge=1, le=1000, description="simulate one firm in `scale` (and 1/scale of every "
+                       "count, lever and budget); indicators are multiplied back. For city-size profiles.")
 
     @field_validator("profile")
     @classmethod
@@ -217,8 +222,6 @@ class Scenario(Strict):
     @field_validator("costs")
     @classmethod
     def _known_costs(cls, v: dict[str, float]) -> dict[str, float]:
-        from .costs import UNIT_COSTS
-
         for name in v:
             if name not in UNIT_COSTS:
                 raise ValueError(f"unknown cost {name!r}; known: {', '.join(UNIT_COSTS)}")
@@ -248,16 +251,33 @@ class Scenario(Strict):
 
     @property
     def months(self) -> int:
-        return month_index(self.scenario.end, self.scenario.start) + 1
+        return span(self.scenario.start, self.scenario.end)
 
     def digest(self) -> str:
         return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
 
 
-def month_index(month: str, start: str) -> int:
-    y, m = int(month[:4]), int(month[5:7])
-    y0, m0 = int(start[:4]), int(start[5:7])
-    return (y - y0) * 12 + (m - m0)
+def select_targets(scenario: Scenario, ids: list[str] | None, origin: str) -> list[Target]:
+    """The scenario's targets named by `ids` (an analysis command's `--targets`), all of them without ids."""
+    if not scenario.targets:
+        raise InputError(origin, "targets", "the scenario has no [[targets]] to analyse")
+    if not ids:
+        return list(scenario.targets)
+    known = {t.id: t for t in scenario.targets}
+    for i in ids:
+        if i not in known:
+            raise InputError(origin, "--targets", f"unknown target id {i!r}; known: {', '.join(known)}")
+    return [known[i] for i in dict.fromkeys(ids)]
+
+
+def meets(values: np.ndarray, t: Target) -> np.ndarray:
+    thr = t.threshold * (1.0 - t.tolerance) if t.comparator in (">=", ">") else t.threshold * (1.0 + t.tolerance)
+    return {">=": values >= thr, ">": values > thr, "<=": values <= thr, "<": values < thr}[t.comparator]
+
+
+def target_row(scenario: Scenario, t: Target) -> int:
+    """Row of a target in an ensemble's values: December of its year (row 0 is the baseline, hence +1)."""
+    return december_row(t.year, scenario.scenario.start)
 
 
 def _loc(err: dict) -> str:
@@ -282,16 +302,16 @@ def cross_checks(sc: Scenario) -> tuple[str, str] | None:
     problem = _ranges_within_bounds(sc.ranges)
     if problem:
         return problem
-    span = month_index(meta.end, meta.start)
-    if span < 0:
+    last_month = month_index(meta.end, meta.start)
+    if last_month < 0:
         return "scenario.end", f"{meta.end} is before start {meta.start}"
-    if span >= 12 * 30:
+    if last_month >= 12 * 30:
         return "scenario.end", "horizon longer than 30 years"
     baseline = PROFILES[meta.profile].baseline
     if month_index(meta.start, baseline) != 1:
         return "scenario.start", (f"{meta.start} must be the month after profile {meta.profile}'s baseline "
                                   f"{baseline} (the model starts from the state the profile describes)")
-    if meta.levers_end is not None and not 0 <= month_index(meta.levers_end, meta.start) <= span:
+    if meta.levers_end is not None and not 0 <= month_index(meta.levers_end, meta.start) <= last_month:
         return "scenario.levers_end", f"{meta.levers_end} is outside {meta.start}..{meta.end}"
     first, last = int(meta.start[:4]), int(meta.end[:4])
     if not meta.end.endswith("-12"):

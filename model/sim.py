@@ -1,76 +1,85 @@
 """EcosystemModel: the Mesa model of one district, one replication, monthly steps.
 
 Firms are rows of numpy arrays (firms.py); the government, the special fund, the talent
-market, incubators and platforms are Mesa agents. Indicators are properties, collected by
-Mesa's DataCollector every month.
+market, incubators and platforms are Mesa agents. Each month's indicators are computed once
+(indicators.compute) and collected by Mesa's DataCollector.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
 import mesa
 import numpy as np
 
 from . import certification as cert
+from . import indicators, laws, population
+from .errors import InvariantError
 from .firms import (
-    CohortStream,
     EntryDraw,
-    FirmStream,
     FirmTable,
     decide_rd,
-    draw_labour,
-    draw_rd_active,
-    draw_rd_base,
     draw_sectors,
-    draw_staff_share,
     exit_mask,
     grow,
     laplace_shocks,
     new_firm_rows,
     pareto_revenue,
+    rd_traits,
 )
-from .funds import CHANNELS, SpecialFund, top_k
+from .funds import CHANNELS, SpecialFund
 from .government import Government
 from .indicators import INDICATORS
 from .institutions import Incubator, Platform, admit, graduate, spillover
+from .months import december_row, month_index, span
 from .parameters import DEFAULTS, ParameterSource, resolve
+from .population import SPINUP_MONTHS
 from .profiles import PROFILES
-from .scenario import Scenario, Target, month_index
+from .scenario import Levers, Scenario, Target
 from .sectors import SECTORS
+from .streams import CohortStream, FirmStream
 from .talent import TalentMarket
 
+INITIAL_REVENUE_CAP = population.INITIAL_REVENUE_CAP
+
 STREAMS = ("init", "growth", "rd", "exit", "entry", "certification", "listing", "funds",
-           "talent", "platforms", "incubators", "scenarios", "posterior")  # append only: order fixes the seeds
-INITIAL_REVENUE_CAP = 1_000_000.0  # 万元 (100亿): the largest tech firm of a district at baseline
+           "talent", "platforms", "incubators", "scenarios", "posterior",
+           "events")  # append only: order fixes the seeds
 PLATFORM_SECTOR_WEIGHT = np.array([3.0, 0.5, 3.0, 0.5, 0.5, 1.0, 0.5])  # platforms cluster in R&D-heavy industries
-
-
-class InvariantError(AssertionError):
-    """A model invariant failed in debug mode."""
+AGE_BUCKETS = 8  # exit hazards by age year 1..7 and older (PE44 gives years 1-3 and "above 8% to year 7")
 
 
 @dataclass
 class Counters:
     entries: int = 0
     exits: int = 0
+    absorbed: int = 0  # firms of an absorbed territory (profile events)
     small_up: int = 0
     strong_up: int = 0
     first_year_local_entrants: int = 0  # start-ups and spin-offs of month 0-11: the survival cohort
+    ht_first: int = 0  # high-tech certificates granted to firms never certified before
+    ht_again: int = 0  # granted to firms certified before whose certificate had lapsed
+    ht_renewed: int = 0
+    zjtx_new: int = 0
+    zjtx_renewed: int = 0
+    exits_by_age: np.ndarray = field(default_factory=lambda: np.zeros(AGE_BUCKETS))
+    exposure_by_age: np.ndarray = field(default_factory=lambda: np.zeros(AGE_BUCKETS))  # firm-months
 
 
 FIRM_STREAMS = ("growth", "rd", "exit", "certification", "listing", "funds", "scenarios", "entry", "talent",
                 "incubators", "funds_loans")
+SPINUP_PHASE = 1  # the spin-up draws from streams of its own: the run's draws do not depend on its length
 
 
-def firm_keys(seed: int, replication: int) -> dict[str, int]:
+def firm_keys(seed: int, replication: int, phase: int = 0) -> dict[str, int]:
     """Keys of the firm-by-firm draws (FirmStream) and of the monthly entry cohorts, fixed by (seed, replication)."""
-    state = np.random.SeedSequence(entropy=seed, spawn_key=(replication, 1_000)).generate_state(len(FIRM_STREAMS),
-                                                                                               np.uint64)
+    spawn = (replication, 1_000) if phase == 0 else (replication, 3_000)
+    state = np.random.SeedSequence(entropy=seed, spawn_key=spawn).generate_state(len(FIRM_STREAMS), np.uint64)
     return {name: int(k) for name, k in zip(FIRM_STREAMS, state, strict=True)}
 
 
-def replication_streams(seed: int, replication: int) -> dict[str, np.random.Generator]:
+def replication_streams(seed: int, replication: int, phase: int = 0) -> dict[str, np.random.Generator]:
     """One independent generator per mechanism, fixed by (seed, replication) alone.
 
     Replication i of any scenario gets the same streams, and a lever that changes how many
@@ -79,11 +88,16 @@ def replication_streams(seed: int, replication: int) -> dict[str, np.random.Gene
     firm's identity, so a lever that changes the number of firms does not change the luck of
     the others.
     """
-    root = np.random.SeedSequence(entropy=seed, spawn_key=(replication,))
+    spawn = (replication,) if phase == 0 else (replication, 2_000)
+    root = np.random.SeedSequence(entropy=seed, spawn_key=spawn)
     return {name: np.random.default_rng(child) for name, child in zip(STREAMS, root.spawn(len(STREAMS)), strict=True)}
 
 
 MECHANISMS = ("full", "core")
+
+
+def _reporter(model: EcosystemModel, name: str) -> float:
+    return model.snapshot[name]
 
 
 class EcosystemModel(mesa.Model):
@@ -92,11 +106,15 @@ class EcosystemModel(mesa.Model):
     Args:
         scenario: the validated scenario.
         replication: index of this replication; with the scenario's seed it fixes every draw.
-        debug: check the model's invariants every month (slower).
+        debug: check the model's invariants and plausibility laws every month (slower).
         mechanisms: "full", or "core" for the firm dynamics alone (R&D, growth, exit, start-up
             entry, high-tech certification): no government, funds, talent, platforms, incubators
             or listings. The core is what model/reference/ specifies one agent per firm; the
             docking tests compare the two.
+
+    The population is drawn SPINUP_MONTHS before the baseline and run forward under the profile's
+    background levers, then matched to the documented baseline (population.py): month 0 of the run
+    starts from a state the model's own rules produced.
     """
 
     def __init__(self, scenario: Scenario, replication: int = 0, seed: int | None = None,
@@ -108,36 +126,31 @@ class EcosystemModel(mesa.Model):
         self.streams = replication_streams(seed, replication)
         super().__init__(rng=int(self.streams["init"].integers(2**62)))
         self.scenario_spec = scenario
-        self.levers = scenario.levers
         self.targets: list[Target] = list(scenario.targets)
         self.drawn_parameters = parameters.draw(self.streams["posterior"])
         self.p = resolve({**self.drawn_parameters, **scenario.parameters})
         self.profile = PROFILES[scenario.scenario.profile]
         self.start = scenario.scenario.start
         self.months = scenario.months
+        self.scale = scenario.scenario.scale
         meta = scenario.scenario
-        self.lever_months = month_index(meta.levers_end or meta.end, meta.start) + 1
+        self.lever_months = span(meta.start, meta.levers_end or meta.end)
         self.debug = debug
-        self.month = 0
         self.counters = Counters()
         self.firms = FirmTable(capacity=64_000)
-        self.keys = firm_keys(seed, replication)
-        # entry and incubators draw per cohort and per incubator (CohortStream, keyed_uniforms), not per firm row
-        self.firm_streams = {name: FirmStream(key, self.firms) for name, key in self.keys.items()
-                             if name not in ("entry", "incubators")}
-        self.baseline = self.profile.draw(self.streams["init"], scenario.baseline)
-        self._snap: dict[str, float] = {}
-
-        self._init_firms()
-        self.fund = SpecialFund(self, self.levers.budget.model_dump())
-        self.government = Government(self)
-        self.talent = TalentMarket(self, slack=self.baseline["researcher_slack"],
-                                   high_level_per_year=self.baseline["high_level_talents_per_year"])
-        self._researchers0 = self.talent.researchers
-        if self.full:
-            self._init_institutions()
-        else:
-            self.incubators, self._places0 = [], 1
+        self.documented = self.profile.draw(self.streams["init"], scenario.baseline)
+        self.baseline = self.profile.simulated(self.documented, self.scale)
+        self.events = self.profile.draw_events(self.streams["init"], self.start)
+        self.shortfall: dict[str, int] = {}
+        self.revenue_rescale = 1.0
+        self.largest_firm = INITIAL_REVENUE_CAP
+        self.ht_fit_share: float | None = None  # None in the spin-up: every firm passes the unspelled rules
+        self.snapshot: dict[str, float] = {}
+        self._spin_up(seed, replication)
+        self._hand_over(seed, replication, scenario.levers)
+        # A firm moving in is no larger than the district's largest at the baseline: a relocated HQ that dwarfs
+        # every firm of a small district would make its R&D the district's (a plausibility law would fire).
+        self.largest_firm = min(float(self.firms.revenue[self.firms.alive].max()), INITIAL_REVENUE_CAP)
         # Firms' R&D in the model is their accounting R&D expense (研发费用), the quantity the
         # certification rules test. The plan's R&D target is the statistical R&D经费. This
         # replication's ratio between the drawn statistical firm R&D and the synthetic firms'
@@ -145,127 +158,75 @@ class EcosystemModel(mesa.Model):
         # mostly below 1; above 1 it says the draw asks for more R&D than the synthetic firms do.
         b, f = self.baseline, self.firms
         self.rd_expense0 = float((f.rd_ratio * f.revenue)[f.alive].sum())
-        self.rd_statistical_ratio = b["rd_total"] * b["rd_firm_share"] / self.rd_expense0
+        self.rd_statistical_ratio = b["rd_total"] * b["rd_firm_share"] / max(self.rd_expense0, 1e-9)
         self._nonfirm_rd0 = b["rd_total"] * (1.0 - b["rd_firm_share"])
-        self._refresh()
-        self._base = dict(self._snap)
-        self.datacollector = mesa.DataCollector(model_reporters={k: k for k in INDICATORS})
+        self.snapshot = indicators.compute(self)
+        self.base_snapshot = dict(self.snapshot)
+        self.datacollector = mesa.DataCollector(model_reporters={k: partial(_reporter, name=k) for k in INDICATORS})
         self.datacollector.collect(self)  # the baseline row
+
+    # ------------------------------------------------------------------ the spin-up
+    def _spin_up(self, seed: int, replication: int) -> None:
+        self.running_plan = False
+        self.origin = month_index(self.start, "0000-01") - SPINUP_MONTHS
+        self.month = 0
+        self.levers = Levers(**self.profile.background)
+        main_streams = self.streams
+        self.streams = replication_streams(seed, replication, SPINUP_PHASE)
+        self._use_keys(firm_keys(seed, replication, SPINUP_PHASE))
+        self.fund = SpecialFund(self, self.levers.budget.model_dump(), self.scale)
+        self.government = Government(self)
+        population.seed_population(self)
+        self.talent = TalentMarket(self, slack=self.baseline["researcher_slack"],
+                                   high_level_per_year=self.baseline["high_level_talents_per_year"])
+        self._researchers0 = self.talent.researchers
         self._new_shocks()
+        for _ in range(SPINUP_MONTHS):
+            self.step()
+        self.streams = main_streams
+
+    def _hand_over(self, seed: int, replication: int, levers: Levers) -> None:
+        """The spun-up population matched to the baseline; month 0 of the run, under the scenario's levers."""
+        population.settle(self)
+        self.month = 0
+        self.origin = month_index(self.start, "0000-01")
+        self.running_plan = True
+        self.levers = levers
+        self._use_keys(firm_keys(seed, replication))
+        self.counters = Counters()
+        self.fund.remove()
+        self.government.remove()
+        uplift = self.fund.stats.rd_reward_uplift  # firms paid in the spin-up's last April keep their year
+        self.fund = SpecialFund(self, levers.budget.model_dump(), self.scale)
+        self.fund.stats.rd_reward_uplift = uplift
+        self.government = Government(self)
+        self.talent.restart()
+        if self.full:
+            population.pipeline(self)
+        self._researchers0 = self.talent.researchers
+        self._new_shocks()
+
+    def _use_keys(self, keys: dict[str, int]) -> None:
+        self.keys = keys
+        # entry and incubators draw per cohort and per incubator (CohortStream, keyed_uniforms), not per firm row
+        self.firm_streams = {name: FirmStream(key, self.firms) for name, key in keys.items()
+                             if name not in ("entry", "incubators")}
 
     # ------------------------------------------------------------------ calendar
     @property
     def calendar_year(self) -> int:
-        y0, m0 = int(self.start[:4]), int(self.start[5:7])
-        return y0 + (m0 - 1 + self.month) // 12
+        return (self.origin + self.month) // 12
 
     @property
     def calendar_month(self) -> int:
-        return (int(self.start[5:7]) - 1 + self.month) % 12 + 1
+        return (self.origin + self.month) % 12 + 1
 
-    def _next_months(self, calendar_month: int, k: int, after: int = -1) -> np.ndarray:
+    def next_months(self, calendar_month: int, k: int, after: int = -1) -> np.ndarray:
         """Model month indices of the next k occurrences of a calendar month after month `after`."""
-        first = (calendar_month - int(self.start[5:7])) % 12
+        first = (calendar_month - 1 - self.origin) % 12
         while first <= after:
             first += 12
         return first + 12 * np.arange(k)
-
-    # ------------------------------------------------------------------ initialisation
-    def _init_firms(self) -> None:
-        rng, b, f = self.streams["init"], self.baseline, self.firms
-        n = round(b["tech_firms"])
-        sector = draw_sectors(rng, self.profile.sector_shares, n)
-        alpha = b["revenue_pareto_alpha"]
-        # P(revenue >= 1000万) = above_scale_share for a Pareto law with this x_min.
-        x_min = 1000.0 * b["above_scale_share"] ** (1.0 / alpha)
-        revenue = np.minimum(pareto_revenue(rng, n, x_min, alpha), INITIAL_REVENUE_CAP)
-        age = (rng.exponential(60.0, n) + 12.0 * np.log(revenue / x_min)).astype(np.int32) + 1
-        active = draw_rd_active(rng, revenue, self.p)
-        rd = draw_rd_base(rng, active, revenue, self.p["rd_active_median"])
-        share = draw_staff_share(rng, active)
-        rows = {
-            "sector": sector, "age": age, "revenue": revenue, "labour": draw_labour(rng, n),
-            "rd_ratio": rd, "rd_ratio_avg": rd, "rd_base": rd, "rd_last_year": rd * revenue,
-            "staff_share": share, "staff_eff": share,
-            "capability": rng.gamma(2.0, 0.5, n),
-            "active": active, "revenue_jan": revenue,
-            # IP holdings rise with size among R&D-active firms (estimate: 40% at 500万, 60% at 1000万,
-            # all from ~5000万 on)
-            "ip": rng.random(n) < np.where(active, np.minimum(0.4 * (revenue / 500.0) ** 0.6, 1.0), 0.03),
-            "uid": np.arange(n, dtype=np.uint64),
-        }
-        f.append(rows)
-        self._assign_certificate("ht_until", cert.high_tech_eligible(f), round(b["high_tech"]), 11)
-        f.ht_ever[:] = f.ht_until >= 0
-        self._assign_certificate("zjtx_until", cert.zjtx_eligible(f, 0), round(b["specialized_sme"]), 9)
-        listed = top_k(np.log(f.revenue) + rng.gumbel(0.0, 1.0, f.n), f.alive, round(b["listed"]))
-        f.listed[listed] = True
-        cert.initial_scale_status(f)
-        # R&D bookkeeping after the moves onto the rules: last year's R&D is today's, and 2023's
-        # increase (rewarded in April 2024) is ~10% of it, widely spread (estimate).
-        f.rd_last_year[:] = f.rd_ratio * f.revenue
-        f.rd_increase[:] = np.maximum(f.rd_last_year * rng.normal(0.10, 0.2, n), 0.0)
-
-    def _assign_certificate(self, column: str, eligible: np.ndarray, count: int, expiry_month: int) -> None:
-        """Give `count` firms a certificate at baseline; expiries spread over the next three rounds.
-
-        Where fewer firms meet the rule than hold the certificate in reality, the closest firms
-        (highest R&D propensity, of a size the rule admits) are moved onto the rule, so every
-        holder satisfies it.
-        """
-        rng, f = self.streams["init"], self.firms
-        holders = np.flatnonzero(eligible)
-        if len(holders) < count:
-            room = f.alive & ~eligible & (f.age >= 24)
-            if column == "zjtx_until":  # only SMEs can hold 专精特新
-                room &= (f.revenue < 40000.0) & (f.employees() < 1000)
-            extra = top_k(f.rd_base + rng.gumbel(0, 0.01, f.n), room, count - len(holders))
-            self._lift_onto_rule(extra, column)
-            holders = np.concatenate([holders, extra])
-        holders = rng.choice(holders, size=min(count, len(holders)), replace=False)
-        getattr(f, column)[holders] = rng.choice(self._next_months(expiry_month, 3), size=len(holders))
-
-    def _lift_onto_rule(self, idx: np.ndarray, column: str) -> None:
-        rng, f = self.streams["init"], self.firms
-        if column == "zjtx_until":
-            small = idx[f.revenue[idx] < 1000.0]
-            f.revenue[small] = rng.uniform(1000.0, 3000.0, len(small))
-            f.labour[small] = np.minimum(f.labour[small], 900.0 / f.revenue[small])  # still an SME
-            need = np.maximum(0.03, 100.0 / f.revenue[idx])
-        else:
-            need = cert.high_tech_rd_threshold(f.revenue[idx])
-        f.rd_base[idx] = np.maximum(f.rd_base[idx], need + 0.003)
-        f.rd_ratio[idx] = f.rd_ratio_avg[idx] = f.rd_base[idx]
-        f.ip[idx] = True
-        # certified firms report R&D staff of 12-30% of employees, not just the 10% floor
-        f.staff_share[idx] = f.staff_eff[idx] = np.maximum(f.staff_share[idx], rng.uniform(0.12, 0.3, len(idx)))
-
-    def _init_institutions(self) -> None:
-        rng, b = self.streams["init"], self.baseline
-        for level, key in (("national", "national_platforms"), ("municipal", "municipal_platforms"),
-                           ("joint_lab", "joint_labs"), ("pilot_base", "pilot_bases")):
-            for _ in range(round(b[key])):
-                Platform(self, level, self.draw_platform_sector(rng), ready=-1, new=False)
-        pipe = self.profile.pipeline
-        for level in ("national", "municipal", "joint_lab", "pilot_base"):
-            lo, hi = pipe.get(level, [0, 0])
-            for _ in range(int(rng.integers(lo, hi + 1))):
-                ready = int(rng.integers(pipe["ready_months"][0], pipe["ready_months"][1] + 1))
-                Platform(self, level, self.draw_platform_sector(rng), ready=ready, new=True)
-        self.incubators: list[Incubator] = []
-        for level, key in (("ordinary", "incubators_ordinary"), ("municipal", "incubators_municipal")):
-            for _ in range(round(b[key])):
-                self.add_incubator(level, opened=-1)
-        self._places0 = max(self.incubator_places, 1)
-        # Incubators start 80% full with young firms part-way through their stay.
-        f = self.firms
-        for inc in self.incubators:
-            cand = np.flatnonzero(f.alive & (f.age < 36) & (f.incubator < 0))
-            k = min(int(0.8 * inc.capacity), len(cand))
-            chosen = rng.choice(cand, size=k, replace=False)
-            f.incubator[chosen] = inc.unique_id
-            f.incubated_until[chosen] = rng.integers(1, int(self.p["incubation_months"]) + 1, k)
-            inc.occupancy = k
 
     def add_incubator(self, level: str, opened: int | None = None) -> Incubator:
         places = self.baseline["incubator_places"] * (1.5 if level == "municipal" else 1.0)
@@ -292,14 +253,22 @@ class EcosystemModel(mesa.Model):
             stream.start_month(self.month)
         if self.calendar_month == 1 and self.month > 0:
             self._year_start()
+        if self.running_plan:
+            self._events()
+        rd_traits(f, p)  # who does R&D, and how much, at this month's size
+        if not self.full:  # the talent market, which fills R&D staff, does not run in the core
+            f.staff_eff[:] = f.staff_share * self.talent.fill[f.sector]
         if self.full:
             self.government.step()
             if self.calendar_month == cert.LISTING_POOL_MONTH:
                 cert.fill_listing_pool(f, self.month, round(self.government.yearly("listing_pool_size")))
             self.talent.step()
             self.fund.step()
-        decide_rd(f, fs["rd"], self.month, p, cert.high_tech_rd_threshold(f.revenue))
-        grow(f, self.month, p, spillover(self.platforms, p))
+        year = self.calendar_year
+        uplift = self.fund.rd_uplift(f, self.month, p) if self.full else 0.0
+        decide_rd(f, fs["rd"], self.month, p, cert.high_tech_rd_threshold(f.revenue, year),
+                  cert.staff_threshold(year, p), uplift)
+        grow(f, self.month, p, self._spillover())
         self._exits()
         self._entries()
         if self.full:
@@ -310,13 +279,36 @@ class EcosystemModel(mesa.Model):
             cert.listings(f, fs["listing"], self.month, p)
         if self.calendar_month == 12 and self.full:
             self.fund.close_year()  # so December's row shows the year's unspent money
-        self._refresh()
-        self.datacollector.collect(self)
-        if self.debug:
-            self.check_invariants()
-        if self.calendar_month == 12 and self.levers.adaptive and self.full:
-            self.government.reassess()
+        if self.running_plan:
+            self.snapshot = indicators.compute(self)
+            self.datacollector.collect(self)
+            if self.debug:
+                self.check_invariants()
+                laws.check(self)
+            if self.calendar_month == 12 and self.levers.adaptive and self.full:
+                self.government.reassess()
         self.month += 1
+
+    def _spillover(self) -> np.ndarray:
+        platforms = self.platforms
+        if not platforms:
+            return np.zeros(len(SECTORS))
+        f = self.firms
+        firms_by_sector = np.bincount(f.sector[f.alive], minlength=len(SECTORS)).astype(float)
+        return spillover(platforms, self.p, firms_by_sector)
+
+    def _events(self) -> None:
+        for month, kind, value in self.events:
+            if month != self.month:
+                continue
+            if kind == "absorb":
+                self.counters.absorbed += population.absorb(self, value)
+            elif kind == "entries":
+                # the documented rate is what entered then: the entry elasticities to incubator places and
+                # researchers count changes from this month on
+                self.baseline["new_market_entities"] = value / self.scale
+                self._places0 = max(self.incubator_places, 1)
+                self._researchers0 = max(self.talent.researchers, 1.0)
 
     def _year_start(self) -> None:
         f = self.firms
@@ -333,6 +325,11 @@ class EcosystemModel(mesa.Model):
         out = exit_mask(f, self.firm_streams["exit"], self.month, self.p)
         f.alive[out] = False
         self.counters.exits += np.count_nonzero(out)
+        if self.running_plan:  # exit hazards by age year, against PE44
+            c = self.counters
+            years = np.minimum(f.age // 12, AGE_BUCKETS - 1)
+            c.exits_by_age += np.bincount(years[out], minlength=AGE_BUCKETS)
+            c.exposure_by_age += np.bincount(years[f.alive | out], minlength=AGE_BUCKETS)
 
     def _entries(self) -> None:
         """This month's start-ups, spin-offs and attracted firms.
@@ -349,35 +346,42 @@ class EcosystemModel(mesa.Model):
         n_start = rng.poisson(lam)
         operating = [pl for pl in self.platforms if pl.operating]
         n_spin = rng.poisson(p["spinoff_rate"] * len(operating) / 12.0)
-        if self.month < 12:
+        if self.running_plan and self.month < 12:
             self.counters.first_year_local_entrants += n_start + n_spin
         n_attr = rng.poisson(self.government.yearly("attracted_firms_per_year") / 12.0) if self.full else 0
         shares = self.profile.sector_shares
+        kind = 0 if self.running_plan else 3  # the spin-up's entrants have uids of their own
         if n_start:
             rng = CohortStream(key, self.month, 1)
             self._add(rng, EntryDraw(n_start, draw_sectors(rng, shares, n_start),
                                      np.minimum(rng.lognormal(np.log(50.0), 1.0, n_start), 2000.0),
                                      rng.gamma(2.0, 0.25, n_start), rng.random(n_start) < p["startup_future_share"],
-                                     attracted=False, kind=1))
+                                     attracted=False, kind=1 + kind))
         if n_spin:
             rng = CohortStream(key, self.month, 2)
             sectors = np.array([operating[i].sector for i in rng.integers(0, len(operating), n_spin)], np.int8)
             self._add(rng, EntryDraw(n_spin, sectors, np.minimum(rng.lognormal(np.log(80.0), 1.0, n_spin), 2000.0),
                                      rng.gamma(2.0, 0.75, n_spin),
-                                     rng.random(n_spin) < 2 * p["startup_future_share"], attracted=False, kind=2))
+                                     rng.random(n_spin) < 2 * p["startup_future_share"], attracted=False,
+                                     kind=2 + kind))
         if n_attr:
             rng = CohortStream(key, self.month, 3)
             idx = self._add(rng, EntryDraw(n_attr, draw_sectors(rng, shares, n_attr),
-                                           pareto_revenue(rng, n_attr, 1000.0, 1.1).clip(max=INITIAL_REVENUE_CAP),
+                                           pareto_revenue(rng, n_attr, 1000.0, 1.1).clip(max=self.largest_firm),
                                            rng.gamma(2.0, 0.75, n_attr),
-                                           rng.random(n_attr) < p["attracted_future_share"], attracted=True, kind=3))
+                                           rng.random(n_attr) < p["attracted_future_share"], attracted=True,
+                                           kind=3 + kind))
             ht = idx[rng.random(n_attr) < p["attracted_high_tech_share"]]
-            thr = cert.high_tech_rd_threshold(f.revenue[ht])
-            f.rd_base[ht] = f.rd_ratio[ht] = f.rd_ratio_avg[ht] = np.maximum(f.rd_base[ht], thr + 0.003)
-            f.ip[ht] = True
-            f.staff_share[ht] = f.staff_eff[ht] = np.maximum(f.staff_share[ht], rng.uniform(0.12, 0.3, len(ht)))
-            f.ht_until[ht] = rng.choice(self._next_months(11, 3, after=self.month), size=len(ht))
+            year = self.calendar_year
+            thr = cert.high_tech_rd_threshold(f.revenue[ht], year)
+            staff = cert.staff_threshold(year, p)
+            population.onto_rules(self, ht, thr + 0.003, rng.uniform(staff + 0.02, 0.3, len(ht)))
+            f.staff_eff[ht] *= self.talent.fill[f.sector[ht]]
+            f.ht_until[ht] = rng.choice(self.next_months(cert.HIGH_TECH_APPROVE_MONTH, 3, after=self.month),
+                                        size=len(ht))
             f.ht_ever[ht] = True
+            f.ht_score[ht] = 0.0  # they hold a certificate: they pass its rules
+            f.ht_revenue[ht] = f.revenue[ht]
             f.rd_last_year[ht] = f.rd_ratio[ht] * f.revenue[ht]
 
     def _add(self, rng: CohortStream, draw: EntryDraw) -> np.ndarray:
@@ -390,98 +394,40 @@ class EcosystemModel(mesa.Model):
 
     def _certification(self) -> None:
         f, rng, p, cm = self.firms, self.firm_streams["certification"], self.p, self.calendar_month
+        c, year = self.counters, self.calendar_year
         if cm == cert.HIGH_TECH_APPROVE_MONTH:
-            cert.high_tech_round(f, rng, self.month, p)
+            eligible = cert.high_tech_eligible(f, year, p, self.ht_fit_share) if self.debug else None
+            out = cert.high_tech_round(f, rng, self.month, p, year, self.ht_fit_share)
+            c.ht_first += len(out["first"])
+            c.ht_again += len(out["again"])
+            c.ht_renewed += len(out["renewed"])
+            if eligible is not None:
+                laws.granted_to_eligible(self, "high-tech", eligible, out)
         if not self.full:
             return
-        if cm == cert.ZJTX_APPROVE_MONTH:
-            cert.zjtx_round(f, rng, self.month, p)
+        if cm in cert.ZJTX_BATCH_MONTHS:
+            eligible = cert.zjtx_eligible(f, self.month) if self.debug else None
+            out = cert.zjtx_round(f, rng, self.month, p, calendar=self.origin + self.month)
+            c.zjtx_new += len(out["new"])
+            c.zjtx_renewed += len(out["renewed"])
+            if eligible is not None:
+                laws.granted_to_eligible(self, "专精特新", eligible, out)
         if cm == cert.REVIEW_MONTH:
             small, strong = cert.scale_review(f, self.month)
-            self.counters.small_up += small
-            self.counters.strong_up += strong
+            c.small_up += small
+            c.strong_up += strong
             rd_now = f.rd_ratio * f.revenue
             f.rd_increase[:] = np.where(f.alive, rd_now - f.rd_last_year, 0.0)
             f.rd_last_year[:] = rd_now
 
     # ------------------------------------------------------------------ indicators
-    def _refresh(self) -> None:
-        """Compute this month's indicators once; the reporter properties read them."""
-        f, month, s = self.firms, self.month, {}
-        alive = f.alive
-        s["high_tech"] = np.count_nonzero(alive & (f.ht_until > month))
-        s["specialized_sme"] = np.count_nonzero(alive & (f.zjtx_until > month))
-        s["to_above_scale_cum"] = self.counters.small_up
-        s["above_scale_to_strong_cum"] = self.counters.strong_up
-        s["upgrades_cum"] = self.counters.small_up + self.counters.strong_up
-        s["listed"] = np.count_nonzero(alive & f.listed)
-        level = {"national": 0, "municipal": 0, "joint_lab": 0, "pilot_base": 0}
-        new_national, platform_rd = 0, 0.0
-        for pl in self.platforms:
-            if pl.operating:
-                level[pl.level] += 1
-                new_national += pl.new and pl.level == "national"
-                platform_rd += pl.rd_spending(self.p) if pl.new else 0.0
-        years = (month + 1) / 12.0 if self._snap else 0.0  # end of month `month`; 0 at the baseline
-        growth = (1.0 + self.baseline["gdp_growth"]) ** years
-        firm_rd = self.rd_statistical_ratio * float(np.sum(f.rd_ratio * f.revenue, where=alive))
-        s["rd_spending"] = firm_rd + self._nonfirm_rd0 * growth + platform_rd
-        s["gdp"] = self.baseline["gdp"] * growth
-        s["rd_intensity"] = 100.0 * s["rd_spending"] / s["gdp"]
-        s["rd_vs_baseline"] = s["rd_spending"] / self._base["rd_spending"] if self._snap else 1.0
-        s["national_platforms"] = level["national"]
-        s["new_national_platforms"] = new_national
-        s["municipal_platforms"] = level["municipal"]
-        s["joint_labs"] = level["joint_lab"]
-        s["pilot_bases"] = level["pilot_base"]
-        gov = self.government
-        s["new_municipal_incubators"] = gov.incubators_added["municipal"]
-        s["talents_placed_cum"] = self.talent.placed
-        s["future_firms_new"] = np.count_nonzero(alive & f.future & f.new)
-        s["scenarios_published_cum"] = gov.scenarios_published
-        s["scenarios_for_attracted_cum"] = gov.scenarios_for_attracted
-        s["living_firms"] = np.count_nonzero(alive)
-        s["above_scale"] = np.count_nonzero(alive & f.above_scale)
-        s["entries_cum"] = self.counters.entries
-        s["exits_cum"] = self.counters.exits
-        s["incubated"] = np.count_nonzero(alive & (f.incubator >= 0))
-        s["researchers"] = self.talent.researchers
-        s["budget_disbursed_cum"] = self.fund.disbursed
-        s["budget_unspent_cum"] = self.fund.unspent
-        s["social_capital_cum"] = self.fund.stats.social_capital
-        s.update(self._composites(s))
-        self._snap = s
-
-    def _composites(self, s: dict[str, float]) -> dict[str, float]:
-        """三量: 总量 (stocks), 增量 (growth of stocks, %), 质量 (composition). See README."""
-        stocks = ("living_firms", "high_tech", "rd_spending", "platforms_all", "above_scale")
-        platforms = s["national_platforms"] + s["municipal_platforms"] + s["joint_labs"] + s["pilot_bases"]
-        s = dict(s, platforms_all=platforms)
-        q = {"ht_share": s["high_tech"] / max(s["living_firms"], 1), "rd_intensity": s["rd_intensity"],
-             "zjtx_share": s["specialized_sme"] / max(s["living_firms"], 1),
-             "scale_share": s["above_scale"] / max(s["living_firms"], 1)}
-        if not self._snap:
-            self._base_stocks = {k: max(s[k], 1e-9) for k in stocks}
-            self._base_quality = {k: max(v, 1e-12) for k, v in q.items()}
-        ratios = np.array([max(s[k], 1e-9) / self._base_stocks[k] for k in stocks])
-        qual = np.array([max(v, 1e-12) / self._base_quality[k] for k, v in q.items()])
-        return {"total_index": 100.0 * float(np.exp(np.log(ratios).mean())),
-                "increment_index": 100.0 * float((ratios - 1.0).mean()),
-                "quality_index": 100.0 * float(np.exp(np.log(qual).mean()))}
-
-    def __getattr__(self, name: str):
-        snap = self.__dict__.get("_snap")
-        if snap is not None and name in snap:
-            return snap[name]
-        raise AttributeError(name)
-
     def behind_path(self, t: Target) -> bool:
         """Is the indicator behind the straight line from the baseline to the target?"""
-        months_to_target = month_index(f"{t.year}-12", self.start) + 1
+        months_to_target = december_row(t.year, self.start)
         done = (self.month + 1) / months_to_target
-        start = self._base[t.indicator]
+        start = self.base_snapshot[t.indicator]
         expected = start + (t.threshold - start) * done
-        now = self._snap[t.indicator]
+        now = self.snapshot[t.indicator]
         return now < expected if t.comparator in (">=", ">") else now > expected
 
     def indicator_table(self) -> dict[str, np.ndarray]:
@@ -495,17 +441,17 @@ class EcosystemModel(mesa.Model):
     # ------------------------------------------------------------------ debug invariants
     def check_invariants(self) -> None:
         """Cheap checks of conservation laws; on in debug mode and in the tests."""
-        s, f, prev = self._snap, self.firms, getattr(self, "_prev_check", None)
+        s, f, prev = self.snapshot, self.firms, getattr(self, "_prev_check", None)
         for k, v in s.items():
             if k != "increment_index" and not v >= 0:
                 raise InvariantError(f"month {self.month}: {k} = {v} is negative or NaN")
         if s["high_tech"] > s["living_firms"]:
             raise InvariantError("more high-tech firms than living firms")
         if prev is not None:
-            entries = s["entries_cum"] - prev["entries_cum"]
+            entries = s["entries_cum"] - prev["entries_cum"] + s["absorbed_cum"] - prev["absorbed_cum"]
             exits = s["exits_cum"] - prev["exits_cum"]
             expected = prev["living_firms"] + entries - exits
-            if s["living_firms"] != expected:
+            if abs(s["living_firms"] - expected) > 1e-6 * max(expected, 1.0):
                 raise InvariantError(f"month {self.month}: firms {s['living_firms']} != {expected}")
         fund = self.fund
         for c in CHANNELS:
@@ -522,4 +468,4 @@ class EcosystemModel(mesa.Model):
         self._prev_check = dict(s)
 
 
-__all__ = ["EcosystemModel", "replication_streams"]
+__all__ = ["EcosystemModel", "InvariantError", "replication_streams"]

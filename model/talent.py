@@ -1,9 +1,10 @@
 """Talent: the researcher pool, the talent programmes and placements of high-level talents.
 
 Researchers are pools (people) by industry, not agents: a firm's R&D staff is limited by the
-pool of its industry. High-level
-talents and funded teams are cohorts placed into firms; a placement raises the host's
-capability and counts towards the plan's '服务企业引进人才不少于100人'.
+pool of its industry. High-level talents and funded teams are cohorts placed into firms for
+HOST_MONTHS; while they are there the host grows faster (growth_talent_boost, growth_team_boost),
+and a firm hosts one talent and one team at a time, so placements spread over firms rather than
+piling onto the same few. Placements count towards the plan's '服务企业引进人才不少于100人'.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .firms import skip
-from .funds import ranking_scores, top_k
+from .funds import merit, ranking_scores, top_k
 from .sectors import N_SECTORS
+from .streams import skip
 
 PROGRAMME_MONTH = 3  # March: programme calls are decided early in the year
+HOST_MONTHS = 36  # a placed talent or a funded team works with its host for three years (estimate)
 
 
 class TalentMarket(mesa.Agent):
@@ -29,6 +31,27 @@ class TalentMarket(mesa.Agent):
         self.young_funded = 0
         self.teams_funded = 0
         self.fill = np.ones(N_SECTORS)  # share of desired R&D staff each industry's pool can fill
+
+    def hold_scarcity(self) -> None:
+        """Before the settle changes the firms: remember each industry's pool over its demand (rescale_pool)."""
+        d = self.demand()
+        self._ratio = np.divide(self.pool, d, out=np.ones(N_SECTORS), where=d > 0)
+
+    def rescale_pool(self) -> None:
+        """After the settle changed the firms (count, sizes, staff wanted): each industry's pool follows its demand,
+        keeping the scarcity or surplus the spin-up's market reached. Resetting it to demand plus the
+        profile's slack instead filled every firm's R&D staff at the hand-over, a state the market then
+        left within the first years (mean fill 1.0 at the baseline, 0.93-0.97 three years on), so more
+        firms met the high-tech staff rule in year 1 than later."""
+        f = self.model.firms
+        self.pool = self.demand() * self._ratio
+        self.fill = np.minimum(1.0, self._ratio)
+        f.staff_eff[:] = f.staff_share * self.fill[f.sector]
+
+    def restart(self) -> None:
+        """The run starts: the pool stays as the settle left it (rescale_pool), the plan's counts start from zero."""
+        self.arrived = self.waiting = self.placed = 0
+        self.young_funded = self.teams_funded = 0
 
     @property
     def researchers(self) -> float:
@@ -72,7 +95,7 @@ class TalentMarket(mesa.Agent):
     def _host_score(self, mask: np.ndarray) -> np.ndarray:
         f = self.model.firms
         # firm-keyed: which firms host talents does not depend on how many firms there are
-        return ranking_scores(f.capability + 10.0 * f.rd_ratio, mask, self.model.firm_streams["talent"])
+        return ranking_scores(merit(f), mask, self.model.firm_streams["talent"], self.model.p["review_noise"])
 
     def _place(self, quota: int) -> None:
         """Place up to `quota` waiting talents, never more than have arrived."""
@@ -81,9 +104,10 @@ class TalentMarket(mesa.Agent):
         if n <= 0:
             skip(self.model.firm_streams["talent"], f.n)
             return
-        mask = f.alive & (f.rd_ratio > 0.02)
+        month = self.model.month
+        mask = f.alive & (f.rd_ratio > 0.02) & (f.talent_until <= month)
         hosts = top_k(self._host_score(mask), mask, n)
-        f.capability[hosts] += self.model.p["talent_capability_gain"]
+        f.talent_until[hosts] = month + HOST_MONTHS
         self.waiting -= len(hosts)
         self.placed += len(hosts)
         self.add(1.0, f.sector[hosts])
@@ -96,13 +120,16 @@ class TalentMarket(mesa.Agent):
         young = round(m.government.yearly("young_talents_per_year"))
         teams = ledger.buy(teams, p["team_grant"])
         young = ledger.buy(young, p["young_talent_grant"])
-        f = m.firms
-        score = self._host_score(f.alive)
-        hosts = top_k(score, f.alive, teams + young)
-        hosts = hosts[np.argsort(-score[hosts], kind="stable")]  # teams go to the best hosts
-        f.capability[hosts[:teams]] += p["team_capability_gain"]
-        f.capability[hosts[teams:]] += p["talent_capability_gain"] * 0.5
+        f, month = m.firms, m.month
+        free = f.alive & ((f.team_until <= month) | (f.talent_until <= month))
+        score = self._host_score(free)
+        team_hosts = top_k(score, free & (f.team_until <= month), teams)
+        taken = np.zeros(f.n, bool)
+        taken[team_hosts] = True
+        young_hosts = top_k(score, free & ~taken & (f.talent_until <= month), young)
+        f.team_until[team_hosts] = month + HOST_MONTHS
+        f.talent_until[young_hosts] = month + HOST_MONTHS
         self.teams_funded += teams
         self.young_funded += young
-        self.add(1.0, f.sector[hosts[teams:]])
-        self.add(5.0, f.sector[hosts[:teams]])  # a team brings about five researchers
+        self.add(1.0, f.sector[young_hosts])
+        self.add(5.0, f.sector[team_hosts])  # a team brings about five researchers

@@ -1,7 +1,7 @@
 """The regression baseline: the plan scenario's summary at a fixed seed and replication count.
 
 `make baseline` (python tests/baseline.py) rewrites tests/baseline.json; tests/test_baseline.py
-fails when a change moves any of these numbers. Update it on purpose only: see the README
+fails when a change moves any of these numbers. Update it on purpose only: see docs/developing.md
 ("Regression baseline") for when that is right.
 """
 
@@ -24,9 +24,9 @@ CONTEXT = ("living_firms", "above_scale", "entries_cum", "exits_cum", "researche
 
 def compute(workers: int = 2) -> dict:
     sys.path.insert(0, str(ROOT))
-    from model.calibration import CALIBRATION_DIR, parameter_source
-    from model.ensemble import run_ensemble
-    from model.results import evaluate_target, indicator_summary
+    from model.analysis.calibration import CALIBRATION_DIR, parameter_source
+    from model.execution.ensemble import run_ensemble
+    from model.output.results import evaluate_target, indicator_summary
     from model.scenario import load_scenario
 
     scenario = load_scenario(SCENARIO)

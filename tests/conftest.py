@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import signal
 import tomllib
 from pathlib import Path
 
@@ -8,9 +10,62 @@ import pytest
 
 from model.scenario import Scenario, parse_scenario
 
+# A suite started in the background by a non-interactive shell (`make test &`, some CI runners) inherits
+# SIGINT ignored, as POSIX has it, and so would every command it starts: the Ctrl-C tests then saw the command
+# carry on and failed as if it hung. The suite takes Ctrl-C back; a command it starts gets the default again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "scenarios" / "sanliang-qisheng-2024-2026.toml"
 NO_PLAN = ROOT / "scenarios" / "no-plan-baseline.toml"
+
+# The figures the project relies on are its own copies; the original source documents (seeds) and
+# the shared originals of the copies live beside the repository, where a clone may not have them.
+DATA = ROOT / "calibration" / "data"
+PUBLIC_FIGURES = DATA / "public-figures.csv"
+POLICY_EVIDENCE = DATA / "policy-evidence.csv"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SEEDS = ROOT / os.environ.get("INNOSIM_SEEDS", "../shared/seeds")  # relative to the repository
+# CI sets this: a missing source folder fails instead of skipping, and so does any other skip.
+STRICT = os.environ.get("INNOSIM_REQUIRE_SOURCES") == "1"
+
+
+def source_folder(path: Path, without: str) -> Path:
+    """`path` if it is a folder; else a skip whose reason names it and what cannot be checked `without` it
+    (a failure under INNOSIM_REQUIRE_SOURCES=1)."""
+    if path.is_dir():
+        return path
+    reason = f"no folder {path.resolve()}: {without}"
+    if STRICT:
+        pytest.fail(f"{reason}; INNOSIM_REQUIRE_SOURCES=1 requires it", pytrace=False)
+    pytest.skip(reason)
+
+
+def seeds() -> Path:
+    """The folder of the original source documents, seeds/NNN_*.txt."""
+    return source_folder(SEEDS, "quotes cannot be checked against the source documents (INNOSIM_SEEDS names "
+                                "their folder)")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Every skipped test by name with its reason (-rs groups them by the line that skipped)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    terminalreporter.section(f"{len(skipped)} skipped")
+    for report in skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        terminalreporter.write_line(f"{report.nodeid}: {reason.removeprefix('Skipped: ')}")
+    if STRICT:
+        terminalreporter.write_line("INNOSIM_REQUIRE_SOURCES=1: nothing may be skipped, so these skips fail the run",
+                                    red=True)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if STRICT and reporter is not None and reporter.stats.get("skipped") and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def plan_doc() -> dict:

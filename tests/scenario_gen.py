@@ -24,9 +24,6 @@ moderate counts; every invalid value stays in. Validation is checked with `cheap
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import json
-import math
 import os
 import re
 import tomllib
@@ -36,6 +33,8 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from model.costs import UNIT_COSTS
+from model.output.toml_writer import inline_document, toml_string
+from model.output.toml_writer import toml_value as _toml_value
 from model.parameters import PARAMETERS
 from model.profiles import PROFILE_NAMES, REQUIRED
 from model.scenario import Budget, Levers, Meta, Scenario, Target
@@ -57,44 +56,14 @@ def library(cheap: bool) -> dict[str, str]:
     return {n: trim_targets(t, MAX_RUN_TARGETS) if cheap else t for n, t in LIBRARY.items()}
 
 
-# ------------------------------------------------------------------ a small TOML writer
-BARE = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def toml_key(k: str) -> str:
-    return k if BARE.match(k) else toml_string(k)
-
-
-def toml_string(s: str) -> str:
-    out = json.dumps(s, ensure_ascii=False)  # TOML basic strings share JSON's escapes
-    return out.replace("\x7f", "\\u007f")  # TOML forbids a raw DEL, JSON does not escape it
-
-
+# ------------------------------------------------------------------ TOML: the package's one writer
 def toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return repr(v)
-    if isinstance(v, str):
-        return toml_string(v)
-    if isinstance(v, dt.datetime | dt.date | dt.time):
-        return v.isoformat()
-    if isinstance(v, list):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{toml_key(str(k))} = {toml_value(x)}" for k, x in v.items()) + "}"
-    raise TypeError(type(v))
+    return _toml_value(v, finite=False)  # hostile files may hold nan and inf
 
 
 def to_toml(doc: dict) -> str:
     """A document as TOML: one `key = value` line per top-level key, tables inline."""
-    return "".join(f"{toml_key(str(k))} = {toml_value(v)}\n" for k, v in doc.items())
+    return inline_document(doc, finite=False)
 
 
 # ------------------------------------------------------------------ values

@@ -15,10 +15,12 @@ import pytest
 from conftest import PLAN, ROOT
 
 from model.app import adapter as ad
-from model.app import exports, outcome, runner
+from model.app import controls, exports, outcome, runner
 from model.app.text import LANGS, TEXT, all_strings, t
 from model.cli import main
-from model.scenario import Budget, Levers
+from model.lever_registry import LEVERS
+from model.levers import unit_grant
+from model.output import report
 
 
 def cli_mode() -> str:
@@ -39,7 +41,7 @@ def plan():
 @pytest.fixture(scope="module")
 def app_run(plan, tmp_path_factory):
     """An app run (levers changed) to the end: result with the comparison and the results folder."""
-    changed = ad.with_values(plan, {"municipal_platforms_per_year": 6.0, "budget.rent_subsidy": 9000.0})
+    changed = controls.with_values(plan, {"municipal_platforms_per_year": 6.0, "budget.rent_subsidy": 9000.0})
     states = list(outcome.run(settings(changed, plan), "plan.toml", tmp_path_factory.mktemp("app"), "zh",
                               lambda p: None, lambda: False))
     assert [s.phase for s in states] == ["run", "plan", "report", "done"]  # the plan was not cached yet
@@ -47,7 +49,8 @@ def app_run(plan, tmp_path_factory):
 
 
 def test_same_seed_same_numbers_as_the_cli(app_run, tmp_path):
-    toml = exports.scenario_toml(app_run.settings.scenario, 6, 11, "plan.toml", True)
+    s = app_run.settings
+    toml = exports.scenario_toml(s.scenario, 6, 11, "plan.toml", True, s.reference)
     path = tmp_path / "app.toml"
     path.write_text(toml, "utf-8")
     out = tmp_path / "cli"
@@ -58,6 +61,8 @@ def test_same_seed_same_numbers_as_the_cli(app_run, tmp_path):
     for a, b in zip(app_run.summary["targets"], cli["targets"], strict=True):
         assert a["id"] == b["id"]
         assert (a["p_meet"], a["p10"], a["p50"], a["p90"]) == (b["p_meet"], b["p10"], b["p50"], b["p90"])
+        assert (a["kind"], a["delivery"], a["baseline_source"]) == (b["kind"], b["delivery"], b["baseline_source"])
+    assert app_run.summary["money"] == cli["money"]  # the platforms' grants were paid in both runs
 
 
 def test_the_comparison_is_paired_against_the_plan(app_run, plan):
@@ -208,34 +213,99 @@ def test_charts_zip(app_run):
 
 
 # ------------------------------------------------------------------ levers, targets, strings
-def test_every_lever_of_the_schema_has_a_control():
-    fields = {k for k in Levers.model_fields if k != "budget"} | {f"budget.{k}" for k in Budget.model_fields}
-    assert set(ad.LEVERS) == fields
-    assert {n for _, names in ad.GROUPS for n in names} == fields
-    for lever in ad.LEVERS.values():
-        assert lever.zh and lever.en and lever.explain_zh and lever.explain_en and lever.unit_zh and lever.unit_en
-        assert lever.evidence == () and lever.per_year is False  # until the lever registry
+def test_every_lever_of_the_schema_has_a_control_from_the_registry():
+    assert set(controls.CONTROLS) == controls.schema_levers() == set(LEVERS) | {"adaptive"}
+    assert {n for _, names in controls.GROUPS for n in names} == set(controls.CONTROLS)
+    for name, c in controls.CONTROLS.items():
+        assert c.zh and c.en and c.explain_zh and c.explain_en and c.unit_zh and c.unit_en, name
+        assert c.per_year is False  # until the scenario format has per-year values
+        if name == "adaptive":
+            continue
+        lv = LEVERS[name]
+        assert (c.zh, c.en, c.explain_en, c.mechanism) == (lv.zh, lv.en, lv.explain, lv.mechanism)
+        assert tuple(e.name for e in c.effects) == lv.effects
+
+
+def test_an_effect_cites_the_evidence_rows_of_its_parameter():
+    from model.parameters import PARAMETERS
+
+    reward = controls.CONTROLS["budget.rd_growth_reward"]
+    take_up = next(e for e in reward.effects if e.name == "rd_reward_take_up_size")
+    p = PARAMETERS["rd_reward_take_up_size"]
+    assert (take_up.central, take_up.range, take_up.source) == (p.value, p.range, p.source)
+    assert [r.id for r in take_up.evidence] == list(p.evidence) and p.evidence
+    with (ROOT / "calibration" / "data" / "policy-evidence.csv").open(encoding="utf-8", newline="") as f:
+        studies = {r["id"]: r["source"] for r in csv.DictReader(f)}
+    assert [r.reference for r in take_up.evidence] == [studies[i] for i in p.evidence]
 
 
 def test_slider_spans_contain_the_plan(plan):
-    for name in ad.LEVERS:
-        lo, hi = ad.slider_range(plan, name)
-        assert lo <= ad.lever_value(plan, name) <= hi
+    for name in controls.CONTROLS:
+        lo, hi = controls.slider_range(plan, name)
+        assert lo <= controls.plan_value(plan, name) <= hi
 
 
 def test_a_lever_out_of_bounds_names_the_lever(plan):
     with pytest.raises(ad.InputError, match="services_index"):
-        ad.with_values(plan, {"services_index": 2.0})
+        controls.with_values(plan, {"services_index": 2.0})
+    with pytest.raises(ad.InputError, match=r"levers: budget\.rent_subsidy: "):
+        controls.with_values(plan, {"budget.rent_subsidy": -1.0})
     with pytest.raises(ad.InputError, match="attracted_firms_per_year@2025: per-year values are not in the scenario"):
-        ad.with_values(plan, {"attracted_firms_per_year@2025": 60.0})
+        controls.with_values(plan, {"attracted_firms_per_year@2025": 60.0})
 
 
-def test_targets_are_outcomes_until_kinds_exist(plan):
-    assert {ad.target_kind(tg) for tg in plan.targets} == {"outcome"}
+def test_a_count_brings_its_grant_and_a_typed_channel_is_what_runs(plan):
+    grant = unit_grant(plan, "municipal_platforms_per_year")
+    more = controls.with_values(plan, {"municipal_platforms_per_year": 6.0})
+    assert more.levers.budget.platform_grant == plan.levers.budget.platform_grant + 3 * grant
+    assert controls.followed(plan, {"municipal_platforms_per_year": 6.0}) == {"budget.platform_grant": 3 * grant}
+    assert controls.shown_value(plan, {"municipal_platforms_per_year": 6.0}, "budget.platform_grant") == \
+        more.levers.budget.platform_grant
+    typed = {"municipal_platforms_per_year": 6.0, "budget.platform_grant": 4000.0}
+    assert controls.with_values(plan, typed).levers.budget.platform_grant == 4000.0
+    assert controls.followed(plan, typed) == {}
+    assert controls.with_values(plan, {"budget.platform_grant": 4000.0}).levers.municipal_platforms_per_year == 3.0
+
+
+def test_the_scenario_file_says_which_levers_the_page_changed(app_run):
+    s = app_run.settings
+    text = exports.scenario_toml(s.scenario, 6, 11, "plan.toml", True, s.reference)
+    grant = unit_grant(s.reference, "municipal_platforms_per_year")
+    assert "municipal_platforms_per_year = 6.0  # set in the app; the plan's: 3" in text
+    assert f"the plan's {s.reference.levers.budget.platform_grant:g} +{3 * grant:g} for the counts" in text
+    assert "rent_subsidy = 9000.0  # set in the app; the plan's: 6000" in text
+
+
+def test_target_kinds_and_marks_are_the_reports(app_run):
+    summary = app_run.summary
+    assert [r["id"] for r in outcome.target_rows(app_run, "en")] == [x["id"] for x in report.outcomes(summary)]
+    promised = outcome.commitment_rows(app_run, "zh")
+    assert [r["id"] for r in promised] == [x["id"] for x in report.commitments(summary)]
+    assert {r["id"] for r in promised} == {"talents-placed-2026", "scenarios-published-2026",
+                                            "scenarios-for-attracted-2026"}
+    assert all(r["delivery"] == x["delivery"] and "years =" in r["delivery"]
+               for r, x in zip(promised, report.commitments(summary), strict=True))
+    marks = {r["id"]: r["baseline"] for r in outcome.target_rows(app_run, "zh")}
+    for x in report.outcomes(summary):  # the same marks as the report's baseline cell
+        assert marks[x["id"]].endswith(report._baseline_cell(summary, x)[len(report.fmt(x["indicator"],
+                                                                                          x["baseline"])):])
+    assert marks["high-tech-2026"].endswith("†") and not marks["upgrades-2026"].endswith("†")
+
+
+def test_money_by_channel_is_the_summarys(app_run):
+    rows = {r["id"]: r for r in outcome.money_rows(app_run.summary, "zh")}
+    assert set(rows) == set(app_run.summary["money"]) and list(rows)[-1] == "total"
+    m = app_run.summary["money"]["platform_grant"]
+    assert rows["platform_grant"]["budgeted"] == f"{m['budgeted']['p50'] / 1e4:,.1f}亿元"
+    head, table = exports.money_table(app_run, "en")
+    assert head[0] == "channel id" and [r[0] for r in table] == list(app_run.summary["money"])
+    sentence_en, sentence_zh = (outcome.money_sentence(app_run.summary, x) for x in ("en", "zh"))
+    assert sentence_en.split(":")[0] == report.money_sentence(app_run.summary).split(":")[0]
+    assert sentence_zh and "亿元" in sentence_zh
 
 
 def test_an_unreadable_posterior_means_the_defaults(tmp_path, monkeypatch):
-    from model import calibration
+    from model.analysis import calibration
 
     (tmp_path / "posterior.csv").write_text("not_a_parameter,weight\n1,1\n", "utf-8")
     monkeypatch.setattr(calibration, "CALIBRATION_DIR", tmp_path)
@@ -259,9 +329,12 @@ def test_every_string_in_both_languages_with_glyphs():
     assert not missing
 
 
-def test_headline_in_both_languages(app_run):
+def test_headline_in_both_languages_counts_as_the_report(app_run):
     zh, en = outcome.headline(app_run.summary, "zh"), outcome.headline(app_run.summary, "en")
-    assert "个量化目标中" in zh and "quantified targets" in en
+    assert "个量化成果目标中" in zh and "3 项政府承诺" in zh
+    counts = report.headline(app_run.summary).split("Of the plan's ")[1].split(" under this scenario")[0]
+    assert "Of the " + counts in en
+    assert "Its 3 commitments" in en and "marked †" in en
     assert t("head_compare", "en", up=1, down=0).startswith("Against the plan")
 
 

@@ -25,7 +25,7 @@ import pytest
 from conftest import ROOT
 
 from model.app.text import t
-from model.report import fmt
+from model.output.report import fmt
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -39,8 +39,8 @@ def chromium() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(chromium() is None, reason="no Chromium: `apt-get install chromium` as root "
-                                                           "(.ci/run does it)")
+pytestmark = pytest.mark.skipif(chromium() is None, reason="THE APP'S BROWSER TEST DID NOT RUN: no Chromium "
+                                "(`apt-get install chromium` as root; .ci/run does it, and there a skip fails the run)")
 
 
 def free_port() -> int:
@@ -163,9 +163,18 @@ def test_plan_lever_run_matches_the_cli_and_downloads(server, browser, shots, tm
         page.locator(".scenario-pick").click()
         page.get_by_role("option", name="sanliang-qisheng-2024-2026.toml", exact=False).first.click()
         page.get_by_text("三量齐升 action plan 2024-2026 (Tongzhou)：2024-01 至 2026-12").wait_for()
-        # one lever: municipal platforms 3 -> 6 a year
+        # one lever: municipal platforms 3 -> 6 a year; the platform grant pays for them (1,000万元 each)
         set_input(page, ".lever-input-municipal-platforms-per-year", "6")
         page.locator(".lever-municipal-platforms-per-year .innosim-changed").wait_for()
+        grant = page.locator(".lever-budget-platform-grant")
+        grant.locator(".innosim-money-note").wait_for()
+        assert grant.locator(".innosim-money-note").inner_text() == t("follows", "zh", delta="+3,000")
+        assert grant.locator("input").first.input_value() == "8600.0"
+        # the registry's mechanism and the evidence rows behind an effect
+        reward = page.locator(".lever-budget-rd-growth-reward")
+        reward.locator(".v-expansion-panel-header").click()
+        reward.locator(".evidence-row", has_text="PE16").first.wait_for()
+        assert "R&D propensity" in reward.locator(".mechanism").inner_text()
         set_input(page, ".run-replications", "8")
         set_input(page, ".run-seed", "7")
         page.locator(".run-button").click()
@@ -177,6 +186,11 @@ def test_plan_lever_run_matches_the_cli_and_downloads(server, browser, shots, tm
         cell.wait_for()
         shown = {r.get_attribute("data-target"): (r.locator("td.c3").inner_text(), r.locator("td.c4").inner_text())
                  for r in page.locator("table.targets-outcome tbody tr").all()}
+        delivered = {r.get_attribute("data-target"): r.locator("td.c2").inner_text()
+                     for r in page.locator("table.targets-commitment tbody tr").all()}
+        money = {r.get_attribute("data-target"): r.locator("td.c1").inner_text()
+                 for r in page.locator("table.money tbody tr").all()}
+        assert len(delivered) == 3 and "total" in money
 
         toml = download(page, t("dl_scenario", "zh"))
         # the same settings and seed through the CLI, while the page goes on: the numbers on the page, exactly
@@ -191,7 +205,7 @@ def test_plan_lever_run_matches_the_cli_and_downloads(server, browser, shots, tm
         raw = targets_csv.read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert len(rows) == 15 and {r["目标编号"] for r in rows} == set(shown)
+        assert len(rows) == 15 and {r["目标编号"] for r in rows} == set(shown) | set(delivered)
         page.locator("table.comparison").wait_for()
         for selector in (".innosim-head", ".innosim-head-compare", "table.targets-outcome td", ".scenario-info",
                          ".innosim-lever-name", ".v-btn__content", ".v-select__selection", ".v-card__title"):
@@ -210,11 +224,16 @@ def test_plan_lever_run_matches_the_cli_and_downloads(server, browser, shots, tm
         assert summary["replications"] == 8 and summary["seed"] == 7
         for tg in summary["targets"]:
             ind = tg["indicator"]
-            expected = (f"{fmt(ind, tg['p50'])} [{fmt(ind, tg['p10'])} - {fmt(ind, tg['p90'])}]",
-                        f"{100 * tg['p_meet']:.0f}%")
-            assert shown[tg["id"]] == expected, tg["id"]
+            if tg["kind"] == "commitment":
+                assert delivered[tg["id"]] == fmt(ind, tg["p50"]), tg["id"]
+            else:
+                expected = (f"{fmt(ind, tg['p50'])} [{fmt(ind, tg['p10'])} - {fmt(ind, tg['p90'])}]",
+                            f"{100 * tg['p_meet']:.0f}%")
+                assert shown[tg["id"]] == expected, tg["id"]
             row = next(r for r in rows if r["目标编号"] == tg["id"])
             assert float(row["达成概率"]) == tg["p_meet"]
+        for channel, v in summary["money"].items():  # budgeted P50, with the added platforms' grants
+            assert money[channel] == f"{v['budgeted']['p50'] / 1e4:,.1f}亿元", channel
     finally:
         ctx.close()
 

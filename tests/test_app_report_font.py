@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from model.briefing import FONT_STACK, WEB_FONT, to_html
+from model.output.briefing import FONT_STACK, WEB_FONT, to_html
 
 
 def test_report_html_embeds_a_font_covering_every_character(tmp_path: Path):

@@ -25,7 +25,7 @@ CASES = {
     "unknown-section": (PLAN_TEXT + "\n[extras]\nx = 1\n", "extras", "unknown key"),
     "wrong-type": (edit("young_talents_per_year = 30", 'young_talents_per_year = "thirty"'),
                    "levers.young_talents_per_year", "number"),
-    "negative-budget": (edit("rd_growth_reward = 20000", "rd_growth_reward = -5"),
+    "negative-budget": (edit("rd_growth_reward = 8000", "rd_growth_reward = -5"),
                         "levers.budget.rd_growth_reward", "greater than or equal to 0"),
     "negative-count": (edit("talent_teams_per_year = 10", "talent_teams_per_year = -1"),
                        "levers.talent_teams_per_year", "greater than or equal to 0"),

@@ -1,7 +1,7 @@
 """Regression baseline: the plan scenario's numbers at a fixed seed must not move unnoticed.
 
 When a change moves them on purpose (a model change, a new calibration), run `make baseline`,
-read the diff of tests/baseline.json and commit it with the change; the README says when.
+read the diff of tests/baseline.json and commit it with the change; docs/developing.md says when.
 """
 
 from __future__ import annotations

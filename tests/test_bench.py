@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench
 from scaling import EXTENSIVE, middle, scaled_plan
 
-from model.ensemble import run_ensemble, run_replication
+from model.execution.ensemble import run_ensemble, run_replication
 from model.profiles import PROFILES
 from model.sim import EcosystemModel
 
@@ -34,7 +34,7 @@ def test_scaled_plan_scales_stocks_and_keeps_shares():
 
 def test_scaled_plan_sets_the_size_of_the_model():
     model = EcosystemModel(scaled_plan(1_500, months=3), replication=0)
-    assert model.living_firms == 1_500
+    assert model.snapshot["living_firms"] == 1_500
     assert model.months == 3
 
 

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from conftest import PLAN, make_scenario
 
-from model import calibration as cal
+from model.analysis import calibration as cal
+from model.analysis.recovery import quick_recovery
 from model.cli import main
-from model.ensemble import run_ensemble
+from model.execution.ensemble import run_ensemble
+from model.lever_registry import effect_parameters
 from model.parameters import ParameterSource
-from model.recovery import quick_recovery
 
 
 def test_interval_distance_is_zero_inside_and_grows_outside():
@@ -24,11 +25,9 @@ def test_interval_distance_is_zero_inside_and_grows_outside():
 
 
 def test_every_calibration_figure_is_in_the_registry():
-    import tomllib
+    from test_history import known_ids
 
-    from conftest import ROOT
-    registry = tomllib.loads((ROOT / "calibration" / "figures.toml").read_text("utf-8"))
-    ids = {f["id"] for f in registry["figure"]}
+    ids = known_ids()
     for t in cal.TARGETS:
         assert set(t.figures) <= ids, t.name
         assert t.low < t.high
@@ -43,22 +42,22 @@ def test_priors_are_inside_the_parameters_hard_bounds():
 
 def test_posterior_round_trip_and_draws(tmp_path):
     rng = np.random.default_rng(0)
-    samples = {"exit_hazard_young": rng.uniform(0.1, 0.2, 50), "high_tech_apply_prob": rng.uniform(0.4, 0.6, 50)}
+    samples = {"exit_hazard_old": rng.uniform(0.05, 0.12, 50), "high_tech_apply_prob": rng.uniform(0.4, 0.6, 50)}
     post = cal.Posterior(samples, np.full(50, 1 / 50), {"created_utc": "now"})
     cal.save_posterior(post, tmp_path)
     back = cal.load_posterior(tmp_path)
     assert back.meta == {"created_utc": "now"}
-    assert np.allclose(back.samples["exit_hazard_young"], post.samples["exit_hazard_young"])
+    assert np.allclose(back.samples["exit_hazard_old"], post.samples["exit_hazard_old"])
     src = cal.parameter_source("posterior", tmp_path)
     draw = src.draw(np.random.default_rng(1))
-    assert set(draw) == {"exit_hazard_young", "high_tech_apply_prob"}
+    assert set(draw) == {"exit_hazard_old", "high_tech_apply_prob", *effect_parameters()}
     mean = cal.parameter_source("posterior-mean", tmp_path).draw(None)
-    assert mean["exit_hazard_young"] == pytest.approx(post.samples["exit_hazard_young"].mean())
+    assert mean["exit_hazard_old"] == pytest.approx(post.samples["exit_hazard_old"].mean())
 
 
 def test_posterior_draws_change_runs_and_scenario_overrides_win():
     sc = make_scenario(end="2024-12")
-    src = ParameterSource("posterior", ("exit_hazard_young",), ((0.09,), (0.24,)), (0.5, 0.5))
+    src = ParameterSource("posterior", ("exit_hazard_old",), ((0.05,), (0.12,)), (0.5, 0.5))
     a = run_ensemble(sc, replications=6, seed=3, workers=1, parameters=src)
     b = run_ensemble(sc, replications=6, seed=3, workers=2, parameters=src)
     assert np.array_equal(a.values, b.values)  # posterior draws are per replication, not per worker
@@ -66,9 +65,9 @@ def test_posterior_draws_change_runs_and_scenario_overrides_win():
     base = run_ensemble(sc, replications=6, seed=3, workers=1).series("exits_cum")[:, -1]
     assert not np.array_equal(exits, base)
     from model.sim import EcosystemModel
-    fixed = make_scenario(sc.model_dump(mode="json") | {"parameters": {"exit_hazard_young": 0.2}}, end="2024-12")
+    fixed = make_scenario(sc.model_dump(mode="json") | {"parameters": {"exit_hazard_old": 0.07}}, end="2024-12")
     m = EcosystemModel(fixed, replication=0, parameters=src)
-    assert m.p["exit_hazard_young"] == 0.2
+    assert m.p["exit_hazard_old"] == 0.07
 
 
 def test_run_records_and_rejects_parameter_modes(tmp_path, capsys, monkeypatch):
@@ -92,23 +91,24 @@ def test_parameter_recovery_small():
 
 
 def test_an_interrupted_calibration_resumes_from_its_database(tmp_path):
-    from model.recovery import small_scenario
+    from model.analysis.recovery import end_statistics, small_scenario
 
-    sc = small_scenario()
-    targets = [cal.Target("bda_high_tech_2020", 150.0, 250.0, (), ""),
-               cal.Target("startup_survival_5y", 0.4, 0.7, (), "")]
-    priors = {"exit_hazard_young": (0.08, 0.25)}
+    sc = {"bda": small_scenario()}
+    targets = [cal.Target("high_tech_end", 150.0, 250.0, (), ""),
+               cal.Target("exit_hazard_mature", 0.06, 0.1, (), "")]
+    priors = {"exit_hazard_old": (0.05, 0.12)}
     db = tmp_path / "abc.db"
     first = cal.abc_smc(sc, targets, cal.Settings(population=12, simulations=30, replications=1, workers=1,
-                                                  priors=priors), db, progress=False)
+                                                  priors=priors), db, progress=False, statistic=end_statistics)
     t_first, n_first = first.max_t, first.total_nr_simulations
     # min_epsilon below 0: only the budget stops it, so the resumed session must use up the whole 90
     again = cal.abc_smc(sc, targets, cal.Settings(population=12, simulations=90, replications=1, workers=1,
-                                                  priors=priors, min_epsilon=-1.0), db, resume=True, progress=False)
+                                                  priors=priors, min_epsilon=-1.0), db, resume=True, progress=False,
+                        statistic=end_statistics)
     assert again.id == first.id and again.max_t > t_first and n_first < 90 <= again.total_nr_simulations
     samples, weights = cal.posterior_table(again)
-    x = samples["exit_hazard_young"]
-    assert np.isclose(weights.sum(), 1.0) and ((x >= 0.08) & (x <= 0.25)).all()
+    x = samples["exit_hazard_old"]
+    assert np.isclose(weights.sum(), 1.0) and ((x >= 0.05) & (x <= 0.12)).all()
 
 
 def test_until_extends_without_changing_the_horizon():
@@ -123,3 +123,4 @@ def test_until_extends_without_changing_the_horizon():
     for k in a:
         assert np.array_equal(a[k], b[k][: len(a[k])]), k
     assert b["new_municipal_incubators"][-1] >= a["new_municipal_incubators"][-1]  # the pace goes on
+

@@ -52,6 +52,23 @@ def test_high_tech_needs_staff_ip_and_a_year():
     assert cert.high_tech_eligible(f).tolist() == [True, False, False, False]
 
 
+def test_the_unspelled_rules_are_passed_more_often_by_larger_firms():
+    """A score below fit_share x R / (R + high_tech_fit_size): at the same score a larger firm passes."""
+    p = resolve({"high_tech_fit_size": 200.0})
+    f = table(revenue=[100.0, 3000.0, 3000.0], rd_ratio_avg=[0.2, 0.2, 0.2], ht_score=[0.5, 0.5, 0.95])
+    assert cert.high_tech_eligible(f, 2016, p, fit_share=1.0).tolist() == [False, True, False]
+    assert cert.high_tech_eligible(f, 2016, p, fit_share=None).tolist() == [True, True, True]  # the spin-up
+
+
+def test_the_rules_before_2016_were_stricter():
+    """国科发火〔2008〕172号: 6% for the smallest band and a stricter staff rule (old_staff_threshold)."""
+    p = resolve({"old_staff_threshold": 0.15})
+    f = table(revenue=[3000.0, 3000.0, 3000.0], rd_ratio_avg=[0.055, 0.065, 0.065], staff_eff=[0.2, 0.2, 0.12])
+    assert cert.high_tech_eligible(f, 2016, p).tolist() == [True, True, True]
+    assert cert.high_tech_eligible(f, 2015, p).tolist() == [False, True, False]
+    assert cert.high_tech_rd_threshold(np.array([3000.0, 8000.0]), 2015).tolist() == [0.06, 0.04]
+
+
 def test_staff_rule_uses_the_filled_share_not_the_wish():
     f = table(staff_share=[0.2], staff_eff=[0.08])
     assert not cert.high_tech_eligible(f)[0]
@@ -61,12 +78,13 @@ def test_certificate_lasts_three_years_then_needs_renewal():
     rng = np.random.default_rng(0)
     f = table(revenue=[3000.0, 3000.0])
     out = cert.high_tech_round(f, rng, month=10, p=ALWAYS)
-    assert out == {"applied": 2, "approved": 2, "first_time": 2}
+    assert [len(out[k]) for k in ("first", "again", "renewed")] == [2, 0, 0]
     assert f.ht_until.tolist() == [46, 46]
     assert cert.high_tech_valid(f, 45).all() and not cert.high_tech_valid(f, 46).any()
     # Firm 1 no longer meets the R&D rule when its renewal round comes: it loses the certificate.
     f.rd_ratio_avg[1] = 0.01
-    cert.high_tech_round(f, rng, month=46, p=ALWAYS)
+    out = cert.high_tech_round(f, rng, month=46, p=ALWAYS)
+    assert out["renewed"].tolist() == [0]
     assert f.ht_until.tolist() == [82, 46]
     assert cert.high_tech_valid(f, 50).tolist() == [True, False]
 
@@ -75,7 +93,7 @@ def test_certified_firm_does_not_reapply_mid_validity():
     rng = np.random.default_rng(0)
     f = table(revenue=[3000.0], ht_until=[40], ht_ever=[True])
     out = cert.high_tech_round(f, rng, month=10, p=ALWAYS)
-    assert out["applied"] == 0 and f.ht_until[0] == 40
+    assert sum(len(v) for v in out.values()) == 0 and f.ht_until[0] == 40
 
 
 def test_approval_step_rejects_some():
@@ -83,8 +101,7 @@ def test_approval_step_rejects_some():
     f = table(revenue=np.full(4000, 3000.0))
     p = dict(ALWAYS, high_tech_approval_prob=0.7)
     out = cert.high_tech_round(f, rng, month=10, p=p)
-    assert out["applied"] == 4000
-    assert 0.67 < out["approved"] / 4000 < 0.73
+    assert 0.67 < len(out["first"]) / 4000 < 0.73
 
 
 def test_specialized_sme_rules():
@@ -99,7 +116,8 @@ def test_specialized_sme_rules():
     # ok; revenue under 1000万 without equity; under 1000万 with equity and R&D >= 100万; R&D < 3%;
     # under two years; too large for an SME; no IP
     assert cert.zjtx_eligible(f, month).tolist() == [True, False, True, False, False, False, False]
-    assert cert.zjtx_round(f, np.random.default_rng(0), month, ALWAYS) == 2
+    out = cert.zjtx_round(f, np.random.default_rng(0), month, ALWAYS, batches=1)
+    assert len(out["new"]) == 2 and len(out["renewed"]) == 0
     assert f.zjtx_until[0] == month + 36
 
 

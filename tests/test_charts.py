@@ -9,8 +9,8 @@ from collections import defaultdict
 import pytest
 from conftest import PLAN
 
-from model import labels, plotting
 from model.cli import main
+from model.output import labels, plotting
 
 
 def test_every_label_string_renders_without_missing_glyphs(tmp_path):

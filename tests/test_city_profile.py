@@ -1,4 +1,4 @@
-"""The city-scale profile beijing-2023 and its baseline scenario (issue 6, item 3)."""
+"""The city-scale profile beijing-2023 and its baseline scenario."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ import re
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import PUBLIC_FIGURES, ROOT, seeds
 
 from model.profiles import PROFILES, REQUIRED
 from model.scenario import load_scenario, parse_scenario, read_document
 from model.sectors import SECTORS
 from model.sim import EcosystemModel
 
-SHARED = ROOT.parent / "shared"
-FIGURES = SHARED / "data" / "public-figures.csv"
 PROFILE_FILE = ROOT / "model" / "profiles" / "beijing-2023.toml"
 SCENARIO = ROOT / "scenarios" / "beijing-2023-baseline.toml"
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -30,8 +28,7 @@ SMALL_CITY = {"tech_firms": 20000, "new_market_entities": 6500, "high_tech": 100
 
 @pytest.fixture(scope="module")
 def rows() -> dict[str, dict]:
-    assert FIGURES.is_file(), f"{FIGURES} is missing: the project expects ../shared beside the repository"
-    with FIGURES.open(encoding="utf-8") as fh:
+    with PUBLIC_FIGURES.open(encoding="utf-8") as fh:
         return {row["id"]: row for row in csv.DictReader(fh)}
 
 
@@ -80,7 +77,7 @@ def test_estimates_bracket_or_sit_between_the_documented_figures(rows):
 
 
 def test_every_chinese_quote_in_the_profile_is_in_a_seed_or_a_public_figure(rows):
-    texts = [p.read_text("utf-8") for p in sorted((SHARED / "seeds").glob("*.txt"))]
+    texts = [p.read_text("utf-8") for p in sorted(seeds().glob("*.txt"))]
     texts += [r["quote"] for r in rows.values()]
     quotes = [q for q in re.findall(r"'([^'\n]+)'", PROFILE_FILE.read_text("utf-8")) if CJK.search(q)]
     assert len(quotes) >= 10

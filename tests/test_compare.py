@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from conftest import PLAN, ROOT
 
+from model.analysis.compare import INDEPENDENT_OFFSET, compare, target_values
 from model.cli import main
-from model.compare import INDEPENDENT_OFFSET, compare, target_values
 from model.costs import total_annual_cost
-from model.ensemble import run_ensemble
-from model.parallel import Pool
+from model.execution.ensemble import run_ensemble
+from model.execution.parallel import Pool
 from model.scenario import load_scenario
 
 LIBRARY = ROOT / "scenarios"
@@ -55,7 +55,7 @@ def test_common_random_numbers_shrink_the_variance_of_paired_differences(request
 
 
 def test_newcombe_interval_is_not_fooled_by_a_few_discordant_pairs():
-    from model.stats import paired_difference
+    from model.analysis.stats import paired_difference
 
     ref = np.zeros(200, bool)
     alt = ref.copy()
@@ -67,7 +67,7 @@ def test_newcombe_interval_is_not_fooled_by_a_few_discordant_pairs():
 
 
 def test_newcombe_interval_covers_the_true_difference():
-    from model.stats import paired_difference
+    from model.analysis.stats import paired_difference
 
     rng = np.random.default_rng(0)
     hits = 0
@@ -203,7 +203,7 @@ def _table(uids):
 
 
 def test_a_firms_draw_depends_on_the_firm_not_on_the_others():
-    from model.firms import FirmStream
+    from model.streams import FirmStream
 
     few, many = _table([5, 7, 9]), _table([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     a, b = FirmStream(42, few), FirmStream(42, many)
@@ -222,7 +222,7 @@ def test_a_firms_draw_depends_on_the_firm_not_on_the_others():
 def test_firm_draws_have_the_intended_distributions():
     from scipy import stats
 
-    from model.firms import FirmStream
+    from model.streams import FirmStream
 
     s = FirmStream(7, _table(np.arange(200_000)))
     s.start_month(0)
@@ -251,7 +251,7 @@ def test_a_lever_named_with_an_empty_range_is_an_error(tmp_path):
 
 
 def test_wilson_interval_holds_its_estimate_at_the_ends():
-    from model.stats import wilson
+    from model.analysis.stats import wilson
 
     for n in (1, 3, 7.5, 40, 97.3, 100, 333):  # discovery shrinks n by a design effect: not always whole
         assert wilson(0, n)[0] == 0.0 and wilson(n, n)[1] == 1.0

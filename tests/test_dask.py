@@ -7,10 +7,10 @@ import pytest
 from conftest import make_scenario
 
 from model.cli import main
-from model.ensemble import run_ensemble
+from model.execution.ensemble import run_ensemble
+from model.execution.outcomes import evaluate
+from model.execution.parallel import Pool
 from model.levers import with_levers
-from model.outcomes import evaluate
-from model.parallel import Pool
 
 distributed = pytest.importorskip("distributed")
 
@@ -78,7 +78,7 @@ def test_an_ensemble_survives_a_worker_killed_midway(tmp_path, short):
     import threading
     import time
 
-    from model.checkpoint import Checkpoint
+    from model.execution.checkpoint import Checkpoint
 
     n = 24
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,

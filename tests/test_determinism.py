@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from conftest import make_scenario
 
-from model.ensemble import run_ensemble
+from model.execution.ensemble import run_ensemble
 from model.sim import EcosystemModel, replication_streams
 
 

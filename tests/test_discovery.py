@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from conftest import PLAN
 
-from model.cli import main
-from model.discovery import (
+from model.analysis.discovery import (
     Box,
     Finding,
     at_limits,
@@ -22,6 +21,7 @@ from model.discovery import (
     tighten,
     validated_interval,
 )
+from model.cli import main
 from model.levers import LeverSpace
 from model.scenario import load_scenario
 
@@ -146,7 +146,7 @@ def test_validated_interval_widens_for_runs_clustered_by_mix():
 
 # ------------------------------------------------------------------------------- end to end
 
-ARGS = ["--levers", "new_municipal_incubators", "talents_placed_per_year", "--targets", "municipal-incubators-2026",
+ARGS = ["--levers", "new_municipal_incubators,talents_placed_per_year", "--targets", "municipal-incubators-2026",
         "--samples", "24", "--replications", "2", "--validation", "4", "--seed", "11", "--parameters", "defaults",
         "--no-progress"]
 

@@ -7,7 +7,7 @@ Design:
 - 80 replications of each engine. The reference runs about 0.4 million firm-months a second, a
   replication about 0.2 s, so the module (docking, power run, checks) took 36-47 s on 2 cores shared
   with other work; 80 is enough for the tests to see a 5% change in the exit hazard in 10 of 10
-  batches (benchmarks/dock.py --power 80, see README), and more would add to the suite's time for little.
+  batches (benchmarks/dock.py --power 80, see docs/developing.md), and more would add to the suite's time for little.
 - Indicators: living firms, high-tech firms, cumulative entries and exits, total revenue, firms' R&D
   expense (sum of rd_ratio x revenue) and the share of firms owning IP, at months 12, 24 and 36.
 - At each indicator and month: a two-sample KS test and a Wilcoxon signed-rank test on the paired

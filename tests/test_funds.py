@@ -50,7 +50,7 @@ def test_budget_conservation_over_the_plan(plan_run):
         assert ledger.budgeted == pytest.approx(years * fund.plan[c])
         assert ledger.disbursed + ledger.unspent == pytest.approx(ledger.budgeted)
         assert ledger.disbursed <= ledger.budgeted + 1e-6
-    # money really moves: most of the plan's 7.7亿/year is used, and some is left
+    # money really moves: most of the plan's 6.0亿/year is used
     total = fund.budgeted
     assert 0.5 * total < fund.disbursed < total
 

@@ -16,13 +16,14 @@ import matplotlib.pyplot as plt
 import pytest
 from conftest import PLAN, ROOT, plan_doc
 
-from model import plotting, scenario
-from model.briefing import to_html
+from model import scenario
 from model.cli import main
-from model.ensemble import run_replication
 from model.errors import InputError
+from model.execution.ensemble import run_replication
+from model.output import plotting
+from model.output.briefing import to_html
+from model.output.results import atomic_folder
 from model.profiles import PROFILE_NAMES, PROFILES, REQUIRED
-from model.results import atomic_folder
 from model.scenario import BASELINE_BOUNDS, MAX_COUNT, MAX_FILE_BYTES, MAX_MONEY, load_scenario, parse_scenario
 
 PLAN_TEXT = PLAN.read_text("utf-8")
@@ -61,7 +62,8 @@ UNSAFE_METHODS = {"read_pickle", "to_pickle", "unsafe_load", "full_load"}
 
 
 def package_sources() -> dict[str, ast.Module]:
-    return {p.name: ast.parse(p.read_text("utf-8")) for p in sorted((ROOT / "model").glob("*.py"))}
+    package = ROOT / "model"
+    return {str(p.relative_to(package)): ast.parse(p.read_text("utf-8")) for p in sorted(package.rglob("*.py"))}
 
 
 def test_no_eval_exec_or_unpickling_in_the_package():
@@ -88,7 +90,7 @@ def test_no_eval_exec_or_unpickling_in_the_package():
                     argv = node.args[0]
                     if not (isinstance(argv, ast.List) and getattr(argv.elts[0], "value", None) == "git"):
                         found.append(f"{name}:{node.lineno} subprocess.run of something other than git")
-                if fname == "import_module" and name != "cli.py":
+                if fname == "import_module" and name != "cli/__init__.py":
                     found.append(f"{name}:{node.lineno} import_module")
             elif isinstance(node, ast.Import | ast.ImportFrom):
                 mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
@@ -97,14 +99,14 @@ def test_no_eval_exec_or_unpickling_in_the_package():
 
 
 def test_cli_imports_only_its_own_analysis_modules():
-    """cli.py's import_module takes module names from its fixed ANALYSES table (the command is one of
+    """The CLI's import_module takes module names from its fixed ANALYSES table (the command is one of
     argparse's choices), never text from the command line or a file."""
     from model import cli
 
-    tree = ast.parse((ROOT / "model" / "cli.py").read_text("utf-8"))
+    tree = ast.parse((ROOT / "model" / "cli" / "__init__.py").read_text("utf-8"))
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "import_module"]
     names = sorted(ast.unparse(c.args[0]) for c in calls)
-    assert names == ["f'model.{ANALYSES[args.command][0]}'", "f'model.{module}'"]
+    assert names == ["f'model.cli.{ANALYSES[args.command][0]}'", "f'model.cli.{module}'"]
     assert set(cli.ANALYSES) == {"compare", "sensitivity", "optimize", "discover"}
 
 

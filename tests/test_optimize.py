@@ -15,12 +15,13 @@ import numpy as np
 import pytest
 from conftest import make_scenario, plan_doc
 
+from model.analysis.optimize import reach_status
+from model.analysis.stats import wilson
 from model.cli import main
+from model.execution.outcomes import blocks as _blocks
 from model.levers import with_levers
-from model.optimize import reach_status, toml_document
-from model.outcomes import blocks as _blocks
+from model.output.toml_writer import toml_document
 from model.scenario import load_scenario, parse_scenario
-from model.stats import wilson
 
 P = "0.75"
 TINY = ["--probability", P, "--replications", "6", "--initial", "6", "--generations", "1", "--population", "6",

@@ -17,9 +17,10 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from conftest import PLAN
+from processes import WITH_STACKS, abort_with_stacks
 
-from model.checkpoint import Checkpoint, folder_for
 from model.cli import main
+from model.execution.checkpoint import Checkpoint, folder_for
 
 SMALL = """[baseline]
 tech_firms = 1500
@@ -51,7 +52,8 @@ def small_plan(tmp_path_factory) -> Path:
 def _start(scenario: Path, out: Path) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "model", "run", str(scenario), "-n", str(REPLICATIONS), "-w", "2", "--out", str(out),
            "--no-progress"]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env=WITH_STACKS)
 
 
 def _interrupt(scenario: Path, out: Path, sig: int) -> tuple[subprocess.CompletedProcess, Path]:
@@ -67,7 +69,12 @@ def _interrupt(scenario: Path, out: Path, sig: int) -> tuple[subprocess.Complete
         os.killpg(proc.pid, sig)  # the main process and its workers, as an OOM kill or a power cut would
     else:
         proc.send_signal(sig)  # Ctrl-C reaches the main process
-    stdout, stderr = proc.communicate(timeout=60)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        abort_with_stacks(proc.pid)
+        stderr = proc.communicate(timeout=30)[1]
+        raise AssertionError(f"the run still running 60 s after {sig.name}; stacks:\n{stderr[-8000:]}") from None
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr), partial
 
 

@@ -60,12 +60,14 @@ def test_summary_matches_parquet(run_dir):
 
 def test_console_table_and_report(run_dir, capsys):
     # the table was printed by the fixture's run; re-render from the summary to check its shape
-    from model.report import console_table
+    from model.output.report import console_table
     s = json.loads((run_dir / "summary.json").read_text("utf-8"))
     table = console_table(s)
     assert "高新技术企业" in table and "P(meet)" in table and "> 1,500 (2026)" in table
     md = (run_dir / "report.md").read_text("utf-8")
     assert "## Targets" in md and "力争突破1500" in md and "## Baseline estimates" in md
+    # what the backtest says the model gets wrong for a target is printed beside it, not left to the README
+    assert "! 专精特新企业 (specialized_sme):" in table and "## Known limits of the model" in md
 
 
 def test_existing_out_folder_is_refused(run_dir, capsys):
@@ -91,7 +93,7 @@ def test_run_without_out_writes_a_timestamped_folder_under_results(tmp_path, mon
     """`make demo` gives no --out: the default folder name must pass its own safety check."""
     from conftest import PLAN
 
-    from model.results import default_out
+    from model.output.results import default_out
     from model.scenario import load_scenario
 
     for path in sorted((PLAN.parent).glob("*.toml")):

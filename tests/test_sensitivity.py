@@ -12,7 +12,7 @@ import pytest
 from conftest import PLAN
 
 from model import cli
-from model.sensitivity import matters, morris_indices, replication_noise, sobol_indices
+from model.analysis.sensitivity import matters, morris_indices, replication_noise, sobol_indices
 
 LEVERS = "municipal_platforms_per_year,services_index"
 
@@ -54,6 +54,27 @@ def morris_run(sens_cli, tmp_path_factory):
                         "--targets", "municipal-platforms-2026,talents-placed-2026,high-tech-2026",
                         "--parameters", "defaults", "--lang", "en", "--no-progress", "--out", out)
     return code, out
+
+
+def test_a_notebook_gets_the_cli_numbers_with_plain_arguments(morris_run):
+    """sensitivity.analyse takes a RunContext and plain settings, no argparse Namespace."""
+    from model import load_scenario, parameter_source, select_targets
+    from model.analysis import sensitivity
+    from model.execution.context import RunContext
+    from model.execution.parallel import Pool
+    from model.levers import LeverSpace
+
+    plan = load_scenario(PLAN)
+    targets = select_targets(plan, ["municipal-platforms-2026", "talents-placed-2026", "high-tech-2026"], "test")
+    with Pool(1) as pool:
+        context = RunContext(pool, parameter_source("defaults"), plan.scenario.seed)
+        main, screen = sensitivity.analyse(plan, LeverSpace.from_scenario(plan, LEVERS.split(",")), targets, context,
+                                           method="morris", trajectories=3, replications=2, per_run=0.1)
+    assert screen is None
+    rows = _rows(morris_run[1])
+    for r in main.results:
+        for i, lever in enumerate(main.space.names):
+            assert r.index["mu_star"][i] == pytest.approx(_value(rows, r.target.id, lever, "mu_star"), rel=1e-12)
 
 
 def test_morris_ranks_the_lever_that_builds_municipal_platforms_first(morris_run):

@@ -10,26 +10,28 @@ import zipfile
 from pathlib import Path
 
 from . import adapter as ad
-from .outcome import FAN_QUANTILES, Result, fan_quantiles
+from . import controls
+from .outcome import FAN_QUANTILES, Result, baseline_mark, channel_name, fan_quantiles
 from .text import t
 
 Table = tuple[list[str], list[list]]
 
 
 def targets_table(result: Result, lang: str) -> Table:
-    """One row per target: the numbers of summary.json (P(meet) as a share), and the paired change against the plan."""
-    keys = ["id", "indicator_id", "indicator", "kind", "year", "comparator", "threshold", "baseline", "p10", "p50",
-            "p90", "p_meet", "light", "quote"]
+    """One row per target: the numbers of summary.json (P(meet) as a share), its kind (outcome or commitment), the
+    report's baseline marks and a commitment's delivery, and the paired change against the plan."""
+    keys = ["id", "indicator_id", "indicator", "kind", "year", "comparator", "threshold", "baseline", "mark", "p10",
+            "p50", "p90", "p_meet", "light", "delivery", "quote"]
     diffs = {d.target: d for d in result.differences or ()}
     if diffs:
         keys += ["plan_p50", "plan_p_meet", "d_p_meet", "d_p_meet_low", "d_p_meet_high"]
     head = [t("h_" + k, lang) for k in keys]
     rows = []
-    for tg, raw in zip(result.settings.scenario.targets, result.summary["targets"], strict=True):
-        kind = ad.target_kind(tg)
-        row = [raw["id"], raw["indicator"], ad.indicator_name(raw["indicator"], lang), t("kind_" + kind, lang),
-               raw["year"], raw["comparator"], raw["threshold"], raw["baseline"], raw["p10"], raw["p50"], raw["p90"],
-               raw["p_meet"], ad.light(raw["p_meet"]), raw["quote"]]
+    for raw in result.summary["targets"]:
+        row = [raw["id"], raw["indicator"], ad.indicator_name(raw["indicator"], lang), t("kind_" + raw["kind"], lang),
+               raw["year"], raw["comparator"], raw["threshold"], raw["baseline"], baseline_mark(result.summary, raw),
+               raw["p10"], raw["p50"], raw["p90"], raw["p_meet"], ad.light(raw["p_meet"]), raw["delivery"] or "",
+               raw["quote"]]
         if diffs:
             d = diffs[raw["id"]]
             row += [d.ref_p50, d.ref_p_meet, d.d_p_meet, d.d_p_meet_low, d.d_p_meet_high]
@@ -49,6 +51,18 @@ def fan_table(result: Result, lang: str) -> Table:
             rows.append([ind, name, unit, d.strftime("%Y-%m"), *(float(x) for x in q[:, k]),
                          tg["threshold"] if tg else "", tg["year"] if tg else ""])
     return head, rows
+
+
+def money_table(result: Result, lang: str) -> Table:
+    """Each budget channel's money over the horizon (summary.json "money"), 万元 and shares, the total last."""
+    keys = ["channel_id", "channel", "budgeted_p50", "paid_p10", "paid_p50", "paid_p90", "unspent_p10",
+            "unspent_p50", "unspent_p90"]
+    rows = []
+    for c, v in (result.summary.get("money") or {}).items():
+        rows.append([c, t("money_total", lang) if c == "total" else channel_name(c, lang), v["budgeted"]["p50"],
+                     v["paid"]["p10"], v["paid"]["p50"], v["paid"]["p90"], v["unspent_share"]["p10"],
+                     v["unspent_share"]["p50"], v["unspent_share"]["p90"]])
+    return [t("h_" + k, lang) for k in keys], rows
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -84,8 +98,12 @@ def _cell(v):
     return "'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) and len(v) > 1 else v
 
 
-def scenario_toml(scenario: ad.Scenario, replications: int, seed: int, source_name: str, changed: bool) -> str:
-    """The page's settings as a complete scenario file (no `extends`): `innosim run` on it repeats the app's run."""
+def scenario_toml(scenario: ad.Scenario, replications: int, seed: int, source_name: str, changed: bool,
+                  reference: ad.Scenario | None = None) -> str:
+    """The page's settings as a complete scenario file (no `extends`): `innosim run` on it repeats the app's run.
+
+    The levers are those the run used, budget channels included, so a channel moved by the counts it pays for is
+    written with its unit grants in; against `reference` (the plan), each changed lever says so in a comment."""
     meta = {"replications": replications, "seed": seed}
     if changed:
         suffix = "-app"
@@ -95,9 +113,26 @@ def scenario_toml(scenario: ad.Scenario, replications: int, seed: int, source_na
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = [sc.scenario.title, "",
               f"Written by `innosim app` on {stamp} from {source_name}: the levers as set on the page, "
-              f"{replications} replications, seed {seed}.",
+              f"{replications} replications, seed {seed}. A count paid from a budget channel (platforms, young "
+              "talents, teams) brings its unit grant to the channel, as in every analysis that moves levers.",
               "Run it: innosim run " + f"{sc.scenario.name}.toml", ""]
-    return ad.toml_document(ad.scenario_document(sc), header)
+    comments = lever_comments(scenario, reference) if reference is not None else {}
+    return ad.toml_document(ad.scenario_document(sc), header, comments)
+
+
+def lever_comments(scenario: ad.Scenario, reference: ad.Scenario) -> dict[str, str]:
+    """A comment for each lever the page changed: the plan's value, and what the counts added to a channel."""
+    changed = {n: controls.plan_value(scenario, n) for n in controls.CONTROLS
+               if controls.plan_value(scenario, n) != controls.plan_value(reference, n)}
+    moved = controls.followed(reference, {n: v for n, v in changed.items() if not n.startswith("budget.")})
+    out = {}
+    for name, v in changed.items():
+        plan = controls.plan_value(reference, name)
+        note = f"set in the app; the plan's: {plan:g}"
+        if name in moved and abs(v - (plan + moved[name])) < 1e-6:
+            note = f"the plan's {plan:g} {moved[name]:+g} for the counts set in the app (their unit grants)"
+        out["levers." + name] = note
+    return out
 
 
 def charts_zip(folder: Path) -> bytes:

@@ -85,24 +85,29 @@ def run(settings: runner.Settings, source_name: str, results_root: Path, lang: s
 
 # ------------------------------------------------------------------ what the page shows
 def value(indicator: str, v: float, lang: str) -> str:
-    """A number as the CLI table writes it (model/report.py), with English units for money in English."""
+    """A number as the CLI table writes it (model/output/report.py), with English units for money in English."""
     text = ad.fmt(indicator, v)
     if lang == "en" and text.endswith("亿"):
         return f"{float(v) / 1e5:,.2f} bn yuan"
     return text
 
 
+def baseline_mark(summary: dict, target: dict) -> str:
+    """The report's marks (model/output/report.py): * a baseline drawn per replication from its documented range,
+    † a baseline estimated partly from the plan's own targets."""
+    s = summary["indicators"][target["indicator"]]
+    return ("*" if s["baseline_p10"] != s["baseline_p90"] else "") + ("†" if ad.from_plan(target) else "")
+
+
 def target_rows(result: Result, lang: str) -> list[dict]:
-    """One row per target, formatted like the CLI table, with its kind and baseline mark."""
+    """One row per outcome target, formatted like the CLI table, with the report's baseline marks."""
     rows = []
-    for tg, raw in zip(result.settings.scenario.targets, result.summary["targets"], strict=True):
+    for raw in ad.outcomes(result.summary):
         ind = raw["indicator"]
-        mark = ad.baseline_mark(result.summary, ind)
         cmp_ = raw["comparator"] + ("~" if raw["tolerance"] else "")
         rows.append({
-            "id": raw["id"], "indicator": ind, "kind": ad.target_kind(tg),
-            "name": ad.indicator_name(ind, lang),
-            "baseline": value(ind, raw["baseline"], lang) + {"drawn": "*", "derived": "†"}.get(mark, ""),
+            "id": raw["id"], "indicator": ind, "name": ad.indicator_name(ind, lang),
+            "baseline": value(ind, raw["baseline"], lang) + baseline_mark(result.summary, raw),
             "target": f"{cmp_} {value(ind, raw['threshold'], lang)} ({raw['year']})",
             "range": (f"{value(ind, raw['p50'], lang)} [{value(ind, raw['p10'], lang)} - "
                       f"{value(ind, raw['p90'], lang)}]"),
@@ -112,28 +117,99 @@ def target_rows(result: Result, lang: str) -> list[dict]:
     return rows
 
 
+def commitment_rows(result: Result, lang: str) -> list[dict]:
+    """One row per commitment, as the report's commitments table: the target, what was delivered (P50) and the
+    lever's arithmetic that delivers it."""
+    return [{"id": raw["id"], "name": ad.indicator_name(raw["indicator"], lang),
+             "target": f"{raw['comparator']} {value(raw['indicator'], raw['threshold'], lang)} ({raw['year']})",
+             "delivered": value(raw["indicator"], raw["p50"], lang), "delivery": raw["delivery"] or "",
+             "quote": raw["quote"], "source": raw["source"]}
+            for raw in ad.commitments(result.summary)]
+
+
+def _join(items: list[str], lang: str) -> str:
+    return ("；" if lang == "zh" else "; ").join(items)
+
+
 def headline(summary: dict, lang: str) -> str:
-    """The report's headline (model/report.py), in Chinese or English."""
-    ts = summary["targets"]
-    if not ts:
+    """The report's headline (model/output/report.py, headline), in Chinese or English: the outcome targets by
+    light, the commitments apart, the derived baselines, the furthest targets and whether the money binds."""
+    if not summary["targets"]:
         return t("head_none", lang)
+    ts, promised = ad.outcomes(summary), ad.commitments(summary)
+    sep = "" if lang == "zh" else " "
     counts = {c: sum(ad.light(x["p_meet"]) == c for x in ts) for c in ("green", "amber", "red")}
-    out = t("head_counts", lang, n=len(ts), **counts)
+    parts = [t("head_counts", lang, n=len(ts), **counts)]
+    if promised:
+        names = ("、" if lang == "zh" else ", ").join(ad.indicator_name(x["indicator"], lang) for x in promised)
+        parts.append(t("head_commitments", lang, n=len(promised), items=names))
+    derived = [x for x in ts if ad.from_plan(x)]
+    if derived:
+        parts.append(t("head_derived", lang, n=len(derived)))
     worst = [x for x in sorted(ts, key=lambda x: x["p_meet"])[:3] if x["p_meet"] < 0.5]
     if worst:
-        sep = "；" if lang == "zh" else "; "
-        items = sep.join(f"{ad.indicator_name(x['indicator'], lang)} ({100 * x['p_meet']:.0f}%)" for x in worst)
-        out += ("" if lang == "zh" else " ") + t("head_worst", lang, items=items)
-    return out
+        items = _join([f"{ad.indicator_name(x['indicator'], lang)} ({100 * x['p_meet']:.0f}%)" for x in worst], lang)
+        parts.append(t("head_worst", lang, items=items))
+    money = money_sentence(summary, lang)
+    if money and summary["money"]["total"]["unspent_share"]["p50"] >= ad.UNSPENT_HEADLINE:
+        return sep.join([money, *parts])  # money that does not bind comes first, as in the report
+    return sep.join(parts + ([money] if money else []))
+
+
+def yi(wan: float, lang: str) -> str:
+    """An amount of 万元 as the report writes it (亿元), in billions of yuan in English (1亿元 = 0.1 bn)."""
+    return t("yi", lang, v=f"{wan / 1e4:,.1f}" if lang == "zh" else f"{wan / 1e5:,.2f}")
+
+
+def channel_name(channel: str, lang: str) -> str:
+    lever = ad.REGISTRY[f"budget.{channel}"]
+    return lever.zh if lang == "zh" else lever.en
+
+
+def money_sentence(summary: dict, lang: str) -> str:
+    """Whether the budget binds (model/output/report.py, money_sentence), in Chinese or English."""
+    m = summary.get("money")
+    if not m or m["total"]["budgeted"]["p50"] <= 0:
+        return ""
+    total = m["total"]
+    share = total["unspent_share"]["p50"]
+    idle = sorted(((c, v["unspent_share"]["p50"]) for c, v in m.items() if c != "total"
+                   and v["budgeted"]["p50"] > 0 and v["unspent_share"]["p50"] >= ad.UNSPENT_HEADLINE),
+                  key=lambda cv: -cv[1])
+    items = _join([t("money_channel_idle", lang, name=channel_name(c, lang), share=f"{100 * u:.0f}") for c, u in idle],
+                  lang)
+    if share < ad.UNSPENT_HEADLINE:
+        detail = t("money_detail", lang, items=items) if items else ""
+        return t("money_binds", lang, paid=f"{100 * (1 - share):.0f}", total=yi(total["budgeted"]["p50"], lang),
+                 detail=detail)
+    detail = t("money_detail_idle", lang, items=items) if items else ""
+    return t("money_idle", lang, unspent=f"{100 * share:.0f}", total=yi(total["budgeted"]["p50"], lang),
+             lo=f"{100 * total['unspent_share']['p10']:.0f}", hi=f"{100 * total['unspent_share']['p90']:.0f}",
+             detail=detail)
+
+
+def money_rows(summary: dict, lang: str) -> list[dict]:
+    """Each budget channel's money over the horizon (summary.json "money"), the total last."""
+    rows = []
+    for c, v in (summary.get("money") or {}).items():
+        u, paid = v["unspent_share"], v["paid"]
+        rows.append({"id": c, "name": t("money_total", lang) if c == "total" else channel_name(c, lang),
+                     "budgeted": yi(v["budgeted"]["p50"], lang),
+                     "paid": f"{yi(paid['p50'], lang)} [{yi(paid['p10'], lang)} - {yi(paid['p90'], lang)}]",
+                     "unspent": f"{100 * u['p50']:.0f}% [{100 * u['p10']:.0f} - {100 * u['p90']:.0f}%]"})
+    return rows
 
 
 def comparison_headline(result: Result, lang: str) -> str | None:
+    """How many outcome targets the page's levers clearly move (a commitment moves by arithmetic: no finding)."""
     if result.differences is None:
         return None
     if not result.differences:
         return t("head_same", lang)
-    up = sum(d.d_p_meet_low > 0 for d in result.differences)
-    down = sum(d.d_p_meet_high < 0 for d in result.differences)
+    kinds = {x["id"]: x["kind"] for x in result.summary["targets"]}
+    found = [d for d in result.differences if kinds[d.target] == "outcome"]
+    up = sum(d.d_p_meet_low > 0 for d in found)
+    down = sum(d.d_p_meet_high < 0 for d in found)
     return t("head_compare", lang, up=up, down=down)
 
 
@@ -152,12 +228,15 @@ def _delta(indicator: str, v: float, lang: str) -> str:
 
 
 def comparison_rows(result: Result, lang: str) -> list[dict]:
+    """One row per target, the outcomes first, then the commitments (marked)."""
+    kinds = {x["id"]: x["kind"] for x in result.summary["targets"]}
     rows = []
-    for d in result.differences or ():
+    for d in sorted(result.differences or (), key=lambda d: kinds[d.target] != "outcome"):
         ind = d.indicator
         star = "*" if d.d_p_meet_low > 0 or d.d_p_meet_high < 0 else ""
+        tag = t("commitment_tag", lang) if kinds[d.target] == "commitment" else ""
         rows.append({
-            "id": d.target, "name": ad.indicator_name(ind, lang),
+            "id": d.target, "name": ad.indicator_name(ind, lang) + tag, "kind": kinds[d.target],
             "p50_plan": value(ind, d.ref_p50, lang), "p50_yours": value(ind, d.alt_p50, lang),
             "d_p50": (f"{_delta(ind, d.d_p50, lang)} [{_delta(ind, d.d_p50_low, lang)}, "
                       f"{_delta(ind, d.d_p50_high, lang)}]"),
@@ -168,11 +247,8 @@ def comparison_rows(result: Result, lang: str) -> list[dict]:
 
 
 def fan_indicators(result: Result) -> list[tuple[str, dict | None]]:
-    """(indicator, its first target) per fan chart, as the report draws them."""
-    first: dict[str, dict] = {}
-    for tg in result.summary["targets"]:
-        first.setdefault(tg["indicator"], tg)
-    return list(first.items()) or [(i, None) for i in ("high_tech", "specialized_sme", "listed", "rd_intensity")]
+    """(indicator, its first target) per fan chart, as the briefing draws them."""
+    return ad.fan_charts(result.summary)
 
 
 def fan_png(result: Result, indicator: str, target: dict | None, lang: str, dpi: int = 80) -> bytes:
@@ -182,9 +258,11 @@ def fan_png(result: Result, indicator: str, target: dict | None, lang: str, dpi:
 
 
 def dashboard_png(result: Result, lang: str, dpi: int = 80) -> bytes | None:
-    if not result.summary["targets"]:
+    """The outcome targets' P(meet), as the briefing draws it; none without outcome targets (a commitment's
+    P(meet) is no finding)."""
+    if not ad.outcomes(result.summary):
         return None
-    return ad.png(ad.dashboard(result.summary["targets"], lang), dpi)
+    return ad.png(ad.dashboard(ad.outcomes(result.summary), lang), dpi)
 
 
 def fan_quantiles(result: Result) -> list[tuple[str, list, np.ndarray, dict | None]]:

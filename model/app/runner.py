@@ -15,14 +15,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from typing import Any
 
 from . import adapter as ad
 
 # A fresh set of worker processes every this many replications per worker, as run_ensemble does on its own:
 # a long-lived worker's heap fragments and its memory creeps up.
-REPLICATIONS_PER_WORKER = 100
+REPLICATIONS_PER_WORKER = ad.REPLICATIONS_PER_WORKER
 POLL_SECONDS = 0.25
 
 _live: set[ProcessPoolExecutor] = set()
@@ -41,9 +40,7 @@ def _ignore_interrupts() -> None:
 
 def _terminate(executor: ProcessPoolExecutor) -> None:
     processes = list((getattr(executor, "_processes", None) or {}).values())
-    for process in processes:
-        process.terminate()
-    executor.shutdown(wait=False, cancel_futures=True)
+    ad.stop_workers(executor)
     for process in processes:  # reaped here: no process of a cancelled run outlives it
         process.join(timeout=5)
         if process.is_alive():
@@ -98,7 +95,8 @@ class AppPool(ad.Pool):
         if self._executor is None:
             if self.stopped():
                 raise Cancelled
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+            # spawn, as run_ensemble's pool: the workers end with the server however it ends (lifeline.py)
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ad.spawn_context(),
                                                  initializer=_ignore_interrupts)
             self._served = 0
             with _live_lock:

@@ -1,4 +1,5 @@
-"""Every string the app shows, in Chinese and English; chart strings come from model.labels (via the adapter).
+"""Every string the app shows, in Chinese and English; chart strings come from model/output/labels.py (via the
+adapter) and the levers' from the lever registry (via `controls`).
 
 `t(key, lang, **values)` looks here first, then in the charts' table, so a string the charts and the page share
 is written once.
@@ -7,6 +8,7 @@ is written once.
 from __future__ import annotations
 
 from . import adapter as ad
+from .controls import CONTROLS
 
 LANGS = ("zh", "en")
 
@@ -45,9 +47,16 @@ TEXT: dict[str, dict[str, str]] = {
     "valid_range": {"zh": "允许范围 {lo}–{hi}", "en": "valid {lo}-{hi}"},
     "explored_range": {"zh": "探索范围 {lo}–{hi}", "en": "explored {lo}-{hi}"},
     "changed": {"zh": "已修改", "en": "changed"},
-    "evidence": {"zh": "依据", "en": "Evidence"},
-    "no_evidence": {"zh": "暂无引用依据（杠杆登记表尚未建立）。",
-                    "en": "No evidence yet (the lever registry is still to come)."},
+    "evidence": {"zh": "机制与依据", "en": "Mechanism and evidence"},
+    "mechanism": {"zh": "模型机制（英文，见 model/lever_registry.py）：", "en": "How the model uses it:"},
+    "effects_intro": {"zh": "效应参数：每次模拟从其依据区间抽取（见 model/parameters.py）", "en": "Its effects, drawn per replication from their evidence range (model/parameters.py):"},
+    "effect_line": {"zh": "{label}（{name}）：中心值 {central}，区间 {lo}–{hi} {unit}", "en": "{label} ({name}): central {central}, range {lo}-{hi} {unit}"},
+    "no_effects": {"zh": "此杠杆本身没有效应参数：它通过所支付的项目起作用。", "en": "No effect of its own: it acts through what it pays for."},
+    "no_evidence_found": {"zh": "未找到已发表的估计，因此区间较宽。", "en": "No published estimate found, so the range is wide on purpose."},
+    "grant_each": {"zh": "由{channel}支付：每{unit} {grant} 万元；增减{unit}数时该渠道随之增减。", "en": "Paid from {channel}: {grant} (10k yuan) each; the channel moves with the count."},
+    "follows": {"zh": "随上方数量变动 {delta} 万元/年（每单位的资助额）。", "en": "Moved by {delta} (10k yuan a year) with the counts above (their unit grant)."},
+    "typed_channel": {"zh": "已在页面上设定：上方数量的变动不再改变此渠道。", "en": "Set on the page: the counts above no longer move this channel."},
+    "shown_as": {"zh": "即 {value} {unit}", "en": "that is {value} {unit}"},
     "one_value": {"zh": "整个规划期使用同一数值（情景格式暂不支持逐年取值）。",
                   "en": "One value for every year (the scenario format has no per-year values yet)."},
     "per_year": {"zh": "逐年设定", "en": "Set per year"},
@@ -55,6 +64,7 @@ TEXT: dict[str, dict[str, str]] = {
     "reset": {"zh": "恢复原方案", "en": "Back to the plan"},
     "budget_total": {"zh": "预算合计：{value} 万元/年（原方案 {plan}）",
                      "en": "Budget total: {value} (10k yuan a year; plan {plan})"},
+    "budget_error": {"zh": "当前设置无效，无法运行：", "en": "These settings are not valid and cannot run:"},
     # --- step 3
     "step_run": {"zh": "3. 运行", "en": "3. Run"},
     "replications": {"zh": "模拟次数", "en": "Replications"},
@@ -82,21 +92,46 @@ TEXT: dict[str, dict[str, str]] = {
     # --- step 4
     "step_results": {"zh": "4. 结果", "en": "4. Results"},
     "headline": {"zh": "要点", "en": "Headline"},
-    "head_counts": {"zh": "在本情景下，{n} 个量化目标中，{green} 个大概率达成（概率至少 80%），{amber} 个不确定（50%–80%），"
+    "head_counts": {"zh": "在本情景下，{n} 个量化成果目标中，{green} 个大概率达成（概率至少 80%），{amber} 个不确定（50%–80%），"
                           "{red} 个难以达成（低于 50%）。",
-                    "en": "Of the {n} quantified targets, {green} are likely to be met (probability at least 80%), "
+                    "en": "Of the {n} quantified outcome targets, {green} are likely to be met (probability at least 80%), "
                           "{amber} are uncertain (50-80%) and {red} are unlikely (below 50%) under this scenario."},
+    "head_commitments": {"zh": "另有 {n} 项政府承诺（{items}）由相应杠杆按算术直接交付，并非模型的发现。",
+                         "en": "Its {n} commitments ({items}) are delivered by their levers by arithmetic, not found by the model."},
+    "head_derived": {"zh": "其中 {n} 个成果目标的基期值部分由规划自身的目标推算（标 †）。",
+                     "en": "{n} of the outcome targets are read against a baseline estimated partly from the plan's own targets (marked †)."},
     "head_worst": {"zh": "距离最远：{items}。", "en": "Furthest from reach: {items}."},
     "head_none": {"zh": "本情景没有量化目标，预测见下方图表。",
                   "en": "This scenario sets no quantified targets: see the projections in the charts below."},
-    "head_compare": {"zh": "与原方案相比（相同随机数）：{up} 个目标的达成概率明显上升，{down} 个明显下降，"
+    "money_binds": {"zh": "预算是约束：期内 {total} 中有 {paid}% 被支付（P50）{detail}。",
+                    "en": "The budget binds: {paid}% of its {total} over the horizon is paid out (P50){detail}."},
+    "money_idle": {"zh": "方案的资金并不构成约束：期内 {total} 中有 {unspent}% 未被使用（P50，P10–P90 {lo}–{hi}%）：向这些未用完的渠道追加资金本身不会带来任何效果{detail}。",
+                   "en": "The plan's money does not bind: {unspent}% of its {total} over the horizon is left unspent (P50, P10-P90 {lo}-{hi}%): more money in the channels that leave it unspent buys nothing by itself{detail}."},
+    "money_detail": {"zh": "，其中{items}", "en": ", though {items}"},
+    "money_detail_idle": {"zh": "（{items}）", "en": " ({items})"},
+    "money_channel_idle": {"zh": "{name}未用 {share}%", "en": "{name} {share}% unspent"},
+    "money": {"zh": "各渠道资金（期内预算、支付、未用）", "en": "Money by channel (budgeted, paid, unspent over the horizon)"},
+    "money_note": {"zh": "资金在渠道决定时支付（模型中没有跨年承诺），因此承诺额等于支付额；年末未用的资金不结转。",
+                   "en": "Payments are made when a channel decides (no multi-year commitments in the model), so committed equals paid; money left at the end of a year does not roll over."},
+    "col_channel": {"zh": "渠道", "en": "Channel"},
+    "col_budgeted": {"zh": "预算 P50", "en": "Budgeted P50"},
+    "col_paid": {"zh": "支付 P50 [P10 - P90]", "en": "Paid P50 [P10 - P90]"},
+    "col_unspent": {"zh": "未用 [P10 - P90]", "en": "Unspent [P10 - P90]"},
+    "money_total": {"zh": "合计", "en": "Total"},
+    "yi": {"zh": "{v}亿元", "en": "{v} bn yuan"},
+    "head_compare": {"zh": "与原方案相比（相同随机数）：{up} 个成果目标的达成概率明显上升，{down} 个明显下降，"
                            "其余变化不显著。",
-                     "en": "Against the plan (common random numbers): P(meet) clearly rises for {up} targets and "
-                           "clearly falls for {down}; the other changes are within the noise."},
+                     "en": "Against the plan (common random numbers): P(meet) clearly rises for {up} outcome targets "
+                           "and clearly falls for {down}; the other changes are within the noise."},
     "head_same": {"zh": "当前设置与原方案相同；修改杠杆后可与原方案对比。",
                   "en": "These are the plan's own settings; move a lever to compare with the plan."},
     "outcomes": {"zh": "成果目标", "en": "Outcome targets"},
-    "commitments": {"zh": "政府承诺事项", "en": "Commitments"},
+    "commitments": {"zh": "政府承诺事项（由杠杆直接交付）", "en": "Commitments (delivered by a lever)"},
+    "commitments_note": {"zh": "承诺事项由杠杆按算术交付（每年设定的数量），达成与否不是模型的发现。",
+                         "en": "Commitments: a lever delivers them by arithmetic (the count it sets each year); meeting them is no finding of the model."},
+    "col_delivered": {"zh": "交付 P50", "en": "Delivered P50"},
+    "col_delivery": {"zh": "由杠杆交付（算术）", "en": "By the lever (arithmetic)"},
+    "commitment_tag": {"zh": "（承诺）", "en": " (commitment)"},
     "col_indicator": {"zh": "指标", "en": "Indicator"},
     "col_baseline": {"zh": "基期", "en": "Baseline"},
     "col_target": {"zh": "目标", "en": "Target"},
@@ -105,7 +140,8 @@ TEXT: dict[str, dict[str, str]] = {
     "col_quote": {"zh": "规划原文", "en": "The plan's words"},
     "drawn_note": {"zh": "* 基期值未公布：每次模拟从其文献区间抽取（显示中位数）。",
                    "en": "* baseline not published: drawn per replication from its documented range (median shown)."},
-    "derived_note": {"zh": "† 基期值由其他数据推算。", "en": "† baseline derived from other figures."},
+    "derived_note": {"zh": "† 基期值部分由规划自身的目标推算（seed 004）：其达成概率部分衡量的是目标与由它推出的估计之间的距离。",
+                     "en": "† baseline estimated partly from the plan's own targets (seed 004): its P(meet) measures in part the distance between the target and an estimate made from it."},
     "light_green": {"zh": "大概率", "en": "likely"},
     "light_amber": {"zh": "不确定", "en": "uncertain"},
     "light_red": {"zh": "难以达成", "en": "unlikely"},
@@ -126,9 +162,9 @@ TEXT: dict[str, dict[str, str]] = {
     "dl_report": {"zh": "简报 report.html", "en": "Briefing report.html"},
     "dl_report_wait": {"zh": "简报生成中……", "en": "The briefing is being written..."},
     "dl_targets_csv": {"zh": "目标表 CSV", "en": "Target table CSV"},
-    "dl_targets_xlsx": {"zh": "目标表 Excel", "en": "Target table Excel"},
     "dl_fan_csv": {"zh": "扇形图数据 CSV", "en": "Fan-chart data CSV"},
-    "dl_fan_xlsx": {"zh": "扇形图数据 Excel", "en": "Fan-chart data Excel"},
+    "dl_xlsx": {"zh": "全部表格 Excel（目标、扇形图数据、资金）", "en": "All tables as Excel (targets, fan charts, money)"},
+    "dl_money_csv": {"zh": "资金表 CSV", "en": "Money table CSV"},
     "dl_charts": {"zh": "全部图表 PNG（zip）", "en": "All charts as PNG (zip)"},
     "dl_chart": {"zh": "此图 PNG", "en": "This chart as PNG"},
     "dl_scenario": {"zh": "当前设置的情景文件 TOML", "en": "Current settings as a scenario TOML"},
@@ -172,6 +208,17 @@ TEXT: dict[str, dict[str, str]] = {
     "h_d_p_meet_high": {"zh": "变化上限95%", "en": "change high 95%"},
     "kind_outcome": {"zh": "成果目标", "en": "outcome"},
     "kind_commitment": {"zh": "政府承诺", "en": "commitment"},
+    "h_mark": {"zh": "基期标记", "en": "baseline mark"},
+    "h_delivery": {"zh": "由杠杆交付", "en": "delivery"},
+    "h_channel_id": {"zh": "渠道代码", "en": "channel id"},
+    "h_channel": {"zh": "渠道", "en": "channel"},
+    "h_budgeted_p50": {"zh": "预算P50（万元）", "en": "budgeted P50 (10k yuan)"},
+    "h_paid_p10": {"zh": "支付P10（万元）", "en": "paid P10 (10k yuan)"},
+    "h_paid_p50": {"zh": "支付P50（万元）", "en": "paid P50 (10k yuan)"},
+    "h_paid_p90": {"zh": "支付P90（万元）", "en": "paid P90 (10k yuan)"},
+    "h_unspent_p10": {"zh": "未用比例P10", "en": "unspent share P10"},
+    "h_unspent_p50": {"zh": "未用比例P50", "en": "unspent share P50"},
+    "h_unspent_p90": {"zh": "未用比例P90", "en": "unspent share P90"},
 }
 
 
@@ -183,5 +230,4 @@ def t(key: str, lang: str, **kw) -> str:
 def all_strings() -> list[str]:
     """Every string of the page in both languages (for the glyph test)."""
     return [v for d in TEXT.values() for v in d.values()] + [
-        s for lever in ad.LEVERS.values() for s in (lever.zh, lever.en, lever.unit_zh, lever.unit_en,
-                                                      lever.explain_zh, lever.explain_en)]
+        s for c in CONTROLS.values() for s in (c.zh, c.en, c.unit_zh, c.unit_en, c.explain_zh, c.explain_en)]

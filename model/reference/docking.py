@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from multiprocessing import get_context
 
 import numpy as np
 from scipy import stats
 
+from ..execution.lifeline import spawn_context
 from ..parameters import DEFAULTS, ParameterSource, resolve
 from ..profiles import PROFILES
 from ..scenario import Scenario, parse_scenario
@@ -68,7 +68,7 @@ def district(tech_firms: int | None, seed: int = 20240227, start: str = "2024-01
 def deliberate_changes() -> dict[str, dict[str, float]]:
     """Changes given to the reference alone, to measure how often docking detects them (its power)."""
     p = resolve()
-    hazard = {k: p[k] for k in ("exit_hazard_young", "exit_hazard_old")}
+    hazard = {"exit_hazard_old": p["exit_hazard_old"]}
     return {
         "exit hazard x1.02": {k: v * 1.02 for k, v in hazard.items()},
         "exit hazard x1.05": {k: v * 1.05 for k, v in hazard.items()},
@@ -96,8 +96,9 @@ def _fast_row(m: EcosystemModel) -> dict[str, float]:
     f = m.firms
     alive = f.alive
     n = int(alive.sum())
-    return {"living_firms": m.living_firms, "high_tech": m.high_tech, "entries_cum": m.entries_cum,
-            "exits_cum": m.exits_cum, "revenue": float(f.revenue[alive].sum()),
+    s = m.snapshot
+    return {"living_firms": s["living_firms"], "high_tech": s["high_tech"], "entries_cum": s["entries_cum"],
+            "exits_cum": s["exits_cum"], "revenue": float(f.revenue[alive].sum()),
             "rd_expense": float((f.rd_ratio * f.revenue)[alive].sum()),
             "ip_share": float(f.ip[alive].sum()) / n if n else 0.0}
 
@@ -148,8 +149,8 @@ def run_docking(scenario: Scenario, replications: Sequence[int], seed: int | Non
     if workers == 1:
         results = [job(r) for r in replications]
     else:
-        # spawn, as model/parallel.py: forking a process that has started threads can deadlock
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        # spawn, as model/execution/parallel.py: forking a process that has started threads can deadlock
+        with ProcessPoolExecutor(workers, mp_context=spawn_context()) as pool:
             results = list(pool.map(job, replications))
     return Docking({e: {k: np.stack([res[0][e][k] for res in results]) for k in INDICATORS} for e in engines},
                    {e: sum(res[1][e] for res in results) for e in engines})

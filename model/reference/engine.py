@@ -18,7 +18,8 @@ A month (`ReferenceModel.step`), in this order:
 
 1. January (except the first month, whose shocks are drawn when the model is built): every living
    firm draws this year's growth shock (`FirmAgent.draw_shock`).
-2. Every living firm, in random order (`shuffle_do("step")`): decides its R&D, grows, and may exit.
+2. Every living firm, in random order (`shuffle_do("step")`): takes its R&D traits at its size, decides
+   its R&D, grows, and may exit.
    Firms do not interact in the core, so the order does not matter; it is shuffled because that is
    what a Mesa model does.
 3. Start-ups enter (`ReferenceModel.enter`).
@@ -48,22 +49,30 @@ REFERENCE_SEED_KEY = 2_000  # spawn key of the reference's random numbers; the f
 
 # The columns of the fast engine's firm table that the core needs; all others stay at their defaults.
 COPIED = ("sector", "age", "revenue", "labour", "rd_ratio", "rd_ratio_avg", "rd_base", "staff_share", "staff_eff",
-          "capability", "ip", "ht_until", "ht_ever", "listed", "active", "future", "new", "born")
+          "capability", "ip", "ht_until", "ht_ever", "ht_score", "listed", "active", "future", "new", "born",
+          "active_u", "rd_mult", "rd_idle", "rd_floor", "staff_mult", "staff_floor")
 # Columns of mechanisms outside the core: a firm that starts with one of them running would behave
 # differently in the fast engine, so the reference refuses such a start rather than ignore it.
-OUTSIDE_CORE = ("pool_until", "incubated_until", "equity_until", "subsidy_until", "scenario_until")
+OUTSIDE_CORE = ("pool_until", "incubated_until", "equity_until", "subsidy_until", "scenario_until", "talent_until",
+                "team_until", "reward_until")
+RULES_2016 = 2016  # the high-tech rules of 国科发火〔2016〕32号 apply from this calendar year
 
 
-def high_tech_rd_threshold(revenue: float) -> float:
+def high_tech_rd_threshold(revenue: float, year: int = RULES_2016) -> float:
     """R&D expense ratio the high-tech rule asks of a firm of this revenue (万元/year).
 
-    5% up to 5000万, 4% up to 2亿, 3% above (国科发火〔2016〕32号).
+    5% up to 5000万, 4% up to 2亿, 3% above (国科发火〔2016〕32号); before 2016 the smallest band needed 6%.
     """
     if revenue <= 5000.0:
-        return 0.05
+        return 0.05 if year >= RULES_2016 else 0.06
     if revenue <= 20000.0:
         return 0.04
     return 0.03
+
+
+def staff_threshold(year: int, p: dict[str, float]) -> float:
+    """R&D staff share the rule of `year` asks: 10% from 2016, old_staff_threshold before."""
+    return 0.10 if year >= RULES_2016 else p["old_staff_threshold"]
 
 
 class FirmAgent(mesa.Agent):
@@ -76,12 +85,16 @@ class FirmAgent(mesa.Agent):
         labour: employees per 万元 of revenue; employees = max(1, revenue x labour).
         rd_ratio: current R&D expense / revenue.
         rd_ratio_avg: moving average of rd_ratio, standing for the three-year ratio the high-tech rule tests.
-        rd_base: the R&D ratio the firm moves towards (its propensity).
-        staff_share: desired R&D staff share of employees; staff_eff: the share actually filled.
+        rd_base: the R&D ratio the firm moves towards this month (its propensity; `traits`).
+        staff_share: desired R&D staff share of employees (`traits`); staff_eff: the share actually filled.
+        active_u, rd_mult, rd_idle, staff_mult: the firm's persistent R&D scores (see `traits`).
+        rd_floor, staff_floor: R&D share and staff share it keeps at least (after bunching at a threshold).
         capability: productivity index, 1 for the mean firm.
         ip: owns core IP.
         annual_shock: this year's log-growth shock, spread evenly over the months.
         ht_until: the high-tech certificate is valid while the model month is below this (-1: never held).
+        ht_score: uniform; the firm passes the rules the model does not spell out (product revenue, the expert
+            score, a certificate worth applying for) while it is below fit_share x R / (R + high_tech_fit_size).
         listed: listed on an exchange or NEEQ at the baseline (nothing lists in the core).
     """
 
@@ -95,12 +108,19 @@ class FirmAgent(mesa.Agent):
         self.rd_ratio_avg: float = 0.0
         self.rd_base: float = 0.0
         self.staff_share: float = 0.0
+        self.active_u: float = 1.0
+        self.rd_mult: float = 1.0
+        self.rd_idle: float = 0.003
+        self.rd_floor: float = 0.0
+        self.staff_mult: float = 1.0
+        self.staff_floor: float = 0.0
         self.staff_eff: float = 0.0
         self.capability: float = 1.0
         self.ip: bool = False
         self.annual_shock: float = 0.0
         self.ht_until: int = NO_MONTH
         self.ht_ever: bool = False
+        self.ht_score: float = 0.0
         self.listed: bool = False
         self.active: bool = False
         self.future: bool = False
@@ -113,36 +133,61 @@ class FirmAgent(mesa.Agent):
 
     # ------------------------------------------------------------------ the monthly step
     def step(self) -> None:
-        """One month of a living firm: R&D decision, growth, then perhaps exit."""
+        """One month of a living firm: its R&D traits at this size, R&D decision, growth, then perhaps exit."""
+        self.traits()
         self.decide_rd()
         self.grow()
         if self.closes():
             self.model.exits += 1
             self.remove()
 
+    def traits(self) -> None:
+        """Whether the firm does R&D in earnest this month, its R&D propensity and its desired R&D staff, from
+        its persistent scores and its revenue R at the start of the month (size s = max(R, 1) / 500万).
+
+        - R&D-active while active_u < min(rd_active_share x s^rd_active_size_elasticity, 0.8): a firm that grows
+          may start doing R&D.
+        - Propensity: rd_active_median x s^rd_size_elasticity x rd_mult when active, rd_idle when not; at least
+          rd_floor, at most 60%.
+        - Desired staff share: 15% (active) or 3% (idle) x staff_mult, at least staff_floor, at most 90%; the
+          filled share staff_eff follows it, times the talent market's fill rate of its industry (constant in
+          the core).
+        """
+        p = self.model.p
+        s = max(self.revenue, 1.0) / REFERENCE_REVENUE
+        self.active = self.active_u < min(p["rd_active_share"] * s ** p["rd_active_size_elasticity"], 0.8)
+        rd = p["rd_active_median"] * s ** p["rd_size_elasticity"] * self.rd_mult if self.active else self.rd_idle
+        self.rd_base = min(max(rd, self.rd_floor), RD_CAP)
+        self.staff_share = min(max((0.15 if self.active else 0.03) * self.staff_mult, self.staff_floor), 0.9)
+        self.staff_eff = self.staff_share * self.model.talent_fill[self.sector]
+
     def decide_rd(self) -> None:
         """R&D moves towards the firm's propensity; firms just below the high-tech threshold bunch up to it.
 
         - Bunching (Chen, Liu, Suárez Serrato & Xu 2021): a firm that owns IP and whose average R&D
-          ratio is below the threshold of its size band (read on this month's revenue, before growth)
-          by at most `rd_bunching_band` raises, with probability `rd_bunching_prob` / 12 this month,
-          its propensity to the threshold + 0.2 percentage points (never lowering it) and its desired
-          R&D staff share to `rd_staff_target_share` (never lowering it). The filled share staff_eff,
-          which the rule tests, is set only when the firm enters: the talent market that would refresh
-          it does not run in the core.
-        - The R&D ratio closes 1/6 of the gap to the propensity (capped at 60%) each month.
+          ratio is below the threshold of its size band (read on this month's revenue, before growth,
+          under this calendar year's rules) by at most `rd_bunching_band` raises, with probability
+          `rd_bunching_prob` / 12 this month, its R&D floor to the threshold + 0.2 percentage points
+          and its staff floor to the larger of `rd_staff_target_share` and the year's staff rule + 2
+          points (never lowering either), and its propensity and desired staff share to at least them.
+          The filled share staff_eff, which the rule tests, follows at next month's `traits`.
+        - The R&D ratio closes 1/6 of the gap to the propensity, capped at the ceiling of its size:
+          0.6 x (max(revenue, 500万) / 500万)^-rd_ceiling_exponent.
         - The moving average closes 1/24 of the gap to the new R&D ratio: a 24-month time constant
           standing for the rule's three-year mean.
         - A firm without IP acquires some this month with probability 1 - exp(-ip_rate_per_rd x rd_ratio / 12),
           on the new R&D ratio.
         """
-        p, rnd = self.model.p, self.model.random.random
-        threshold = high_tech_rd_threshold(self.revenue)
+        p, rnd, year = self.model.p, self.model.random.random, self.model.calendar_year
+        threshold = high_tech_rd_threshold(self.revenue, year)
         gap = threshold - self.rd_ratio_avg
         if self.ip and 0.0 < gap <= p["rd_bunching_band"] and rnd() < p["rd_bunching_prob"] / 12.0:
-            self.rd_base = max(self.rd_base, threshold + 0.002)
-            self.staff_share = max(self.staff_share, p["rd_staff_target_share"])
-        self.rd_ratio += (min(self.rd_base, RD_CAP) - self.rd_ratio) / 6.0
+            self.rd_floor = max(self.rd_floor, threshold + 0.002)
+            self.staff_floor = max(self.staff_floor, p["rd_staff_target_share"], staff_threshold(year, p) + 0.02)
+            self.rd_base = max(self.rd_base, self.rd_floor)
+            self.staff_share = max(self.staff_share, self.staff_floor)
+        ceiling = RD_CAP * (max(self.revenue, REFERENCE_REVENUE) / REFERENCE_REVENUE) ** -p["rd_ceiling_exponent"]
+        self.rd_ratio += (min(self.rd_base, ceiling) - self.rd_ratio) / 6.0
         self.rd_ratio_avg += (self.rd_ratio - self.rd_ratio_avg) / 24.0
         if not self.ip and rnd() < 1.0 - math.exp(-p["ip_rate_per_rd"] * self.rd_ratio / 12.0):
             self.ip = True
@@ -152,26 +197,25 @@ class FirmAgent(mesa.Agent):
 
         Annual log growth = growth_drift + growth_rd_effect x min(rd_ratio, 15%)
         + growth_capability_effect x (capability - 1) + this year's shock; a month applies 1/12 of it
-        (on the R&D ratio just decided), and revenue stays below 500亿. Capability decays 5% a year
-        towards 1 (there are no platform spill-overs in the core). The firm ages one month.
+        (on the R&D ratio just decided), and revenue stays below 500亿. Capability returns towards 1 at
+        capability_decay a year (there are no platform spill-overs in the core). The firm ages one month.
         """
         p = self.model.p
         drift = (p["growth_drift"] + p["growth_rd_effect"] * min(self.rd_ratio, 0.15)
                  + p["growth_capability_effect"] * (self.capability - 1.0))
         self.revenue = min(self.revenue * math.exp((drift + self.annual_shock) / 12.0), REVENUE_CAP)
-        self.capability += -0.05 * (self.capability - 1.0) / 12.0
+        self.capability += -p["capability_decay"] * (self.capability - 1.0) / 12.0
         self.age += 1
 
     def closes(self) -> bool:
         """Does the firm close this month (after growing)?
 
-        Annual hazard h = exit_hazard_old + (exit_hazard_young - exit_hazard_old) x exp(-age / exit_age_scale),
-        times (max(revenue, 1) / 500万)^-exit_size_gamma, times 0.2 for a listed firm; the monthly exit
-        probability is 1 - exp(-min(h, 5) / 12).
+        Annual hazard h = exit_hazard_old x (1 - exp(-age / exit_age_scale))^2 (it rises over the first
+        years, PE44), times (max(revenue, 1) / 500万)^-exit_size_gamma, times 0.2 for a listed firm; the
+        monthly exit probability is 1 - exp(-min(h, 5) / 12).
         """
         p = self.model.p
-        young, old = p["exit_hazard_young"], p["exit_hazard_old"]
-        h = old + (young - old) * math.exp(-self.age / p["exit_age_scale"])
+        h = p["exit_hazard_old"] * (1.0 - math.exp(-self.age / p["exit_age_scale"])) ** 2
         h *= (max(self.revenue, 1.0) / REFERENCE_REVENUE) ** -p["exit_size_gamma"]
         if self.listed:
             h *= 0.2
@@ -195,10 +239,15 @@ class FirmAgent(mesa.Agent):
         return max(1.0, self.revenue * self.labour)
 
     def high_tech_eligible(self) -> bool:
-        """The high-tech rule: registered at least 12 months, owns IP, filled R&D staff at least 10%
-        of employees, average R&D ratio at least the threshold of its size band, at least one employee."""
-        return (self.age >= 12 and self.ip and self.staff_eff >= 0.10
-                and self.rd_ratio_avg >= high_tech_rd_threshold(self.revenue) and self.employees >= 1.0)
+        """The high-tech rule of this calendar year: passes the unspelled rules (ht_score below the model's
+        fit_share x R / (R + high_tech_fit_size), R the revenue), registered at least 12 months, owns IP, filled
+        R&D staff at least the year's staff rule (10% from 2016), average R&D ratio at least the threshold of
+        its size band."""
+        m = self.model
+        year, p = m.calendar_year, m.p
+        fits = self.ht_score < m.fit_share * self.revenue / (self.revenue + p["high_tech_fit_size"])
+        return (fits and self.age >= 12 and self.ip and self.staff_eff >= staff_threshold(year, p)
+                and self.rd_ratio_avg >= high_tech_rd_threshold(self.revenue, year))
 
     def certify(self) -> None:
         """The November high-tech round, for this firm.
@@ -234,14 +283,13 @@ class FirmAgent(mesa.Agent):
         - Industry drawn from the profile's sector shares; revenue lognormal with median 50万
           (log-sd 1), at most 2000万; capability Gamma(2, 0.25) (mean 0.5); in a future industry
           with probability startup_future_share.
-        - R&D-active with probability min(rd_active_share x (max(revenue, 1) / 500万)^0.3, 0.8).
-          An active firm's propensity is lognormal with median rd_active_median x (size)^-0.15 and
-          log-sd 0.7, an idle firm's lognormal with median 0.3% and log-sd 0.5, both at most 60%;
-          its R&D ratio and the moving average start at the propensity.
-        - Employees per 万元: lognormal, median 1/50, log-sd 0.5. Desired R&D staff share: lognormal
-          with median 15% (active) or 3% (idle), log-sd 0.5, at most 90%; the filled share is that
-          times the talent market's fill rate of its industry (constant in the core).
-        - Owns IP with probability 10% (active) or 2% (idle); no certificate; age 0.
+        - Its persistent R&D scores: active_u uniform; rd_mult = exp(0.7 z) and rd_idle = 0.3% x exp(0.5 z)
+          for one standard normal z; staff_mult = exp(0.5 z') for another. Its activity, propensity and
+          staff share follow from them and its revenue (`traits`); its R&D ratio and the moving average
+          start at the propensity.
+        - Employees per 万元: lognormal, median 1/50, log-sd 0.5.
+        - Owns IP with probability 10% (active) or 2% (idle); no certificate; age 0; passes the unspelled
+          high-tech rules with the replication's chance: its score is uniform.
         - Draws its growth shock for the rest of the year at once.
         """
         p, rng = model.p, model.random
@@ -249,20 +297,14 @@ class FirmAgent(mesa.Agent):
         revenue = min(rng.lognormvariate(math.log(50.0), 1.0), 2000.0)
         capability = rng.gammavariate(2.0, 0.25)
         future = rng.random() < p["startup_future_share"]
-        size = max(revenue, 1.0) / REFERENCE_REVENUE
-        active = rng.random() < min(p["rd_active_share"] * size ** 0.3, 0.8)
-        if active:
-            rd_base = rng.lognormvariate(math.log(p["rd_active_median"]), 0.7) * size ** -0.15
-            staff_share = rng.lognormvariate(math.log(0.15), 0.5)
-        else:
-            rd_base = rng.lognormvariate(math.log(0.003), 0.5)
-            staff_share = rng.lognormvariate(math.log(0.03), 0.5)
-        rd_base, staff_share = min(rd_base, RD_CAP), min(staff_share, 0.9)
+        z_rd, z_staff = rng.gauss(0.0, 1.0), rng.gauss(0.0, 1.0)
         firm = cls(model, sector=sector, age=0, revenue=revenue, labour=rng.lognormvariate(math.log(1 / 50.0), 0.5),
-                   rd_ratio=rd_base, rd_ratio_avg=rd_base, rd_base=rd_base, staff_share=staff_share,
-                   staff_eff=staff_share * model.talent_fill[sector], capability=capability,
-                   ip=rng.random() < (0.1 if active else 0.02), active=active, future=future, new=True,
-                   born=model.month)
+                   capability=capability, future=future, new=True, born=model.month, ht_score=rng.random(),
+                   active_u=rng.random(), rd_mult=math.exp(0.7 * z_rd), rd_idle=0.003 * math.exp(0.5 * z_rd),
+                   staff_mult=math.exp(0.5 * z_staff))
+        firm.traits()
+        firm.rd_ratio = firm.rd_ratio_avg = firm.rd_base
+        firm.ip = rng.random() < (0.1 if firm.active else 0.02)
         firm.draw_shock()
         return firm
 
@@ -298,6 +340,7 @@ class ReferenceModel(mesa.Model):
         self.talent_fill: list[float] = [float(x) for x in core.talent.fill]
         self.start: str = core.start
         self.months: int = core.months
+        self.fit_share: float = core.ht_fit_share
         # Start-ups are a share of all new market entities. The fast engine scales this rate by the
         # growth of incubator places and researchers, neither of which changes in the core.
         self.entry_rate: float = self.baseline["new_market_entities"] * self.p["startup_rate"] / 12.0
@@ -323,6 +366,10 @@ class ReferenceModel(mesa.Model):
     @property
     def calendar_month(self) -> int:
         return (int(self.start[5:7]) - 1 + self.month) % 12 + 1
+
+    @property
+    def calendar_year(self) -> int:
+        return int(self.start[:4]) + (int(self.start[5:7]) - 1 + self.month) // 12
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:

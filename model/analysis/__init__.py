@@ -1,0 +1,1 @@
+"""Analysis: what the runs mean (compare, sensitivity, optimize, discovery, calibration, backtest)."""

@@ -1,0 +1,419 @@
+"""Calibration: ABC-SMC (pyabc) of the behavioural parameters on several places and periods.
+
+Each particle runs the historical scenarios of model/history.py (E-Town from end-2015, Beijing
+citywide from end-2014) and measures every documented figure dated inside them. The distance is
+zero when each fitted figure falls inside its documented interval (a "more than 1200" is 1200-1300,
+an "about" +-10%; see history.py), and every run's start must be settled: the spin-up must reach the
+documented high-tech stock without moving firms onto the rules (`start_shortfall`). Figures with
+role "out" or named by `--hold-out` stay out of the distance, so the backtest can show coverage in
+and out of sample apart. The posterior (weighted particles) and a metadata file are written to
+`calibration/`; the pyabc database is kept there so an interrupted calibration resumes.
+
+Transfer: the fitted parameters describe how Beijing tech firms behave (certification, R&D,
+survival); projections for Tongzhou use them with Tongzhou's own baseline. That is an assumption.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import history
+from ..parameters import DEFAULTS, PARAMETERS, ParameterSource
+from ..scenario import Scenario, load_scenario
+from ..sim import EcosystemModel
+
+EFFECTS = ParameterSource("effects")  # defaults with the lever effects drawn from their evidence ranges
+
+
+def data_dir(folder: str, installed: str) -> Path:
+    """A data folder of the repository. In a checkout (or an editable install of one) the folder itself, so
+    that `innosim calibrate` writes where git sees it; installed from a wheel, the copy the package ships
+    (pyproject.toml maps calibration/ to model/calibrated and scenarios/ to model/library)."""
+    package = Path(__file__).resolve().parents[1]  # model/
+    checkout = package.parent
+    return checkout / folder if (checkout / "pyproject.toml").is_file() else package / installed
+
+
+CALIBRATION_DIR = data_dir("calibration", "calibrated")
+SCENARIO_DIR = data_dir("scenarios", "library")
+POSTERIOR_CSV = "posterior.csv"
+POSTERIOR_META = "posterior.json"
+DB_FILE = "abc.db"
+SHORTFALL_MAX = 0.02  # share of the documented high-tech stock a settled start may lack (sampling noise)
+CALIBRATION_SCALE = {"beijing": 20}  # the city at one firm in twenty while fitting (the backtest uses its file's)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A documented figure as an interval the model's statistic should fall in."""
+
+    name: str
+    low: float
+    high: float
+    figures: tuple[str, ...]  # ids in calibration/figures.toml or the evidence table
+    reading: str  # how the figure becomes this interval, and how the model measures it
+    fit: bool = True  # in the distance; False: a posterior-predictive check only
+
+    def miss(self, x: float) -> float:
+        """0 inside the interval, else the distance to it in units of the interval's width."""
+        width = self.high - self.low
+        return (max(self.low - x, 0.0) + max(x - self.high, 0.0)) / width
+
+
+def targets(hold_out: Sequence[str] = ()) -> tuple[Target, ...]:
+    """The documented figures of history.py as calibration targets (fitted: role "fit" and not held out),
+    and the settled-start constraint of each historical run."""
+    out = [Target(f.id, f.low, f.high, (f.figure_id,), f.reading, fit=f.role == "fit" and f.id not in hold_out)
+           for f in history.FIGURES]
+    out += [Target(f"start_shortfall_{run}", 0.0, SHORTFALL_MAX, (), "the share of the documented high-tech stock "
+                   "the spin-up lacked (0: the documented stock is what the model's own dynamics hold)")
+            for run in history.RUNS]
+    return tuple(out)
+
+
+# The committed posterior's hold-out: a figure of role "fit" left out, so the rule-change mechanism is also tested
+# out of sample (the 2016 stock, the first round under the 2016 rules, against a fit on 2019 and the 2020 flow).
+DEFAULT_HOLD_OUT: tuple[str, ...] = ("bj-hightech-2016",)
+TARGETS = targets(DEFAULT_HOLD_OUT)
+
+# Free parameters and their uniform priors: the documented plausible range of each
+# (model/parameters.py), widened where the literature is thin.
+PRIORS: dict[str, tuple[float, float]] = {
+    "high_tech_apply_prob": (0.2, 0.9),
+    "high_tech_approval_prob": (0.5, 0.9),
+    "high_tech_fit_size": (20.0, 5000.0),
+    "recert_apply_prob": (0.6, 0.95),
+    "rd_active_share": (0.15, 0.45),
+    "rd_active_median": (0.03, 0.15),
+    "rd_active_size_elasticity": (0.1, 0.7),
+    "rd_size_elasticity": (-0.3, 0.0),
+    "ip_rate_per_rd": (1.0, 15.0),
+    "old_staff_threshold": (0.10, 0.25),
+    "zjtx_apply_prob": (0.1, 0.95),
+    "zjtx_apply_prob_before_2022": (0.02, 0.6),
+    "exit_hazard_old": (0.05, 0.12),
+    "exit_age_scale": (6.0, 24.0),
+    "exit_size_gamma": (0.05, 0.4),
+}
+
+
+def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scenario]:
+    """The historical runs of history.py, the city at the calibration's scale unless told otherwise."""
+    out = {}
+    for run, name in history.RUNS.items():
+        sc = load_scenario(SCENARIO_DIR / name)
+        k = (CALIBRATION_SCALE if scale is None else scale).get(run)
+        if k:
+            sc = sc.model_copy(update={"scenario": sc.scenario.model_copy(update={"scale": k})})
+        out[run] = sc
+    return out
+
+
+def run_statistics(run: str, model: EcosystemModel) -> dict[str, float]:
+    """The documented figures of one historical run measured on a finished model, and its start's shortfall."""
+    table = history.Table(model.indicator_table(), model.start)
+    out = history.measure(run, table)
+    out[f"start_shortfall_{run}"] = max(model.shortfall.get("high_tech", 0), 0) / max(model.baseline["high_tech"], 1)
+    return out
+
+
+def stylized_facts(model: EcosystemModel) -> dict[str, float]:
+    """Checks of firm dynamics (not fitted): Pareto tail, Laplace growth, the size-variance slope."""
+    f = model.firms
+    alive = f.alive & (f.revenue_jan > 0) & (f.born < model.month - 12)
+    rev = np.sort(f.revenue[f.alive])[::-1]
+    k = max(int(0.05 * len(rev)), 10)
+    hill = 1.0 / np.mean(np.log(rev[:k] / rev[k]))  # Hill estimator on the top 5%
+    g = np.log(f.revenue[alive] / f.revenue_jan[alive])
+    g = g - g.mean()
+    kurt = float(np.mean(g**4) / np.mean(g**2) ** 2 - 3.0)
+    size = np.log(f.revenue_jan[alive])
+    bins = np.quantile(size, np.linspace(0, 1, 11))
+    idx = np.clip(np.digitize(size, bins[1:-1]), 0, 9)
+    xs = np.array([size[idx == b].mean() for b in range(10)])
+    sds = np.array([g[idx == b].std() for b in range(10)])
+    beta = -float(np.polyfit(xs, np.log(sds), 1)[0])
+    return {"pareto_tail_index": float(hill), "growth_excess_kurtosis": kurt, "growth_size_beta": beta}
+
+
+def _with_parameters(scenario: Scenario, params: dict[str, float]) -> Scenario:
+    merged = dict(scenario.parameters)
+    merged.update({k: float(v) for k, v in params.items()})
+    return scenario.model_copy(update={"parameters": merged})
+
+
+def particle_seed(params: dict[str, float]) -> int:
+    """A seed fixed by the parameter values, so a particle's simulation can be repeated."""
+    text = json.dumps({k: round(float(v), 12) for k, v in sorted(params.items())})
+    return int(hashlib.sha256(text.encode()).hexdigest()[:15], 16)
+
+
+Statistic = Callable[[str, EcosystemModel], dict[str, float]]
+
+
+def simulate(scenarios: dict[str, Scenario], params: dict[str, float], replications: int,
+             statistic: Statistic = run_statistics, seed: int | None = None) -> dict[str, float]:
+    """Mean statistics over `replications` runs of each historical scenario with these parameters.
+
+    The levers' effects are drawn in each run from their evidence ranges, as in projections: the posterior is
+    fitted over what the evidence leaves open about them, not conditional on their central values."""
+    seed = particle_seed(params) if seed is None else seed
+    out: dict[str, float] = {}
+    for run, scenario in scenarios.items():
+        sc = _with_parameters(scenario, params)
+        runs = [statistic(run, EcosystemModel(sc, replication=r, seed=seed, parameters=EFFECTS).run())
+                for r in range(replications)]
+        out.update({k: float(np.mean([r[k] for r in runs])) for k in runs[0]})
+    return out
+
+
+def distance(targets: Sequence[Target]) -> Callable[[dict, dict], float]:
+    fitted = [t for t in targets if t.fit]
+
+    def d(sim: dict, _observed: dict) -> float:
+        return float(np.sqrt(sum(t.miss(sim[t.name]) ** 2 for t in fitted)))
+    return d
+
+
+@dataclass
+class Settings:
+    population: int = 100
+    replications: int = 1
+    simulations: int = 2500  # budget of model calls (particles evaluated), each `replications` runs of every place
+    max_generations: int = 12
+    min_epsilon: float = 0.0
+    workers: int = 2
+    scheduler: str | None = None  # a dask.distributed scheduler address: pyabc's DaskDistributedSampler
+    seed: int = 20210201  # seeds pyabc's proposals; with workers > 1 pyabc reseeds each worker itself
+    priors: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(PRIORS))
+    hold_out: tuple[str, ...] = DEFAULT_HOLD_OUT
+
+
+class _Simulator:
+    """Picklable model callable for pyabc's worker processes."""
+
+    def __init__(self, scenarios: dict[str, Scenario], replications: int,
+                 statistic: Statistic = run_statistics) -> None:
+        self.scenarios, self.replications, self.statistic = scenarios, replications, statistic
+
+    def __call__(self, params) -> dict[str, float]:
+        return simulate(self.scenarios, dict(params), self.replications, self.statistic)
+
+
+def _sampler(settings: Settings):
+    import pyabc
+
+    if settings.scheduler:
+        from ..execution.parallel import connect
+
+        return pyabc.sampler.DaskDistributedSampler(dask_client=connect(settings.scheduler))
+    if settings.workers > 1:
+        from ..execution.lifeline import Linked
+
+        class Sampler(pyabc.sampler.MulticoreEvalParallelSampler):
+            # pyabc forks its workers itself, a new set each generation: each ties itself to this process
+            # on its first particle, so that it ends with it rather than compute on after a kill.
+            def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
+                return super().sample_until_n_accepted(n, Linked(simulate_one), t, **kwargs)
+
+        return Sampler(n_procs=settings.workers)
+    return pyabc.sampler.SingleCoreSampler()
+
+
+LOCAL_KERNEL_MIN_POPULATION = 50
+
+
+def _transition(population: int):
+    """One covariance per particle, from its nearest quarter, for real fits: with 15 parameters a single global
+    kernel gave weights so uneven (effective sample size 1-4 of 150) that the posterior was one particle. A
+    quarter of a small test population is two or three neighbours, whose covariance is singular (pyabc's
+    densities overflow and the weights sum to 0), so small runs keep the global kernel."""
+    import pyabc
+
+    if population >= LOCAL_KERNEL_MIN_POPULATION:
+        return pyabc.LocalTransition(k_fraction=0.25)
+    return pyabc.MultivariateNormalTransition()
+
+
+def abc_smc(scenarios: dict[str, Scenario], targets: Sequence[Target], settings: Settings, db: Path,
+            resume: bool = False, statistic: Statistic = run_statistics, progress: bool = True):
+    """Run (or resume) ABC-SMC; returns the pyabc History."""
+    import logging
+
+    import pyabc
+
+    logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
+    logging.getLogger("ABC.Sampler").setLevel(logging.WARNING)
+    prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in settings.priors.items()})
+    sampler = _sampler(settings)
+    abc = pyabc.ABCSMC(_Simulator(scenarios, settings.replications, statistic), prior, distance(targets),
+                       population_size=settings.population, sampler=sampler,
+                       transitions=_transition(settings.population),
+                       eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
+    url = f"sqlite:///{db}"
+    np.random.seed(settings.seed)  # pyabc proposes from numpy's global generator
+    generations_done = 0
+    if resume:
+        if not db.exists():
+            raise FileNotFoundError(db)
+        history_ = pyabc.History(url)
+        abc.load(url, history_.id)
+        generations_done = int(history_.max_t) + 1
+    else:
+        if db.exists():
+            db.unlink()
+        abc.new(url, {t.name: 0.5 * (t.low + t.high) for t in targets})
+    # pyabc counts simulations over the whole database, earlier sessions included, so the budget
+    # is the total; generations it counts per session, so those are what is left.
+    return abc.run(minimum_epsilon=settings.min_epsilon,
+                   max_nr_populations=max(settings.max_generations - generations_done, 1),
+                   max_total_nr_simulations=settings.simulations)
+
+
+def effective_sample_size(w: np.ndarray) -> float:
+    w = np.asarray(w, dtype=float) / np.sum(w)
+    return float(1.0 / np.sum(w ** 2))
+
+
+def posterior_table(history) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The last generation's accepted particles, with equal weights.
+
+    pyabc's importance weights (prior / proposal density) collapse with 15 parameters and a few hundred
+    particles: the proposal's density varies by orders of magnitude over the accepted set, and one particle,
+    an outlier in several parameters at once, takes 90% of the weight (measured: effective sample size 1.2
+    of 250 in the committed run; truncating the weights at sqrt(N) x mean, Ionides 2008, gives 3.8; weighting
+    every generation's particles by the mixture of all proposals gives 5 of 320). A posterior of one particle
+    has no parameter uncertainty at all. The accepted set, unweighted, keeps every particle that fits within
+    the last tolerance; its cost is that it follows the last proposal's concentration, so it understates the
+    posterior's spread where that proposal was narrow. The metadata records pyabc's effective sample size."""
+    df, _w = history.get_distribution(m=0, t=history.max_t)
+    return {c: df[c].to_numpy(dtype=float) for c in df.columns}, np.full(len(df), 1.0 / len(df))
+
+
+def weighted_quantile(x: np.ndarray, w: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    order = np.argsort(x)
+    cw = np.cumsum(w[order])
+    cw /= cw[-1]
+    return np.interp(q, cw - 0.5 * w[order] / w.sum(), x[order])
+
+
+@dataclass
+class Posterior:
+    samples: dict[str, np.ndarray]
+    weights: np.ndarray
+    meta: dict
+
+    def mean(self) -> dict[str, float]:
+        return {k: float(np.sum(v * self.weights)) for k, v in self.samples.items()}
+
+    def draw(self, rng: np.random.Generator) -> dict[str, float]:
+        i = int(rng.choice(len(self.weights), p=self.weights))
+        return {k: float(v[i]) for k, v in self.samples.items()}
+
+    def interval(self, name: str, level: float = 0.9) -> tuple[float, float]:
+        lo, hi = weighted_quantile(self.samples[name], self.weights, [(1 - level) / 2, (1 + level) / 2])
+        return float(lo), float(hi)
+
+
+def save_posterior(post: Posterior, folder: Path) -> None:
+    names = sorted(post.samples)
+    rows = [",".join([*names, "weight"])]
+    for i in range(len(post.weights)):
+        rows.append(",".join([*(repr(float(post.samples[n][i])) for n in names), repr(float(post.weights[i]))]))
+    (folder / POSTERIOR_CSV).write_text("\n".join(rows) + "\n", "utf-8")
+    (folder / POSTERIOR_META).write_text(json.dumps(post.meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+def load_posterior(folder: Path | None = None) -> Posterior | None:
+    folder = CALIBRATION_DIR if folder is None else folder
+    csv = folder / POSTERIOR_CSV
+    if not csv.is_file():
+        return None
+    lines = csv.read_text("utf-8").strip().splitlines()
+    head = lines[0].split(",")
+    data = np.array([[float(x) for x in line.split(",")] for line in lines[1:]])
+    samples = {name: data[:, i] for i, name in enumerate(head[:-1])}
+    for name in samples:
+        if name not in PARAMETERS:
+            raise ValueError(f"{csv}: unknown parameter {name!r}")
+    weights = data[:, -1] / data[:, -1].sum()
+    meta_file = folder / POSTERIOR_META
+    meta = json.loads(meta_file.read_text("utf-8")) if meta_file.is_file() else {}
+    return Posterior(samples, weights, meta)
+
+
+def parameter_source(mode: str, folder: Path | None = None) -> ParameterSource:
+    """The ParameterSource for `innosim run --parameters MODE`."""
+    if mode == "defaults":
+        return DEFAULTS
+    folder = CALIBRATION_DIR if folder is None else folder
+    post = load_posterior(folder)
+    if post is None:
+        raise FileNotFoundError(folder / POSTERIOR_CSV)
+    names = tuple(sorted(post.samples))
+    samples = tuple(tuple(float(post.samples[n][i]) for n in names) for i in range(len(post.weights)))
+    digest = hashlib.sha256((folder / POSTERIOR_CSV).read_bytes()).hexdigest()[:16]
+    provenance = {"file": str(folder / POSTERIOR_CSV), "sha256_16": digest,
+                  "created_utc": post.meta.get("created_utc"), "git_commit": post.meta.get("git_commit"),
+                  "fitted": list(post.meta.get("fitted", [])), "hold_out": list(post.meta.get("hold_out", []))}
+    return ParameterSource(mode, names, samples, tuple(float(w) for w in post.weights), provenance)
+
+
+def metadata(abc_history, settings: Settings, targets: Sequence[Target], wall: float) -> dict:
+    from ..output.results import git_commit, versions
+
+    pops = abc_history.get_all_populations()
+    raw = abc_history.get_distribution(m=0, t=abc_history.max_t)[1]
+    return {
+        "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "git_commit": git_commit(),
+        "versions": versions(),
+        "scenarios": {run: f"scenarios/{name}" for run, name in history.RUNS.items()},
+        "scale": CALIBRATION_SCALE,
+        "method": "ABC-SMC (pyabc), uniform priors, local transition kernels (k_fraction 0.25), adaptive quantile "
+                  "epsilon (alpha 0.5), "
+                  "distance = sqrt(sum of squared interval misses in interval widths)",
+        "settings": asdict(settings),
+        "fitted": [t.name for t in targets if t.fit],
+        "hold_out": list(settings.hold_out),
+        "targets": [asdict(t) for t in targets],
+        "generations": int(abc_history.max_t) + 1,
+        "epsilons": [float(e) for e in pops["epsilon"].tolist()],
+        "effective_sample_size": {"pyabc_weights": round(effective_sample_size(raw), 1)},
+        "weights": "equal: the last generation's accepted particles (pyabc's importance weights collapsed; "
+                   "see calibration.posterior_table)",
+        "total_simulations": int(abc_history.total_nr_simulations),
+        "wall_seconds": round(wall, 1),
+    }
+
+
+def time_one_particle(settings: Settings) -> float:
+    """Seconds for one particle (its replications of every place), measured on the prior's centre."""
+    centre = {k: 0.5 * (lo + hi) for k, (lo, hi) in settings.priors.items()}
+    t0 = time.perf_counter()
+    simulate(historical_scenarios(), centre, settings.replications)
+    return time.perf_counter() - t0
+
+
+def unknown_hold_out(ids: Sequence[str]) -> list[str]:
+    return [i for i in ids if i not in history.BY_ID]
+
+
+def calibrate(settings: Settings, folder: Path = CALIBRATION_DIR, resume: bool = False,
+              progress: bool = True) -> Posterior:
+    folder.mkdir(parents=True, exist_ok=True)
+    chosen = targets(settings.hold_out)
+    t0 = time.perf_counter()
+    abc_history = abc_smc(historical_scenarios(), chosen, settings, folder / DB_FILE, resume=resume, progress=progress)
+    samples, weights = posterior_table(abc_history)
+    post = Posterior(samples, weights, metadata(abc_history, settings, chosen, time.perf_counter() - t0))
+    save_posterior(post, folder)
+    return post

@@ -1,0 +1,79 @@
+"""The calibration database (pyabc's SQLite history), checked before `innosim calibrate --resume` trusts it.
+
+A calibration killed at any moment leaves a database that resumes: pyabc writes each generation in
+one transaction, and SQLite rolls an unfinished one back from its journal on the next open. What
+cannot resume (a file cut short by a full disk or a bad copy, another file under the name, another
+program's database, an older pyabc format) is said in one line, exit 2, rather than as a traceback
+from deep inside SQLAlchemy halfway through the set-up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ..errors import InputError
+
+HEADER = b"SQLite format 3\x00"
+TABLES = ("version", "abc_smc", "populations", "models", "particles", "parameters", "samples",
+          "summary_statistics")
+
+
+def check_resumable(db: Path, field: str = "--resume") -> None:
+    """Nothing if `db` is a pyabc calibration database SQLite reads whole; else a one-line InputError."""
+
+    def unusable(reason: str) -> InputError:
+        return InputError(str(db), field, f"{reason}; delete it and calibrate again without --resume")
+
+    if not db.is_file():
+        raise InputError(str(db), field, "no calibration database to resume")
+    try:
+        with db.open("rb") as fh:
+            head = fh.read(len(HEADER))
+    except OSError as exc:
+        raise InputError(str(db), field, f"cannot read the calibration database: {exc.strerror or exc}") from None
+    if head != HEADER:
+        raise unusable("not an SQLite database (empty, cut short, or another kind of file)")
+    try:
+        # Read-write, as pyabc will open it: a journal left by a kill is rolled back now, not mistaken for damage.
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+        try:
+            found = [row[0] for row in con.execute("PRAGMA integrity_check(3)")]
+            if found != ["ok"]:
+                raise unusable(f"the database is damaged ({'; '.join(found)})")
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            missing = [t for t in TABLES if t not in tables]
+            if missing:
+                raise unusable(f"not a calibration database written by innosim calibrate (no table {missing[0]!r})")
+            version = [str(row[0]) for row in con.execute("SELECT version_num FROM version")]
+            from pyabc.storage.version import __db_version__
+
+            if version != [str(__db_version__)]:
+                raise unusable(f"written in pyabc's database format {version or '0'}, this pyabc reads "
+                               f"{__db_version__}")
+            if not con.execute("SELECT count(*) FROM abc_smc").fetchone()[0]:
+                raise unusable("holds no calibration run")
+            if not con.execute("SELECT count(*) FROM populations").fetchone()[0]:
+                raise unusable("holds no generation, not even pyabc's set-up")
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise unusable(f"the database is damaged ({exc})") from None
+    _read_as_pyabc(db, unusable)
+
+
+def _read_as_pyabc(db: Path, unusable) -> None:
+    """What resuming reads first, read now: values damaged inside a sound file (the particles and summary
+    statistics are pickled) would otherwise fail deep in pyabc, after the set-up."""
+    import pyabc
+
+    try:
+        history = pyabc.History(f"sqlite:///{db}", create=False)
+        last = history.max_t
+        history.observed_sum_stat()
+        history.get_population(t=last)
+        history.get_model_probabilities(last)
+        int(history.total_nr_simulations)
+    except Exception as exc:  # anything that stops pyabc reading it stops the resume as well
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise unusable(f"pyabc cannot read it ({reason})") from None

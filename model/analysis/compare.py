@@ -1,0 +1,196 @@
+"""Scenario comparison with common random numbers (`innosim compare A.toml B.toml [...]`).
+
+Replication i of every scenario runs on the same seed, and each mechanism draws from its own
+stream (sim.replication_streams), so replication i of A and of B share their luck: the same
+baseline draw, the same posterior draw, the same growth shocks. The difference B_i - A_i is then
+mostly the levers' doing, and its spread is far smaller than that of two independent ensembles.
+Every alternative is read against the first scenario's targets, with paired bootstrap intervals.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+from ..execution.ensemble import Ensemble
+from ..months import december_row
+from ..output.results import evaluate_target
+from ..scenario import Scenario, Target, meets, target_row
+from .stats import paired_difference
+
+BOOTSTRAP = 2000
+INDEPENDENT_OFFSET = 1_000_003  # seed step between scenarios with --independent
+
+
+@dataclass
+class Difference:
+    """One target, one alternative against the reference, with 95% intervals: paired bootstrap for the
+    median, Newcombe's paired score interval for P(meet)."""
+
+    target: str
+    indicator: str
+    threshold: float
+    scenario: str
+    ref_p50: float
+    alt_p50: float
+    d_p50: float
+    d_p50_low: float
+    d_p50_high: float
+    ref_p_meet: float
+    alt_p_meet: float
+    d_p_meet: float
+    d_p_meet_low: float
+    d_p_meet_high: float
+    mean_diff: float
+    sd_diff: float
+    crn_factor: float  # var(B - A) / (var(A) + var(B)): 1 for independent runs, near 0 when CRN works
+
+
+def target_values(ens: Ensemble, t: Target) -> np.ndarray:
+    return ens.series(t.indicator)[:, target_row(ens.scenario, t)]
+
+
+def paired(a: np.ndarray, b: np.ndarray, t: Target, scenario: str, rng: np.random.Generator) -> Difference:
+    """Paired differences of replication-matched values a (reference) and b (alternative)."""
+    ma, mb = meets(a, t), meets(b, t)
+    idx = rng.integers(0, len(a), (BOOTSTRAP, len(a)))
+    d_med = np.median(b[idx], axis=1) - np.median(a[idx], axis=1)
+    lo_med, hi_med = np.quantile(d_med, [0.025, 0.975])
+    _, lo_meet, hi_meet = paired_difference(ma, mb)
+    d = b - a
+    spread = a.var() + b.var()
+    return Difference(t.id, t.indicator, t.threshold, scenario, float(np.median(a)), float(np.median(b)),
+                      float(np.median(b) - np.median(a)), float(lo_med), float(hi_med),
+                      float(ma.mean()), float(mb.mean()), float(mb.mean() - ma.mean()), float(lo_meet), float(hi_meet),
+                      float(d.mean()), float(d.std(ddof=1)) if len(d) > 1 else 0.0,
+                      float(d.var() / spread) if spread > 0 else 0.0)
+
+
+def compare(ensembles: list[Ensemble], seed: int) -> list[Difference]:
+    """Every alternative against the first ensemble, target by target (the first's targets)."""
+    ref = ensembles[0]
+    rng = np.random.default_rng(seed)
+    out = []
+    for ens in ensembles[1:]:
+        for t in ref.scenario.targets:
+            out.append(paired(target_values(ref, t), target_values(ens, t), t, ens.scenario.scenario.name, rng))
+    return out
+
+
+def check_comparable(scenarios: list[Scenario], files: list[str]) -> None:
+    ref = scenarios[0]
+    if not ref.targets:
+        raise InputError(files[0], "targets", "the reference scenario has no targets to compare on")
+    for sc, f in zip(scenarios[1:], files[1:], strict=True):
+        if sc.scenario.start != ref.scenario.start:
+            raise InputError(f, "scenario.start", f"{sc.scenario.start} differs from the reference's "
+                                                  f"{ref.scenario.start}; compared scenarios must start together")
+        for t in ref.targets:
+            if december_row(t.year, sc.scenario.start) > sc.months:
+                raise InputError(f, "scenario.end", f"{sc.scenario.end} ends before the reference's target {t.id} "
+                                                    f"({t.year})")
+
+
+# ------------------------------------------------------------------ output
+def _pp(x: float) -> str:
+    return f"{100 * x:+.0f}"
+
+
+def _delta(indicator: str, v: float) -> str:
+    """A change in the indicator's own units; a change in a percentage is in percentage points."""
+    from ..indicators import INDICATORS
+    from ..output.report import fmt
+
+    text = fmt(indicator, abs(v))
+    if INDICATORS[indicator].unit == "%":
+        text = text.replace("%", " pp")
+    return ("-" if v < 0 else "+") + text
+
+
+def _star(lo: float, hi: float) -> str:
+    return "*" if lo > 0 or hi < 0 else ""
+
+
+def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> list[str]:
+    """A matrix of P(meet) changes in percentage points: targets down, alternatives across."""
+    from ..indicators import INDICATORS
+    from ..output.report import text_table
+
+    ref = ensembles[0].scenario
+    alts = meta["scenarios"][1:]
+    by = {(d.target, d.scenario): d for d in diffs}
+    head = ["target 目标", "reference", *alts]
+    rows = []
+    for t in ref.targets:
+        first = by[(t.id, alts[0])]
+        rows.append([INDICATORS[t.indicator].zh, f"{100 * first.ref_p_meet:.0f}%",
+                     *[_pp(by[(t.id, a)].d_p_meet) + _star(by[(t.id, a)].d_p_meet_low, by[(t.id, a)].d_p_meet_high)
+                       for a in alts]])
+    kind = "common random numbers" if meta["common_random_numbers"] else "independent seeds"
+    return [f"P(meet) of the reference {meta['scenarios'][0]}, and the change in percentage points of each "
+            f"alternative ({meta['replications']} paired replications, {kind}); * = the 95% interval excludes 0",
+            *text_table(head, rows, right=tuple(range(1, len(head))))]
+
+
+def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> str:
+    from ..indicators import INDICATORS
+    from ..output.report import fmt, markdown_table
+
+    ref = ensembles[0].scenario
+    kind = ("common random numbers: replication i of every scenario runs on the same seed"
+            if meta["common_random_numbers"] else "independent seeds per scenario (no common random numbers)")
+    lines = [f"# Scenario comparison against {ref.scenario.title}", "",
+             f"Reference `{meta['scenarios'][0]}` ({meta['files'][0]}); {meta['replications']} replications per "
+             f"scenario, seed {meta['seed']}, {kind}; parameters `{meta['parameters']}`; {meta['wall_seconds']:.0f} s.",
+             "Every scenario is read against the reference's targets, in December of the target year. Intervals are "
+             f"95%: for the median a paired bootstrap ({meta['bootstrap']} resamples of the replication pairs), for "
+             "P(meet) Newcombe's score interval for paired proportions. "
+             "The CRN factor is var(B - A) / (var(A) + var(B)): 1 for independent runs; the smaller, the more "
+             "precise the paired comparison.", "",
+             "![change in P(meet)](charts/compare-delta.png)", "", "![P50 against target](charts/compare.png)", ""]
+    lines += ["## Change in P(meet), percentage points", ""]
+    alts = meta["scenarios"][1:]
+    by = {(d.target, d.scenario): d for d in diffs}
+    rows = [[f"{INDICATORS[t.indicator].zh} ({t.id})", f"{100 * by[(t.id, alts[0])].ref_p_meet:.0f}%",
+             *[f"{_pp(by[(t.id, a)].d_p_meet)} [{_pp(by[(t.id, a)].d_p_meet_low)}, {_pp(by[(t.id, a)].d_p_meet_high)}]"
+               for a in alts]] for t in ref.targets]
+    lines += markdown_table(["target", f"{meta['scenarios'][0]}", *alts], rows, right=tuple(range(1, len(alts) + 2)))
+    for a in alts:
+        lines += ["", f"## {a} against {meta['scenarios'][0]}", ""]
+        rows = []
+        for t in ref.targets:
+            d = by[(t.id, a)]
+            ind = t.indicator
+            rows.append([f"{INDICATORS[ind].zh} ({t.id})", fmt(ind, d.ref_p50), fmt(ind, d.alt_p50),
+                         f"{_delta(ind, d.d_p50)} [{_delta(ind, d.d_p50_low)}, {_delta(ind, d.d_p50_high)}]",
+                         f"{100 * d.ref_p_meet:.0f}% → {100 * d.alt_p_meet:.0f}%",
+                         f"{_pp(d.d_p_meet)} [{_pp(d.d_p_meet_low)}, {_pp(d.d_p_meet_high)}]", f"{d.crn_factor:.3f}"])
+        lines += markdown_table(["target", "P50 ref", "P50 alt", "ΔP50 [95%]", "P(meet)", "Δ pp [95%]", "CRN factor"],
+                                rows, right=(1, 2, 3, 5, 6))
+    return "\n".join(lines) + "\n"
+
+
+def write(out: Path, ensembles: list[Ensemble], diffs: list[Difference], meta: dict, lang: str) -> None:
+    from ..output import plotting
+    from ..output.results import atomic_folder
+
+    summaries = [{"title": e.scenario.scenario.title,
+                  "targets": [asdict(evaluate_target(e, t)) for t in ensembles[0].scenario.targets]}
+                 for e in ensembles]
+    with atomic_folder(out) as tmp:
+        (tmp / "compare.md").write_text(markdown(ensembles, diffs, meta), "utf-8")
+        rows = [asdict(d) for d in diffs]
+        with (tmp / "compare.csv").open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        (tmp / "compare.json").write_text(json.dumps({**meta, "scenario_summaries": summaries, "differences": rows},
+                                                     ensure_ascii=False, indent=2), "utf-8")
+        plotting.save(plotting.comparison(summaries, lang), tmp / "charts", "compare")
+        plotting.save(plotting.paired_differences(rows, meta["scenarios"], ensembles[0].scenario.scenario.title, lang,
+                                                 meta["common_random_numbers"]), tmp / "charts", "compare-delta")

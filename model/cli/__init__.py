@@ -1,0 +1,428 @@
+"""The `innosim` command line: run, compare, sensitivity, optimize, discover, calibrate, chart, validate, schema and
+app (the planner's web app, model/cli/app.py)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from ..errors import InputError
+from ..scenario import json_schema, load_scenario
+from ..sim import InvariantError
+from . import app as cli_app
+from .arguments import whole_number
+
+EXIT_INPUT = 2
+PARAMETER_MODES = ("posterior", "posterior-mean", "defaults")
+# Analysis commands live in their own modules of model/cli, each with add_arguments(parser) and
+# command(args, pool, parameters), which calls the method in model/analysis with plain arguments.
+ANALYSES = {
+    "compare": ("compare", "compare scenarios with common random numbers: paired differences per target"),
+    "sensitivity": ("sensitivity", "which levers move which targets (Morris screening, Sobol indices)"),
+    "optimize": ("optimize", "the cheapest lever mix that meets the targets with a given probability"),
+    "discover": ("discover", "which ranges of the levers make success likely (PRIM boxes)"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line and exit code 2, like every input error
+        self.exit(EXIT_INPUT, f"innosim: error: {message} (see innosim --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="innosim", description="Agent-based simulator of innovation-ecosystem growth.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="run a scenario's ensemble and write a results folder")
+    run.add_argument("scenario", help="scenario TOML file")
+    run.add_argument("--replications", "-n", type=whole_number("replications"), help="default: the scenario's")
+    run.add_argument("--seed", type=whole_number("seed", 0), help="default: the scenario's")
+    run.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
+    run.add_argument("--out", help="results folder (default results/<scenario>-<UTC time>)")
+    run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    run.add_argument("--parameters", choices=PARAMETER_MODES, default=None,
+                     help="a posterior draw and lever effects drawn from their evidence per replication "
+                          "(default), the posterior mean with central effects, or the uncalibrated defaults")
+    run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
+    run.add_argument("--until", type=whole_number("until"), metavar="YEAR",
+                     help="run past the scenario's horizon to December of YEAR, levers as in its last year")
+    run.add_argument("--debug", action="store_true", help="check model invariants every month")
+    run.add_argument("--resume", metavar="DIR", help="finish an interrupted run from its checkpoint folder "
+                                                     "(results/.NAME.partial, printed when the run stopped)")
+    run.add_argument("--scheduler", metavar="ADDRESS", help="run on this dask.distributed scheduler, "
+                     "e.g. tcp://10.0.0.5:8786 (default: local processes)")
+    for name, (module, text) in ANALYSES.items():
+        a = sub.add_parser(name, help=text, description=text)
+        importlib.import_module(f"model.cli.{module}").add_arguments(a)
+        analysis_options(a)
+    sub.add_parser("validate", help="check a scenario file").add_argument("scenario")
+    cal = sub.add_parser("calibrate", help="fit behavioural parameters to the documented figures (ABC-SMC)")
+    cal.add_argument("--simulations", type=whole_number("simulations"), default=2500,
+                     help="budget of particles to simulate (default 2500)")
+    cal.add_argument("--population", type=whole_number("population"), default=100, help="particles per generation")
+    cal.add_argument("--replications", type=whole_number("replications"), default=1,
+                     help="runs of each place per particle, averaged (default 1)")
+    cal.add_argument("--hold-out", metavar="ID,ID", help="documented figures to leave out of the fit (ids of "
+                     "model/history.py, or none; default: the committed hold-out set, see calibration/report.md)")
+    cal.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
+    cal.add_argument("--scheduler", metavar="ADDRESS", help="evaluate particles on this dask.distributed scheduler "
+                     "(pyabc's DaskDistributedSampler; default: local processes)")
+    cal.add_argument("--resume", action="store_true", help="continue the calibration in calibration/abc.db")
+    cal.add_argument("--out", help="folder for posterior, metadata, database and report (default calibration/)")
+    cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
+    cal.add_argument("--recovery", action="store_true",
+                     help="instead: the parameter-recovery check on synthetic data (see README)")
+    bt = sub.add_parser("backtest", help="run the historical scenarios and compare them with every documented figure")
+    bt.add_argument("--replications", "-n", type=whole_number("replications"), default=40,
+                    help="replications of each historical run (default 40)")
+    bt.add_argument("--seed", type=whole_number("seed", 0), help="default: each scenario's")
+    bt.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
+    bt.add_argument("--parameters", choices=PARAMETER_MODES, default="posterior",
+                    help="behavioural parameters (default: a posterior draw per replication)")
+    bt.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of backtest.md (charts: both)")
+    bt.add_argument("--out", help="results folder (default results/backtest-<UTC time>)")
+    bt.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    chart = sub.add_parser("chart", help="redraw charts and report of saved results; several folders: compare")
+    chart.add_argument("folders", nargs="+", help="results folders written by innosim run")
+    chart.add_argument("--lang", choices=("zh", "en"), default="zh")
+    chart.add_argument("--out", help="folder for the comparison (default results/comparison-<UTC time>)")
+    sch = sub.add_parser("schema", help="print the scenario JSON Schema")
+    sch.add_argument("--out", help="write to this file instead of stdout")
+    cli_app.add_arguments(sub.add_parser("app", help=cli_app.HELP, description=cli_app.HELP))
+    return p
+
+
+def analysis_options(p: argparse.ArgumentParser) -> None:
+    """Options every analysis command shares with `run`."""
+    p.add_argument("--seed", type=whole_number("seed", 0), help="default: the scenario's")
+    p.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on this dask.distributed scheduler "
+                   "(default: local processes)")
+    p.add_argument("--out", help="results folder (default results/<scenario>-<command>-<UTC time>)")
+    p.add_argument("--parameters", choices=("posterior", "posterior-mean", "defaults"), default="posterior",
+                   help="behavioural parameters (default: a posterior draw per replication)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def cmd_analysis(args: argparse.Namespace) -> int:
+    from ..execution.parallel import Pool
+
+    module = importlib.import_module(f"model.cli.{ANALYSES[args.command][0]}")
+    parameters = _parameter_source(args.parameters)
+    progress = not args.no_progress and sys.stderr.isatty()
+    with Pool(args.workers, args.scheduler, progress) as pool:
+        try:
+            return module.command(args, pool, parameters)
+        except OSError as exc:  # a full disk or a read-only folder: the results folder was not written
+            where = getattr(exc, "filename", None) or args.out or "results"
+            raise InputError(str(where), "--out", f"cannot write the results: {exc.strerror or exc}") from None
+
+
+class Interrupted(Exception):
+    """Ctrl-C during a run whose finished replications are saved: says where, and how to resume."""
+
+
+def interrupted(args: argparse.Namespace) -> str:
+    """What Ctrl-C left: a calibration keeps its finished generations in its database, so say how to go on."""
+    if args.command != "calibrate" or args.recovery or args.report_only:
+        return "interrupted; no results folder was written"
+    from ..analysis.calibration import CALIBRATION_DIR, DB_FILE, Settings
+
+    db = (Path(args.out) if args.out else CALIBRATION_DIR) / DB_FILE
+    if not db.is_file():
+        return "interrupted; nothing was saved"
+    words, defaults = ["innosim", "calibrate"], Settings()
+    for name in ("simulations", "population", "replications"):
+        if getattr(args, name) != getattr(defaults, name):  # the budget is a total over the sessions
+            words += [f"--{name}", str(getattr(args, name))]
+    for name in ("workers", "scheduler", "out"):
+        if getattr(args, name):
+            words += [f"--{name}", str(getattr(args, name))]
+    return f"interrupted; the finished generations are kept in {db}\n  resume with: {shlex.join(words)} --resume"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ..execution.ensemble import run_ensemble
+    from ..output.report import console_table, markdown
+    from ..output.results import build_summary, write_results
+
+    scenario = load_scenario(args.scenario)
+    if args.resume:
+        checkpoint, out = _resumed(args, scenario)
+    else:
+        checkpoint, out = _new_checkpoint(args, scenario)
+    meta = checkpoint.meta
+    if meta["until"] is not None:
+        scenario = extend_to(scenario, meta["until"], args.scenario)
+    parameters = _parameter_source(meta["parameters"])
+    t0 = time.perf_counter()
+    try:
+        ens = run_ensemble(scenario, meta["replications"], meta["seed"], args.workers,
+                           progress=not args.no_progress and sys.stderr.isatty(), debug=args.debug,
+                           parameters=parameters, scheduler=args.scheduler, checkpoint=checkpoint)
+    except KeyboardInterrupt:
+        saved = len(checkpoint.finished((scenario.months + 1, _indicator_count())))
+        raise Interrupted(f"interrupted; {saved} of {meta['replications']} replications are saved in "
+                          f"{checkpoint.folder}/\n  resume with: innosim run {args.scenario} --resume "
+                          f"{checkpoint.folder}") from None
+    summary = build_summary(ens, time.perf_counter() - t0, args.scenario)
+    try:
+        write_results(ens, out, summary, markdown(summary, scenario), meta["lang"])
+    except OSError as exc:
+        raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
+    checkpoint.remove()
+    print(console_table(summary))
+    print(f"\nwrote {out}/ (indicators.parquet, summary.json, scenario.json, report.md, report.html, charts/) "
+          f"in {summary['wall_seconds']:.1f} s")
+    return 0
+
+
+def _indicator_count() -> int:
+    from ..execution.ensemble import NAMES
+
+    return len(NAMES)
+
+
+def _new_checkpoint(args: argparse.Namespace, scenario):
+    from ..execution.checkpoint import Checkpoint, folder_for
+    from ..output.results import results_folder
+
+    if args.replications and args.replications > 100_000:
+        raise InputError(args.scenario, "--replications", "at most 100000")
+    if args.until is not None:
+        extend_to(scenario, args.until, args.scenario)  # refuse a bad --until before anything is written
+    out = results_folder(args.out, scenario)  # fail before a long run, not after it
+    folder = folder_for(out)
+    if folder.exists():
+        raise InputError(str(out), "--out", f"an interrupted run of this folder is in {folder}: resume it with "
+                                            f"--resume {folder}, or delete that folder")
+    meta = {"out": str(out), "scenario_file": args.scenario, "scenario_hash": scenario.digest(),
+            "replications": args.replications or scenario.scenario.replications,
+            "seed": scenario.scenario.seed if args.seed is None else args.seed,
+            "parameters": args.parameters or "posterior", "until": args.until, "lang": args.lang}
+    try:
+        return Checkpoint.create(folder, meta), out
+    except OSError as exc:
+        raise InputError(str(folder), "--out", f"cannot write the checkpoint folder: {exc.strerror or exc}") from None
+
+
+def _resumed(args: argparse.Namespace, scenario):
+    """The checkpoint of an interrupted run of this scenario; options given now must agree with it."""
+    from ..execution.checkpoint import Checkpoint
+
+    checkpoint = Checkpoint.open(Path(args.resume))
+    meta = checkpoint.meta
+    if meta["scenario_hash"] != scenario.digest():
+        raise InputError(args.scenario, "--resume", f"the scenario has changed since the interrupted run "
+                                                    f"(hash {scenario.digest()}, was {meta['scenario_hash']})")
+    given = {"replications": args.replications, "seed": args.seed, "until": args.until, "parameters": args.parameters}
+    for name, value in given.items():
+        if value is not None and value != meta.get(name):
+            raise InputError(args.resume, f"--{name}", f"{value} differs from the interrupted run's {meta.get(name)}")
+    if args.out and Path(args.out) != Path(meta["out"]):
+        raise InputError(args.resume, "--out", f"the interrupted run writes {meta['out']}")
+    out = Path(meta["out"])
+    if out.exists():
+        raise InputError(str(out), "--resume", "that run's results folder is complete already")
+    return checkpoint, out
+
+
+def extend_to(scenario, year: int, origin: str):
+    """The scenario run to December of `year`, its levers unchanged (they are yearly rates)."""
+    meta = scenario.scenario
+    first = int(meta.start[:4])
+    if not int(meta.end[:4]) <= year <= first + 29:
+        raise InputError(origin, "--until", f"{year} must be between the horizon's last year {meta.end[:4]} "
+                                            f"and {first + 29}")
+    return scenario.model_copy(update={"scenario": meta.model_copy(
+        update={"end": f"{year}-12", "levers_end": meta.levers_end or meta.end})})
+
+
+def _parameter_source(mode: str):
+    from ..analysis import calibration
+
+    folder = calibration.CALIBRATION_DIR  # looked up at call time so tests can point it elsewhere
+    try:
+        return calibration.parameter_source(mode, folder)
+    except ValueError as exc:  # a posterior written for other parameters, or not a posterior at all
+        raise InputError(str(folder / calibration.POSTERIOR_CSV), "--parameters", str(exc).split(": ", 1)[-1]) \
+            from None
+    except FileNotFoundError:
+        if mode == "posterior":  # no calibration yet: say so and run on the documented defaults
+            print(f"innosim: note: no posterior in {folder}; running on the default parameters", file=sys.stderr)
+            return calibration.parameter_source("defaults")
+        raise InputError(str(folder / calibration.POSTERIOR_CSV), "--parameters",
+                         "no calibrated posterior; run `innosim calibrate` first") from None
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from ..analysis import calibration as cal
+    from ..analysis.calibration_report import write_report
+    from ..execution.parallel import default_workers
+
+    folder = Path(args.out) if args.out else cal.CALIBRATION_DIR
+    workers = args.workers or default_workers()
+    if args.resume and not (args.recovery or args.report_only):  # one line before any work, not a traceback later
+        from ..analysis.calibration_db import check_resumable
+
+        check_resumable(folder / cal.DB_FILE)
+    if args.recovery:
+        from ..analysis.recovery import full_recovery
+
+        ok = full_recovery(workers=workers)
+        return 0 if ok else 1
+    hold_out = tuple(h for h in (args.hold_out or "").split(",") if h and h != "none")
+    unknown = cal.unknown_hold_out(hold_out)
+    if unknown:
+        raise InputError("--hold-out", unknown[0], "not a figure of model/history.py; known: "
+                         + ", ".join(f.id for f in cal.history.FIGURES))
+    if args.report_only:
+        post = cal.load_posterior(folder)
+        if post is None:
+            raise InputError(str(folder / cal.POSTERIOR_CSV), "--report-only", "no posterior to report on")
+        source = cal.parameter_source("posterior", folder)
+        print(f"wrote {write_report(post, folder, source, workers=workers, scheduler=args.scheduler)}")
+        return 0
+    settings = cal.Settings(population=args.population, replications=args.replications,
+                            simulations=args.simulations, workers=workers, scheduler=args.scheduler,
+                            hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out)
+    fitted = [t for t in cal.targets(settings.hold_out) if t.fit]
+    per_particle = cal.time_one_particle(settings)
+    estimate = per_particle * (settings.simulations + settings.population) / workers
+    where = (f"the dask scheduler {args.scheduler}" if args.scheduler
+             else f"{workers} workers, so about {estimate / 60:.0f} min")
+    print(f"calibrating {len(cal.PRIORS)} parameters on {len(fitted)} targets (held out: "
+          f"{', '.join(settings.hold_out) or 'none'}): up to {settings.simulations} particles x "
+          f"{settings.replications} runs of each place, {per_particle:.2f} s each, on {where}", flush=True)
+    if args.resume and not (folder / cal.DB_FILE).exists():
+        raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
+    if not args.resume and (folder / cal.DB_FILE).exists():
+        print(f"replacing the earlier calibration database {folder / cal.DB_FILE} (use --resume to continue it)")
+    post = cal.calibrate(settings, folder, resume=args.resume)
+    source = cal.parameter_source("posterior", folder)
+    report = write_report(post, folder, source, workers=workers, scheduler=args.scheduler)
+    print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
+          f"in {post.meta['wall_seconds'] / 60:.1f} min")
+    return 0
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from ..analysis import backtest
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = Path(args.out) if args.out else Path("results") / f"backtest-{stamp}"
+    try:
+        if out.exists() or out.is_symlink():
+            raise InputError(str(out), "--out", "folder exists already; choose another")
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
+    parameters = _parameter_source(args.parameters)
+    bt = backtest.run_backtest(args.replications, args.seed, args.workers, parameters,
+                               progress=not args.no_progress and sys.stderr.isatty())
+    try:
+        backtest.write(bt, out, args.lang)
+    except OSError as exc:
+        raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
+    print(backtest.console(bt))
+    print(f"\nwrote {out}/ (backtest.md, backtest.html, backtest.csv, backtest.json, charts/) in {bt.seconds:.0f} s")
+    return 0
+
+
+def cmd_chart(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from ..output import briefing
+    from ..output.report import markdown
+    from ..scenario import parse_scenario
+
+    folders = [Path(f) for f in args.folders]
+    for f in folders:
+        for name in ("summary.json", "indicators.parquet", "scenario.json"):
+            if not (f / name).is_file():
+                raise InputError(str(f), name, "missing: not a results folder written by innosim run")
+    for f in folders:
+        summary = _read_summary(f / "summary.json")
+        scenario = parse_scenario(_read_json(f / "scenario.json"), str(f / "scenario.json"))
+        briefing.write(f, markdown(summary, scenario), args.lang)
+        print(f"redrew {f}/charts and report ({args.lang})")
+    if len(folders) > 1:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        out = Path(args.out) if args.out else Path("results") / f"comparison-{stamp}"
+        files = briefing.comparison(folders, out, args.lang)
+        lines = ["# Scenario comparison", "", *[f"- `{f}`" for f in folders], "", f"![comparison]({files[0].name})", ""]
+        (out / "comparison.md").write_text("\n".join(lines), "utf-8")
+        print(f"wrote {files[0]} and {files[1]}")
+    return 0
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), "(file)", f"not a JSON file written by innosim run: {exc}") from None
+
+
+def _read_summary(path: Path) -> dict:
+    """summary.json of a results folder, checked where its values become file names (the charts')."""
+    from ..indicators import INDICATORS
+
+    summary = _read_json(path)
+    if not isinstance(summary, dict) or not isinstance(summary.get("targets"), list):
+        raise InputError(str(path), "targets", "missing: not a summary written by innosim run")
+    for i, t in enumerate(summary["targets"]):
+        if not isinstance(t, dict) or t.get("indicator") not in INDICATORS:
+            raise InputError(str(path), f"targets[{i}].indicator", "unknown indicator")
+    return summary
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    sc = load_scenario(args.scenario)
+    print(f"{args.scenario}: ok ({sc.scenario.name}, profile {sc.scenario.profile}, "
+          f"{sc.scenario.start}..{sc.scenario.end}, {len(sc.targets)} targets)")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.out:
+        try:
+            Path(args.out).write_text(text, "utf-8")
+        except (OSError, ValueError) as exc:
+            raise InputError(args.out, "--out", f"cannot write the schema: {getattr(exc, 'strerror', None) or exc}") \
+                from None
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cmd_calibrate,
+                "chart": cmd_chart, "backtest": cmd_backtest, "app": cli_app.command,
+                **dict.fromkeys(ANALYSES, cmd_analysis)}
+    try:
+        return handlers[args.command](args)
+    except InputError as err:
+        print(f"innosim: error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except InvariantError as err:  # a model bug found by --debug, not a user error
+        print(f"innosim: model invariant violated: {err}", file=sys.stderr)
+        return 1
+    except Interrupted as err:
+        print(f"innosim: {err}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print(f"innosim: {interrupted(args)}", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

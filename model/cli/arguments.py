@@ -1,0 +1,39 @@
+"""Argument types shared by the CLI commands: argparse turns their errors into one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+
+def whole_number(kind: str, least: int = 1, most: int | None = None):
+    """An argparse type: an integer in [least, most]."""
+    def conv(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{kind} must be a whole number, got {text!r}") from None
+        if v < least or (most is not None and v > most):
+            bounds = f">= {least}" if most is None else f"between {least} and {most}"
+            raise argparse.ArgumentTypeError(f"{kind} must be {bounds}, got {v}")
+        return v
+    return conv
+
+
+def id_list(text: str) -> list[str]:
+    """An argparse type: comma-separated ids, as every analysis command reads `--targets` and `--levers`."""
+    ids = [s.strip() for s in text.split(",") if s.strip()]
+    if not ids:
+        raise argparse.ArgumentTypeError(f"give one or more comma-separated ids, got {text!r}")
+    return list(dict.fromkeys(ids))
+
+
+def probability(text: str) -> float:
+    """An argparse type: a probability in (0, 1]."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"probability must be a number, got {text!r}") from None
+    if not (math.isfinite(v) and 0 < v <= 1):
+        raise argparse.ArgumentTypeError(f"probability must be in (0, 1], e.g. 0.8, got {v}")
+    return v

@@ -1,0 +1,1 @@
+"""Execution: run a scenario's replications (ensemble), on local processes or dask (parallel), with checkpoints."""

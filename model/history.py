@@ -1,0 +1,271 @@
+"""Documented history: what the record says about places and periods the model can run, read as intervals.
+
+Each `Figure` is one documented number dated inside a historical run: E-Town from end-2015
+(scenarios/bda-2016-2020.toml) or Beijing citywide from end-2014 (scenarios/beijing-2014-2024.toml).
+It says how the model measures it from a run's monthly indicators, how the source's wording becomes an
+interval, and its role:
+
+- "fit": the calibration (ABC-SMC) is fitted on it;
+- "out": out of sample, never used to set anything; the backtest's real test;
+- "input": it set an input of the run (a profile range was derived from it), so agreeing is no test.
+
+`innosim backtest` and `innosim calibrate` both read this table: one list of what history says.
+Ids are those of calibration/figures.toml or of the policy-evidence table (PE..).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .months import month_index
+
+RUNS = {"bda": "bda-2016-2020.toml", "beijing": "beijing-2014-2024.toml"}
+RUN_TITLES = {"bda": ("北京经开区 2016-2020", "E-Town 2016-2020"), "beijing": ("北京市 2015-2024", "Beijing 2015-2024")}
+ROLES = ("fit", "out", "input")
+EXACT = 0.03  # an exact count or statistic, read as +-3%: revisions, batch dates and rounding
+
+
+class Table:
+    """One run's indicators by name (arrays over months, row 0 the baseline) with its calendar."""
+
+    def __init__(self, values: dict[str, np.ndarray], start: str) -> None:
+        self.values, self.start = values, start
+
+    def row(self, month: str) -> int:
+        return month_index(month, self.start) + 1
+
+    def at(self, indicator: str, month: str) -> float:
+        return float(self.values[indicator][self.row(month)])
+
+    def flow(self, indicator: str, year: int) -> float:
+        """What a cumulative indicator added in calendar `year`."""
+        return self.at(indicator, f"{year}-12") - self.at(indicator, f"{year - 1}-12")
+
+    def end(self, indicator: str) -> float:
+        return float(self.values[indicator][-1])
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    run: str
+    zh: str
+    en: str
+    value: float  # the documented value, in the unit shown
+    low: float
+    high: float
+    unit: str
+    reading: str  # how the source's words become [low, high], and how the model measures it
+    role: str
+    measure: Callable[[Table], float]
+    indicator: str  # the series drawn with the figure's point
+    date: str  # YYYY-MM of the point on the chart
+    factor: float = 1.0  # shown value = indicator value x factor
+    flow: bool = False  # the figure is what a cumulative indicator added in the year (charts show yearly flows)
+    source: str = ""  # the id in calibration/figures.toml or the evidence table, when this row reads it another way
+
+    @property
+    def figure_id(self) -> str:
+        return self.source or self.id
+
+    def inside(self, p10: float, p90: float) -> bool:
+        """Does the model's P10-P90 band meet the documented interval?"""
+        return p10 <= self.high and p90 >= self.low
+
+
+def exact(v: float, tol: float = EXACT) -> tuple[float, float]:
+    return v * (1 - tol), v * (1 + tol)
+
+
+def about(v: float) -> tuple[float, float]:
+    return v * 0.9, v * 1.1
+
+
+def more_than(v: float, step: float) -> tuple[float, float]:
+    """'超过 v', with v rounded to `step`: the count lies in [v, v + step), else the source would say more."""
+    return v, v + step
+
+
+def factor_of(v: float, k: float = 1.5) -> tuple[float, float]:
+    return v / k, v * k
+
+
+def _at(indicator: str, month: str, factor: float = 1.0) -> Callable[[Table], float]:
+    return lambda t: factor * t.at(indicator, month)
+
+
+def _flow(indicator: str, year: int) -> Callable[[Table], float]:
+    def measure(t: Table) -> float:
+        return t.flow(indicator, year)
+    measure.flow = True  # type: ignore[attr-defined]
+    return measure
+
+
+def _end(indicator: str, factor: float = 1.0) -> Callable[[Table], float]:
+    return lambda t: factor * t.end(indicator)
+
+
+def _fig(id: str, run: str, zh: str, en: str, value: float, bounds: tuple[float, float], unit: str, reading: str,
+         role: str, measure: Callable[[Table], float], indicator: str, date: str, factor: float = 1.0,
+         source: str = "") -> Figure:
+    flow = getattr(measure, "flow", False)
+    return Figure(id, run, zh, en, value, bounds[0], bounds[1], unit, reading, role, measure, indicator, date, factor,
+                  flow, source)
+
+
+YI = 1e-4  # 万元 -> 亿元
+PCT = 100.0
+
+FIGURES: tuple[Figure, ...] = (
+    # ------------------------------------------------------------------ E-Town, end-2015 to end-2020
+    _fig("bda-hightech-2020", "bda", "经开区高新技术企业 2020", "E-Town high-tech firms 2020", 1200,
+         more_than(1200, 100), "家", "'超过1200家' (seed 000): 1200-1300; the count of the territory after the 2019 "
+         "expansion (profile bda-2015, event 2019-12)", "fit", _at("high_tech", "2020-12"), "high_tech", "2020-12"),
+    _fig("bda-gdp-2020", "bda", "经开区GDP 2020", "E-Town GDP 2020", 2045.4, exact(2045.4), "亿元",
+         "exact, +-3%; nominal; the profile's growth range was derived from it with bda-gdp-2015",
+         "input", _at("gdp", "2020-12", YI), "gdp", "2020-12", YI),
+    # ------------------------------------------------------------------ Beijing, end-2014 to end-2024
+    _fig("bj-hightech-2016", "beijing", "北京高新技术企业 2016", "Beijing high-tech firms 2016", 16000,
+         about(16000), "家", "'1.6万', about: +-10%", "fit", _at("high_tech", "2016-12"), "high_tech", "2016-12"),
+    _fig("bj-hightech-2019", "beijing", "北京高新技术企业 2019", "Beijing high-tech firms 2019", 27000,
+         more_than(27000, 1000), "家", "'>27,000': 27,000-28,000", "fit", _at("high_tech", "2019-12"),
+         "high_tech", "2019-12"),
+    _fig("PE28", "beijing", "北京高新技术企业 2021", "Beijing high-tech firms 2021", 27600, exact(27600), "家",
+         "exact, +-3%", "out", _at("high_tech", "2021-12"), "high_tech", "2021-12"),
+    _fig("bj-hightech-2023", "beijing", "北京高新技术企业 2023", "Beijing high-tech firms 2023", 28300,
+         exact(28300), "家", "'2.83万', exact: +-3%", "out", _at("high_tech", "2023-12"), "high_tech", "2023-12"),
+    _fig("PE27", "beijing", "北京高企认定 2020 (含重新认定)", "Beijing high-tech certifications in 2020", 10259,
+         (10259, 10968), "家", "10,259 filed (备案) and 10,968 proposed (拟认定) in four batches, renewals "
+         "included: the model's certificates granted in 2020 (first, again, renewed)", "fit",
+         _flow("ht_certified_cum", 2020), "ht_certified_cum", "2020-12"),
+    _fig("PE29", "beijing", "北京专精特新 2022-10", "Beijing 专精特新 firms 2022-10", 5360, exact(5360), "家",
+         "exact, +-3%", "fit", _at("specialized_sme", "2022-10"), "specialized_sme", "2022-10"),
+    _fig("PE30", "beijing", "北京专精特新 2023年中", "Beijing 专精特新 firms mid-2023", 6323, exact(6323), "家",
+         "exact, +-3%; '截至目前' in a mid-2023 report, read as June", "out", _at("specialized_sme", "2023-06"),
+         "specialized_sme", "2023-06"),
+    _fig("PE31", "beijing", "北京专精特新 2024-09", "Beijing 专精特新 firms 2024-09", 8754, exact(8754), "家",
+         "exact, +-3%", "fit", _at("specialized_sme", "2024-09"), "specialized_sme", "2024-09"),
+    _fig("bj-techfirms-2017", "beijing", "北京科技型企业 2017", "Beijing tech firms ~2017", 488000, about(488000),
+         "家", "'48.8万', about: +-10%, in November 2017 (the report's date); it bounded the profile's entry range",
+         "input", _at("living_firms", "2017-11"), "living_firms", "2017-11"),
+    _fig("zgc-rd-2023-new-techfirms", "beijing", "新设科技型企业 2023", "New tech firms 2023", 51497, (51497, 66000),
+         "家", "Zhongguancun zone's 51,497 new tech firms (zgc-rd-2023) is the city's floor; up to 6.6万 with firms "
+         "outside the zone's statistics (profile beijing-2023): the model's tech entries in 2023; it set the "
+         "profile's entry rate from 2018", "input",
+         _flow("entries_cum", 2023), "entries_cum", "2023-12"),
+    _fig("bj-rd-2016", "beijing", "北京R&D经费 2016", "Beijing R&D spending 2016", 1479.8, exact(1479.8), "亿元",
+         "exact, +-3%", "out", _at("rd_spending", "2016-12", YI), "rd_spending", "2016-12", YI),
+    _fig("bj-rd-2016-intensity", "beijing", "北京R&D强度 2016", "Beijing R&D intensity 2016", 5.94, exact(5.94), "%",
+         "exact, +-3%", "out", _at("rd_intensity", "2016-12"), "rd_intensity", "2016-12"),
+    _fig("bj-rd-2019", "beijing", "北京R&D经费 2019", "Beijing R&D spending 2019", 2233.6, exact(2233.6), "亿元",
+         "exact, +-3%", "out", _at("rd_spending", "2019-12", YI), "rd_spending", "2019-12", YI),
+    _fig("bj-rd-2019-intensity", "beijing", "北京R&D强度 2019", "Beijing R&D intensity 2019", 6.31, exact(6.31), "%",
+         "exact, +-3%", "out", _at("rd_intensity", "2019-12"), "rd_intensity", "2019-12"),
+    _fig("bj-rd-2021", "beijing", "北京R&D经费 2021", "Beijing R&D spending 2021", 2629.3, exact(2629.3), "亿元",
+         "exact, +-3%", "out", _at("rd_spending", "2021-12", YI), "rd_spending", "2021-12", YI),
+    _fig("bj-rd-2021-intensity", "beijing", "北京R&D强度 2021", "Beijing R&D intensity 2021", 6.53, exact(6.53), "%",
+         "exact, +-3%", "out", _at("rd_intensity", "2021-12"), "rd_intensity", "2021-12"),
+    _fig("bj-rd-intensity-2023", "beijing", "北京R&D强度 2023", "Beijing R&D intensity 2023", 6.73, exact(6.73), "%",
+         "exact, +-3%", "out", _at("rd_intensity", "2023-12"), "rd_intensity", "2023-12"),
+    _fig("bj-rd-intensity-2024", "beijing", "北京R&D强度 2024", "Beijing R&D intensity 2024", 6.58, exact(6.58), "%",
+         "exact, +-3%; on GDP revised by the 2023 economic census", "out", _at("rd_intensity", "2024-12"),
+         "rd_intensity", "2024-12"),
+    _fig("bj-gdp-2022", "beijing", "北京GDP 2022", "Beijing GDP 2022", 41610.9, exact(41610.9), "亿元",
+         "exact, +-3%; the profile's nominal growth range was derived from the 2014-2023 path", "input",
+         _at("gdp", "2022-12", YI), "gdp", "2022-12", YI),
+    _fig("bj-gdp-2023", "beijing", "北京GDP 2023", "Beijing GDP 2023", 43760.7, exact(43760.7), "亿元",
+         "exact, +-3%; as bj-gdp-2022", "input", _at("gdp", "2023-12", YI), "gdp", "2023-12", YI),
+    _fig("bj-gdp-2024", "beijing", "北京GDP 2024", "Beijing GDP 2024", 49843.1, exact(49843.1), "亿元",
+         "exact, +-3%; revised by the 2023 economic census, a level the 2014-2023 path does not contain",
+         "input", _at("gdp", "2024-12", YI), "gdp", "2024-12", YI),
+    # exit hazards of young firms, measured on every firm of the Beijing run by its age (2015-2024)
+    _fig("PE44-y1", "beijing", "企业成立当年退出率", "Exit hazard, founding year", 1.6, factor_of(1.6), "%",
+         "registry deregistrations of all Chinese firms, 2000-2012: another caliber than tech firms' exits, read "
+         "within a factor 1.5", "out", _end("exit_hazard_y1", PCT), "exit_hazard_y1", "2024-12", PCT, "PE44"),
+    _fig("PE44-y2", "beijing", "企业第2年退出率", "Exit hazard, second year", 6.3, factor_of(6.3), "%",
+         "as PE44-y1", "fit", _end("exit_hazard_y2", PCT), "exit_hazard_y2", "2024-12", PCT, "PE44"),
+    _fig("PE44-y3", "beijing", "企业第3年退出率", "Exit hazard, third year", 9.5, factor_of(9.5), "%",
+         "as PE44-y1", "out", _end("exit_hazard_y3", PCT), "exit_hazard_y3", "2024-12", PCT, "PE44"),
+    _fig("PE44-y4-7", "beijing", "企业第4-7年退出率", "Exit hazard, years 4-7", 8.0, (8.0, 12.0), "%",
+         "'之后一直维持在8%以上高点' to year 7: 8-12%", "fit", _end("exit_hazard_y4_7", PCT), "exit_hazard_y4_7",
+         "2024-12", PCT, "PE44"),
+    # Zhongguancun's specialised parks (seed 002, 2023) against the city's R&D-active firms in December 2023:
+    # park tenants are the innovation-doing part of the city's tech firms (a mapping we assume)
+    _fig("zgc-parks-hightech-2023", "beijing", "特色园区高企占比 2023", "ZGC parks: high-tech share 2023", 33.5,
+         (30.0, 37.0), "%", "1669 of 4978 firms (seed 002), +-10%: the high-tech share of R&D-active firms", "fit",
+         _at("active_high_tech_share", "2023-12", PCT), "active_high_tech_share", "2023-12", PCT),
+    _fig("zgc-parks-rd-intensity-2023", "beijing", "特色园区研发强度 2023", "ZGC parks: R&D intensity 2023", 15.42,
+         (12.3, 18.5), "%", "15.42% (seed 002), +-20% as the averaging is not stated: the mean R&D share of "
+         "R&D-active firms", "fit", _at("active_rd_ratio_mean", "2023-12", PCT), "active_rd_ratio_mean", "2023-12",
+         PCT),
+    _fig("zgc-parks-rd-intensity-2023-aggregate", "beijing", "特色园区研发强度(总量口径) 2023",
+         "ZGC parks: aggregate R&D intensity 2023", 15.42, (12.3, 18.5), "%",
+         "the same 15.42% read as R&D over revenue of all R&D-active firms together", "out",
+         _at("active_rd_ratio_aggregate", "2023-12", PCT), "active_rd_ratio_aggregate", "2023-12", PCT,
+         "zgc-parks-rd-intensity-2023"),
+    _fig("zgc-tz-keyfirms-2024m11-hightech", "beijing", "规上重点企业中高企占比",
+         "High-tech share of above-scale firms", 59.7, (45.0, 70.0), "%",
+         "142 of 238 above-scale key firms of ZGC Tongzhou Park (2024) are national high-tech: the share among the "
+         "city's above-scale tech firms in December 2023; the park's key firms are selected, so the city's may be "
+         "lower: read 45-70%", "fit", _at("above_scale_high_tech_share", "2023-12", PCT),
+         "above_scale_high_tech_share", "2023-12", PCT),
+    _fig("zgc-parks-listed-2023", "beijing", "特色园区上市企业占比 2023", "ZGC parks: listed share 2023", 3.2,
+         (2.6, 3.8), "%", "160 of 4978 firms (seed 002), +-20%: the listed share of R&D-active firms", "out",
+         _at("active_listed_share", "2023-12", PCT), "active_listed_share", "2023-12", PCT),
+)
+BY_ID = {f.id: f for f in FIGURES}
+
+
+def measure(run: str, table: Table) -> dict[str, float]:
+    """Every figure of a run measured on one replication's table."""
+    return {f.id: f.measure(table) for f in FIGURES if f.run == run}
+
+
+def miss(f: Figure, x: float) -> float:
+    """0 inside the documented interval, else the distance to it in units of the interval's width."""
+    return (max(f.low - x, 0.0) + max(x - f.high, 0.0)) / (f.high - f.low)
+
+
+# What a miss means, by figure id: written from the backtest's results, never a tuning of the model.
+NOTES: dict[str, str] = {
+    "bj-rd-2019": (
+        "Level, not intensity: the same source's intensity (6.31%) is inside the band. The documented pair implies "
+        "a 2019 GDP of 35,400亿 (2233.6 / 6.31%); the model's (spending / intensity) is about 32,000亿, 10% lower. "
+        "The profile's GDP is one constant nominal growth rate from 2014 to 2023 (beijing-2014, gdp_growth), which "
+        "spreads the 2018 economic census revision over the decade instead of stepping up in 2018-2019. R&D "
+        "spending in yuan inherits that level error; 2021's spending (-9%) is just inside for the same reason. "
+        "Not comparable as a test of firm R&D; a GDP path with the census step would be an input, not a fix."),
+    "PE44-y4-7": (
+        "A real tension, left visible. The calibration needs many exits of older firms to keep Beijing's high-tech "
+        "stock nearly flat from 2019 (27,000+ to 28,300) while 5-6.6万 tech firms enter a year (an input); it "
+        "puts the hazard of firms aged 4-7 at 14-23% a year against PE44's 8-12%. PE44 counts deregistrations of "
+        "all Chinese registered firms 2000-2012: a firm that stops operating often stays on the register for "
+        "years, so the registry's hazard is a floor for the model's exits (a firm ceasing to be an active tech "
+        "firm). Part of the gap is that caliber; the rest says the model lacks a second brake on the high-tech "
+        "stock (a falling certification rate among older firms, or non-renewal), for the evidence on the "
+        "certification tax notch to settle."),
+    "zgc-tz-keyfirms-2024m11-hightech": (
+        "Selection and definition. The 238 'above-scale key firms' of ZGC Tongzhou park are chosen by the park "
+        "(重点企业), and 60% are high-tech; the model's figure is the high-tech share of all of Beijing's "
+        "above-scale tech firms (30%). In the model about half of the firms above 1000万 do no R&D in earnest "
+        "(the chance of doing R&D rises with size, rd_active_size_elasticity, from a low base), so they cannot "
+        "be certified. The reading 45-70% already allowed for selection; the miss says either the city's "
+        "above-scale tech firms are far less R&D-active than a park's key firms, or the model's activity chance "
+        "rises too slowly with size. The fitted ZGC parks' share among R&D-active firms (33.5%) is inside."),
+    "zgc-parks-rd-intensity-2023-aggregate": (
+        "The same 15.42% (seed 002) read the other way. Read as the mean R&D share of R&D-active firms it is "
+        "fitted and inside (P50 18%); read as R&D over revenue of all of them together it is 8%, because in the "
+        "model the R&D share falls with size (rd_size_elasticity, posterior -0.26 to -0.05) and large firms "
+        "weigh most. Seed 002 does not say how it averages; both readings cannot hold in the model at once. If "
+        "the parks' figure is an aggregate, large R&D-active firms spend too little in the model."),
+    "zgc-parks-listed-2023": (
+        "Not comparable as mapped. 160 of the 4,978 firms of Zhongguancun's specialised parks are listed (3.2%); "
+        "the mapping takes park tenants for the city's R&D-active firms, and the model lists 0.45% of those. "
+        "Specialised parks gather leading firms, so listed firms are concentrated in them (a selection the "
+        "mapping ignores); the city's listed count is a baseline input of the profile and the listing pipeline "
+        "is not calibrated on any city figure. Kept in the table, out of sample, as a reminder that the "
+        "listing target of a plan rests on an uncalibrated mechanism."),
+}

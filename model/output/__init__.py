@@ -1,0 +1,1 @@
+"""Output: results folders, reports, briefings, charts, labels and the TOML writer."""

@@ -1,0 +1,184 @@
+"""The briefing of a results folder: charts, report.md and a self-contained report.html.
+
+Works from the saved files alone (indicators.parquet, summary.json), so `innosim chart` can
+redraw a folder months later without re-running the model.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import json
+import logging
+import re
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from . import plotting
+from .labels import indicator_name, t
+from .report import HEADLINE_INDICATORS, outcomes
+
+CHART_DIR = "charts"
+# Chinese on the page: Noto Sans SC from the pylopdf-fonts-zh-cn package (as in the charts) as a web font, so the
+# glyphs render in any browser, also on a machine without CJK fonts; the system's CJK fonts are the fallback.
+WEB_FONT = "innosim Noto Sans SC"
+FONT_STACK = (f"'{WEB_FONT}','Noto Sans SC','Noto Sans CJK SC','Microsoft YaHei','PingFang SC',"
+              "'WenQuanYi Micro Hei',sans-serif")
+
+
+def font_face(src: str) -> str:
+    """The @font-face rule of WEB_FONT served from `src` (a URL or a data: URL of the OpenType font)."""
+    return f"@font-face{{font-family:'{WEB_FONT}';src:url({src}) format('opentype');font-display:swap}}"
+
+
+def embedded_font(text: str) -> str:
+    """WEB_FONT's @font-face with the bundled font cut down to the characters of `text` (about 100 kB for a
+    report) as a data: URL, so report.html stays one self-contained file; "" without the font package."""
+    try:
+        import pylopdf_fonts_zh_cn
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        return ""
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # it reports every table it drops
+    try:
+        font = TTFont(str(pylopdf_fonts_zh_cn.sans_path()), lazy=True)
+        options = subset.Options()
+        options.layout_features = ["*"]
+        options.notdef_outline = True
+        cut = subset.Subsetter(options)
+        cut.populate(text=text)
+        cut.subset(font)
+        buf = io.BytesIO()
+        font.save(buf)
+    except Exception:  # an unreadable or odd font file: the fallback fonts do
+        return ""
+    return font_face("data:font/otf;base64," + base64.b64encode(buf.getvalue()).decode("ascii"))
+
+
+def load(folder: Path) -> tuple[dict, dict[str, np.ndarray], list[dt.date]]:
+    summary = json.loads((folder / "summary.json").read_text("utf-8"))
+    table = pq.read_table(folder / "indicators.parquet")
+    reps = np.asarray(table.column("replication").to_numpy())
+    n = int(reps.max()) + 1
+    cols = {name: table.column(name).to_numpy().reshape(n, -1) for name in table.column_names
+            if name not in ("replication", "date")}
+    dates = table.column("date").to_pylist()[: cols["high_tech"].shape[1]]
+    return summary, cols, dates
+
+
+def charts(folder: Path, lang: str = "zh") -> list[Path]:
+    """Dashboard and one fan chart per target indicator, into folder/charts."""
+    summary, cols, dates = load(folder)
+    out = folder / CHART_DIR
+    files = []
+    if outcomes(summary):  # the dashboard shows P(meet) per outcome target; a commitment's is no finding
+        files += plotting.save(plotting.dashboard(outcomes(summary), lang), out, f"dashboard-{lang}")
+    for ind, tg in fan_charts(summary):
+        fig = plotting.fan_chart(cols[ind], dates, ind, lang, summary["title"], tg)
+        files += plotting.save(fig, out, f"fan-{ind}-{lang}")
+    return files
+
+
+def fan_charts(summary: dict) -> list[tuple[str, dict | None]]:
+    """(indicator, its first target) per fan chart; without targets, the headline indicators with none."""
+    if not summary["targets"]:
+        return [(ind, None) for ind in HEADLINE_INDICATORS]
+    first: dict[str, dict] = {}
+    for tg in summary["targets"]:
+        first.setdefault(tg["indicator"], tg)
+    return list(first.items())
+
+
+def comparison(folders: list[Path], out: Path, lang: str = "zh") -> list[Path]:
+    summaries = [load(f)[0] for f in folders]
+    return plotting.save(plotting.comparison(summaries, lang), out, f"comparison-{lang}")
+
+
+def chart_section(summary: dict, lang: str) -> str:
+    lines = ["## Charts", ""]
+    if outcomes(summary):
+        lines += [f"![{t('dashboard_title', lang, year='')}]({CHART_DIR}/dashboard-{lang}.png)", ""]
+    for ind, _target in fan_charts(summary):
+        lines += [f"![{indicator_name(ind, lang)}]({CHART_DIR}/fan-{ind}-{lang}.png)", ""]
+    return "\n".join(lines)
+
+
+def with_charts(report_md: str, summary: dict, lang: str) -> str:
+    """Insert the chart section after the target table (before 'Context at the horizon')."""
+    marker = "## Context at the horizon"
+    section = chart_section(summary, lang) + "\n"
+    return report_md.replace(marker, section + marker, 1) if marker in report_md else report_md + "\n" + section
+
+
+def _inline(text: str, folder: Path) -> str:
+    text = html.escape(text)
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+    text = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", text)
+    return text
+
+
+def _image(alt: str, src: str, folder: Path) -> str:
+    # Only the folder's own charts are embedded: a report line that looks like an image of another
+    # file (from a scenario's or summary's text) must not copy that file into the page.
+    path = folder / src
+    if not re.fullmatch(rf"{CHART_DIR}/[A-Za-z0-9][A-Za-z0-9_.\-]*\.png", src) or not path.is_file():
+        return f"<p>{html.escape(alt)}</p>"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></figure>'
+
+
+def to_html(md: str, folder: Path, title: str) -> str:
+    """Our own markdown (headings, tables, lists, images, paragraphs) to one self-contained page."""
+    out, table, items = [], [], []
+
+    def flush():
+        if table:
+            rows = [r for r in table if not re.fullmatch(r"\|[-:| ]+\|", r)]
+            cells = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
+            head = "".join(f"<th>{_inline(c, folder)}</th>" for c in cells[0])
+            body = "".join("<tr>" + "".join(f'<td class="{c if c in ("green", "amber", "red") else ""}">'
+                                            f"{_inline(c, folder)}</td>" for c in r) + "</tr>" for r in cells[1:])
+            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            table.clear()
+        if items:
+            out.append("<ul>" + "".join(f"<li>{_inline(i, folder)}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for line in md.splitlines():
+        if line.startswith("|"):
+            table.append(line)
+            continue
+        if line.startswith("- "):
+            items.append(line[2:])
+            continue
+        flush()
+        if m := re.fullmatch(r"(#+) (.*)", line):
+            level = len(m.group(1))
+            out.append(f"<h{level}>{_inline(m.group(2), folder)}</h{level}>")
+        elif m := re.fullmatch(r"!\[([^\]]*)\]\(([^)]+)\)", line.strip()):
+            out.append(_image(m.group(1), m.group(2), folder))
+        elif line.strip():
+            out.append(f"<p>{_inline(line, folder)}</p>")
+    flush()
+    style = (embedded_font(title + md) + "body{font-family:" + FONT_STACK + ";max-width:1100px;"
+             "margin:2em auto;color:#222;line-height:1.5}table{border-collapse:collapse;font-size:13px;margin:1em 0}"
+             "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top}th{background:#f3f3f3}"
+             "td.green{background:#2e8b57;color:#fff}td.amber{background:#e0a100}td.red{background:#c0392b;color:#fff}"
+             "img{max-width:100%}figure{margin:1em 0}code{background:#f5f5f5}")
+    return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{style}</style></head><body>{''.join(out)}</body></html>\n")
+
+
+def write(folder: Path, report_md: str, lang: str = "zh") -> list[Path]:
+    """Charts, then report.md with the chart section, then report.html with the images embedded."""
+    summary = json.loads((folder / "summary.json").read_text("utf-8"))
+    files = charts(folder, lang)
+    md = with_charts(report_md, summary, lang)
+    (folder / "report.md").write_text(md, "utf-8")
+    (folder / "report.html").write_text(to_html(md, folder, summary["title"]), "utf-8")
+    return files

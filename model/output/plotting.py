@@ -1,0 +1,319 @@
+"""Briefing charts in one house style: fan charts, the target dashboard, scenario comparison.
+
+Sized for 16:9 slides (13.33 x 7.5 in), written as PNG (200 dpi) and SVG. Chinese text uses Noto
+Sans SC, shipped by the pylopdf-fonts-zh-cn package (SIL Open Font License 1.1) so that a fresh
+machine without system CJK fonts renders real glyphs; system fonts are the fallback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import font_manager
+
+from .labels import indicator_name, scale, t, unit
+from .report import light
+
+SIZE = (13.33, 7.5)
+DPI = 200
+COLORS = {"green": "#2e8b57", "amber": "#e0a100", "red": "#c0392b", "band": "#3b6ea5", "target": "#c0392b",
+          "base": "#555555"}
+FALLBACK_FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei"]
+_FONT: str | None = None
+# Titles and names come from scenario files: "$x^{$" there must stay text, not fail as TeX (no chart of
+# ours uses mathtext).
+matplotlib.rcParams["text.parse_math"] = False
+
+
+def use_cjk_font() -> str:
+    """Register the bundled CJK font once; returns the family name used."""
+    global _FONT
+    if _FONT is None:
+        try:
+            import pylopdf_fonts_zh_cn
+
+            path = str(pylopdf_fonts_zh_cn.sans_path())
+            font_manager.fontManager.addfont(path)
+            families = [font_manager.FontProperties(fname=path).get_name()]
+        except ImportError:
+            families = []
+        matplotlib.rcParams["font.family"] = "sans-serif"
+        matplotlib.rcParams["font.sans-serif"] = families + FALLBACK_FONTS + ["DejaVu Sans"]
+        matplotlib.rcParams["svg.fonttype"] = "path"  # SVGs show the glyphs without the font installed
+        _FONT = (families or FALLBACK_FONTS)[0]
+    return _FONT
+
+
+def _style(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", lw=0.8)
+    ax.set_axisbelow(True)
+    ax.tick_params(labelsize=13)
+
+
+def finish(fig, ax, lang: str, title: str, xlabel: str, legend_loc: str, source: str = "source") -> None:
+    """Title, axis label, frame, legend and source line shared by the horizontal charts."""
+    ax.set_title(title, fontsize=20, loc="left")
+    ax.set_xlabel(xlabel, fontsize=14)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=12, frameon=False, loc=legend_loc)
+    _source_line(fig, t(source, lang))
+
+
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,150}")
+
+
+def save(fig, folder: Path, name: str) -> list[Path]:
+    # File names come from target ids and indicators: never a path, so a chart cannot land outside `folder`.
+    if not SAFE_NAME.fullmatch(name) or ".." in name:
+        plt.close(fig)
+        raise ValueError(f"unsafe chart file name {name!r}")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
+    fig.savefig(paths[0], dpi=DPI)
+    fig.savefig(paths[1])
+    plt.close(fig)
+    return paths
+
+
+def png(fig, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (for notebooks: IPython.display.Image(png(fig)))."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def fan_chart(series: np.ndarray, dates: list[dt.date], indicator: str, lang: str, scenario: str,
+              target: dict | None = None):
+    """Baseline point, P50 line, P10-P90 and P25-P75 bands, the target and its year."""
+    use_cjk_font()
+    k = scale(indicator)
+    q = np.quantile(series * k, [0.1, 0.25, 0.5, 0.75, 0.9], axis=0)
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    x = np.array(dates, dtype="datetime64[D]")
+    ax.fill_between(x, q[0], q[4], color=COLORS["band"], alpha=0.18, lw=0, label=t("band_80", lang))
+    ax.fill_between(x, q[1], q[3], color=COLORS["band"], alpha=0.32, lw=0, label=t("band_50", lang))
+    ax.plot(x, q[2], color=COLORS["band"], lw=2.5, label=t("p50", lang))
+    base = float(np.median(series[:, 0]) * k)
+    ax.scatter([x[0]], [base], color=COLORS["base"], zorder=5, s=60,
+               label=t("baseline", lang, value=_fmt(base), month=dates[0].strftime("%Y-%m")))
+    if target:
+        thr = target["threshold"] * k
+        ax.axhline(thr, color=COLORS["target"], ls="--", lw=1.8,
+                   label=t("target", lang, cmp=target["comparator"], value=_fmt(thr), year=target["year"]))
+        ax.axvline(np.datetime64(f"{target['year']}-12-01"), color=COLORS["target"], ls=":", lw=1.2)
+    name = indicator_name(indicator, lang)
+    ax.set_title(t("fan_title", lang, name=name), fontsize=22, loc="left", pad=28)
+    fig.text(0.012, 0.905, t("fan_subtitle", lang, scenario=scenario, n=series.shape[0]), fontsize=13, color="#555")
+    ax.set_ylabel(unit(indicator, lang), fontsize=14)
+    ax.set_xlabel(t("month", lang), fontsize=14)
+    _style(ax)
+    ax.legend(fontsize=12, frameon=False, loc="best")  # the bands fill different corners per indicator
+    fig.text(0.99, 0.01, t("source" if target else "source_sim", lang), fontsize=10, color="#777", ha="right")
+    return fig
+
+
+def dashboard(targets: list[dict], lang: str):
+    """Every target's probability of being met, sorted, in traffic-light colours."""
+    use_cjk_font()
+    rows = sorted(targets, key=lambda r: r["p_meet"])
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    y = np.arange(len(rows))
+    p = np.array([r["p_meet"] for r in rows])
+    ax.barh(y, p, color=[COLORS[light(v)] for v in p], height=0.7)
+    for yi, v in zip(y, p, strict=True):
+        inside = v > 0.9  # long bars carry their label inside, in white
+        ax.text(v - 0.01 if inside else v + 0.01, yi, f"{100 * v:.0f}%", va="center", fontsize=12,
+                ha="right" if inside else "left", color="white" if inside else "#222")
+    # † a baseline estimated partly from the plan's own targets (report.NOTE_FROM_PLAN)
+    labels = [f"{indicator_name(r['indicator'], lang)}{'†' if r.get('baseline_source', {}).get('from_plan') else ''}"
+              f"  ({r['comparator']} {_fmt(r['threshold'] * scale(r['indicator']))})" for r in rows]
+    ax.set_yticks(y, labels, fontsize=12)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.axvline(0.8, color="#999", lw=1, ls="--")
+    ax.axvline(0.5, color="#999", lw=1, ls=":")
+    for c in ("green", "amber", "red"):  # legend entries for the three lights
+        ax.barh([0], [0], color=COLORS[c], label=t(c, lang))  # zero-width: only the legend sees it
+    year = max(r["year"] for r in rows) if rows else ""
+    finish(fig, ax, lang, t("dashboard_title", lang, year=year), t("dashboard_x", lang), "lower right")
+    if any(r.get("baseline_source", {}).get("from_plan") for r in rows):
+        legend = ax.get_legend()
+        legend.set_title(t("dashboard_from_plan", lang), prop={"size": 12})
+        legend._legend_box.align = "left"
+    ax.tick_params(axis="x", labelsize=12)
+    return fig
+
+
+def comparison(summaries: list[dict], lang: str):
+    """The same targets across scenarios: P50 and P10-P90 as a share of each target value."""
+    use_cjk_font()
+    ids = [tg["id"] for tg in summaries[0]["targets"]]
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    n = len(summaries)
+    palette = plt.get_cmap("tab10")
+    for j, s in enumerate(summaries):
+        by_id = {tg["id"]: tg for tg in s["targets"]}
+        ys, p50, lo, hi = [], [], [], []
+        for i, tid in enumerate(ids):
+            tg = by_id.get(tid)
+            if tg is None or not tg["threshold"]:
+                continue
+            ys.append(i + (j - (n - 1) / 2) * 0.8 / max(n, 1))
+            p50.append(tg["p50"] / tg["threshold"])
+            lo.append(tg["p10"] / tg["threshold"])
+            hi.append(tg["p90"] / tg["threshold"])
+        ys, p50 = np.array(ys), np.array(p50)
+        ax.errorbar(p50, ys, xerr=[p50 - np.array(lo), np.array(hi) - p50], fmt="o", color=palette(j),
+                    capsize=3, label=s["title"])
+    ax.axvline(1.0, color=COLORS["target"], ls="--", lw=1.5, label=t("target_line", lang))
+    first = {tg["id"]: tg for tg in summaries[0]["targets"]}
+    ax.set_yticks(range(len(ids)), [indicator_name(first[i]["indicator"], lang) for i in ids], fontsize=12)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.grid(axis="x", color="#dddddd", lw=0.8)
+    year = max(tg["year"] for tg in summaries[0]["targets"])
+    finish(fig, ax, lang, t("compare_title", lang, year=year), t("compare_ratio", lang), "lower right")
+    return fig
+
+
+def paired_differences(rows: list[dict], scenarios: list[str], reference: str, lang: str, crn: bool = True):
+    """Alternatives against a reference, per target: change in P(meet) and in P50 (share of the target), 95% CIs."""
+    use_cjk_font()
+    fig, (left, right) = plt.subplots(1, 2, figsize=SIZE, layout="constrained", sharey=True)
+    ids = list(dict.fromkeys(r["target"] for r in rows))
+    indicator = {r["target"]: r["indicator"] for r in rows}
+    alts = scenarios[1:]
+    palette = plt.get_cmap("tab10")
+    for j, alt in enumerate(alts):
+        mine = {r["target"]: r for r in rows if r["scenario"] == alt}
+        ys = np.arange(len(ids)) + (j - (len(alts) - 1) / 2) * 0.8 / max(len(alts), 1)
+        pm = np.array([[mine[i]["d_p_meet"], mine[i]["d_p_meet_low"], mine[i]["d_p_meet_high"]] for i in ids]) * 100
+        thr = np.array([abs(mine[i]["threshold"]) or 1.0 for i in ids])
+        p50 = np.array([[mine[i]["d_p50"], mine[i]["d_p50_low"], mine[i]["d_p50_high"]] for i in ids]) / thr[:, None]
+        for ax, v in ((left, pm), (right, p50 * 100)):
+            ax.errorbar(v[:, 0], ys, xerr=[v[:, 0] - v[:, 1], v[:, 2] - v[:, 0]], fmt="o", ms=5, capsize=3,
+                        color=palette(j % 10), label=alt)
+    for ax, key in ((left, "delta_meet_x"), (right, "delta_p50_x")):
+        ax.axvline(0.0, color="#999", lw=1)
+        ax.set_xlabel(t(key, lang), fontsize=13)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="x", color="#dddddd", lw=0.8)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:+.0f}"))
+    left.set_yticks(range(len(ids)), [indicator_name(indicator[i], lang) for i in ids], fontsize=12)
+    left.invert_yaxis()
+    left.legend(fontsize=10, frameon=False, loc="best")
+    fig.suptitle(t("delta_title", lang, ref=reference), fontsize=18, x=0.01, ha="left")
+    _source_line(fig, t("delta_source" if crn else "delta_source_independent", lang))
+    return fig
+
+
+def calibration_fit(rows: list[dict], lang: str):
+    """Documented intervals against posterior-predictive P10-P90, each relative to the interval's centre.
+
+    rows: dicts with label (in `lang`), low, high, p10, p50, p90, and fitted (bool).
+    """
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    for i, r in enumerate(rows):
+        c = 0.5 * (r["low"] + r["high"])
+        ax.plot([r["low"] / c, r["high"] / c], [i, i], color=COLORS["green"], lw=10, alpha=0.45, solid_capstyle="butt",
+                label=t("fit_documented", lang) if i == 0 else None)
+        ax.errorbar([r["p50"] / c], [i], xerr=[[(r["p50"] - r["p10"]) / c], [(r["p90"] - r["p50"]) / c]], fmt="o",
+                    color=COLORS["band"], capsize=4, label=t("fit_simulated", lang) if i == 0 else None)
+    ax.set_yticks(range(len(rows)), [r["label"] for r in rows], fontsize=10 if len(rows) > 14 else 13)
+    ax.invert_yaxis()
+    ax.axvline(1.0, color="#999", lw=1, ls=":")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.grid(axis="x", color="#dddddd", lw=0.8)
+    finish(fig, ax, lang, t("fit_title", lang), t("fit_x", lang), "upper left", source="fit_source")
+    return fig
+
+
+ROLE_COLORS = {"fit": "#2e8b57", "out": "#c0392b", "input": "#777777"}
+
+
+def _source_line(fig, text: str) -> None:
+    """A source line under the axis labels; a constrained layout keeps room for it."""
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0, 0.03, 1, 0.97))
+    fig.text(0.99, 0.01, text, fontsize=10, color="#777", ha="right")
+
+
+def history_chart(series: np.ndarray, dates: list[dt.date], indicator: str, rows: list, lang: str, run: str):
+    """A historical run's band (P10-P90, P25-P75, P50) with the documented figures on it as intervals.
+
+    Flow figures (what a cumulative indicator added in a year) are drawn on the yearly flows."""
+    use_cjk_font()
+    flow = any(r.figure.flow for r in rows)
+    factor = rows[0].figure.factor
+    x = np.array(dates, dtype="datetime64[D]")
+    values = series * factor
+    if flow:  # December to December
+        dec = [i for i, d in enumerate(dates) if d.month == 12]
+        values = np.diff(values[:, dec], axis=1)
+        x = x[dec][1:]
+    q = np.quantile(values, [0.1, 0.25, 0.5, 0.75, 0.9], axis=0)
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    ax.fill_between(x, q[0], q[4], color=COLORS["band"], alpha=0.18, lw=0, label=t("band_80", lang))
+    ax.fill_between(x, q[1], q[3], color=COLORS["band"], alpha=0.32, lw=0, label=t("band_50", lang))
+    ax.plot(x, q[2], color=COLORS["band"], lw=2.5, label=t("p50", lang))
+    seen = set()
+    for r in rows:
+        f = r.figure
+        when = np.datetime64(f"{f.date}-01")
+        label = t(f"history_{r.role}", lang) if r.role not in seen else None
+        seen.add(r.role)
+        mid = 0.5 * (f.low + f.high)
+        ax.errorbar([when], [mid], yerr=[[mid - f.low], [f.high - mid]], fmt="none", ecolor=ROLE_COLORS[r.role],
+                    elinewidth=3, capsize=8, zorder=6)
+        ax.scatter([when], [f.value], color=ROLE_COLORS[r.role], s=70, zorder=7, label=label,
+                   marker="o" if r.inside else "X")
+    name = rows[0].figure.zh if lang == "zh" else rows[0].figure.en
+    name = re.sub(r"\s+(\d{4}(-\d{2})?|\d{4}年中)$", "", name)  # the series, not the figure's date
+    ax.set_title(t("history_title", lang, name=name, run=run), fontsize=20, loc="left", pad=12)
+    ax.set_ylabel(rows[0].figure.unit + (t("history_per_year", lang) if flow else ""), fontsize=14)
+    ax.set_xlabel(t("month", lang), fontsize=14)
+    _style(ax)
+    ax.legend(fontsize=12, frameon=False, loc="upper left")
+    _source_line(fig, t("history_source", lang))
+    return fig
+
+
+def certification_flows(first: np.ndarray, again: np.ndarray, renewed: np.ndarray, years: list[int], lang: str,
+                        run: str):
+    """High-tech certificates granted each year (P50 over replications): first certificates, certificates
+    granted again after a lapse, and renewals; the renewals echo the first certificates three years before."""
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
+    x = np.arange(len(years))
+    parts = [(np.median(first, axis=0), "#3b6ea5", t("flows_first", lang)),
+             (np.median(again, axis=0), "#8fb3d9", t("flows_again", lang)),
+             (np.median(renewed, axis=0), "#e0a100", t("flows_renewed", lang))]
+    bottom = np.zeros(len(years))
+    for values, color, label in parts:
+        ax.bar(x, values, bottom=bottom, color=color, width=0.7, label=label)
+        bottom += values
+    ax.set_xticks(x, [str(y) for y in years])
+    ax.set_title(t("flows_title", lang, run=run), fontsize=20, loc="left", pad=12)
+    ax.set_ylabel(t("flows_y", lang), fontsize=14)
+    ax.set_xlabel(t("year", lang), fontsize=14)
+    _style(ax)
+    ax.legend(fontsize=12, frameon=False, loc="upper left")
+    _source_line(fig, t("history_source", lang))
+    return fig

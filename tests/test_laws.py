@@ -1,0 +1,89 @@
+"""Plausibility laws (model/laws.py): they hold in long runs of every shipped scenario, and each fires when broken."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import ROOT, make_scenario, plan_doc
+
+from model import laws
+from model.cli import extend_to
+from model.scenario import load_scenario
+from model.sim import EcosystemModel, InvariantError
+
+SCENARIOS = sorted(p.name for p in (ROOT / "scenarios").glob("*.toml"))
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_laws_hold_ten_years_past_every_horizon(name):
+    sc = load_scenario(ROOT / "scenarios" / name)
+    sc = extend_to(sc, int(sc.scenario.end[:4]) + 10, name)
+    m = EcosystemModel(sc, replication=0, debug=True)  # every law, every month: raises LawBroken
+    m.run()
+    assert m.snapshot["rd_intensity"] <= laws.RD_INTENSITY_MAX
+
+
+@pytest.fixture
+def running():
+    doc = plan_doc()
+    doc["baseline"] = {"tech_firms": 12000, "high_tech": 450, "specialized_sme": 140, "listed": 12,
+                       "new_market_entities": 10000}
+    m = EcosystemModel(make_scenario(doc, end="2025-12"), replication=0, debug=True)
+    m.run()
+    m.month -= 1  # as the laws see it inside the last step: December 2025
+    assert laws.breaches(m) == []
+    return m
+
+
+def fires(m, name):
+    broken = laws.breaches(m)
+    assert any(b.startswith(name + ":") for b in broken), broken
+    with pytest.raises(InvariantError, match=name):
+        laws.check(m)
+
+
+def test_rd_intensity_law_fires(running):
+    running.snapshot["rd_intensity"] = 20.0
+    fires(running, "rd_intensity")
+
+
+def test_rd_share_by_size_law_fires(running):
+    f = running.firms
+    large = f.alive & f.active & (f.revenue >= 10_000)
+    assert large.sum() >= laws.MIN_BAND_FIRMS
+    f.rd_ratio[large] = 0.5
+    fires(running, "rd_share_by_size")
+
+
+def test_growth_law_fires(running):
+    series = running.datacollector.model_vars["high_tech"]
+    series[-1] = series[-13] * 2.0  # the stock doubled in a year
+    fires(running, "high_tech_growth")
+
+
+def test_revenue_tail_law_fires(running):
+    f = running.firms
+    top = np.argsort(f.revenue)[-100:]
+    f.revenue[top] *= 1e3  # the largest firms run away from the rest
+    fires(running, "revenue_tail")
+
+
+def test_finite_counts_law_fires(running):
+    running.snapshot["listed"] = float("nan")
+    fires(running, "counts_finite")
+
+
+def test_certificates_only_go_to_firms_meeting_the_rules(running):
+    f = running.firms
+    eligible = np.zeros(f.n, bool)
+    with pytest.raises(InvariantError, match="certificate_rules"):
+        laws.granted_to_eligible(running, "high-tech", eligible, {"first": np.array([0])})
+
+
+def test_a_runaway_of_rd_is_caught():
+    """R&D propensity that does not fall with size and no ceiling: large firms spend half their revenue."""
+    doc = plan_doc()
+    doc["parameters"] = {"rd_active_median": 0.4, "rd_size_elasticity": 0.3, "rd_ceiling_exponent": 0.0}
+    sc = make_scenario(doc, end="2026-12")
+    with pytest.raises(InvariantError, match=r"rd_share_by_size|rd_intensity"):
+        EcosystemModel(sc, replication=0, debug=True).run()
