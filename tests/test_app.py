@@ -296,7 +296,9 @@ def test_money_by_channel_is_the_summarys(app_run):
     rows = {r["id"]: r for r in outcome.money_rows(app_run.summary, "zh")}
     assert set(rows) == set(app_run.summary["money"]) and list(rows)[-1] == "total"
     m = app_run.summary["money"]["platform_grant"]
-    assert rows["platform_grant"]["budgeted"] == f"{m['budgeted']['p50'] / 1e4:,.1f}亿元"
+    assert rows["platform_grant"]["budgeted"] == f"{m['budgeted']['p50'] / 1e4:,.1f}"  # 亿元, in the column head
+    assert outcome.money_rows(app_run.summary, "en")[0]["budgeted"] == \
+        f"{app_run.summary['money']['guidance_fund_equity']['budgeted']['p50'] / 1e5:,.2f}"  # bn yuan
     head, table = exports.money_table(app_run, "en")
     assert head[0] == "channel id" and [r[0] for r in table] == list(app_run.summary["money"])
     sentence_en, sentence_zh = (outcome.money_sentence(app_run.summary, x) for x in ("en", "zh"))

@@ -119,7 +119,8 @@ def Evidence(control: controls.Control, scenario: ad.Scenario, language: str):
         solara.Text(t("no_effects", language), classes=["innosim-caption"])
     for e in control.effects:
         solara.Text(t("effect_line", language, label=e.label, name=e.name, central=f"{e.central:g}",
-                      lo=f"{e.range[0]:g}", hi=f"{e.range[1]:g}", unit=e.unit), classes=["effect"])
+                      lo=f"{e.range[0]:g}", hi=f"{e.range[1]:g}",
+                      unit="" if e.unit == "-" else " " + e.unit), classes=["effect"])
         solara.Text(e.source, classes=["innosim-caption"])
         if e.no_evidence:
             solara.Text(t("no_evidence_found", language), classes=["innosim-caption"])

@@ -189,13 +189,17 @@ def money_sentence(summary: dict, lang: str) -> str:
 
 
 def money_rows(summary: dict, lang: str) -> list[dict]:
-    """Each budget channel's money over the horizon (summary.json "money"), the total last."""
+    """Each budget channel's money over the horizon (summary.json "money"), the total last; amounts in 亿元 (zh) or
+    billions of yuan (en), the unit in the column heads."""
+    def amount(wan: float) -> str:
+        return f"{wan / 1e4:,.1f}" if lang == "zh" else f"{wan / 1e5:,.2f}"
+
     rows = []
     for c, v in (summary.get("money") or {}).items():
         u, paid = v["unspent_share"], v["paid"]
         rows.append({"id": c, "name": t("money_total", lang) if c == "total" else channel_name(c, lang),
-                     "budgeted": yi(v["budgeted"]["p50"], lang),
-                     "paid": f"{yi(paid['p50'], lang)} [{yi(paid['p10'], lang)} - {yi(paid['p90'], lang)}]",
+                     "budgeted": amount(v["budgeted"]["p50"]),
+                     "paid": f"{amount(paid['p50'])} [{amount(paid['p10'])} - {amount(paid['p90'])}]",
                      "unspent": f"{100 * u['p50']:.0f}% [{100 * u['p10']:.0f} - {100 * u['p90']:.0f}%]"})
     return rows
 

@@ -269,7 +269,7 @@ def RunControls(scenario: ad.Scenario, source_name: str, language: str):
 def RunProgress(scenario: ad.Scenario, state: outcome.State | None, language: str):
     if run_task.pending:
         phase = state.phase if state else "run"
-        if phase == "report":
+        if phase in ("report", "done"):  # "done": the task ends a moment after its last result
             solara.Text(t("phase_report", language), classes=["run-phase"])
             solara.ProgressLinear(True)
         else:
