@@ -35,7 +35,7 @@ def settings(scenario, reference=None, n=6, seed=11, workers=2) -> runner.Settin
 
 @pytest.fixture(scope="module")
 def plan():
-    return ad.load(PLAN)
+    return ad.read_scenario(PLAN)
 
 
 @pytest.fixture(scope="module")
@@ -163,9 +163,9 @@ def test_an_oversized_upload_is_refused_unread(tmp_path):
 
 
 def test_a_good_upload_reads_like_the_file(tmp_path):
-    assert ad.load_upload("plan.toml", PLAN.read_bytes(), tmp_path).digest() == ad.load(PLAN).digest()
+    assert ad.load_upload("plan.toml", PLAN.read_bytes(), tmp_path).digest() == ad.read_scenario(PLAN).digest()
     variant = ROOT / "scenarios" / "plan-budget-plus-30.toml"  # extends the plan: found in the library
-    assert ad.load_upload("mine.toml", variant.read_bytes(), tmp_path).digest() == ad.load(variant).digest()
+    assert ad.load_upload("mine.toml", variant.read_bytes(), tmp_path).digest() == ad.read_scenario(variant).digest()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -202,7 +202,7 @@ def test_the_scenario_toml_runs_unchanged(app_run, tmp_path, capsys):
     path = tmp_path / "s.toml"
     path.write_text(text, "utf-8")
     assert main(["validate", str(path)]) == 0
-    assert ad.load(path).levers == app_run.settings.scenario.levers
+    assert ad.read_scenario(path).levers == app_run.settings.scenario.levers
 
 
 def test_charts_zip(app_run):

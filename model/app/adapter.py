@@ -65,7 +65,7 @@ def library() -> list[Path]:
     return [p for p in files if p.is_file()]
 
 
-def load(path: Path) -> Scenario:
+def read_scenario(path: Path) -> Scenario:
     return load_scenario(path)
 
 

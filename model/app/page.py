@@ -70,7 +70,7 @@ def _library_scenario(name: str) -> ad.Scenario | None:
         path = next((p for p in ad.library() if p.name == name), None)
         if path is None:
             return None
-        _LIBRARY[name] = ad.load(path)
+        _LIBRARY[name] = ad.read_scenario(path)
     return _LIBRARY[name]
 
 
