@@ -17,7 +17,6 @@ TEXT: dict[str, dict[str, str]] = {
     "app_intro": {"zh": "选择情景，调整政策杠杆，运行蒙特卡洛模拟，查看各目标的达成概率，并下载简报。",
                   "en": "Pick a scenario, move the levers, run the Monte Carlo ensemble, read each target's "
                         "chance of being met, and take the briefing home."},
-    "language": {"zh": "语言", "en": "Language"},
     "host_warning": {"zh": "注意：本服务监听 {host}，同一网络中的其他计算机也能打开本页。",
                      "en": "Note: this server listens on {host}; other computers on the network can open this page."},
     # --- step 1
@@ -29,7 +28,6 @@ TEXT: dict[str, dict[str, str]] = {
     "upload_error": {"zh": "上传的文件无效，未运行任何模拟：", "en": "The uploaded file is not valid; nothing was run:"},
     "scenario_info": {"zh": "{title}：{start} 至 {end}，{n} 个目标，地区档案 {profile}",
                       "en": "{title}: {start} to {end}, {n} targets, profile {profile}"},
-    "uploaded": {"zh": "（上传）", "en": "(uploaded)"},
     # --- step 2
     "step_levers": {"zh": "2. 政策杠杆", "en": "2. Levers"},
     "levers_intro": {"zh": "每个杠杆标出了情景原值（“原方案”）。滑块覆盖情景文件 [ranges] 中的探索范围；"
@@ -91,7 +89,6 @@ TEXT: dict[str, dict[str, str]] = {
               "en": "Levers or settings changed since this run: the results below are for the settings of the last run."},
     # --- step 4
     "step_results": {"zh": "4. 结果", "en": "4. Results"},
-    "headline": {"zh": "要点", "en": "Headline"},
     "head_counts": {"zh": "在本情景下，{n} 个量化成果目标中，{green} 个大概率达成（概率至少 80%），{amber} 个不确定（50%–80%），"
                           "{red} 个难以达成（低于 50%）。",
                     "en": "Of the {n} quantified outcome targets, {green} are likely to be met (probability at least 80%), "
@@ -137,14 +134,10 @@ TEXT: dict[str, dict[str, str]] = {
     "col_target": {"zh": "目标", "en": "Target"},
     "col_range": {"zh": "P50 [P10 - P90]", "en": "P50 [P10 - P90]"},
     "col_pmeet": {"zh": "达成概率", "en": "P(meet)"},
-    "col_quote": {"zh": "规划原文", "en": "The plan's words"},
     "drawn_note": {"zh": "* 基期值未公布：每次模拟从其文献区间抽取（显示中位数）。",
                    "en": "* baseline not published: drawn per replication from its documented range (median shown)."},
     "derived_note": {"zh": "† 基期值部分由规划自身的目标推算（seed 004）：其达成概率部分衡量的是目标与由它推出的估计之间的距离。",
                      "en": "† baseline estimated partly from the plan's own targets (seed 004): its P(meet) measures in part the distance between the target and an estimate made from it."},
-    "light_green": {"zh": "大概率", "en": "likely"},
-    "light_amber": {"zh": "不确定", "en": "uncertain"},
-    "light_red": {"zh": "难以达成", "en": "unlikely"},
     "fan_charts": {"zh": "扇形图", "en": "Fan charts"},
     "fan_pick": {"zh": "指标", "en": "Indicator"},
     "dashboard": {"zh": "目标达成概率一览", "en": "Target dashboard"},
@@ -168,7 +161,6 @@ TEXT: dict[str, dict[str, str]] = {
     "dl_charts": {"zh": "全部图表 PNG（zip）", "en": "All charts as PNG (zip)"},
     "dl_chart": {"zh": "此图 PNG", "en": "This chart as PNG"},
     "dl_scenario": {"zh": "当前设置的情景文件 TOML", "en": "Current settings as a scenario TOML"},
-    "dl_note": {"zh": "情景文件可直接运行：innosim run {file}", "en": "The scenario file runs as it is: innosim run {file}"},
     "saved_in": {"zh": "结果已保存：{folder}", "en": "Results saved in {folder}"},
     # --- step 6
     "step_inside": {"zh": "6. 单次模拟内部", "en": "6. Inside one run"},
