@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import mesa
-from matplotlib.ticker import MaxNLocator
 
 from . import adapter as ad
 from .text import t
@@ -79,6 +78,6 @@ def axis_labels(lang: str, title: str) -> Callable:
         label = t("inside_month", lang)
         setter = type(ax).set_xlabel
         ax.set_xlabel = lambda *_a, **_k: setter(ax, label)
-        ax.xaxis.set_major_locator(MaxNLocator(6))
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)  # Mesa sets its own tick locator after this
         ax.legend(fontsize=8, loc="best")
     return post

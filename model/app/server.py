@@ -63,6 +63,10 @@ def serve(host: str, port: int, results: Path, workers: int) -> int:
         return FileResponse(font, media_type="font/otf", headers={"Cache-Control": "max-age=86400"})
 
     solara_app.app.router.routes.insert(0, Route(config.FONT_URL, font_endpoint))
+    # Solara gives every browser session its own copy of matplotlib's rcParams, copied from the process's when
+    # the session starts; plotting.use_cjk_font sets the Chinese font once per process, so it is set here, before
+    # any session, or the sessions after the first draw Chinese as boxes in Mesa's plots.
+    ad.use_cjk_font()
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     print(f"innosim app: serving {where} (results in {config.RESULTS}/); Ctrl-C stops it", flush=True)
     server = uvicorn.Server(uvicorn.Config(solara_app.app, host=host, port=port, log_level="warning",
