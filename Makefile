@@ -9,7 +9,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]
 SCENARIO := scenarios/sanliang-qisheng-2024-2026.toml
 REPS ?= 200
 
-.PHONY: setup demo test fuzz lint schema notebooks bench baseline clean app
+.PHONY: setup demo test test-quick fuzz lint schema notebooks bench baseline clean app
 
 $(BIN)/innosim: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found (tried python3.13, python3.12, ~/.pyenv/versions/3.12+, python3)"; exit 2; }
@@ -25,6 +25,11 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The quick tier, before each commit: everything but the tests conftest.py marks slow (ensembles,
+# calibrations, campaigns, notebooks). `make test` (and CI) runs everything.
+test-quick: setup
+	$(BIN)/python -m pytest -m "not slow"
 
 # The planner's web app on http://127.0.0.1:8765/ (PORT=... to change); Ctrl-C stops it.
 PORT ?= 8765

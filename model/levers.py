@@ -116,20 +116,31 @@ def unit_grant(scenario: Scenario, name: str) -> float | None:
     return float(scenario.parameters.get(term, PARAMETERS[term].value))
 
 
+def _need(scenario: Scenario, channel: str, values: dict[str, float]) -> float:
+    """万元 a year the channel's counts ask for at `values` (the scenario's counts where not given)."""
+    return sum(values.get(name, get(scenario, name)) * grant for name in LEVERS
+               if LEVERS[name].channel == channel and (grant := unit_grant(scenario, name)) is not None)
+
+
 def channel_follows_counts(scenario: Scenario, values: dict[str, float]) -> dict[str, float]:
-    """The budget channels moved by the counts they pay for: each unit more (or fewer) than the scenario's
-    count adds (or frees) its unit grant, on top of the channel's own value in `values` or the scenario.
+    """The budget channels of the counts in `values`, moved so that the counts are paid for.
 
     A platform or a funded talent is paid out of its channel, and a count the channel cannot pay is not
-    delivered; moving a count alone would ask for platforms nobody pays for (and cost nothing), so every
-    analysis that moves levers (sweep, sensitivity, optimize, discover) moves the channel with them."""
-    moved: dict[str, float] = {}
-    for name, v in values.items():
-        grant = unit_grant(scenario, name)
-        if grant is not None:
-            channel = LEVERS[name].channel
-            moved[channel] = moved.get(channel, 0.0) + (v - get(scenario, name)) * grant
-    return {ch: max(0.0, values.get(ch, get(scenario, ch)) + extra) for ch, extra in moved.items() if extra}
+    delivered. So in every analysis that moves levers (sweep, sensitivity, optimize, discover):
+    - each unit of a count above (below) the scenario's adds (frees) its unit grant in the channel, on top
+      of the channel's own value in `values` (or the scenario's);
+    - the channel never holds less than its counts need, less the scenario's own shortfall (a scenario
+      that funds its counts short stays exactly as short, so its own values reproduce its numbers).
+    Without the floor, cutting the channel would leave the counts standing unpaid and cost nothing."""
+    paying = {LEVERS[n].channel for n in LEVERS if unit_grant(scenario, n) is not None}  # channels with counts
+    touched = {LEVERS[n].channel for n in values if unit_grant(scenario, n) is not None} | (paying & set(values))
+    out: dict[str, float] = {}
+    for channel in sorted(touched):
+        own = values.get(channel, get(scenario, channel))
+        moved = own + _need(scenario, channel, values) - _need(scenario, channel, {})
+        shortfall = max(0.0, _need(scenario, channel, {}) - get(scenario, channel))
+        out[channel] = max(0.0, moved, _need(scenario, channel, values) - shortfall)
+    return out
 
 
 def with_levers(scenario: Scenario, values: dict[str, float]) -> Scenario:

@@ -48,6 +48,23 @@ def seeds() -> Path:
                                 "their folder)")
 
 
+# The slow tier: whole ensembles, calibrations, campaigns, notebooks, an installed wheel. `make test` runs
+# everything (and CI with it); `make test-quick` leaves these out, for the check before each commit. Chosen
+# from a full run's --durations: each module or test here took 10 s or more.
+SLOW_MODULES = ("test_backtest", "test_calibration", "test_calibration_resume", "test_charts", "test_dask",
+                "test_discovery", "test_docking", "test_fuzz", "test_installed", "test_lifeline", "test_notebooks",
+                "test_optimize", "test_resume", "test_sensitivity", "test_settled_start")
+SLOW_TESTS = ("test_compare.py::test_common_random_numbers_shrink_the_variance_of_paired_differences",
+              "test_compare.py::test_identical_scenarios_differ_by_exactly_nothing")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        module = item.path.stem
+        if module in SLOW_MODULES or any(item.nodeid.removeprefix("tests/").startswith(t) for t in SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """Every skipped test by name with its reason (-rs groups them by the line that skipped)."""
     skipped = terminalreporter.stats.get("skipped", [])

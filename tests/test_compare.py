@@ -245,7 +245,9 @@ def test_a_lever_named_with_an_empty_range_is_an_error(tmp_path):
     with pytest.raises(InputError, match="nothing to explore"):
         LeverSpace.from_scenario(sc, ["services_index"])
     point = with_levers(sc, {"budget.platform_grant": 1234.0, "municipal_platforms_per_year": 2.5})
-    assert point.levers.budget.platform_grant == 1234.0 and point.levers.municipal_platforms_per_year == 2.5
+    # a platform channel below what the counts need is raised to it (the plan's 5,629万 less half a municipal
+    # platform's 1,000万, less the plan's own shortfall of 29万): the counts are paid (channel_follows_counts)
+    assert point.levers.budget.platform_grant == 5100.0 and point.levers.municipal_platforms_per_year == 2.5
     with pytest.raises(ValueError):
         with_levers(sc, {"services_index": 1.5})  # a share above 1 fails as it would in a file
 

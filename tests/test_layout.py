@@ -192,3 +192,15 @@ def test_no_argparse_below_the_cli():
                                 if isinstance(n, ast.Import) for a in n.names}
              | {n.module for n in ast.walk(ast.parse(path.read_text("utf-8"))) if isinstance(n, ast.ImportFrom)}]
     assert not users, f"import argparse outside model/cli: {users}"
+
+
+def test_the_slow_tier_names_tests_that_exist():
+    """A renamed module or test must not slip out of the slow tier unnoticed (conftest.py lists it)."""
+    import conftest
+
+    here = Path(__file__).resolve().parent
+    for module in conftest.SLOW_MODULES:
+        assert (here / f"{module}.py").exists(), module
+    for test in conftest.SLOW_TESTS:
+        path, name = test.split("::")
+        assert f"def {name}(" in (here / path).read_text("utf-8"), test

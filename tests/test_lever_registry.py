@@ -66,13 +66,21 @@ def test_a_count_paid_from_a_channel_brings_its_money():
     one_more = levers.with_levers(sc, {"national_platforms_per_year": sc.levers.national_platforms_per_year + 1})
     assert one_more.levers.budget.platform_grant == pytest.approx(grant + 5000.0)
     assert total_annual_cost(one_more) - total_annual_cost(sc) == pytest.approx(5000.0)
-    # the channel's own value in the same move is the money beyond the counts'
-    both = levers.with_levers(sc, {"talent_teams_per_year": sc.levers.talent_teams_per_year + 2,
-                                   "budget.talent_grant": 1000.0})
-    assert both.levers.budget.talent_grant == pytest.approx(1000.0 + 2 * 300.0)
-    # fewer counts free money, never below zero; a scenario's own grant is used
+    # the channel's own value in the same move gets the counts' change on top; never less than they need
+    teams = sc.levers.talent_teams_per_year + 2
+    both = levers.with_levers(sc, {"talent_teams_per_year": teams, "budget.talent_grant": 9000.0})
+    assert both.levers.budget.talent_grant == pytest.approx(9000.0 + 2 * 300.0)
+    short = levers.with_levers(sc, {"talent_teams_per_year": teams, "budget.talent_grant": 1000.0})
+    assert short.levers.budget.talent_grant == pytest.approx(30 * 50.0 + teams * 300.0)
+    # fewer counts free money, but the channel never falls below what its remaining counts need (the
+    # plan funds its platforms 29万 short of 5,629万, and stays that short): cutting the channel alone
+    # leaves the counts paid; a scenario's own grant is used
+    need = 0.34 * 5000 + 1.33 * 500 + 0.33 * 800  # national, joint labs, pilot bases; municipal cut to 0
     none = levers.with_levers(sc, {"municipal_platforms_per_year": 0.0, "budget.platform_grant": 0.0})
-    assert none.levers.budget.platform_grant == 0.0
+    assert none.levers.budget.platform_grant == pytest.approx(need - 29.0)
+    unpaid = levers.with_levers(sc, {"budget.platform_grant": 0.0, "budget.talent_grant": 0.0})
+    assert unpaid.levers.budget == sc.levers.budget
+    assert levers.with_levers(sc, {"budget.platform_grant": 9000.0}).levers.budget.platform_grant == 9000.0
     cheap = sc.model_copy(update={"parameters": {**sc.parameters, "platform_grant_municipal": 600.0}})
     assert levers.with_levers(cheap, {"municipal_platforms_per_year": sc.levers.municipal_platforms_per_year + 1}
                               ).levers.budget.platform_grant == pytest.approx(grant + 600.0)
