@@ -51,9 +51,10 @@ def seeds() -> Path:
 # The slow tier: whole ensembles, calibrations, campaigns, notebooks, an installed wheel. `make test` runs
 # everything (and CI with it); `make test-quick` leaves these out, for the check before each commit. Chosen
 # from a full run's --durations: each module or test here took 10 s or more.
-SLOW_MODULES = ("test_backtest", "test_calibration", "test_calibration_resume", "test_charts", "test_dask",
-                "test_discovery", "test_docking", "test_fuzz", "test_installed", "test_lifeline", "test_notebooks",
-                "test_optimize", "test_resume", "test_sensitivity", "test_settled_start")
+SLOW_MODULES = ("test_app", "test_app_browser", "test_backtest", "test_calibration", "test_calibration_resume",
+                "test_charts", "test_dask", "test_discovery", "test_docking", "test_fuzz", "test_installed",
+                "test_lifeline", "test_notebooks", "test_optimize", "test_resume", "test_sensitivity",
+                "test_settled_start")
 SLOW_TESTS = ("test_compare.py::test_common_random_numbers_shrink_the_variance_of_paired_differences",
               "test_compare.py::test_identical_scenarios_differ_by_exactly_nothing")
 
