@@ -19,7 +19,7 @@ from model.app import controls, exports, outcome, runner
 from model.app.text import LANGS, TEXT, all_strings, t
 from model.cli import main
 from model.lever_registry import LEVERS
-from model.levers import unit_grant
+from model.levers import unit_grant, with_levers
 from model.output import report
 
 
@@ -254,17 +254,25 @@ def test_a_lever_out_of_bounds_names_the_lever(plan):
         controls.with_values(plan, {"attracted_firms_per_year@2025": 60.0})
 
 
-def test_a_count_brings_its_grant_and_a_typed_channel_is_what_runs(plan):
+def test_a_count_brings_its_grant_and_the_channel_shows_what_runs(plan):
     grant = unit_grant(plan, "municipal_platforms_per_year")
-    more = controls.with_values(plan, {"municipal_platforms_per_year": 6.0})
+    six = {"municipal_platforms_per_year": 6.0}
+    more = controls.with_values(plan, six)
+    assert more.levers == with_levers(plan, six).levers  # the analyses' semantics, unchanged
     assert more.levers.budget.platform_grant == plan.levers.budget.platform_grant + 3 * grant
-    assert controls.followed(plan, {"municipal_platforms_per_year": 6.0}) == {"budget.platform_grant": 3 * grant}
-    assert controls.shown_value(plan, {"municipal_platforms_per_year": 6.0}, "budget.platform_grant") == \
-        more.levers.budget.platform_grant
-    typed = {"municipal_platforms_per_year": 6.0, "budget.platform_grant": 4000.0}
-    assert controls.with_values(plan, typed).levers.budget.platform_grant == 4000.0
-    assert controls.followed(plan, typed) == {}
-    assert controls.with_values(plan, {"budget.platform_grant": 4000.0}).levers.municipal_platforms_per_year == 3.0
+    assert controls.followed(plan, six) == {"budget.platform_grant": 3 * grant}
+    assert controls.shown_value(plan, six, "budget.platform_grant") == more.levers.budget.platform_grant
+    # a channel typed on the page runs as typed: it is kept as its own value, less the counts' grants
+    own = controls.stored_value(plan, six, "budget.platform_grant", 12_000.0)
+    typed = {**six, "budget.platform_grant": own}
+    assert own == 12_000.0 - 3 * grant and controls.shown_value(plan, typed, "budget.platform_grant") == 12_000.0
+    assert controls.with_values(plan, typed).levers.budget.platform_grant == 12_000.0
+    assert not controls.floor_raised(plan, typed, "budget.platform_grant")
+    # below what the counts need, the channel holds what they need (levers.channel_follows_counts)
+    low = {**six, "budget.platform_grant": controls.stored_value(plan, six, "budget.platform_grant", 4000.0)}
+    assert controls.with_values(plan, low).levers.budget.platform_grant > 4000.0
+    assert controls.floor_raised(plan, low, "budget.platform_grant")
+    assert controls.with_values(plan, {"budget.rent_subsidy": 0.0}).levers.budget.rent_subsidy == 0.0
 
 
 def test_the_scenario_file_says_which_levers_the_page_changed(app_run):
@@ -272,7 +280,8 @@ def test_the_scenario_file_says_which_levers_the_page_changed(app_run):
     text = exports.scenario_toml(s.scenario, 6, 11, "plan.toml", True, s.reference)
     grant = unit_grant(s.reference, "municipal_platforms_per_year")
     assert "municipal_platforms_per_year = 6.0  # set in the app; the plan's: 3" in text
-    assert f"the plan's {s.reference.levers.budget.platform_grant:g} +{3 * grant:g} for the counts" in text
+    assert f"the plan's: {s.reference.levers.budget.platform_grant:g}; the counts set in the app move it by " \
+        f"+{3 * grant:g}" in text
     assert "rent_subsidy = 9000.0  # set in the app; the plan's: 6000" in text
 
 

@@ -4,9 +4,10 @@ Each control carries the registry's labels, unit, explanation, mechanism and eff
 central value, range and source from model/parameters.py, and the policy-evidence rows it cites. Values are
 entered in the scenario file's units (万元 a year, shares 0-1), so what the page runs is what the file says.
 
-Moving a count that a budget channel pays for (platforms, young talents, teams) moves the channel by the unit
-grant, as in every analysis that moves levers (levers.channel_follows_counts). A channel typed on the page is
-what runs: the counts no longer move it.
+The page's values go through levers.with_levers as they are, as in every analysis that moves levers: a count
+that a budget channel pays for (platforms, young talents, teams) moves the channel by its unit grant, and the
+channel never holds less than its counts need (levers.channel_follows_counts). A channel typed on the page is
+kept as its own value less what the counts moved, so that the box shows what runs.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from ..errors import InputError
 from ..lever_registry import LEVERS as REGISTRY
 from ..lever_registry import UNITS
 from ..levers import (
-    channel_follows_counts,
     declared_ranges,
     get,
     shown,
@@ -202,17 +202,14 @@ def grant(scenario: Scenario, name: str) -> float | None:
 def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
     """The scenario with the page's levers, validated by the schema (InputError naming the lever otherwise).
 
-    Counts bring their channel's unit grant with them (levers.with_levers); a budget channel set on the page is
-    then set as given. A key "lever@year" is a per-year value (the page offers them for the levers in PER_YEAR):
-    the scenario format has no place for one yet, so it is refused here, by name, rather than dropped."""
+    A key "lever@year" is a per-year value (the page offers them for the levers in PER_YEAR): the scenario format
+    has no place for one yet, so it is refused here, by name, rather than dropped."""
     per_year = sorted(k for k in values if "@" in k)
     if per_year:
         raise InputError("levers", per_year[0], "per-year values are not in the scenario format yet")
-    counts = {k: v for k, v in values.items() if k != "adaptive" and not k.startswith("budget.")}
-    channels = {k: v for k, v in values.items() if k.startswith("budget.")}
+    numbers = {k: v for k, v in values.items() if k != "adaptive"}
     try:
-        out = with_levers(scenario, counts) if counts else scenario
-        out = with_levers(out, channels) if channels else out  # a channel moves no count: nothing follows
+        out = with_levers(scenario, numbers) if numbers else scenario
     except ValidationError as exc:  # a value outside the lever's bounds
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -222,19 +219,42 @@ def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
     return out
 
 
+def moved_by_counts(scenario: Scenario, values: dict[str, float], channel: str) -> float:
+    """万元 a year the page's counts add to (or free from) `channel`: their change times their unit grant."""
+    return sum((values[n] - get(scenario, n)) * grant for n in values
+               if n in REGISTRY and REGISTRY[n].channel == channel and not REGISTRY[n].is_budget
+               and (grant := unit_grant(scenario, n)) is not None)
+
+
 def followed(scenario: Scenario, values: dict[str, float]) -> dict[str, float]:
-    """万元 a year each budget channel moves by because the page moved the counts it pays for (channels set on the
-    page excepted: they are what runs)."""
-    counts = {k: v for k, v in values.items() if k != "adaptive" and not k.startswith("budget.") and "@" not in k}
-    moved = channel_follows_counts(scenario, counts)
-    return {ch: v - get(scenario, ch) for ch, v in moved.items() if ch not in values}
+    """The channels the page's counts move, and by how much (万元 a year)."""
+    moved = {c.channel: moved_by_counts(scenario, values, c.channel) for c in CONTROLS.values() if c.channel}
+    return {ch: v for ch, v in moved.items() if v}
 
 
 def shown_value(scenario: Scenario, values: dict[str, float], name: str) -> float:
-    """The value a control shows: set on the page, else the plan's, plus what the counts brought to a channel."""
-    if name in values:
-        return values[name]
-    return plan_value(scenario, name) + followed(scenario, values).get(name, 0.0)
+    """The value a control shows: what runs (a channel with what the counts moved and the floor of what they
+    need); the page's or the plan's value while the settings are not valid."""
+    if name.startswith("budget."):
+        try:
+            return get(with_values(scenario, values), name)
+        except InputError:
+            pass
+    return values.get(name, plan_value(scenario, name))
+
+
+def stored_value(scenario: Scenario, values: dict[str, float], name: str, typed: float) -> float:
+    """What to keep for a value typed in a control: a channel's own value, so that with the counts' grants it
+    comes to what was typed (with_levers adds them)."""
+    return typed - moved_by_counts(scenario, values, name) if name.startswith("budget.") else typed
+
+
+def floor_raised(scenario: Scenario, values: dict[str, float], name: str) -> bool:
+    """Whether the channel runs above its own value and the counts' grants: the counts need more than that."""
+    if not name.startswith("budget.") or name not in values:
+        return False
+    own = values[name] + moved_by_counts(scenario, values, name)
+    return shown_value(scenario, values, name) > own + 1e-9
 
 
 def in_shown_unit(name: str, value: float, lang: str) -> str | None:

@@ -121,16 +121,16 @@ def scenario_toml(scenario: ad.Scenario, replications: int, seed: int, source_na
 
 
 def lever_comments(scenario: ad.Scenario, reference: ad.Scenario) -> dict[str, str]:
-    """A comment for each lever the page changed: the plan's value, and what the counts added to a channel."""
+    """A comment for each lever the page changed: the plan's value, and what the counts moved in a channel."""
     changed = {n: controls.plan_value(scenario, n) for n in controls.CONTROLS
                if controls.plan_value(scenario, n) != controls.plan_value(reference, n)}
     moved = controls.followed(reference, {n: v for n, v in changed.items() if not n.startswith("budget.")})
     out = {}
-    for name, v in changed.items():
+    for name in changed:
         plan = controls.plan_value(reference, name)
         note = f"set in the app; the plan's: {plan:g}"
-        if name in moved and abs(v - (plan + moved[name])) < 1e-6:
-            note = f"the plan's {plan:g} {moved[name]:+g} for the counts set in the app (their unit grants)"
+        if name in moved:
+            note = f"the plan's: {plan:g}; the counts set in the app move it by {moved[name]:+g} (their unit grants)"
         out["levers." + name] = note
     return out
 

@@ -54,10 +54,9 @@ def money_note(control: controls.Control, scenario: ad.Scenario, language: str) 
         channel = ad.REGISTRY[control.channel]
         return t("grant_each", language, channel=channel.zh if language == "zh" else channel.en,
                  unit=control.unit_zh, grant=number(controls.grant(scenario, name)))
-    others = {k: v for k, v in values.value.items() if k != name}
-    follow = controls.followed(scenario, others).get(name, 0.0)
-    if name in values.value and follow:
-        return t("typed_channel", language)
+    if controls.floor_raised(scenario, values.value, name):
+        return t("floor", language)
+    follow = controls.followed(scenario, values.value).get(name, 0.0)
     if follow:
         return t("follows", language, delta=("+" if follow > 0 else "-") + number(abs(follow)))
     return None
@@ -75,7 +74,7 @@ def LeverControl(control: controls.Control, scenario: ad.Scenario, language: str
         new = dict(values.value)
         new.pop(name, None)
         if float(x) != controls.shown_value(scenario, new, name):  # the value the lever has unless set here
-            new[name] = float(x)
+            new[name] = controls.stored_value(scenario, new, name, float(x))
         values.value = new
 
     with solara.Div(classes=["innosim-lever", f"lever-{css_name(name)}"]):
