@@ -173,9 +173,7 @@ def money_sentence(summary: dict, lang: str) -> str:
         return ""
     total = m["total"]
     share = total["unspent_share"]["p50"]
-    idle = sorted(((c, v["unspent_share"]["p50"]) for c, v in m.items() if c != "total"
-                   and v["budgeted"]["p50"] > 0 and v["unspent_share"]["p50"] >= ad.UNSPENT_HEADLINE),
-                  key=lambda cv: -cv[1])
+    idle = ad.idle_channels(m)
     items = _join([t("money_channel_idle", lang, name=channel_name(c, lang), share=f"{100 * u:.0f}") for c, u in idle],
                   lang)
     if share < ad.UNSPENT_HEADLINE:

@@ -175,6 +175,13 @@ def _yi(wan: float) -> str:
     return f"{wan / 1e4:,.1f}亿元"
 
 
+def idle_channels(money: dict) -> list[tuple[str, float]]:
+    """(channel, unspent share P50) of the funded channels that leave UNSPENT_HEADLINE or more unspent, most first."""
+    return sorted(((c, v["unspent_share"]["p50"]) for c, v in money.items() if c != "total"
+                   and v["budgeted"]["p50"] > 0 and v["unspent_share"]["p50"] >= UNSPENT_HEADLINE),
+                  key=lambda cv: -cv[1])
+
+
 def money_sentence(summary: dict) -> str:
     """Whether the budget binds: the unspent share of the whole and of the channels that leave most."""
     m = summary.get("money")
@@ -182,9 +189,7 @@ def money_sentence(summary: dict) -> str:
         return ""
     total = m["total"]
     share = total["unspent_share"]["p50"]
-    idle = sorted(((c, v["unspent_share"]["p50"]) for c, v in m.items() if c != "total"
-                   and v["budgeted"]["p50"] > 0 and v["unspent_share"]["p50"] >= UNSPENT_HEADLINE),
-                  key=lambda cv: -cv[1])
+    idle = idle_channels(m)
     detail = "; ".join(f"{LEVERS['budget.' + c].en} {100 * u:.0f}% unspent" for c, u in idle)
     if share < UNSPENT_HEADLINE:
         return (f"The budget binds: {100 * (1 - share):.0f}% of its {_yi(total['budgeted']['p50'])} over the horizon "
