@@ -36,6 +36,10 @@ class Government(mesa.Agent):
         self.multiplier: dict[str, float] = {}  # adaptive scaling of yearly levers
         self._acc: dict[str, float] = {}
         self.platforms_waiting: dict[str, int] = {lvl: 0 for lvl in PLATFORM_LEVERS}
+        self.platforms_built: dict[str, int] = {lvl: 0 for lvl in PLATFORM_LEVERS}
+        # each platform's build time and sector are keyed by (level, its serial number), so adding
+        # platforms of one level leaves those of another level as they were (common random numbers)
+        self._platform_key = int(model.streams["platforms"].integers(2**62))
         self.incubators_added = {"municipal": 0, "ordinary": 0}
         self.incubator_retries: list[int] = []  # months at which failed municipal bids are retried
         self.scenarios_published = 0
@@ -81,8 +85,8 @@ class Government(mesa.Agent):
 
     def _platforms(self) -> None:
         m = self.model
-        p, rng = m.p, m.streams["platforms"]
-        for level, lever in PLATFORM_LEVERS.items():
+        p = m.p
+        for index, (level, lever) in enumerate(PLATFORM_LEVERS.items()):
             self.platforms_waiting[level] += self.take(lever)
             n = self.platforms_waiting[level]
             if n == 0:
@@ -90,6 +94,8 @@ class Government(mesa.Agent):
             funded = m.fund.ledgers["platform_grant"].buy(n, p[PLATFORM_GRANT[level]])
             self.platforms_waiting[level] -= funded
             for _ in range(funded):
+                rng = np.random.default_rng([self._platform_key, index, self.platforms_built[level]])
+                self.platforms_built[level] += 1
                 build = round(p["platform_build_months"] * rng.uniform(0.5, 1.5))
                 sector = m.draw_platform_sector(rng)
                 Platform(m, level, sector, m.month + build, new=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import make_scenario
+from conftest import make_scenario, plan_doc
 
 from model.execution.ensemble import run_ensemble
+from model.levers import with_levers
 from model.sim import EcosystemModel, replication_streams
 
 
@@ -42,3 +43,20 @@ def test_model_rerun_is_identical():
     a = EcosystemModel(sc, replication=2).run().indicator_table()
     b = EcosystemModel(sc, replication=2).run().indicator_table()
     assert all(np.array_equal(a[k], b[k]) for k in a)
+
+
+def test_more_platforms_of_one_level_leave_the_others_alone():
+    """Each platform's build time and sector are keyed by its level and serial number: adding municipal
+    platforms must not move the joint labs (a shared stream in arrival order used to)."""
+    doc = plan_doc()
+    doc["scenario"]["end"] = "2025-12"
+    base = make_scenario(doc)
+    more = with_levers(base, {"municipal_platforms_per_year": base.levers.municipal_platforms_per_year + 4})
+
+    def built(scenario, level):
+        m = EcosystemModel(scenario, replication=3).run()
+        return [(p.sector, p.ready) for p in m.platforms if p.new and p.level == level]
+
+    assert len(built(more, "municipal")) > len(built(base, "municipal"))
+    labs = built(base, "joint_lab")
+    assert labs and built(more, "joint_lab") == labs
