@@ -118,8 +118,8 @@ TEXT: dict[str, dict[str, str]] = {
     "yi": {"zh": "{v}亿元", "en": "{v} bn yuan"},
     "head_compare": {"zh": "与原方案相比（相同随机数）：{up} 个成果目标的达成概率明显上升，{down} 个明显下降，"
                            "其余变化不显著。",
-                     "en": "Against the plan (common random numbers): P(meet) clearly rises for {up} outcome targets "
-                           "and clearly falls for {down}; the other changes are within the noise."},
+                     "en": "Against the plan (common random numbers), outcome targets whose P(meet) clearly rises: {up}; "
+                           "clearly falls: {down}; the other changes are within the noise."},
     "head_same": {"zh": "当前设置与原方案相同；修改杠杆后可与原方案对比。",
                   "en": "These are the plan's own settings; move a lever to compare with the plan."},
     "outcomes": {"zh": "成果目标", "en": "Outcome targets"},
