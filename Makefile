@@ -47,7 +47,7 @@ lint: setup
 baseline: setup
 	$(BIN)/python tests/baseline.py
 
-# Speed and memory against the one-agent-per-firm reference engine (docs/developing.md, Performance); ~6 min.
+# Speed and memory against the reference engine and a trivial numpy update, ensemble and calibration throughput (docs/developing.md, Performance); ~9 min.
 bench: setup
 	$(BIN)/python benchmarks/bench.py
 

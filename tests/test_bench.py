@@ -45,6 +45,16 @@ def test_engine_measurement_runs(engine):
     assert m["rate"] > 0 and m["peak_mb"] > 0
 
 
+def test_trivial_update_measures_its_firm_months():
+    m = bench.trivial_child(1_000, 3, 2)
+    assert m["firm_months"] == 3_000 and m["rate"] > 0 and m["peak_mb"] > 0
+
+
+def test_calibration_throughput_runs_a_real_calibration():
+    c = bench.calibration_child(10, 1)
+    assert c["simulations"] >= 10 and c["rate"] > 0 and c["workers"] == 1
+
+
 def test_ensemble_values_land_by_replication_whatever_the_chunks():
     """Streaming the chunks into the array in completion order must still put replication r in row r."""
     scenario = scaled_plan(600, months=4)
