@@ -80,3 +80,20 @@ def test_chart_command_rejects_a_folder_that_is_not_results(tmp_path, capsys):
     assert main(["chart", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "summary.json" in err and len(err.strip().splitlines()) == 1
+
+
+def test_dashboard_hatches_and_marks_the_targets_with_a_known_limit():
+    """A briefing that shows only the dashboard must not present a probability the backtest disowns as a finding."""
+    from model.output.report import KNOWN_LIMITS
+
+    rows = [{"indicator": ind, "p_meet": p, "comparator": ">=", "threshold": 10.0, "year": 2026}
+            for ind, p in (("specialized_sme", 0.92), ("joint_labs", 0.3))]
+    assert "specialized_sme" in KNOWN_LIMITS and "joint_labs" not in KNOWN_LIMITS
+    for lang in ("zh", "en"):
+        fig = plotting.dashboard(rows, lang)
+        ax = fig.axes[0]
+        hatched = {label.get_text().split("  ")[0]: bool(bar.get_hatch())
+                   for bar, label in zip(ax.containers[0], ax.get_yticklabels(), strict=True)}
+        assert [name.endswith("‡") for name in hatched] == list(hatched.values()) == [False, True]
+        assert labels.t("dashboard_known_limit", lang) in ax.get_legend().get_title().get_text()
+        plotting.plt.close(fig)

@@ -18,6 +18,8 @@ TEXT: dict[str, dict[str, str]] = {
     "dashboard_title": {"zh": "{year}年目标达成概率", "en": "Probability of meeting each {year} target"},
     "dashboard_x": {"zh": "达成概率", "en": "probability of meeting the target"},
     "dashboard_from_plan": {"zh": "† 基期部分依据规划目标推算", "en": "† baseline estimated partly from the plan's targets"},
+    "dashboard_known_limit": {"zh": "‡ 模型已知局限（见报告），概率勿单独引用",
+                              "en": "‡ known limit of the model (see the report): do not quote alone"},
     "green": {"zh": "≥80%：大概率达成", "en": "≥80%: likely"},
     "amber": {"zh": "50%–80%：不确定", "en": "50%–80%: uncertain"},
     "red": {"zh": "<50%：难以达成", "en": "<50%: unlikely"},

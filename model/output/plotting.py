@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib import font_manager
 
 from .labels import indicator_name, scale, t, unit
-from .report import light
+from .report import KNOWN_LIMITS, light
 
 SIZE = (13.33, 7.5)
 DPI = 200
@@ -134,14 +134,24 @@ def dashboard(targets: list[dict], lang: str):
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     y = np.arange(len(rows))
     p = np.array([r["p_meet"] for r in rows])
-    ax.barh(y, p, color=[COLORS[light(v)] for v in p], height=0.7)
+    bars = ax.barh(y, p, color=[COLORS[light(v)] for v in p], height=0.7)
+    # ‡ a target whose indicator the backtest shows the model gets wrong (report.KNOWN_LIMITS): hatched, so a
+    # briefing that shows only this chart does not present that probability as a finding
+    limited = [r["indicator"] in KNOWN_LIMITS for r in rows]
+    for bar, lim in zip(bars, limited, strict=True):
+        if lim:
+            bar.set_hatch("//")
+            bar.set_edgecolor((1.0, 1.0, 1.0, 0.6))
     for yi, v in zip(y, p, strict=True):
-        inside = v > 0.9  # long bars carry their label inside, in white
+        inside = v > 0.9  # long bars carry their label inside, in white, on the bar's colour over any hatching
         ax.text(v - 0.01 if inside else v + 0.01, yi, f"{100 * v:.0f}%", va="center", fontsize=12,
-                ha="right" if inside else "left", color="white" if inside else "#222")
+                ha="right" if inside else "left", color="white" if inside else "#222",
+                bbox={"facecolor": COLORS[light(v)], "edgecolor": "none", "pad": 1.5} if inside else None)
+
     # † a baseline estimated partly from the plan's own targets (report.NOTE_FROM_PLAN)
     labels = [f"{indicator_name(r['indicator'], lang)}{'†' if r.get('baseline_source', {}).get('from_plan') else ''}"
-              f"  ({r['comparator']} {_fmt(r['threshold'] * scale(r['indicator']))})" for r in rows]
+              f"{'‡' if lim else ''}  ({r['comparator']} {_fmt(r['threshold'] * scale(r['indicator']))})"
+              for r, lim in zip(rows, limited, strict=True)]
     ax.set_yticks(y, labels, fontsize=12)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
@@ -151,9 +161,11 @@ def dashboard(targets: list[dict], lang: str):
         ax.barh([0], [0], color=COLORS[c], label=t(c, lang))  # zero-width: only the legend sees it
     year = max(r["year"] for r in rows) if rows else ""
     finish(fig, ax, lang, t("dashboard_title", lang, year=year), t("dashboard_x", lang), "lower right")
-    if any(r.get("baseline_source", {}).get("from_plan") for r in rows):
+    notes = ([t("dashboard_from_plan", lang)] if any(r.get("baseline_source", {}).get("from_plan") for r in rows)
+             else []) + ([t("dashboard_known_limit", lang)] if any(limited) else [])
+    if notes:
         legend = ax.get_legend()
-        legend.set_title(t("dashboard_from_plan", lang), prop={"size": 12})
+        legend.set_title("\n".join(notes), prop={"size": 12})
         legend._legend_box.align = "left"
     ax.tick_params(axis="x", labelsize=12)
     return fig
