@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 from ..errors import InputError
-from ..execution.lifeline import stop_resource_tracker
 from ..scenario import json_schema, load_scenario
 from ..sim import InvariantError
 from . import app as cli_app
@@ -423,8 +422,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"innosim: {interrupted(args)}", file=sys.stderr)
         return 130
-    finally:
-        stop_resource_tracker()
 
 
 if __name__ == "__main__":

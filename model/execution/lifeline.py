@@ -19,8 +19,7 @@ A worker is armed two ways, because each misses a case the other covers:
 
 The resource tracker is not armed: it ends by itself at the end of its pipe, once the main process
 and every worker holding the pipe are gone, after removing what they left behind; killing it would
-skip that. On its way out the CLI closes the pipe itself and waits for the tracker (stop_resource_tracker),
-so that a finished command leaves not even the tracker's last moments behind.
+skip that.
 """
 
 from __future__ import annotations
@@ -113,20 +112,3 @@ class _LinkedContext(SpawnContext):
 def spawn_context() -> SpawnContext:
     """The `spawn` multiprocessing context, whose processes end with the process that started them."""
     return _LinkedContext()
-
-
-def stop_resource_tracker() -> None:
-    """End the multiprocessing resource tracker this process started, and wait for it, so that it does not
-    outlive the command by the moments it takes to notice its pipe is closed (the workers are gone by now).
-
-    Uses the tracker's own `_stop` (Python 3.12+); where it is missing, the tracker ends by itself as before."""
-    from multiprocessing import resource_tracker
-
-    tracker = resource_tracker._resource_tracker
-    stop = getattr(tracker, "_stop", None)
-    if stop is None or getattr(tracker, "_pid", None) is None:
-        return
-    try:
-        stop()
-    except (OSError, ChildProcessError):  # already gone
-        pass
