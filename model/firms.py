@@ -91,6 +91,14 @@ class FirmTable:
             return cols[name][: self.n]
         raise AttributeError(name)
 
+    def __deepcopy__(self, memo: dict) -> FirmTable:
+        """A copy of the rows in use only (a kept spin-up, spinups.py, need not carry the spare capacity)."""
+        new = FirmTable.__new__(FirmTable)
+        new.n, new._cap = self.n, max(self.n, 1)
+        new.cols = {name: col[: new._cap].copy() for name, col in self.cols.items()}
+        memo[id(self)] = new
+        return new
+
     def append(self, rows: dict[str, np.ndarray]) -> np.ndarray:
         """Add rows (missing columns get defaults); returns their indices."""
         k = len(rows["revenue"])

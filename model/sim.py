@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 
 from . import certification as cert
-from . import indicators, laws, population
+from . import indicators, laws, population, spinups
 from .errors import InvariantError
 from .firms import (
     EntryDraw,
@@ -146,7 +146,10 @@ class EcosystemModel(mesa.Model):
         self.largest_firm = INITIAL_REVENUE_CAP
         self.ht_fit_share: float | None = None  # None in the spin-up: every firm passes the unspelled rules
         self.snapshot: dict[str, float] = {}
-        self._spin_up(seed, replication)
+        spun = spinups.key(scenario, replication, seed, parameters, debug, mechanisms)
+        if not spinups.restore(self, spun):
+            self._spin_up(seed, replication)
+            spinups.offer(self, spun)
         self._hand_over(seed, replication, scenario.levers)
         # A firm moving in is no larger than the district's largest at the baseline: a relocated HQ that dwarfs
         # every firm of a small district would make its R&D the district's (a plausibility law would fire).

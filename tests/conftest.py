@@ -60,6 +60,17 @@ SLOW_TESTS = ("test_compare.py::test_common_random_numbers_shrink_the_variance_o
               "test_bench.py::test_calibration_throughput_runs_a_real_calibration")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_spinups():
+    """Each test starts with no kept spin-up (model/spinups.py): a test that patches a mechanism must not
+    start from a state another test spun up without the patch."""
+    from model import spinups
+
+    spinups.clear()
+    yield
+    spinups.clear()
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         module = item.path.stem
