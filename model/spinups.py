@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import pickle
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -44,8 +43,23 @@ def key(scenario: Scenario, replication: int, seed: int, parameters: ParameterSo
     """Every input the spin-up reads, hashed (the parameter source by its content: workers get copies)."""
     meta = scenario.scenario
     spec = (meta.profile, meta.start, meta.scale, sorted(scenario.parameters.items()),
-            sorted(scenario.baseline.items()), replication, seed, debug, mechanisms)
-    return hashlib.sha256(pickle.dumps((spec, parameters))).hexdigest()
+            sorted(scenario.baseline.items()), replication, seed, debug, mechanisms, _source_digest(parameters))
+    return hashlib.sha256(repr(spec).encode()).hexdigest()
+
+
+_digests: dict[int, tuple[object, str]] = {}  # by object: a chunk's runs share one unpickled source
+
+
+def _source_digest(parameters: ParameterSource) -> str:
+    """The parameter source's content (plain str, tuples of floats, dicts: repr is exact), hashed once per object."""
+    hit = _digests.get(id(parameters))
+    if hit is not None and hit[0] is parameters:
+        return hit[1]
+    digest = hashlib.sha256(repr(sorted(vars(parameters).items())).encode()).hexdigest()
+    if len(_digests) > 64:
+        _digests.clear()
+    _digests[id(parameters)] = (parameters, digest)
+    return digest
 
 
 def restore(model: object, k: str) -> bool:
