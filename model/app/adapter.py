@@ -25,20 +25,68 @@ from ..output.briefing import FONT_STACK, WEB_FONT, fan_charts, font_face
 from ..output.labels import TEXT as CHART_TEXT
 from ..output.labels import indicator_name
 from ..output.plotting import dashboard, fan_chart, png, use_cjk_font
-from ..output.report import UNSPENT_HEADLINE, commitments, fmt, from_plan, idle_channels, light, markdown, outcomes
+from ..output.report import (
+    UNSPENT_HEADLINE,
+    are,
+    commitments,
+    counted_targets,
+    fmt,
+    from_plan,
+    idle_channels,
+    light,
+    markdown,
+    outcomes,
+    plural,
+)
 from ..output.results import build_summary, months, write_results
 from ..output.toml_writer import toml_document
 from ..parameters import DEFAULTS, ParameterSource
 from ..scenario import MAX_FILE_BYTES, Scenario, load_scenario
 
 __all__ = [
-    "CHART_TEXT", "DEFAULTS", "FONT_STACK", "INDICATORS", "MAX_FILE_BYTES", "NAMES", "REGISTRY",
-    "REPLICATIONS_PER_WORKER", "UNSPENT_HEADLINE", "WEB_FONT", "Difference", "Ensemble", "InputError",
-    "ParameterSource", "Pool", "Scenario", "build_summary", "chunks", "commitments", "compare", "dashboard",
-    "default_workers", "fan_chart", "fan_charts", "fmt", "font_face", "from_plan", "idle_channels", "indicator_name",
+    "CHART_TEXT",
+    "DEFAULTS",
+    "FONT_STACK",
+    "INDICATORS",
+    "MAX_FILE_BYTES",
+    "NAMES",
+    "REGISTRY",
+    "REPLICATIONS_PER_WORKER",
+    "UNSPENT_HEADLINE",
+    "WEB_FONT",
+    "Difference",
+    "Ensemble",
+    "InputError",
+    "ParameterSource",
+    "Pool",
+    "Scenario",
+    "are",
+    "build_summary",
+    "chunks",
+    "commitments",
+    "compare",
+    "counted_targets",
+    "dashboard",
+    "default_workers",
+    "fan_chart",
+    "fan_charts",
+    "fmt",
+    "font_face",
+    "from_plan",
+    "idle_channels",
+    "indicator_name",
     "light",
-    "markdown", "months", "outcomes", "png", "run_ensemble", "spawn_context", "stop_workers", "toml_document",
-    "use_cjk_font", "write_results",
+    "markdown",
+    "months",
+    "outcomes",
+    "plural",
+    "png",
+    "run_ensemble",
+    "spawn_context",
+    "stop_workers",
+    "toml_document",
+    "use_cjk_font",
+    "write_results",
 ]
 # Ends a pool's processes at once without leaving a half-read result pipe for the interpreter's exit to wait on.
 stop_workers = _stop_now

@@ -139,13 +139,15 @@ def headline(summary: dict, lang: str) -> str:
     ts, promised = ad.outcomes(summary), ad.commitments(summary)
     sep = "" if lang == "zh" else " "
     counts = {c: sum(ad.light(x["p_meet"]) == c for x in ts) for c in ("green", "amber", "red")}
-    parts = [t("head_counts", lang, n=len(ts), **counts)]
+    parts = [t("head_counts", lang, n=len(ts), targets=ad.counted_targets(len(ts)), **counts,
+               **{f"{c}_are": ad.are(k) for c, k in counts.items()})]
     if promised:
         names = ("、" if lang == "zh" else ", ").join(ad.indicator_name(x["indicator"], lang) for x in promised)
-        parts.append(t("head_commitments", lang, n=len(promised), items=names))
+        parts.append(t("head_commitments", lang, n=len(promised), items=names,
+                       commitments=ad.plural(len(promised), "commitment"), verb=ad.are(len(promised)).split()[1]))
     derived = [x for x in ts if ad.from_plan(x)]
     if derived:
-        parts.append(t("head_derived", lang, n=len(derived)))
+        parts.append(t("head_derived", lang, n=len(derived), verb=ad.are(len(derived)).split()[1]))
     worst = [x for x in sorted(ts, key=lambda x: x["p_meet"])[:3] if x["p_meet"] < 0.5]
     if worst:
         items = _join([f"{ad.indicator_name(x['indicator'], lang)} ({100 * x['p_meet']:.0f}%)" for x in worst], lang)

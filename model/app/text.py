@@ -91,12 +91,14 @@ TEXT: dict[str, dict[str, str]] = {
     "step_results": {"zh": "4. 结果", "en": "4. Results"},
     "head_counts": {"zh": "在本情景下，{n} 个量化成果目标中，{green} 个大概率达成（概率至少 80%），{amber} 个不确定（50%–80%），"
                           "{red} 个难以达成（低于 50%）。",
-                    "en": "Of the {n} quantified outcome targets, {green} are likely to be met (probability at least 80%), "
-                          "{amber} are uncertain (50-80%) and {red} are unlikely (below 50%) under this scenario."},
+                    "en": "Of the {targets}, {green_are} likely to be met (probability at least 80%), "
+                          "{amber_are} uncertain (50-80%) and {red_are} unlikely (below 50%) under this scenario."},
     "head_commitments": {"zh": "另有 {n} 项政府承诺（{items}）由相应杠杆按算术直接交付，并非模型的发现。",
-                         "en": "Its {n} commitments ({items}) are delivered by their levers by arithmetic, not found by the model."},
+                         "en": "Its {commitments} ({items}) {verb} delivered by their levers by arithmetic, not found by "
+                               "the model."},
     "head_derived": {"zh": "其中 {n} 个成果目标的基期值部分由规划自身的目标推算（标 †）。",
-                     "en": "{n} of the outcome targets are read against a baseline estimated partly from the plan's own targets (marked †)."},
+                     "en": "{n} of the outcome targets {verb} read against a baseline estimated partly from the plan's "
+                           "own targets (marked †)."},
     "head_worst": {"zh": "距离最远：{items}。", "en": "Furthest from reach: {items}."},
     "head_none": {"zh": "本情景没有量化目标，预测见下方图表。",
                   "en": "This scenario sets no quantified targets: see the projections in the charts below."},

@@ -214,6 +214,21 @@ def money_rows(summary: dict) -> list[list[str]]:
     return rows
 
 
+def plural(n: int, noun: str) -> str:
+    """'1 target', '2 targets': a count with its English noun."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def counted_targets(n: int) -> str:
+    """'12 quantified outcome targets', 'single quantified outcome target' (after "Of the" or "Of the plan's")."""
+    return "single quantified outcome target" if n == 1 else f"{n} quantified outcome targets"
+
+
+def are(n: int) -> str:
+    """'1 is', '0 are': a count as the subject of an English sentence."""
+    return f"{n} is" if n == 1 else f"{n} are"
+
+
 def headline(summary: dict) -> str:
     ts, promised = outcomes(summary), commitments(summary)
     money = money_sentence(summary)
@@ -222,16 +237,18 @@ def headline(summary: dict) -> str:
                 "horizon' (P50 and P10-P90 at the end of the horizon).")
     counts = {name: sum(light(t["p_meet"]) == name for t in ts) for name, _ in LIGHTS}
     worst = sorted(ts, key=lambda t: t["p_meet"])[:3]
-    out = (f"Of the plan's {len(ts)} quantified outcome targets, {counts['green']} are likely to be met "
-           f"(probability at least 80%), {counts['amber']} are uncertain (50-80%) and "
-           f"{counts['red']} are unlikely (below 50%) under this scenario.")
+    out = (f"Of the plan's {counted_targets(len(ts))}, {are(counts['green'])} likely to be met "
+           f"(probability at least 80%), {are(counts['amber'])} uncertain (50-80%) and "
+           f"{are(counts['red'])} unlikely (below 50%) under this scenario.")
     if promised:
-        out += (f" Its {len(promised)} commitments (" + ", ".join(INDICATORS[t["indicator"]].zh for t in promised)
-                + ") are delivered by their levers by arithmetic, not found by the model.")
+        out += (f" Its {plural(len(promised), 'commitment')} (" + ", ".join(INDICATORS[t["indicator"]].zh
+                                                                          for t in promised)
+                + f") {'is' if len(promised) == 1 else 'are'} delivered by their levers by arithmetic, not found by "
+                "the model.")
     derived = [t for t in ts if from_plan(t)]
     if derived:
-        out += (f" {len(derived)} of the outcome targets are read against a baseline estimated partly from the "
-                "plan's own targets (marked †).")
+        out += (f" {len(derived)} of the outcome targets {'is' if len(derived) == 1 else 'are'} read against a "
+                "baseline estimated partly from the plan's own targets (marked †).")
     if worst and worst[0]["p_meet"] < 0.5:
         out += " Furthest from reach: " + "; ".join(
             f"{INDICATORS[t['indicator']].zh} ({100 * t['p_meet']:.0f}%)" for t in worst if t["p_meet"] < 0.5) + "."
