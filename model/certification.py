@@ -16,10 +16,7 @@
   an SME (under 1000 employees and under 4亿 revenue, the industrial SME ceiling); at least two
   years in its niche; last year's R&D at least 100万 and at least 3% of revenue; revenue at least
   1000万, or guidance-fund/venture equity in the last two years (we use a deployed guidance-fund
-  ticket); owns IP. Valid three years. The rules' points test (专业化、精细化、特色化、创新能力, 60 points
-  of 100) is not spelled out: it is the firm's `zjtx_score` (a uniform fixed by its identity) against the
-  replication's `zjtx_fit_share`, which population.py identifies at a baseline after the 2022 rules from
-  the documented stock (None before: every firm passes).
+  ticket); owns IP. Valid three years.
 
 规上 / 小升规 / 规升强: see sectors.py for thresholds; status is reviewed once a year on annual
 revenue, as the statistics bureau does.
@@ -36,7 +33,7 @@ import numpy as np
 
 from .firms import FirmTable
 from .sectors import ABOVE_SCALE_THRESHOLD, SECTORS, STRONG_THRESHOLD_WAN
-from .streams import hashed_uniforms, uniform_at
+from .streams import uniform_at
 
 VALIDITY_MONTHS = 36
 # Application (mid-year) and approval are one step at the approval month.
@@ -48,7 +45,6 @@ ZJTX_BATCH_MONTHS = (3, 6, 9, 12)
 # From mid-2022 the national rules (工信部企业〔2022〕63号) and Beijing's push made the programme a priority:
 # take-up before and after are separate parameters (Beijing's stock then grew ~30% a year, PE29-PE31).
 ZJTX_RULES_2022 = 2022 * 12 + 5  # calendar month index (year * 12 + month - 1) of June 2022
-ZJTX_SCORE_KEY = 0x7A6A7478  # the key of the firms' 专精特新 points-test standing ('zjtx')
 REVIEW_MONTH = 12  # statistics review of above-scale status
 LISTING_POOL_MONTH = 1
 
@@ -129,14 +125,7 @@ def high_tech_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[
     return {"first": first, "again": fresh[~np.isin(fresh, first)], "renewed": renewed}
 
 
-def zjtx_score(f: FirmTable) -> np.ndarray:
-    """Each firm's standing on the 专精特新 points test the model does not spell out: a uniform fixed by the firm's
-    identity alone (no stream draws it, so it moves no other draw), lower is better."""
-    return hashed_uniforms(ZJTX_SCORE_KEY, 0, 0, f.uid_hash)
-
-
-def zjtx_eligible(f: FirmTable, month: int, fit_share: float | None = None) -> np.ndarray:
-    """Firms meeting the 专精特新 rules; with a fit_share, only those scoring below it pass the points test."""
+def zjtx_eligible(f: FirmTable, month: int) -> np.ndarray:
     employees = f.employees()
     rd_spend = f.rd_ratio_avg * f.revenue
     funded = f.equity_until > month
@@ -149,19 +138,17 @@ def zjtx_eligible(f: FirmTable, month: int, fit_share: float | None = None) -> n
         & (rd_spend >= 100.0)
         & (f.rd_ratio_avg >= 0.03)
         & ((f.revenue >= 1000.0) | funded)
-        & (True if fit_share is None else zjtx_score(f) < fit_share)
     )
 
 
 def zjtx_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float],
-               batches: int = len(ZJTX_BATCH_MONTHS), calendar: int = ZJTX_RULES_2022,
-               fit_share: float | None = None) -> dict[str, np.ndarray]:
+               batches: int = len(ZJTX_BATCH_MONTHS), calendar: int = ZJTX_RULES_2022) -> dict[str, np.ndarray]:
     """One of the year's `batches` 专精特新 batches; returns the rows certified anew and those renewed.
 
     A firm meeting the rules applies in a batch with the chance that makes zjtx_apply_prob a year
     (zjtx_apply_prob_before_2022 before June 2022; `calendar` is year * 12 + month - 1); a certificate
     ending before the next batch is renewed in this one."""
-    eligible = zjtx_eligible(f, month, fit_share)
+    eligible = zjtx_eligible(f, month)
     window = 12 // batches
     expiring = (f.zjtx_until >= month) & (f.zjtx_until < month + window)
     candidates = eligible & ((f.zjtx_until < month) | expiring)

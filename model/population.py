@@ -21,12 +21,9 @@ before the baseline:
      could never have been certified, so keeping the documented number of holders as passing, drawn with
      their chances, and giving every firm a score against that chance, gives the state of a spin-up run
      with that share (approximately: a firm's chance moves with its size);
-   - the 专精特新 stock: first the certificates of firms whose eligibility the revenue rescale changed are
-     drawn again at the spin-up's own rates (`rescale_zjtx`: its rules are amounts, which the rescale moves
-     firms across); then, at a baseline before the 2022 rules, by withdrawing or granting certificates among
-     firms that meet its rules (the programme was young: firms meeting the rules without a certificate are its
-     backlog), and after them through the share of firms passing the points test the model does not spell
-     out, as for high-tech (`match_zjtx`);
+   - the 专精特新 stock, by withdrawing or granting certificates among firms that meet its rules: the
+     programme is young and growing (PE29-PE31), so firms that meet the rules without a certificate are
+     its documented backlog, not an artefact;
    - listings, above-scale status and the counters of the plan start afresh at the baseline.
 """
 
@@ -178,12 +175,10 @@ def settle(model: EcosystemModel) -> None:
     f.compact()
     model.talent.hold_scarcity()
     resample(model, round(b["tech_firms"]))
-    zjtx_before = cert.zjtx_eligible(f, model.month)
     model.revenue_rescale = match_above_scale(model, b["above_scale_share"], b["revenue_pareto_alpha"])
     model.talent.rescale_pool()  # before matching: eligibility reads the filled staff
     model.ht_fit_share, model.shortfall["high_tech"] = match_high_tech(model, round(b["high_tech"]))
-    rescale_zjtx(model, zjtx_before)
-    model.zjtx_fit_share, model.shortfall["specialized_sme"] = match_zjtx(model, round(b["specialized_sme"]))
+    model.shortfall["specialized_sme"] = match_zjtx(model, round(b["specialized_sme"]))
     f.listed[:] = False
     f.listing_pool[:] = False
     f.listed[top_k(np.log(f.revenue) + rng.gumbel(0.0, 1.0, f.n), f.alive, round(b["listed"]))] = True
@@ -305,60 +300,22 @@ def _solve_share(chance: np.ndarray, k: int) -> float:
     return hi
 
 
-def rescale_zjtx(model: EcosystemModel, before: np.ndarray) -> None:
-    """The 专精特新 certificates of firms whose eligibility the revenue rescale changed, drawn again.
+def match_zjtx(model: EcosystemModel, z_doc: int) -> int:
+    """Exactly z_doc 专精特新 holders; returns how many the rules' pool lacked (moved onto the rules).
 
-    The rules' thresholds are amounts (R&D of 100万, revenue of 1000万), so scaling revenues moves firms across
-    them: with the factor below 1 a quarter to a third of the eligible firms of the Tongzhou spin-up left the pool
-    while keeping their certificates (holders per eligible firm 0.80 -> 1.07), and the stock then fell as they
-    came up for renewal. The rescale stands for drawing those firms at their right size four years earlier, so a
-    firm whose eligibility it changed holds a certificate with the spin-up's own chance for its new state: the
-    share of holders among the eligible, or among the ineligible, firms the rescale left as they were. A new holder
-    takes the end month of a random holder's certificate, so the renewal calendar stays the spin-up's."""
-    rng, f, month = model.streams["init"], model.firms, model.month
-    now = cert.zjtx_eligible(f, month)
-    held = f.alive & (f.zjtx_until > month)
-    same = f.alive & (before == now)
-    if not held.any():
-        return
-    chance = [np.count_nonzero(held & same & ~now) / max(np.count_nonzero(same & ~now), 1),
-              np.count_nonzero(held & same & now) / max(np.count_nonzero(same & now), 1)]
-    changed = np.flatnonzero(f.alive & (before != now))
-    hold = rng.random(len(changed)) < np.where(now[changed], chance[1], chance[0])
-    ends = f.zjtx_until[held]
-    f.zjtx_until[changed[~hold & held[changed]]] = NONE
-    gain = changed[hold & ~held[changed]]
-    f.zjtx_until[gain] = rng.choice(ends, size=len(gain))
-
-
-def match_zjtx(model: EcosystemModel, z_doc: int) -> tuple[float | None, int]:
-    """Exactly z_doc 专精特新 holders; returns the points test's fit share (None: every firm passes) and how many the
-    rules' pool lacked (moved onto the rules).
-
-    Where the spin-up holds more than z_doc, how the extra holders are read depends on the programme at the baseline:
-    - Before the 2022 rules (工信部企业〔2022〕63号, June 2022) the municipal programme was young (Beijing's stock grew
-      14-fold to 2024, PE31): the documented stock lags the firms meeting the rules because few had applied yet. The
-      extra holders lose the certificate at random and apply at the take-up rate from then on (a backlog, as the
-      Beijing-from-2014 and E-Town-from-2015 runs need to follow the documented stocks).
-    - After them the programme had been worked at the 2022 take-up: a stock below the rules' pool says firms fail a
-      rule the model does not spell out, the points test. The holders kept are those with the best points-test
-      standing (zjtx_score), and every firm from then on passes only below that standing, so the share of the pool
-      holding a certificate stays what the model's own dynamics made it and the run starts without a backlog. Reading
-      these districts as a backlog made the no-plan Tongzhou stock jump +48% in its first year, then +11%, +10%.
-    """
+    Holders beyond z_doc lose the certificate at random and are eligible firms the programme has not reached
+    yet: they apply at the take-up rate, so a district whose spelled-rule pool exceeds its documented stock
+    grows fast at first (no-plan Tongzhou: +48% in year 1, then +11%, +10%), as Beijing's stock did in
+    2022-2024 (PE29-PE31, about +29% a year). The alternative reading, that those firms fail rules the model
+    does not spell out (a fit share as for high-tech), was tried: it makes Tongzhou's stock flat, against
+    Beijing's growth, and bars most of Beijing's firms for good from its young 2014 programme (its 2022
+    stock fell to ~1,000 of 5,360)."""
     rng, f, month = model.streams["init"], model.firms, model.month
     holders = np.flatnonzero(f.alive & (f.zjtx_until > month))
-    if len(holders) <= z_doc:
-        return None, _grant(model, "zjtx_until", cert.zjtx_eligible(f, month), z_doc - len(holders),
-                            cert.ZJTX_APPROVE_MONTH)
-    if model.origin + month < cert.ZJTX_RULES_2022:
+    if len(holders) > z_doc:
         f.zjtx_until[rng.choice(holders, size=len(holders) - z_doc, replace=False)] = NONE
-        return None, 0
-    score = cert.zjtx_score(f)[holders]
-    ranked = np.sort(score)
-    share = float(0.5 * (ranked[z_doc - 1] + ranked[z_doc])) if z_doc > 0 else float(0.5 * ranked[0])
-    f.zjtx_until[holders[score >= share]] = NONE
-    return share, 0
+        return 0
+    return _grant(model, "zjtx_until", cert.zjtx_eligible(f, month), z_doc - len(holders), cert.ZJTX_APPROVE_MONTH)
 
 
 def _grant(model: EcosystemModel, column: str, eligible: np.ndarray, need: int, round_month: int) -> int:

@@ -145,7 +145,6 @@ class EcosystemModel(mesa.Model):
         self.revenue_rescale = 1.0
         self.largest_firm = INITIAL_REVENUE_CAP
         self.ht_fit_share: float | None = None  # None in the spin-up: every firm passes the unspelled rules
-        self.zjtx_fit_share: float | None = None  # the same for 专精特新's points test (None also at early baselines)
         self.snapshot: dict[str, float] = {}
         spun = spinups.key(scenario, replication, seed, parameters, debug, mechanisms)
         if not spinups.restore(self, spun):
@@ -410,9 +409,8 @@ class EcosystemModel(mesa.Model):
         if not self.full:
             return
         if cm in cert.ZJTX_BATCH_MONTHS:
-            eligible = cert.zjtx_eligible(f, self.month, self.zjtx_fit_share) if self.debug else None
-            out = cert.zjtx_round(f, rng, self.month, p, calendar=self.origin + self.month,
-                                  fit_share=self.zjtx_fit_share)
+            eligible = cert.zjtx_eligible(f, self.month) if self.debug else None
+            out = cert.zjtx_round(f, rng, self.month, p, calendar=self.origin + self.month)
             c.zjtx_new += len(out["new"])
             c.zjtx_renewed += len(out["renewed"])
             if eligible is not None:

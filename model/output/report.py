@@ -139,10 +139,9 @@ KNOWN_LIMITS: dict[str, str] = {
     "high_tech": "depends on the firms' ages at the start, which no figure documents: a 96-month spin-up instead of "
                  "48 (median firm age 38 months, not 26) gives the 三量齐升 plan P50 1,348 and P(meet) 31% instead of "
                  "1,464 and 44%",
-    "specialized_sme": "the district's starting stock is an estimate (no published figure) and the end stock "
-                       "follows it (correlation 0.77 in the 三量齐升 plan), and past Beijing's last figure (2024-09) "
-                       "no documented flow checks the model's +3% to +10% a year: read P(meet) as conditional on "
-                       "the start",
+    "specialized_sme": "year 1 runs above Beijing's documented pace (+48% in the no-plan Tongzhou run against "
+                       "about +29% a year, PE29-PE31) and the pool of qualifying firms then runs out: P(meet) is "
+                       "not to be quoted",
     "listed": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",
 }
 
