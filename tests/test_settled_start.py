@@ -98,3 +98,18 @@ def test_holders_passed_the_unspelled_rules_when_granted_not_at_the_hand_over():
             m.step()
     share = passed[:, 0] / passed[:, 1]
     assert abs(share[0] - share[1:].mean()) < 0.025, f"share of due certificates passing, years 1-3: {share}"
+
+
+def test_a_city_run_from_2023_keeps_beijings_2024_pace_of_zjtx():
+    """The one documented 专精特新 flow after a post-2022 hand-over: Beijing's stock reached 8,754 in 2024-09 (PE31;
+    read as +-3%), from about 7,300 at end-2023 (the beijing-2023 profile). A run from that profile must reach it
+    within its P10-P90. Measured, 20 replications, P10 - P50 - P90 at 2024-09: 6,864 - 8,665 - 10,111. Two settled
+    readings of the hand-over were tried in 2026-12 and fail or strain it: the points test (the stock below the
+    spin-up's read as firms failing the unspelled rules) 6,950 - 7,435 - 7,932, out; the backlog with the revenue
+    rescale's holders redrawn 6,530 - 8,015 - 9,370. The model's settled pool grows too slowly for Beijing's pace
+    (README, "Status and limits")."""
+    ens = run_ensemble(load_scenario(ROOT / "scenarios" / "beijing-2023-baseline.toml"), replications=20, workers=2,
+                       parameters=cal.parameter_source("posterior"))
+    at = ens.series("specialized_sme")[:, 9]  # the series starts at the baseline, 2023-12
+    lo, hi = np.percentile(at, [10, 90])
+    assert lo <= 8754 * 1.03 and hi >= 8754 * 0.97, f"P10-P90 at 2024-09: {lo:.0f}-{hi:.0f}"
