@@ -349,6 +349,20 @@ def test_headline_in_both_languages_counts_as_the_report(app_run):
     assert t("head_compare", "en", up=1, down=0).startswith("Against the plan")
 
 
+def test_headlines_agree_in_number_with_one_target_and_one_commitment(app_run):
+    summary = dict(app_run.summary)
+    target = report.outcomes(summary)[0]
+    summary["targets"] = [target, report.commitments(summary)[0]]
+    light = report.light(target["p_meet"])
+    for text in (report.headline(summary), outcome.headline(summary, "en")):
+        assert "single quantified outcome target, " in text and "Its 1 commitment (" in text, text
+        assert ") is delivered" in text and "1 is " + {"green": "likely", "amber": "uncertain",
+                                                           "red": "unlikely"}[light] in text, text
+        assert "0 are " in text
+        if report.from_plan(target):
+            assert " 1 of the outcome targets is read" in text
+
+
 # ------------------------------------------------------------------ the command
 def test_app_command_warns_beyond_loopback_and_refuses_a_busy_port(monkeypatch, capsys, tmp_path):
     import socket
