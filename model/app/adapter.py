@@ -37,6 +37,7 @@ from ..output.report import (
     markdown,
     outcomes,
     plural,
+    verb,
 )
 from ..output.results import build_summary, months, write_results
 from ..output.toml_writer import toml_document
@@ -86,6 +87,7 @@ __all__ = [
     "stop_workers",
     "toml_document",
     "use_cjk_font",
+    "verb",
     "write_results",
 ]
 # Ends a pool's processes at once without leaving a half-read result pipe for the interpreter's exit to wait on.

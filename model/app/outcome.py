@@ -144,10 +144,10 @@ def headline(summary: dict, lang: str) -> str:
     if promised:
         names = ("、" if lang == "zh" else ", ").join(ad.indicator_name(x["indicator"], lang) for x in promised)
         parts.append(t("head_commitments", lang, n=len(promised), items=names,
-                       commitments=ad.plural(len(promised), "commitment"), verb=ad.are(len(promised)).split()[1]))
+                       commitments=ad.plural(len(promised), "commitment"), verb=ad.verb(len(promised))))
     derived = [x for x in ts if ad.from_plan(x)]
     if derived:
-        parts.append(t("head_derived", lang, n=len(derived), verb=ad.are(len(derived)).split()[1]))
+        parts.append(t("head_derived", lang, n=len(derived), verb=ad.verb(len(derived))))
     worst = [x for x in sorted(ts, key=lambda x: x["p_meet"])[:3] if x["p_meet"] < 0.5]
     if worst:
         items = _join([f"{ad.indicator_name(x['indicator'], lang)} ({100 * x['p_meet']:.0f}%)" for x in worst], lang)

@@ -223,9 +223,14 @@ def counted_targets(n: int) -> str:
     return "single quantified outcome target" if n == 1 else f"{n} quantified outcome targets"
 
 
+def verb(n: int) -> str:
+    """'is' for one, 'are' for any other count."""
+    return "is" if n == 1 else "are"
+
+
 def are(n: int) -> str:
     """'1 is', '0 are': a count as the subject of an English sentence."""
-    return f"{n} is" if n == 1 else f"{n} are"
+    return f"{n} {verb(n)}"
 
 
 def headline(summary: dict) -> str:
@@ -242,11 +247,11 @@ def headline(summary: dict) -> str:
     if promised:
         out += (f" Its {plural(len(promised), 'commitment')} (" + ", ".join(INDICATORS[t["indicator"]].zh
                                                                           for t in promised)
-                + f") {'is' if len(promised) == 1 else 'are'} delivered by their levers by arithmetic, not found by "
+                + f") {verb(len(promised))} delivered by their levers by arithmetic, not found by "
                 "the model.")
     derived = [t for t in ts if from_plan(t)]
     if derived:
-        out += (f" {len(derived)} of the outcome targets {'is' if len(derived) == 1 else 'are'} read against a "
+        out += (f" {len(derived)} of the outcome targets {verb(len(derived))} read against a "
                 "baseline estimated partly from the plan's own targets (marked †).")
     if worst and worst[0]["p_meet"] < 0.5:
         out += " Furthest from reach: " + "; ".join(
