@@ -16,7 +16,10 @@
   an SME (under 1000 employees and under 4亿 revenue, the industrial SME ceiling); at least two
   years in its niche; last year's R&D at least 100万 and at least 3% of revenue; revenue at least
   1000万, or guidance-fund/venture equity in the last two years (we use a deployed guidance-fund
-  ticket); owns IP. Valid three years.
+  ticket); owns IP. Valid three years. The rules' points test (专业化、精细化、特色化、创新能力, 60 points
+  of 100) is not spelled out: it is the firm's `zjtx_score` (a uniform fixed by its identity) against the
+  replication's `zjtx_fit_share`, which population.py identifies at a baseline after the 2022 rules from
+  the documented stock (None before: every firm passes).
 
 规上 / 小升规 / 规升强: see sectors.py for thresholds; status is reviewed once a year on annual
 revenue, as the statistics bureau does.
@@ -33,7 +36,7 @@ import numpy as np
 
 from .firms import FirmTable
 from .sectors import ABOVE_SCALE_THRESHOLD, SECTORS, STRONG_THRESHOLD_WAN
-from .streams import uniform_at
+from .streams import hashed_uniforms, uniform_at
 
 VALIDITY_MONTHS = 36
 # Application (mid-year) and approval are one step at the approval month.
@@ -45,6 +48,10 @@ ZJTX_BATCH_MONTHS = (3, 6, 9, 12)
 # From mid-2022 the national rules (工信部企业〔2022〕63号) and Beijing's push made the programme a priority:
 # take-up before and after are separate parameters (Beijing's stock then grew ~30% a year, PE29-PE31).
 ZJTX_RULES_2022 = 2022 * 12 + 5  # calendar month index (year * 12 + month - 1) of June 2022
+ZJTX_SCORE_KEY = 0x7A6A7478  # mixed into the run's certification key for the points-test standing ('zjtx')
+# Beijing's 2023 policy package (PE32, published 2023-06-21) added grants of up to 200万 in a firm's first year and
+# 500万 over years two and three for certified firms: a second step in what a certificate is worth.
+ZJTX_PACKAGE_2023 = 2023 * 12 + 5  # June 2023
 REVIEW_MONTH = 12  # statistics review of above-scale status
 LISTING_POOL_MONTH = 1
 
@@ -125,7 +132,14 @@ def high_tech_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[
     return {"first": first, "again": fresh[~np.isin(fresh, first)], "renewed": renewed}
 
 
-def zjtx_eligible(f: FirmTable, month: int) -> np.ndarray:
+def zjtx_scores(key: int, uid_hash: np.ndarray) -> np.ndarray:
+    """Firms' standing on the 专精特新 points test the model does not spell out: a uniform fixed by the run's key
+    (seed and replication) and the firm's identity (no stream draws it, so it moves no other draw); lower passes."""
+    return hashed_uniforms(key ^ ZJTX_SCORE_KEY, 0, 0, uid_hash)
+
+
+def zjtx_eligible(f: FirmTable, month: int, fit_share: float | None = None) -> np.ndarray:
+    """Firms meeting the 专精特新 rules; with a fit_share, only those scoring below it pass the points test."""
     employees = f.employees()
     rd_spend = f.rd_ratio_avg * f.revenue
     funded = f.equity_until > month
@@ -138,21 +152,30 @@ def zjtx_eligible(f: FirmTable, month: int) -> np.ndarray:
         & (rd_spend >= 100.0)
         & (f.rd_ratio_avg >= 0.03)
         & ((f.revenue >= 1000.0) | funded)
+        & (True if fit_share is None else f.zjtx_score < fit_share)
     )
 
 
+def zjtx_take_up(calendar: int, p: dict[str, float]) -> float:
+    """The yearly share of eligible firms applying in this calendar month (year * 12 + month - 1)."""
+    if calendar >= ZJTX_PACKAGE_2023:
+        return p["zjtx_apply_prob"]
+    return p["zjtx_apply_prob_2022"] if calendar >= ZJTX_RULES_2022 else p["zjtx_apply_prob_before_2022"]
+
+
 def zjtx_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float],
-               batches: int = len(ZJTX_BATCH_MONTHS), calendar: int = ZJTX_RULES_2022) -> dict[str, np.ndarray]:
+               batches: int = len(ZJTX_BATCH_MONTHS), calendar: int = ZJTX_PACKAGE_2023,
+               fit_share: float | None = None) -> dict[str, np.ndarray]:
     """One of the year's `batches` 专精特新 batches; returns the rows certified anew and those renewed.
 
     A firm meeting the rules applies in a batch with the chance that makes zjtx_apply_prob a year
     (zjtx_apply_prob_before_2022 before June 2022; `calendar` is year * 12 + month - 1); a certificate
     ending before the next batch is renewed in this one."""
-    eligible = zjtx_eligible(f, month)
+    eligible = zjtx_eligible(f, month, fit_share)
     window = 12 // batches
     expiring = (f.zjtx_until >= month) & (f.zjtx_until < month + window)
     candidates = eligible & ((f.zjtx_until < month) | expiring)
-    yearly = p["zjtx_apply_prob"] if calendar >= ZJTX_RULES_2022 else p["zjtx_apply_prob_before_2022"]
+    yearly = zjtx_take_up(calendar, p)
     per_batch = 1.0 - (1.0 - yearly) ** (1.0 / batches)
     p_apply = np.where(expiring, p["recert_apply_prob"], per_batch)
     p_approve = np.where(expiring, p["recert_approval_prob"], p["zjtx_approval_prob"])

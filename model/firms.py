@@ -46,6 +46,8 @@ COLUMNS: dict[str, type] = {
     "ht_score": np.float64,  # uniform; passes the high-tech rules the model does not spell out when below its chance
     "ht_revenue": np.float64,  # revenue when its high-tech certificate was last granted or renewed (the hand-over)
     "zjtx_until": np.int32,
+    "zjtx_score": np.float64,  # 专精特新 points-test standing, lower passes (certification.zjtx_scores); set at
+    # the settle and at entry, copied with the row
     "above_scale": np.bool_,
     "strong": np.bool_,
     "upgraded_small": np.bool_,  # counted once for 小升规

@@ -150,6 +150,9 @@ PARAMETERS: dict[str, Param] = {
                             evidence=("PE09",)),
     "zjtx_apply_prob": _p(0.5, "-", "share of eligible firms applying for 专精特新 each year, from June 2022",
                           "estimate: Beijing pushed applications hard, 8754 firms by 2024-09 (bj-zjtx-2024)", (0.3, 0.7), PROB),
+    "zjtx_apply_prob_2022": _p(0.35, "-", "share of eligible firms applying for 专精特新 each year, June 2022 to May 2023",
+                               "estimate: the national rules (工信部企业〔2022〕63号) before Beijing's 2023 package (PE32); "
+                               "Beijing's stock 5,360 in 2022-10 and 6,323 in mid-2023 (PE29, PE30)", (0.1, 0.7), PROB),
     "zjtx_apply_prob_before_2022": _p(0.2, "-", "share of eligible firms applying for 专精特新 each year before June 2022",
                                       "estimate: the municipal programme before the 2022 national rules (工信部企业〔2022〕63号) "
                                       "was smaller; Beijing's stock was ~5,360 in 2022-10 (PE29)", (0.05, 0.6), PROB),

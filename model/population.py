@@ -21,10 +21,12 @@ before the baseline:
      could never have been certified, so keeping the documented number of holders as passing, drawn with
      their chances, and giving every firm a score against that chance, gives the state of a spin-up run
      with that share (approximately: a firm's chance moves with its size);
-   - the 专精特新 stock, by withdrawing certificates (first from holders the revenue rescale left failing its
-     rules) or granting them among firms that meet its rules: the programme is young and growing
-     (PE29-PE31), so firms that meet the rules without a certificate are its documented backlog, not an
-     artefact;
+   - the 专精特新 stock: first the certificates of firms whose eligibility the revenue rescale changed are
+     drawn again at the spin-up's own rates (`rescale_zjtx`: its rules are amounts, which the rescale moves
+     firms across); then, at a baseline before the 2022 rules, by withdrawing or granting certificates among
+     firms that meet its rules (the programme was young: firms meeting the rules without a certificate are its
+     backlog), and after them through the share of firms passing the points test the model does not spell
+     out, as for high-tech (`match_zjtx`);
    - listings, above-scale status and the counters of the plan start afresh at the baseline.
 """
 
@@ -62,6 +64,12 @@ INITIAL_REVENUE_CAP = 1_000_000.0  # 万元 (100亿): the largest tech firm of a
 # rounds' chances (apply about 0.5, approve 0.7, renew about 0.8) a firm that keeps meeting the rules spends
 # about four fifths of its time certified. The spin-up corrects the rest.
 CERTIFIED_SHARE_AT_SPINUP = 0.8
+# 专精特新's take-up was low before the 2022 rules, so the held share of its pool was far below high-tech's. In
+# Beijing's run from 2014 (16 replications, Januaries 2019-2022, where nothing had changed for years) the share of the firms
+# meeting its rules that held a certificate settled at y / (y + ZJTX_LEAVE_RATE), y the yearly take-up times the
+# approval rate: 0.19 at y = 0.055, 0.45 at 0.18, 0.60 at 0.33, each replication within 0.04 of the line. The rate is
+# how fast holders stop being eligible holders (exit, a lapse of the rules, a certificate not renewed).
+ZJTX_LEAVE_RATE = 0.22
 COPY_KIND = 7  # uid kind of the copies made when the spin-up ends with fewer firms than documented
 
 
@@ -116,7 +124,8 @@ def seed_population(model: EcosystemModel) -> None:
                    cert.HIGH_TECH_APPROVE_MONTH)
     f.ht_ever[:] = f.ht_until >= 0
     f.ht_revenue[:] = f.revenue
-    _certify_share(model, "zjtx_until", cert.zjtx_eligible(f, 0), CERTIFIED_SHARE_AT_SPINUP, cert.ZJTX_APPROVE_MONTH)
+    y = cert.zjtx_take_up(model.origin + model.month, p) * p["zjtx_approval_prob"]
+    _certify_share(model, "zjtx_until", cert.zjtx_eligible(f, 0), y / (y + ZJTX_LEAVE_RATE), cert.ZJTX_APPROVE_MONTH)
     listed = top_k(np.log(f.revenue) + rng.gumbel(0.0, 1.0, f.n), f.alive, round(b["listed"] * n / b["tech_firms"]))
     f.listed[listed] = True
     cert.initial_scale_status(f)
@@ -176,10 +185,13 @@ def settle(model: EcosystemModel) -> None:
     f.compact()
     model.talent.hold_scarcity()
     resample(model, round(b["tech_firms"]))
+    f.zjtx_score[:] = cert.zjtx_scores(model.zjtx_key, f.uid_hash)
+    zjtx_before = cert.zjtx_eligible(f, model.month)
     model.revenue_rescale = match_above_scale(model, b["above_scale_share"], b["revenue_pareto_alpha"])
+    rescale_zjtx(model, zjtx_before)  # right after the rescale: only its changes, not the high-tech matching's
     model.talent.rescale_pool()  # before matching: eligibility reads the filled staff
     model.ht_fit_share, model.shortfall["high_tech"] = match_high_tech(model, round(b["high_tech"]))
-    model.shortfall["specialized_sme"] = match_zjtx(model, round(b["specialized_sme"]))
+    model.zjtx_fit_share, model.shortfall["specialized_sme"] = match_zjtx(model, round(b["specialized_sme"]))
     f.listed[:] = False
     f.listing_pool[:] = False
     f.listed[top_k(np.log(f.revenue) + rng.gumbel(0.0, 1.0, f.n), f.alive, round(b["listed"]))] = True
@@ -301,30 +313,103 @@ def _solve_share(chance: np.ndarray, k: int) -> float:
     return hi
 
 
-def match_zjtx(model: EcosystemModel, z_doc: int) -> int:
-    """Exactly z_doc 专精特新 holders; returns how many the rules' pool lacked (moved onto the rules).
+def rescale_zjtx(model: EcosystemModel, before: np.ndarray) -> None:
+    """The 专精特新 certificates of firms whose eligibility the revenue rescale changed, drawn again.
 
-    Holders beyond z_doc lose the certificate, those failing the rules first: the revenue rescale
-    (match_above_scale) stands for drawing the firms at their right size four years earlier, and the rules are
-    amounts (R&D of 100万, revenue of 1000万), so a holder it pushed below them would not have been certified.
-    Kept at random, they were 23% of Tongzhou's holders at the baseline (10 replications), against 5% in
-    Beijing's run from 2014 at the same date (no rescale then). The eligible firms that lose it are firms the
-    programme has not reached yet: they apply at the take-up rate, so a district whose spelled-rule pool exceeds
-    its documented stock grows fast at first (no-plan Tongzhou, 200 replications: +37% in year 1, then +13%,
-    +12%; +44%, +11%, +9% with the failing holders kept), as Beijing's stock did in 2022-2024 (PE29-PE31, about
-    +29% a year). The alternative reading, that those firms fail rules the model does not spell out (a fit share
-    as for high-tech), was tried: it makes Tongzhou's stock flat, against Beijing's growth, and bars most of
-    Beijing's firms for good from its young 2014 programme (its 2022 stock fell to ~1,000 of 5,360)."""
+    The rules' thresholds are amounts (R&D of 100万, revenue of 1000万), so scaling revenues moves firms across
+    them: with the factor below 1 a quarter to a third of the eligible firms of the Tongzhou spin-up left the pool
+    while keeping their certificates (holders per eligible firm 0.80 -> 1.07), and the stock then fell as they
+    came up for renewal. The rescale stands for drawing those firms at their right size four years earlier, so a
+    firm whose eligibility it changed holds a certificate with the spin-up's own chance for its new state: the
+    share of holders among the eligible, or among the ineligible, firms the rescale left as they were. A new holder
+    takes the end month of a random holder's certificate, so the renewal calendar stays the spin-up's."""
+    rng, f, month = model.streams["init"], model.firms, model.month
+    now = cert.zjtx_eligible(f, month)
+    held = f.alive & (f.zjtx_until > month)
+    same = f.alive & (before == now)
+    if not held.any():
+        return
+    chance = [_share(held, same & ~now, f.alive & ~before), _share(held, same & now, f.alive & before)]
+    changed = np.flatnonzero(f.alive & (before != now))
+    hold = rng.random(len(changed)) < np.where(now[changed], chance[1], chance[0])
+    ends = f.zjtx_until[held]
+    f.zjtx_until[changed[~hold & held[changed]]] = NONE
+    gain = changed[hold & now[changed] & ~held[changed]]  # a firm failing the rules may keep one, never gain one
+    f.zjtx_until[gain] = rng.choice(ends, size=len(gain))
+
+
+def _share(held: np.ndarray, group: np.ndarray, fallback: np.ndarray) -> float:
+    """The share of `group` holding a certificate; of `fallback` when the group is empty."""
+    rows = group if group.any() else fallback
+    return np.count_nonzero(held & rows) / max(np.count_nonzero(rows), 1)
+
+
+def match_zjtx(model: EcosystemModel, z_doc: int) -> tuple[float | None, int]:
+    """Exactly z_doc 专精特新 holders; returns the points test's fit share (None: every firm passes) and how many
+    firms were moved onto the rules.
+
+    How a gap between the spin-up's Z holders and z_doc is read depends on the programme at the baseline:
+    - Before the 2022 rules (工信部企业〔2022〕63号, June 2022) the municipal programme was young (Beijing's stock grew
+      14-fold to 2024, PE31): the documented stock differs from the rules' because of who had applied yet. Extra
+      holders lose the certificate at random and apply at the take-up rate from then on (a backlog, as the
+      Beijing-from-2014 and E-Town-from-2015 runs need to follow the documented stocks); missing ones go to firms
+      meeting the rules without one (`_grant`).
+    - After them the programme had been worked at the 2022 take-up, so the share of the rules' pool holding a
+      certificate is the one the spin-up reached, and the gap is in the pool. Z > z_doc: firms fail a rule the model
+      does not spell out, the points test; the holders kept are those with the best standing (zjtx_score), and every
+      firm from then on passes only below it. Z < z_doc: the pool is too small; firms are moved onto the rules, as
+      many as the spin-up's share needs for z_doc - Z more holders (`_widen_pool`). Either way the run starts with
+      the spin-up's share and no backlog to work off or hole to fill. Reading these districts as a backlog made the
+      no-plan Tongzhou stock grow +42% in year 1, then +10%, +10%; filling a short stock from the pool's firms without
+      a certificate made year 1's new certificates per holder 0.15, against 0.23 and 0.27 in years 2-3.
+    """
     rng, f, month = model.streams["init"], model.firms, model.month
     holders = np.flatnonzero(f.alive & (f.zjtx_until > month))
     eligible = cert.zjtx_eligible(f, month)
-    if len(holders) > z_doc:
-        drop = len(holders) - z_doc
+    settled = model.origin + month - 1 >= cert.ZJTX_RULES_2022  # the baseline month, the run's first one's eve
+    if len(holders) == z_doc:
+        return None, 0
+    if not settled:
+        if len(holders) < z_doc:
+            return None, _grant(model, "zjtx_until", eligible, z_doc - len(holders), cert.ZJTX_APPROVE_MONTH)
+        drop = len(holders) - z_doc  # those the rescale left failing the rules first (see rescale_zjtx)
         failing = rng.permutation(holders[~eligible[holders]])[:drop]
         passing = rng.choice(holders[eligible[holders]], size=drop - len(failing), replace=False)
         f.zjtx_until[np.concatenate([failing, passing])] = NONE
-        return 0
-    return _grant(model, "zjtx_until", eligible, z_doc - len(holders), cert.ZJTX_APPROVE_MONTH)
+        return None, 0
+    if len(holders) < z_doc:
+        return None, _widen_pool(model, eligible, z_doc - len(holders))
+    score = f.zjtx_score[holders]
+    ranked = np.sort(score)
+    share = float(0.5 * (ranked[z_doc - 1] + ranked[z_doc])) if z_doc > 0 else float(0.5 * ranked[0])
+    f.zjtx_until[holders[score >= share]] = NONE
+    return share, 0
+
+
+def _widen_pool(model: EcosystemModel, eligible: np.ndarray, need: int) -> int:
+    """`need` more 专精特新 holders at the spin-up's share of the pool: need / share firms closest to the rules are
+    moved onto them and `need` of them certified (certificates ending as the holders' do). Returns the number moved."""
+    rng, f, month = model.streams["init"], model.firms, model.month
+    held = f.alive & (f.zjtx_until > month)
+    share = np.count_nonzero(eligible & held) / max(np.count_nonzero(eligible), 1)
+    if share <= 0.0 or not held.any():
+        return _grant(model, "zjtx_until", eligible, need, cert.ZJTX_APPROVE_MONTH)
+    ends = f.zjtx_until[held]
+    # High-tech holders first: moved onto the 专精特新 rules (R&D, IP, staff) others would become high-tech applicants
+    # the settle has not matched, a high-tech backlog in year 1 (new certificates per certified firm 0.39 / 0.34 /
+    # 0.32 in years 1-3 in those replications, against 0.32 / 0.30 / 0.28 elsewhere; holders first: 0.37 / 0.34 / 0.32,
+    # year 1 +0.010 +- 0.008 off the line of years 2-3, against +0.006 +- 0.003 elsewhere; 200 replications).
+    k, candidates = round(need / share), f.alive & ~eligible & ~held
+    moved = _closest(model, candidates & (f.ht_until > month), k, "zjtx_until")
+    if len(moved) < k:
+        rest = candidates.copy()
+        rest[moved] = False
+        moved = np.concatenate([moved, _closest(model, rest, k - len(moved), "zjtx_until")])
+    grant = rng.choice(moved, size=min(need, len(moved)), replace=False)
+    f.zjtx_until[grant] = rng.choice(ends, size=len(grant))
+    if len(grant) < need:  # too few firms could be moved: the rest from the pool
+        _grant(model, "zjtx_until", cert.zjtx_eligible(f, month), need - len(grant), cert.ZJTX_APPROVE_MONTH)
+    return len(moved)
 
 
 def _grant(model: EcosystemModel, column: str, eligible: np.ndarray, need: int, round_month: int) -> int:

@@ -124,6 +124,7 @@ class EcosystemModel(mesa.Model):
         self.full = mechanisms == "full"
         seed = scenario.scenario.seed if seed is None else seed
         self.streams = replication_streams(seed, replication)
+        self.zjtx_key = firm_keys(seed, replication)["certification"]  # the run's, also while the spin-up's keys rule
         super().__init__(rng=int(self.streams["init"].integers(2**62)))
         self.scenario_spec = scenario
         self.targets: list[Target] = list(scenario.targets)
@@ -145,6 +146,7 @@ class EcosystemModel(mesa.Model):
         self.revenue_rescale = 1.0
         self.largest_firm = INITIAL_REVENUE_CAP
         self.ht_fit_share: float | None = None  # None in the spin-up: every firm passes the unspelled rules
+        self.zjtx_fit_share: float | None = None  # the same for 专精特新's points test (None also at early baselines)
         self.snapshot: dict[str, float] = {}
         spun = spinups.key(scenario, replication, seed, parameters, debug, mechanisms)
         if not spinups.restore(self, spun):
@@ -392,6 +394,7 @@ class EcosystemModel(mesa.Model):
         f = self.firms
         f.annual_shock[idx] = laplace_shocks(rng, f.revenue[idx], self.p)
         f.staff_eff[idx] = f.staff_share[idx] * self.talent.fill[f.sector[idx]]
+        f.zjtx_score[idx] = cert.zjtx_scores(self.zjtx_key, f.uid_hash[idx])
         self.counters.entries += draw.n
         return idx
 
@@ -409,8 +412,9 @@ class EcosystemModel(mesa.Model):
         if not self.full:
             return
         if cm in cert.ZJTX_BATCH_MONTHS:
-            eligible = cert.zjtx_eligible(f, self.month) if self.debug else None
-            out = cert.zjtx_round(f, rng, self.month, p, calendar=self.origin + self.month)
+            eligible = cert.zjtx_eligible(f, self.month, self.zjtx_fit_share) if self.debug else None
+            out = cert.zjtx_round(f, rng, self.month, p, calendar=self.origin + self.month,
+                                  fit_share=self.zjtx_fit_share)
             c.zjtx_new += len(out["new"])
             c.zjtx_renewed += len(out["renewed"])
             if eligible is not None:

@@ -98,6 +98,7 @@ PRIORS: dict[str, tuple[float, float]] = {
     "ip_rate_per_rd": (1.0, 15.0),
     "old_staff_threshold": (0.10, 0.25),
     "zjtx_apply_prob": (0.1, 0.95),
+    "zjtx_apply_prob_2022": (0.05, 0.95),
     "zjtx_apply_prob_before_2022": (0.02, 0.6),
     "exit_hazard_old": (0.05, 0.12),
     "exit_age_scale": (6.0, 24.0),
