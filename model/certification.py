@@ -45,13 +45,14 @@ ZJTX_APPROVE_MONTH = 9  # a batch month: certificates granted when the spin-up s
 # Beijing certifies 专精特新 firms in batches through the year (its stock grew 5,360 -> 6,323 between October
 # and June, PE29-PE30): a batch each quarter, taking a quarter of the year's applicants.
 ZJTX_BATCH_MONTHS = (3, 6, 9, 12)
-# From mid-2022 the national rules (工信部企业〔2022〕63号) and Beijing's push made the programme a priority:
-# take-up before and after are separate parameters (Beijing's stock then grew ~30% a year, PE29-PE31).
+# From mid-2022 the national rules (工信部企业〔2022〕63号) made the programme a priority, and from mid-2023 Beijing's
+# policy package (PE32, published 2023-06-21) added grants of up to 200万 in a certified firm's first year and 500万
+# over its second and third: take-up before, between and after are three parameters. Beijing's stock grew at a steady
+# ~30% a year over both steps (5,360 in 2022-10, 6,323 in mid-2023, 8,754 in 2024-09: PE29-PE31); a single step in
+# June 2022 drained the backlog at once (the run from 2014 stood 13% above PE30 and had slowed to +18% by 2024).
 ZJTX_RULES_2022 = 2022 * 12 + 5  # calendar month index (year * 12 + month - 1) of June 2022
-ZJTX_SCORE_KEY = 0x7A6A7478  # mixed into the run's certification key for the points-test standing ('zjtx')
-# Beijing's 2023 policy package (PE32, published 2023-06-21) added grants of up to 200万 in a firm's first year and
-# 500万 over years two and three for certified firms: a second step in what a certificate is worth.
 ZJTX_PACKAGE_2023 = 2023 * 12 + 5  # June 2023
+ZJTX_SCORE_KEY = 0x7A6A7478  # mixed into the run's certification key for the points-test standing ('zjtx')
 REVIEW_MONTH = 12  # statistics review of above-scale status
 LISTING_POOL_MONTH = 1
 
@@ -168,9 +169,8 @@ def zjtx_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, 
                fit_share: float | None = None) -> dict[str, np.ndarray]:
     """One of the year's `batches` 专精特新 batches; returns the rows certified anew and those renewed.
 
-    A firm meeting the rules applies in a batch with the chance that makes zjtx_apply_prob a year
-    (zjtx_apply_prob_before_2022 before June 2022; `calendar` is year * 12 + month - 1); a certificate
-    ending before the next batch is renewed in this one."""
+    A firm meeting the rules applies in a batch with the chance that makes the yearly take-up of `calendar`
+    (year * 12 + month - 1; zjtx_take_up); a certificate ending before the next batch is renewed in this one."""
     eligible = zjtx_eligible(f, month, fit_share)
     window = 12 // batches
     expiring = (f.zjtx_until >= month) & (f.zjtx_until < month + window)

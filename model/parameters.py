@@ -148,8 +148,9 @@ PARAMETERS: dict[str, Param] = {
                             "no evidence found for coaching towards certification; PE09 (a selective Finnish growth "
                             "programme) shows coached firms can differ a lot. Wide range", (0.0, 0.5), PROB,
                             evidence=("PE09",)),
-    "zjtx_apply_prob": _p(0.5, "-", "share of eligible firms applying for 专精特新 each year, from June 2022",
-                          "estimate: Beijing pushed applications hard, 8754 firms by 2024-09 (bj-zjtx-2024)", (0.3, 0.7), PROB),
+    "zjtx_apply_prob": _p(0.5, "-", "share of eligible firms applying for 专精特新 each year, from June 2023",
+                          "estimate: Beijing's 2023 package (PE32) added grants for certified firms; 8,754 firms by "
+                          "2024-09 (PE31, bj-zjtx-2024)", (0.3, 0.7), PROB),
     "zjtx_apply_prob_2022": _p(0.35, "-", "share of eligible firms applying for 专精特新 each year, June 2022 to May 2023",
                                "estimate: the national rules (工信部企业〔2022〕63号) before Beijing's 2023 package (PE32); "
                                "Beijing's stock 5,360 in 2022-10 and 6,323 in mid-2023 (PE29, PE30)", (0.1, 0.7), PROB),

@@ -137,11 +137,11 @@ def _untargeted_rows(summary: dict) -> list[list[str]]:
 # that a probability the model cannot yet support is not read alone.
 KNOWN_LIMITS: dict[str, str] = {
     "high_tech": "depends on the firms' ages at the start, which no figure documents: a 96-month spin-up instead of "
-                 "48 (median firm age 38 months, not 26) gives the 三量齐升 plan P50 1,347 and P(meet) 31% instead of "
-                 "1,464 and 43%",
-    "specialized_sme": "year 1 runs above Beijing's documented pace (+37% in the no-plan Tongzhou run against "
-                       "about +29% a year, PE29-PE31) and the pool of qualifying firms then runs out: P(meet) is "
-                       "not to be quoted",
+                 "48 (median firm age 38 months, not 26) gives the 三量齐升 plan P50 1,347 and P(meet) 32% instead of "
+                 "1,467 and 42%",
+    "specialized_sme": "the model's pool of qualifying firms grows about 6% a year, too slowly for Beijing's ~29% a "
+                       "year in 2023-2024 (backtest: PE31 at P50 -14%), and the district's start is an estimate: "
+                       "P(meet) is more likely too low than too high",
     "listed": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",
 }
 
