@@ -320,10 +320,11 @@ def rescale_zjtx(model: EcosystemModel, before: np.ndarray) -> None:
 
     The rules' thresholds are amounts (R&D of 100万, revenue of 1000万), so scaling revenues moves firms across
     them: with the factor below 1 a quarter to a third of the eligible firms of the Tongzhou spin-up left the pool
-    while keeping their certificates (holders per eligible firm 0.80 -> 1.07), and the stock then fell as they
-    came up for renewal. The rescale stands for drawing those firms at their right size four years earlier, so a
-    firm whose eligibility it changed holds a certificate with the spin-up's own chance for its new state: the
-    share of holders among the eligible, or among the ineligible, firms the rescale left as they were. A new holder
+    while keeping their certificates (holders per eligible firm 0.80 -> 1.07, measured on the model of
+    2026-12-02), and the stock then fell as they came up for renewal. The rescale stands for drawing those firms
+    at their right size four years earlier, so a firm whose eligibility it changed holds a certificate with the
+    spin-up's own chance for its new state: the share of holders among the eligible, or among the ineligible, firms
+    the rescale left as they were. A new holder
     takes the end month of a random holder's certificate, so the renewal calendar stays the spin-up's."""
     rng, f, month = model.streams["init"], model.firms, model.month
     now = cert.zjtx_eligible(f, month)
@@ -401,7 +402,8 @@ def _widen_pool(model: EcosystemModel, eligible: np.ndarray, need: int) -> int:
     # High-tech holders first: moved onto the 专精特新 rules (R&D, IP, staff) others would become high-tech applicants
     # the settle has not matched, a high-tech backlog in year 1 (new certificates per certified firm 0.39 / 0.34 /
     # 0.32 in years 1-3 in those replications, against 0.32 / 0.30 / 0.28 elsewhere; holders first: 0.37 / 0.34 / 0.32,
-    # year 1 +0.010 +- 0.008 off the line of years 2-3, against +0.006 +- 0.003 elsewhere; 200 replications).
+    # year 1 +0.010 +- 0.008 off the line of years 2-3, against +0.006 +- 0.003 elsewhere; 200 replications of the
+    # model of 2026-12-02).
     k, candidates = round(need / share), f.alive & ~eligible & ~held
     moved = _closest(model, candidates & (f.ht_until > month), k, "zjtx_until")
     if len(moved) < k:

@@ -144,8 +144,9 @@ def test_the_hand_over_keeps_the_spin_ups_zjtx_state(hand_overs):
     the rules), the run starts with the spin-up's share of eligible firms holding a certificate and of holders
     outside the rules. Measured, replications 8-13 (before -> after): held share of the eligible 0.46-0.71 ->
     0.46-0.74, at most +0.062 (the firms a downscaled revenue leaves eligible are the larger ones, which held more);
-    holders outside the rules 5.1-10.8% -> 4.6-14.5%, at most +3.7 points. Reading the district as a backlog instead
-    took the held share from 0.68 to 0.51 (10 replications): the backlog year 1 then worked off."""
+    holders outside the rules 5.1-10.8% -> 4.6-14.5%, at most +3.7 points. Reading the district as a backlog
+    instead (the model before 2026-12-03) took the held share from 0.75 to 0.64 (10 replications): a backlog that
+    year 1 worked off."""
     assert {m.zjtx_fit_share is None for _, _, m in hand_overs} == {True, False}, "both readings should be covered"
     for before, after, m in hand_overs:
         assert abs(after[0] - before[0]) < 0.07, (m.zjtx_fit_share, before, after)
