@@ -46,7 +46,6 @@ from .firms import (
     draw_labour,
     draw_rd_traits,
     draw_sectors,
-    laplace_shocks,
     pareto_revenue,
     rd_traits,
     rd_traits_of,
@@ -476,28 +475,4 @@ def rebase(f: FirmTable, months: int) -> None:
     f.new[:] = False
 
 
-# ---------------------------------------------------------------------------------------------- events
-def absorb(model: EcosystemModel, share: float) -> int:
-    """A territory expansion: firms of the absorbed area join, drawn like the zone's own (random copies of
-    its living firms, certificates included). Returns the number of firms that joined."""
-    rng, f = model.streams["events"], model.firms
-    living = np.flatnonzero(f.alive)
-    k = round(share * len(living))
-    if k <= 0:
-        return 0
-    src = rng.choice(living, size=k, replace=True)
-    rows = {name: col[src].copy() for name, col in f.cols.items() if name not in ("uid", "uid_hash")}
-    rows["uid"] = entrant_uids(COPY_KIND + 1, model.month, k)
-    rows["incubator"] = np.full(k, NONE, np.int32)
-    rows["incubated_until"] = np.minimum(rows["incubated_until"], model.month)
-    rows["listed"] = np.zeros(k, bool)
-    rows["listing_pool"] = np.zeros(k, bool)
-    for flag in ("new", "attracted", "upgraded_small", "upgraded_strong"):  # the zone's, not the copied firm's
-        rows[flag] = np.zeros(k, bool)
-    idx = f.append(rows)
-    f.annual_shock[idx] = laplace_shocks(rng, f.revenue[idx], model.p)
-    model.talent.pool *= (len(living) + k) / len(living)
-    return k
-
-
-__all__ = ["SPINUP_MONTHS", "Incubator", "absorb", "pipeline", "seed_population", "settle"]
+__all__ = ["SPINUP_MONTHS", "Incubator", "pipeline", "seed_population", "settle"]

@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 
 from . import certification as cert
-from . import indicators, laws, population, spinups
+from . import indicators, laws, population, spinups, territory
 from .errors import InvariantError
 from .firms import (
     EntryDraw,
@@ -307,7 +307,7 @@ class EcosystemModel(mesa.Model):
             if month != self.month:
                 continue
             if kind == "absorb":
-                self.counters.absorbed += population.absorb(self, value)
+                self.counters.absorbed += territory.absorb(self, value)
             elif kind == "entries":
                 # the documented rate is what entered then: the entry elasticities to incubator places and
                 # researchers count changes from this month on
