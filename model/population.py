@@ -211,15 +211,20 @@ def resample(model: EcosystemModel, n_doc: int) -> None:
     if n > n_doc:
         f.take(np.sort(rng.choice(n, size=n_doc, replace=False)))
     elif n < n_doc:
-        src = rng.choice(n, size=n_doc - n, replace=True)
-        rows = {name: col[src].copy() for name, col in f.cols.items() if name not in ("uid", "uid_hash")}
-        rows["uid"] = entrant_uids(COPY_KIND, 0, len(src))
-        rows["incubator"] = np.full(len(src), NONE, np.int32)  # the original holds the place
-        rows["incubated_until"] = np.minimum(rows["incubated_until"], SPINUP_MONTHS - 1)
-        f.append(rows)
+        f.append(copy_rows(f, rng.choice(n, size=n_doc - n, replace=True), COPY_KIND, 0, SPINUP_MONTHS - 1))
     occupancy = np.bincount(f.incubator[f.incubator != NONE], minlength=model.agent_id_counter + 1)
     for inc in model.incubators:
         inc.occupancy = int(occupancy[inc.unique_id])
+
+
+def copy_rows(f: FirmTable, src: np.ndarray, kind: int, month: int, incubated_by: int) -> dict[str, np.ndarray]:
+    """Rows that copy firms `src` as new firms (uids of `kind` and `month`), outside any incubator (the original
+    holds the place) and with any incubation ending by month `incubated_by`."""
+    rows = {name: col[src].copy() for name, col in f.cols.items() if name not in ("uid", "uid_hash")}
+    rows["uid"] = entrant_uids(kind, month, len(src))
+    rows["incubator"] = np.full(len(src), NONE, np.int32)
+    rows["incubated_until"] = np.minimum(rows["incubated_until"], incubated_by)
+    return rows
 
 
 def match_above_scale(model: EcosystemModel, share: float, alpha: float) -> float:
@@ -394,7 +399,7 @@ def _widen_pool(model: EcosystemModel, eligible: np.ndarray, need: int) -> int:
     moved onto them and `need` of them certified (certificates ending as the holders' do). Returns the number moved."""
     rng, f, month = model.streams["init"], model.firms, model.month
     held = f.alive & (f.zjtx_until > month)
-    share = np.count_nonzero(eligible & held) / max(np.count_nonzero(eligible), 1)
+    share = _share(held, eligible, eligible)
     if share <= 0.0 or not held.any():
         return _grant(model, "zjtx_until", eligible, need, cert.ZJTX_APPROVE_MONTH)
     ends = f.zjtx_until[held]

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .firms import NONE, laplace_shocks
-from .population import COPY_KIND
-from .streams import entrant_uids
+from .firms import laplace_shocks
+from .population import COPY_KIND, copy_rows
 
 if TYPE_CHECKING:
     from .sim import EcosystemModel
@@ -27,10 +26,7 @@ def absorb(model: EcosystemModel, share: float) -> int:
     if k <= 0:
         return 0
     src = rng.choice(living, size=k, replace=True)
-    rows = {name: col[src].copy() for name, col in f.cols.items() if name not in ("uid", "uid_hash")}
-    rows["uid"] = entrant_uids(COPY_KIND + 1, model.month, k)
-    rows["incubator"] = np.full(k, NONE, np.int32)
-    rows["incubated_until"] = np.minimum(rows["incubated_until"], model.month)
+    rows = copy_rows(f, src, COPY_KIND + 1, model.month, model.month)
     rows["listed"] = np.zeros(k, bool)
     rows["listing_pool"] = np.zeros(k, bool)
     for flag in ("new", "attracted", "upgraded_small", "upgraded_strong"):  # the zone's, not the copied firm's
