@@ -6,6 +6,7 @@ import signal
 import tomllib
 from pathlib import Path
 
+import baseline  # noqa: F401  (first: it keeps numpy on the loops the regression baseline was computed on)
 import pytest
 
 from model.scenario import Scenario, parse_scenario

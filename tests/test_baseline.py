@@ -20,6 +20,8 @@ def _flatten(d: dict, prefix: str = "") -> dict[str, object]:
 
 
 def test_the_plan_scenario_gives_the_committed_baseline():
+    assert baseline.simd_pinned(), ("numpy's AVX-512 loops are on, and the baseline was computed on its AVX2 ones: "
+                                    "NPY_DISABLE_CPU_FEATURES must be set before numpy is imported (tests/baseline.py)")
     expected = _flatten(json.loads(baseline.FILE.read_text("utf-8")))
     actual = _flatten(baseline.compute())
     changed = []
