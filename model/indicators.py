@@ -70,6 +70,9 @@ INDICATORS: dict[str, Indicator] = {
     "active_rd_ratio_aggregate": Indicator("R&D over revenue of all R&D-active firms together", "share", "研发活跃企业研发强度(总量口径)"),
     "above_scale_high_tech_share": Indicator("share of above-scale tech firms holding a high-tech certificate", "share", "规上科技企业中高企占比"),
     "active_listed_share": Indicator("share of R&D-active firms that are listed", "share", "研发活跃企业中上市挂牌占比"),
+    "zjtx_mean_revenue": Indicator("mean revenue of 专精特新 firms", "万元/year", "专精特新企业平均营业收入"),
+    "zjtx_rd10_share": Indicator("share of 专精特新 firms spending over 10% of revenue on R&D", "share", "专精特新企业中研发投入占比超10%的比例"),
+    "zjtx_staff20_share": Indicator("share of 专精特新 firms with over 20% R&D staff", "share", "专精特新企业中研发人员占比超20%的比例"),
     "total_index": Indicator("总量 index (stocks, baseline = 100)", "index", "总量指数"),
     "increment_index": Indicator("增量 index (growth of stocks since baseline, %)", "%", "增量指数"),
     "quality_index": Indicator("质量 index (composition, baseline = 100)", "index", "质量指数"),
@@ -113,7 +116,7 @@ STOCKS = ("living_firms", "high_tech", "rd_spending", "platforms_all", "above_sc
 def compute(model: EcosystemModel) -> dict[str, float]:
     """This month's indicators (in the district's units: counts multiplied by the model's scale)."""
     s: dict[str, float] = {}
-    for part in (_firm_counts, _rd_and_platforms, _programmes, _active_firms_and_exits):
+    for part in (_firm_counts, _rd_and_platforms, _programmes, _active_firms_and_exits, _zjtx_holders):
         part(model, s)
     for k in EXTENSIVE:
         s[k] = float(s[k]) * model.scale
@@ -206,6 +209,16 @@ def _active_firms_and_exits(model: EcosystemModel, s: dict[str, float]) -> None:
     hazard = 12.0 * c.exits_by_age / np.maximum(c.exposure_by_age, 1.0)
     s["exit_hazard_y1"], s["exit_hazard_y2"], s["exit_hazard_y3"] = (float(h) for h in hazard[:3])
     s["exit_hazard_y4_7"] = float(12.0 * c.exits_by_age[3:7].sum() / max(c.exposure_by_age[3:7].sum(), 1.0))
+
+
+def _zjtx_holders(model: EcosystemModel, s: dict[str, float]) -> None:
+    """Context: what the 专精特新 firms are like, as Beijing's sources describe theirs (PE29, PE30)."""
+    f = model.firms
+    held = f.alive & (f.zjtx_until > model.month)
+    n = np.count_nonzero(held)
+    s["zjtx_mean_revenue"] = float(f.revenue[held].mean()) if n else 0.0
+    s["zjtx_rd10_share"] = np.count_nonzero(held & (f.rd_ratio > 0.10)) / max(n, 1)
+    s["zjtx_staff20_share"] = np.count_nonzero(held & (f.staff_eff > 0.20)) / max(n, 1)
 
 
 def composites(s: dict[str, float], base: dict[str, float] | None) -> dict[str, float]:
