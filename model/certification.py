@@ -13,7 +13,7 @@
   baseline from the documented stock.
 
 专精特新中小企业, 《优质中小企业梯度培育管理暂行办法》(工信部企业〔2022〕63号), simplified:
-  an SME (under 1000 employees and under 4亿 revenue, the industrial SME ceiling); at least two
+  an SME (under 1000 employees or under 4亿 revenue, the industrial ceiling of 工信部联企业〔2011〕300号); at least two
   years in its niche; last year's R&D at least 100万 and at least 3% of revenue; revenue at least
   1000万, or guidance-fund/venture equity in the last two years (we use a deployed guidance-fund
   ticket); owns IP. Valid three years. The rules' points test (专业化、精细化、特色化、创新能力, 60 points
@@ -139,17 +139,21 @@ def zjtx_scores(key: int, uid_hash: np.ndarray) -> np.ndarray:
     return hashed_uniforms(key ^ ZJTX_SCORE_KEY, 0, 0, uid_hash)
 
 
+def is_sme(f: FirmTable) -> np.ndarray:
+    """中小企业 under the industrial ceiling of 工信部联企业〔2011〕300号, '从业人员1000人以下或营业收入40000万元以下':
+    fewer than 1000 employees or less than 4亿 of revenue. Until 2026-12-03 the model asked for both."""
+    return (f.employees() < 1000) | (f.revenue < 40000.0)
+
+
 def zjtx_eligible(f: FirmTable, month: int, fit_share: float | None = None) -> np.ndarray:
     """Firms meeting the 专精特新 rules; with a fit_share, only those scoring below it pass the points test."""
-    employees = f.employees()
     rd_spend = f.rd_ratio_avg * f.revenue
     funded = f.equity_until > month
     return (
         f.alive
         & (f.age >= 24)
         & f.ip
-        & (employees < 1000)
-        & (f.revenue < 40000.0)
+        & is_sme(f)
         & (rd_spend >= 100.0)
         & (f.rd_ratio_avg >= 0.03)
         & ((f.revenue >= 1000.0) | funded)

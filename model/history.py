@@ -262,34 +262,33 @@ NOTES: dict[str, str] = {
         "stock (a falling certification rate among older firms, or non-renewal), for the evidence on the "
         "certification tax notch to settle."),
     "PE31": (
-        "Inside only by its band (P50 -14%), after PE29 and PE30 at their P50 (-0%, -0%). What bounds the stock is "
-        "the pool of firms meeting the 专精特新 rules (100万 of R&D and 3% of revenue, 1000万 of revenue, IP, an "
-        "SME): firms of 1000万 or more that do R&D. In the model's Beijing it is about 9,500 firms in 2024-09 and "
-        "grows about 5% a year; two thirds of it is certified by January 2024, so the stock grows +11% in 2024 where "
-        "Beijing's grew ~29% a year (PE30 to PE31), and PE31 would need 92% of the pool certified. The documented "
-        "holders are larger than the model's: PE30's source gives them an average revenue above 1.3亿 in 2022; the "
-        "model's average 0.56亿 (2022-10, 16 replications, P10-P90 0.49-0.63亿), among about 19,700 tech firms of "
-        "1000万 or more and 4,200 of 5000万 or more. That count comes from the beijing-2014 profile's above-scale "
-        "share (2.5-5% of tech firms, an estimate no figure documents) and its Pareto tail. With the share at 0.08 "
-        "(16 replications, the same posterior) the pool is 41% larger and holders average 0.71亿, but the run "
-        "overshoots PE29 by 47% with take-up before 2022 as fitted: the fix is a size distribution fitted to "
-        "documented figures, not a share set by hand. The holders are also more staff-intensive than the model's "
-        "(over 90% with R&D staff above 20%, PE29's source, against 24%): the model's staff share does not rise "
-        "with R&D intensity. A run from the beijing-2023 profile misses PE31 (P10-P90 6,726-8,215, "
-        "tests/test_settled_start.py). A 专精特新 P(meet) from the model is more likely too low than too high."),
+        "Inside only by its band (P50 -12%), after PE29 and PE30 near their P50 (+3%, +1%). What bounds the stock "
+        "is the pool of firms meeting the 专精特新 rules (100万 of R&D and 3% of revenue, 1000万 of revenue, IP, an "
+        "SME): firms of 1000万 or more that do R&D. In the model's Beijing it is about 10,000 firms in 2024-09 and "
+        "grows about 5% a year; two thirds of it is certified by January 2024, so the stock grows +11% in 2024 "
+        "where Beijing's grew ~29% a year (PE30 to PE31), and PE31 would need 88% of the pool certified. The "
+        "documented holders are larger than the model's: PE30's source gives them an average revenue above 1.3亿 "
+        "in 2022, the model's average 0.60亿 (PE30-revenue), among about 19,700 tech firms of 1000万 or more and "
+        "4,200 of 5000万 or more. That count comes from the beijing-2014 profile's above-scale share (2.5-5% of "
+        "tech firms, an estimate no figure documents) and its Pareto tail. With the share at 0.08 (16 "
+        "replications, the same posterior, before the SME ceiling was read as written) the pool was 41% larger "
+        "and holders averaged 0.71亿, but the run overshot PE29 by 47% with take-up before 2022 as fitted: the fix "
+        "is a size distribution fitted to documented figures, not a share set by hand. The holders are also more "
+        "staff-intensive than the model's (PE29-staff20). A run from the beijing-2023 profile misses PE31 "
+        "(tests/test_settled_start.py). A 专精特新 P(meet) from the model is more likely too low than too high."),
     "PE30-revenue": (
         "A real miss, and why the model falls short of PE31: its 专精特新 firms are less than half the size of "
-        "Beijing's (P50 0.54亿 against more than 1.3亿 in 2022). Its Beijing has about 19,700 tech firms of 1000万 "
+        "Beijing's (P50 0.60亿 against more than 1.3亿 in 2022). Its Beijing has about 19,700 tech firms of 1000万 "
         "or more and 4,200 of 5000万 or more (2022-10, 16 replications); Beijing's 5,360 holders at a mean of 1.3亿 "
         "would need 6,970亿, more than all the model's firms between 5000万 and 4亿 have together (P50 4,280亿, P90 "
         "5,590亿) and 93% of what all its firms between 1000万 and 4亿 have (7,480亿). The count of "
         "mid-size firms comes from the profiles' above-scale share and Pareto tail, estimates no figure documents "
-        "(PE31's note: a share set by hand to 8% raises the mean to 0.71亿 and overshoots PE29). Part may be "
-        "caliber: the source's mean may include the little giants, and the industrial SME ceiling (工信部联企业"
-        "〔2011〕300号) reads 'under 1000 employees or under 4亿', which admits larger firms than the model's 'and' "
-        "(with 'or' the mean revenue of the model's pool rises 13%, 2 replications: not enough)."),
+        "(PE31's note: a share set by hand to 8% raised the mean from 0.56亿 to 0.71亿 and overshot PE29). Part may "
+        "be caliber: the source's mean may include the little giants. Since 2026-12-03 the SME ceiling is read as "
+        "the industrial standard writes it (工信部联企业〔2011〕300号: under 1000 employees or under 4亿; the model "
+        "had asked for both): that raised this mean from 0.54亿 to 0.60亿 and PE31's P50 from -14% to -12%."),
     "PE29-rd10": (
-        "Inside only by its band (P50 52% against 60-70%): the model's holders spend a little less of their revenue "
+        "Inside only by its band (P50 51% against 60-70%): the model's holders spend a little less of their revenue "
         "on R&D than Beijing's, as its larger firms do (zgc-parks-rd-intensity-2023-aggregate)."),
     "PE29-staff20": (
         "A real miss (P50 25% against over 90%). In the model a firm's R&D staff share does not rise with its R&D "

@@ -367,8 +367,8 @@ def match_zjtx(model: EcosystemModel, z_doc: int) -> tuple[float | None, int]:
       the best standing (zjtx_score), and every firm from then on passes only below it. Z < z_doc: the pool is too
       small; firms are moved onto the rules, as many as the spin-up's share needs for z_doc - Z more holders
       (`_widen_pool`). Either way the run starts with the spin-up's share and no backlog to work off or hole to
-      fill: no-plan Tongzhou's new certificates per holder (0.238, 0.225, 0.244 in 2024-2026, 200 replications)
-      stand as Beijing's own run from 2014 does over those years (0.255, 0.222, 0.222). Read as a backlog, the
+      fill: no-plan Tongzhou's new certificates per holder (0.238, 0.225, 0.243 in 2024-2026, 200 replications)
+      stand as Beijing's own run from 2014 does over those years (0.254, 0.221, 0.217). Read as a backlog, the
       withdrawn certificates made year 1 0.511 against 0.307 and 0.272, the stock +37% in year 1.
     """
     rng, f, month = model.streams["init"], model.firms, model.month
@@ -441,12 +441,11 @@ def _closest(model: EcosystemModel, candidates: np.ndarray, k: int, column: str)
     rng, f = model.streams["init"], model.firms
     room = candidates & (f.age >= 24)
     if column == "zjtx_until":  # only SMEs can hold 专精特新
-        room &= (f.revenue < 40000.0) & (f.employees() < 1000)
+        room &= cert.is_sme(f)
     idx = top_k(f.rd_base + rng.gumbel(0, 0.01, f.n), room, k)
     if column == "zjtx_until":
         small = idx[f.revenue[idx] < 1000.0]
-        f.revenue[small] = rng.uniform(1000.0, 3000.0, len(small))
-        f.labour[small] = np.minimum(f.labour[small], 900.0 / f.revenue[small])  # still an SME
+        f.revenue[small] = rng.uniform(1000.0, 3000.0, len(small))  # an SME whatever its head count
         need = np.maximum(0.03, 100.0 / f.revenue[idx])
     else:
         need = cert.high_tech_rd_threshold(f.revenue[idx], model.calendar_year)

@@ -91,7 +91,7 @@ def test_the_first_zjtx_year_follows_the_citys_calendar(no_plan):
     2024 still works off. So the district's first year is held against Beijing's own run (from 2014: no hand-over
     near) over the same calendar years: year 1 may stand off the line of years 2-3 by as much as the city's does.
     Measured on the committed posterior: Tongzhou, 200 replications, new certificates per holder 0.238 / 0.225 /
-    0.244 (kink +0.031 +- 0.006); Beijing, 16 replications, 0.255 / 0.222 / 0.222 in 2024-2026 (+0.033). Reading
+    0.243 (kink +0.031); Beijing, 16 replications, 0.254 / 0.221 / 0.217 in 2024-2026 (+0.029). Reading
     the district's stock as a backlog of firms yet to apply (the model before 2026-12-03) gave Tongzhou 0.511 /
     0.307 / 0.272 (+0.169 +- 0.014)."""
     from model.cli import extend_to
@@ -142,15 +142,16 @@ def hand_overs():
 def test_the_hand_over_keeps_the_spin_ups_zjtx_state(hand_overs):
     """Whether the district's documented stock lies below the spin-up's (points test) or above it (firms moved onto
     the rules), the run starts with the spin-up's share of eligible firms holding a certificate and of holders
-    outside the rules. Measured, replications 8-13 (before -> after): held share of the eligible 0.46-0.71 ->
-    0.46-0.74, at most +0.062 (the firms a downscaled revenue leaves eligible are the larger ones, which held more);
-    holders outside the rules 5.1-10.8% -> 4.6-14.5%, at most +3.7 points. Reading the district as a backlog
+    outside the rules. Measured, replications 8-13 (before -> after): held share of the eligible 0.47-0.70 ->
+    0.48-0.72, at most +0.064 (the firms a downscaled revenue leaves eligible are the larger ones, which held more);
+    holders outside the rules 5.0-11.0% -> 5.5-15.2%, at most +4.2 points (+3.7 before the SME ceiling was read as
+    written, 2026-12-03, when the bound was 4 points). Reading the district as a backlog
     instead (the model before 2026-12-03) took the held share from 0.75 to 0.64 (10 replications): a backlog that
     year 1 worked off."""
     assert {m.zjtx_fit_share is None for _, _, m in hand_overs} == {True, False}, "both readings should be covered"
     for before, after, m in hand_overs:
         assert abs(after[0] - before[0]) < 0.07, (m.zjtx_fit_share, before, after)
-        assert abs(after[1] - before[1]) < 0.04, (m.zjtx_fit_share, before, after)
+        assert abs(after[1] - before[1]) < 0.05, (m.zjtx_fit_share, before, after)
 
 
 def test_a_district_after_the_2022_rules_reads_its_stock_through_the_points_test(hand_overs):
@@ -214,15 +215,15 @@ def test_holders_passed_the_unspelled_rules_when_granted_not_at_the_hand_over():
 def test_a_city_run_from_2023_keeps_beijings_2024_pace_of_zjtx():
     """The one documented 专精特新 flow after a post-2022 hand-over: Beijing's stock reached 8,754 in 2024-09 (PE31;
     read as +-3%), from about 7,250 at end-2023 (the beijing-2023 profile's estimate). A run from that profile should
-    reach it within its P10-P90; it does not. Measured, 20 replications, P10 - P50 - P90 at 2024-09: 6,726 - 7,420 -
-    8,215. The hand-over is settled (the district's 2024 follows the city's own run, test above); the model's own
-    city run from 2014 also lands 14% below PE31 at its P50 (backtest, 200 replications: 5,779 - 7,565 - 9,440, inside
-    only by its band) after matching PE29 and PE30 (-0%, -0%). Its pool of firms meeting the rules grows about 5% a
-    year and two thirds of it is certified by January 2024, so its stock grows +11% in 2024 against Beijing's ~29%;
-    the pool lacks mid-size firms (holders average 0.56亿 of revenue in 2022 against >1.3亿 documented, PE31's note
-    in model/history.py). Before
-    2026-12-03 this test passed through the backlog the unsettled hand-over made (6,845 - 8,000 - 9,154). Strict: it
-    fails as soon as the model reaches PE31, and the mark must then go."""
+    reach it within its P10-P90; it does not. Measured, 20 replications, P10 - P90 at 2024-09: 6,789 - 8,073 (6,726 -
+    8,215 before the SME ceiling was read as written, 2026-12-03). The hand-over is settled (the district's 2024
+    follows the city's own run, test above); the model's own city run from 2014 also lands 12% below PE31 at its P50
+    (backtest, 200 replications: 5,849 - 7,710 - 9,462, inside only by its band) after PE29 and PE30 (+3%, +1%). Its
+    pool of firms meeting the rules grows about 5% a year and two thirds of it is certified by January 2024, so its
+    stock grows +11% in 2024 against Beijing's ~29%; the pool lacks mid-size firms (holders average 0.60亿 of revenue
+    in 2022 against >1.3亿 documented, backtest PE30-revenue). Before 2026-12-03 this test passed through the backlog
+    the unsettled hand-over made (6,845 - 8,000 - 9,154). Strict: it fails as soon as the model reaches PE31, and the
+    mark must then go."""
     ens = run_ensemble(load_scenario(ROOT / "scenarios" / "beijing-2023-baseline.toml"), replications=20, workers=2,
                        parameters=cal.parameter_source("posterior"))
     at = ens.series("specialized_sme")[:, 9]  # the series starts at the baseline, 2023-12
