@@ -328,8 +328,8 @@ def rescale_zjtx(model: EcosystemModel, before: np.ndarray) -> None:
     2026-12-02), and the stock then fell as they came up for renewal. The rescale stands for drawing those firms
     at their right size four years earlier, so a firm whose eligibility it changed holds a certificate with the
     spin-up's own chance for its new state: the share of holders among the eligible, or among the ineligible, firms
-    the rescale left as they were. A new holder
-    takes the end month of a random holder's certificate, so the renewal calendar stays the spin-up's."""
+    the rescale left as they were. A new holder takes the end month of a random holder's certificate, so the
+    renewal calendar stays the spin-up's."""
     rng, f, month = model.streams["init"], model.firms, model.month
     now = cert.zjtx_eligible(f, month)
     held = f.alive & (f.zjtx_until > month)
