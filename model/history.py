@@ -273,7 +273,10 @@ NOTES: dict[str, str] = {
         "tech firms, an estimate no figure documents) and its Pareto tail. With the share at 0.08 (16 "
         "replications, the same posterior, before the SME ceiling was read as written) the pool was 41% larger "
         "and holders averaged 0.71亿, but the run overshot PE29 by 47% with take-up before 2022 as fitted: the fix "
-        "is a size distribution fitted to documented figures, not a share set by hand. The holders are also more "
+        "is a size distribution fitted to documented figures, not a share set by hand. A calibration that also fitted "
+        "a factor on the profiles' shares (2026-12-03: 2.8) put PE31 at +10%, but lowered the firms' R&D level, so "
+        "that Beijing's R&D in 2019 and 2021 and PE29-rd10 fell out of their bands; it was not adopted "
+        "(docs/history.md). The holders are also more "
         "staff-intensive than the model's (PE29-staff20). A run from the beijing-2023 profile misses PE31 "
         "(tests/test_settled_start.py). A 专精特新 P(meet) from the model is more likely too low than too high."),
     "PE30-revenue": (

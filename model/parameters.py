@@ -164,6 +164,14 @@ PARAMETERS: dict[str, Param] = {
                             (0.02, 0.25), PROB, evidence=("PE24",)),
     "listing_rate_outside": _p(0.004, "1/year", "listing hazard of an eligible firm outside the pool",
                                "estimate", (0.001, 0.01), PROB),
+    # --- firm sizes ---
+    "above_scale_factor": _p(1.0, "x", "how many times the profiles' estimated share of tech firms with revenue of "
+                             "1000万 or more holds", "estimate: each profile's above_scale_share is an estimate no "
+                             "figure documents (from 1.2% in a research district, seed 001, to 4-8% in a "
+                             "manufacturing zone); Beijing's 专精特新 stock and its growth (PE29-PE31) need firms of "
+                             "1000万 with 100万 of R&D. A fit of it (2026-12-03, 2.8, 90% 1.75-3.7) was not adopted: "
+                             "docs/history.md. A share a profile documents or a scenario sets is taken as given",
+                             (0.5, 4.0), (0.01, 100)),
     # --- entry ---
     "startup_rate": _p(0.30, "share of new market entities", "tech share of new market entities",
                        "seed 003: tech firms are about 30% of Beijing firms (科技型企业28.5万家,占企业总数的30%)",

@@ -45,14 +45,19 @@ class Profile:
     def estimated(self) -> list[str]:
         return [k for k, e in self.entries.items() if "range" in e]
 
-    def draw(self, rng: np.random.Generator, overrides: dict[str, float] | None = None) -> dict[str, float]:
+    def draw(self, rng: np.random.Generator, overrides: dict[str, float] | None = None,
+             above_scale_factor: float = 1.0) -> dict[str, float]:
         """One replication's baseline: sourced values as given, estimates drawn uniformly, then
         the scenario's overrides. Every range is drawn even when overridden, so an override does
-        not shift the other draws."""
+        not shift the other draws. An estimated above-scale share is multiplied by above_scale_factor
+        (parameters.py, 1 unless a scenario sets it): the estimates share one reasoning, which Beijing's
+        专精特新 figures test; a documented value or a scenario's own share is taken as given."""
         out = {}
         for key in REQUIRED:  # fixed order keeps the draws reproducible
             e = self.entries[key]
             out[key] = float(e["value"]) if "value" in e else float(rng.uniform(*e["range"]))
+        if "range" in self.entries["above_scale_share"]:
+            out["above_scale_share"] = min(out["above_scale_share"] * above_scale_factor, 1.0)
         out.update(overrides or {})
         return out
 

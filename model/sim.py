@@ -139,7 +139,7 @@ class EcosystemModel(mesa.Model):
         self.debug = debug
         self.counters = Counters()
         self.firms = FirmTable(capacity=64_000)
-        self.documented = self.profile.draw(self.streams["init"], scenario.baseline)
+        self.documented = self.profile.draw(self.streams["init"], scenario.baseline, self.p["above_scale_factor"])
         self.baseline = self.profile.simulated(self.documented, self.scale)
         self.events = self.profile.draw_events(self.streams["init"], self.start)
         self.shortfall: dict[str, int] = {}

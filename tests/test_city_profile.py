@@ -109,3 +109,18 @@ def test_a_reduced_city_runs_and_keeps_its_baseline():
         assert 0.8 < last["high_tech"] / first["high_tech"] < 1.3
         assert 6.0 < last["rd_intensity"] < 7.5
         assert last["entries_cum"] > 0 and last["exits_cum"] > 0
+
+
+def test_above_scale_factor_scales_an_estimated_share_and_leaves_a_given_one():
+    """The factor multiplies the profile's drawn estimate (capped at 1) and nothing else; a scenario's own share
+    is taken as given. At 1 the draw is the profile's (every run unchanged)."""
+    profile = PROFILES["tongzhou-2023"]
+    plain = profile.draw(np.random.default_rng(7))
+    assert profile.draw(np.random.default_rng(7), above_scale_factor=1.0) == plain
+    doubled = profile.draw(np.random.default_rng(7), above_scale_factor=2.0)
+    assert doubled["above_scale_share"] == 2.0 * plain["above_scale_share"]
+    assert {k: v for k, v in doubled.items() if k != "above_scale_share"} == {
+        k: v for k, v in plain.items() if k != "above_scale_share"}
+    assert profile.draw(np.random.default_rng(7), above_scale_factor=1000.0)["above_scale_share"] == 1.0
+    given = profile.draw(np.random.default_rng(7), {"above_scale_share": 0.04}, above_scale_factor=2.0)
+    assert given["above_scale_share"] == 0.04
