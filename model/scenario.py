@@ -280,11 +280,16 @@ def target_row(scenario: Scenario, t: Target) -> int:
     return december_row(t.year, scenario.scenario.start)
 
 
+BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+")  # a key TOML writes without quotes
+
+
 def _loc(err: dict) -> str:
     parts = [str(p) for p in err["loc"] if not str(p).startswith(("function-", "function_"))]
     out = ""
     for p in parts:
-        out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
+        # A key such as " " or "a.b" is shown quoted, as TOML writes it: unquoted it named no field
+        key = p if BARE_KEY.fullmatch(p) else json.dumps(p, ensure_ascii=False)
+        out += f"[{p}]" if p.isdigit() else (f".{key}" if out else key)
     return out or "(document)"
 
 

@@ -23,6 +23,9 @@ CASES = {
     "malformed-toml": (PLAN_TEXT.replace("[levers]", "[levers", 1), "(toml)", "malformed TOML"),
     "unknown-key": (edit("[levers]\n", "[levers]\nplatfroms_per_year = 5\n"), "levers.platfroms_per_year", "unknown key"),
     "unknown-section": (PLAN_TEXT + "\n[extras]\nx = 1\n", "extras", "unknown key"),
+    # a blank or dotted key is named quoted, as TOML writes it (the fuzz campaign found ' : unknown key')
+    "blank-key": (PLAN_TEXT + '\n" " = 1\n', '" "', "unknown key"),
+    "dotted-key": (edit("[levers]\n", '[levers]\n"a.b" = 5\n'), 'levers."a.b"', "unknown key"),
     "wrong-type": (edit("young_talents_per_year = 30", 'young_talents_per_year = "thirty"'),
                    "levers.young_talents_per_year", "number"),
     "negative-budget": (edit("rd_growth_reward = 8000", "rd_growth_reward = -5"),
