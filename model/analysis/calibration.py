@@ -105,9 +105,9 @@ PRIORS: dict[str, tuple[float, float]] = {
     "exit_size_gamma": (0.05, 0.4),
 }
 # Not fitted: above_scale_factor. With it (prior U(0.5, 4), 2026-12-03) the fit put it at 2.8 and Beijing's
-# 专精特新 pace inside, but lowered the firms' R&D level, which no fitted figure anchors, so that citywide R&D
-# and the holders' R&D share fell out of their bands: docs/history.md, "The size of the firms: a fit not
-# adopted"; calibration/experiments/ keeps that fit.
+# 专精特新 pace inside, but lowered the firms' R&D level, which only the parks' mean R&D share anchors,
+# so that citywide R&D and the holders' R&D share fell out of their bands: docs/history.md, "The size of
+# the firms: a fit not adopted"; calibration/experiments/ keeps that fit.
 
 
 def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scenario]:
