@@ -298,8 +298,11 @@ NOTES: dict[str, str] = {
         "intensity: an R&D-active firm wants about 15% of its employees in R&D (lognormal, sd 0.5 in logs) whatever "
         "it spends. It matters through the high-tech rule (at least 10% S&T staff): the unspelled rules' share, set "
         "at the hand-over from the documented stock, makes up for a staff rule passed too rarely; the 专精特新 "
-        "rules do not test staff. The fix is a staff share "
-        "tied to R&D spending (R&D staff cost is most of R&D expense), then a recalibration."),
+        "rules do not test staff. Tying staff to spending would not close it: at "
+        "zgc-tz-rd-2024m11's cost per R&D worker (35.4亿 over 11 months for 8,533 staff, about 45万 a year) and "
+        "the model's 50万 of revenue per employee, a staff share over 20% needs R&D over about 18% of sales, which "
+        "few holders spend. The figure implies a looser head count of R&D staff (people counted who do R&D part "
+        "time) or a lower cost per R&D worker in SMEs than in the park's key firms: a caliber gap, left visible."),
     "zgc-tz-keyfirms-2024m11-hightech": (
         "Selection and definition. The 238 'above-scale key firms' of ZGC Tongzhou park are chosen by the park "
         "(重点企业), and 60% are high-tech; the model's figure is the high-tech share of all of Beijing's "

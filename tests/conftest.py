@@ -58,6 +58,7 @@ SLOW_MODULES = ("test_app", "test_app_browser", "test_backtest", "test_calibrati
                 "test_settled_start")
 SLOW_TESTS = ("test_compare.py::test_common_random_numbers_shrink_the_variance_of_paired_differences",
               "test_compare.py::test_identical_scenarios_differ_by_exactly_nothing",
+              "test_compare.py::test_paired_intervals_cover_the_difference",
               "test_bench.py::test_calibration_throughput_runs_a_real_calibration")
 
 

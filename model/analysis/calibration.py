@@ -107,7 +107,9 @@ PRIORS: dict[str, tuple[float, float]] = {
 # Not fitted: above_scale_factor. With it (prior U(0.5, 4), 2026-12-03) the fit put it at 2.8 and Beijing's
 # 专精特新 pace inside, but lowered the firms' R&D level, which only the parks' mean R&D share anchors,
 # so that citywide R&D and the holders' R&D share fell out of their bands: docs/history.md, "The size of
-# the firms: a fit not adopted"; calibration/experiments/ keeps that fit.
+# the firms: a fit not adopted"; calibration/experiments/ keeps that fit. A second fit with the factor and an
+# R&D anchor (Beijing's 2019 intensity and PE29-rd10 fitted, 2026-12-04) did not converge (tolerance 10.3, 23 of
+# 35 inside): docs/history.md, "An R&D anchor: a second fit not adopted".
 
 
 def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scenario]:
