@@ -122,7 +122,8 @@ def fan_chart(series: np.ndarray, dates: list[dt.date], indicator: str, lang: st
     ax.set_ylabel(unit(indicator, lang), fontsize=14)
     ax.set_xlabel(t("month", lang), fontsize=14)
     _style(ax)
-    ax.legend(fontsize=12, frameon=False, loc="best")  # the bands fill different corners per indicator
+    # "best" picks the emptiest corner, but the target line may still cross it: a white box keeps the text clear
+    ax.legend(fontsize=12, loc="best", frameon=True, facecolor="white", edgecolor="none", framealpha=0.9)
     fig.text(0.99, 0.01, t("source" if target else "source_sim", lang), fontsize=10, color="#777", ha="right")
     return fig
 
