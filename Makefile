@@ -23,13 +23,19 @@ setup: $(BIN)/innosim
 demo: setup
 	$(BIN)/innosim run $(SCENARIO) --replications $(REPS)
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist; default one per core, TEST_WORKERS=0 runs it in this
+# process), each taking whole test modules (--dist loadfile), so a module's shared fixtures run once. The slowest
+# tests are listed at the end, so a CI log shows where the time went.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
+
 test: setup
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 # The quick tier, before each commit: everything but the tests conftest.py marks slow (ensembles,
 # calibrations, campaigns, notebooks). `make test` (and CI) runs everything.
 test-quick: setup
-	$(BIN)/python -m pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 # The planner's web app on http://127.0.0.1:8765/ (PORT=... to change); Ctrl-C stops it.
 PORT ?= 8765
