@@ -25,6 +25,9 @@ SIZE = (13.33, 7.5)
 DPI = 200
 COLORS = {"green": "#2e8b57", "amber": "#e0a100", "red": "#c0392b", "band": "#3b6ea5", "target": "#c0392b",
           "base": "#555555"}
+# Legends sit on a white box: a reference line (a target, the 50% and 80% marks) that crosses the legend's corner
+# then runs behind its text instead of through it.
+LEGEND_BOX = {"frameon": True, "facecolor": "white", "edgecolor": "none", "framealpha": 0.9}
 FALLBACK_FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei"]
 _FONT: str | None = None
 # Titles and names come from scenario files: "$x^{$" there must stay text, not fail as TeX (no chart of
@@ -63,7 +66,7 @@ def finish(fig, ax, lang: str, title: str, xlabel: str, legend_loc: str, source:
     ax.set_title(title, fontsize=20, loc="left")
     ax.set_xlabel(xlabel, fontsize=14)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=12, frameon=False, loc=legend_loc)
+    ax.legend(fontsize=12, loc=legend_loc, **LEGEND_BOX)
     _source_line(fig, t(source, lang))
 
 
@@ -122,8 +125,7 @@ def fan_chart(series: np.ndarray, dates: list[dt.date], indicator: str, lang: st
     ax.set_ylabel(unit(indicator, lang), fontsize=14)
     ax.set_xlabel(t("month", lang), fontsize=14)
     _style(ax)
-    # "best" picks the emptiest corner, but the target line may still cross it: a white box keeps the text clear
-    ax.legend(fontsize=12, loc="best", frameon=True, facecolor="white", edgecolor="none", framealpha=0.9)
+    ax.legend(fontsize=12, loc="best", **LEGEND_BOX)  # "best" is the emptiest corner; the target line may cross it
     fig.text(0.99, 0.01, t("source" if target else "source_sim", lang), fontsize=10, color="#777", ha="right")
     return fig
 
