@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mesa
 
-from .funds import merit, ranking_scores, top_k
+from .funds import month_merit, ranking_scores, top_k
 
 BOOST_MONTHS = 12
 
@@ -19,7 +19,7 @@ def publish(model: mesa.Model, n: int, reserved: int) -> tuple[int, int]:
     attracted firms). A reserved scenario no attracted firm can take goes to the open ranking."""
     f, month = model.firms, model.month
     free = f.alive & (f.scenario_until <= month)
-    score = ranking_scores(merit(f), free, model.firm_streams["scenarios"], model.p["review_noise"])
+    score = ranking_scores(month_merit(model), free, model.firm_streams["scenarios"], model.p["review_noise"])
     to_attracted = top_k(score, free & f.attracted, reserved)
     f.scenario_until[to_attracted] = month + BOOST_MONTHS
     rest = top_k(score, free & (f.scenario_until <= month), n - len(to_attracted))

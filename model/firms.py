@@ -206,7 +206,10 @@ def rd_traits_of(revenue: np.ndarray, t: dict[str, np.ndarray], p: dict[str, flo
     active, ~3% when idle, lognormal."""
     size = np.maximum(revenue, 1.0) / REFERENCE_REVENUE
     active = t["active_u"] < np.minimum(p["rd_active_share"] * size ** p["rd_active_size_elasticity"], 0.8)
-    rd = np.where(active, p["rd_active_median"] * size ** p["rd_size_elasticity"] * t["rd_mult"], t["rd_idle"])
+    # the power runs over the active rows only (a third of firms or fewer): it is this pass's cost
+    rd = np.array(t["rd_idle"], dtype=np.float64, copy=True)
+    on = np.flatnonzero(active)
+    rd[on] = p["rd_active_median"] * size[on] ** p["rd_size_elasticity"] * t["rd_mult"][on]
     rd = np.clip(np.maximum(rd, rd_floor), 0.0, 0.6)
     staff = np.clip(np.maximum(np.where(active, 0.15, 0.03) * t["staff_mult"], staff_floor), 0.0, 0.9)
     return active, rd, staff
@@ -277,8 +280,10 @@ def rd_ceiling(revenue: np.ndarray, p: dict[str, float]) -> np.ndarray:
 
     R&D is partly a fixed cost: small firms can spend most of their revenue on it, large ones cannot
     (the plausibility law rd_share_by_size checks the aggregate by size band)."""
-    size = np.maximum(revenue, REFERENCE_REVENUE) / REFERENCE_REVENUE
-    return 0.6 * size ** -p["rd_ceiling_exponent"]
+    ceiling = np.full(len(revenue), 0.6)
+    big = np.flatnonzero(revenue > REFERENCE_REVENUE)  # at or below 500万 the ceiling is 0.6 (1 ** x is 1)
+    ceiling[big] = 0.6 * (revenue[big] / REFERENCE_REVENUE) ** -p["rd_ceiling_exponent"]
+    return ceiling
 
 
 def decide_rd(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float],

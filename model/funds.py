@@ -85,6 +85,14 @@ def merit(f: FirmTable) -> np.ndarray:
     return np.log(np.maximum(f.capability, 0.05)) + 10.0 * np.minimum(f.rd_ratio_avg, 0.15)
 
 
+def month_merit(model: mesa.Model) -> np.ndarray:
+    """merit of the model's firms, from the column EcosystemModel.step computes once for the month's reviews (talent
+    hosts, the fund's channels, scenarios: all run before R&D effort and capability move); merit(f) outside them."""
+    f = model.firms
+    cached = getattr(model, "review_merit", None)
+    return cached if cached is not None and len(cached) == f.n else merit(f)
+
+
 def top_k(score: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k highest scores among mask (the selection rule of every channel)."""
     idx = np.flatnonzero(mask)
@@ -139,7 +147,7 @@ class SpecialFund(mesa.Agent):
 
     def _score(self, f: FirmTable, rng, mask: np.ndarray) -> np.ndarray:
         """The review favours capability and R&D effort; scored for the firms in `mask` only."""
-        return ranking_scores(merit(f), mask, rng, self.model.p["review_noise"])
+        return ranking_scores(month_merit(self.model), mask, rng, self.model.p["review_noise"])
 
     def _equity(self, f: FirmTable, month: int, p: dict, rng) -> None:
         ledger = self.ledgers["guidance_fund_equity"]

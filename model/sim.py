@@ -28,7 +28,7 @@ from .firms import (
     pareto_revenue,
     rd_traits,
 )
-from .funds import CHANNELS, SpecialFund
+from .funds import CHANNELS, SpecialFund, merit
 from .government import Government
 from .indicators import INDICATORS
 from .institutions import Incubator, Platform, admit, graduate, spillover
@@ -146,6 +146,7 @@ class EcosystemModel(mesa.Model):
         self.revenue_rescale = 1.0
         self.largest_firm = INITIAL_REVENUE_CAP
         self.ht_fit_share: float | None = None  # None in the spin-up: every firm passes the unspelled rules
+        self.review_merit: np.ndarray | None = None  # set for the month's reviews (step)
         self.zjtx_fit_share: float | None = None  # the same for 专精特新's points test (None also at early baselines)
         self.snapshot: dict[str, float] = {}
         spun = spinups.key(scenario, replication, seed, parameters, debug, mechanisms)
@@ -264,11 +265,14 @@ class EcosystemModel(mesa.Model):
         if not self.full:  # the talent market, which fills R&D staff, does not run in the core
             f.staff_eff[:] = f.staff_share * self.talent.fill[f.sector]
         if self.full:
+            # the month's reviews read one merit column: R&D effort and capability move later (decide_rd, grow)
+            self.review_merit = merit(f)
             self.government.step()
             if self.calendar_month == cert.LISTING_POOL_MONTH:
                 cert.fill_listing_pool(f, self.month, round(self.government.yearly("listing_pool_size")))
             self.talent.step()
             self.fund.step()
+            self.review_merit = None
         year = self.calendar_year
         uplift = self.fund.rd_uplift(f, self.month, p) if self.full else 0.0
         decide_rd(f, fs["rd"], self.month, p, cert.high_tech_rd_threshold(f.revenue, year),

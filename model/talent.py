@@ -12,7 +12,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .funds import merit, ranking_scores, top_k
+from .funds import month_merit, ranking_scores, top_k
 from .sectors import N_SECTORS
 from .streams import skip
 
@@ -93,9 +93,9 @@ class TalentMarket(mesa.Agent):
             self._programmes()
 
     def _host_score(self, mask: np.ndarray) -> np.ndarray:
-        f = self.model.firms
+        m = self.model
         # firm-keyed: which firms host talents does not depend on how many firms there are
-        return ranking_scores(merit(f), mask, self.model.firm_streams["talent"], self.model.p["review_noise"])
+        return ranking_scores(month_merit(m), mask, m.firm_streams["talent"], m.p["review_noise"])
 
     def _place(self, quota: int) -> None:
         """Place up to `quota` waiting talents, never more than have arrived."""
