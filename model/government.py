@@ -87,6 +87,9 @@ class Government(mesa.Agent):
         m = self.model
         p = m.p
         for index, (level, lever) in enumerate(PLATFORM_LEVERS.items()):
+            # each platform in the middle of its share of the year, as the incubators: a yearly 0.33 or 1.33 then
+            # gives 1 or 4 over a three-year plan (floor(0.99), floor(3.99) gave 0 and 3, each a share late)
+            self._acc.setdefault(lever, 0.5)
             self.platforms_waiting[level] += self.take(lever)
             n = self.platforms_waiting[level]
             if n == 0:

@@ -39,6 +39,8 @@ INDICATORS: dict[str, Indicator] = {
     "municipal_platforms": Indicator("municipal innovation platforms", "platforms", "市级创新平台"),
     "joint_labs": Indicator("joint labs and new R&D institutions", "platforms", "校企联合实验室、新型研发机构"),
     "pilot_bases": Indicator("pilot and testing bases", "platforms", "中试、检验检测基地"),
+    "platforms_awaiting_grant": Indicator("platforms due under the levers and not yet paid for", "platforms",
+                                          "待资助平台"),
     "new_municipal_incubators": Indicator("municipal incubators added since start", "incubators", "新增市级孵化器"),
     "talents_placed_cum": Indicator("talents placed in firms since start", "people", "服务企业引进人才(累计)"),
     "future_firms_new": Indicator("future-industry eco-chain firms added since start and alive", "firms", "未来产业生态链企业(新增)"),
@@ -104,8 +106,8 @@ BASELINE_ENTRY: dict[str, str] = {
 EXTENSIVE = frozenset({
     "high_tech", "specialized_sme", "to_above_scale_cum", "above_scale_to_strong_cum", "upgrades_cum", "listed",
     "rd_spending", "national_platforms", "new_national_platforms", "municipal_platforms", "joint_labs",
-    "pilot_bases", "new_municipal_incubators", "talents_placed_cum", "future_firms_new", "scenarios_published_cum",
-    "scenarios_for_attracted_cum", "living_firms", "above_scale", "entries_cum", "exits_cum", "incubated",
+    "pilot_bases", "platforms_awaiting_grant", "new_municipal_incubators", "talents_placed_cum", "future_firms_new",
+    "scenarios_published_cum", "scenarios_for_attracted_cum", "living_firms", "above_scale", "entries_cum", "exits_cum", "incubated",
     "researchers", "budget_disbursed_cum", "budget_unspent_cum", "social_capital_cum", "gdp", "ht_certified_cum",
     "ht_first_cum", "ht_renewed_cum", "ht_due", "zjtx_new_cum", "zjtx_renewed_cum", "absorbed_cum",
     *(f"{kind}_{c}_cum" for c in CHANNELS for kind in ("budgeted", "paid")),
@@ -155,6 +157,7 @@ def _rd_and_platforms(model: EcosystemModel, s: dict[str, float]) -> None:
     s["gdp"] = b["gdp"] * growth
     s["rd_intensity"] = 100.0 * s["rd_spending"] / s["gdp"]
     s["rd_vs_baseline"] = s["rd_spending"] / (model.base_snapshot["rd_spending"] / model.scale) if model.snapshot else 1.0
+    s["platforms_awaiting_grant"] = sum(model.government.platforms_waiting.values())
     s["national_platforms"] = level["national"]
     s["new_national_platforms"] = new_national
     s["municipal_platforms"] = level["municipal"]

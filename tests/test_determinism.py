@@ -47,10 +47,11 @@ def test_model_rerun_is_identical():
 
 def test_more_platforms_of_one_level_leave_the_others_alone():
     """Each platform's build time and sector are keyed by its level and serial number: adding municipal
-    platforms must not move the joint labs (a shared stream in arrival order used to)."""
+    platforms must not move the joint labs (a shared stream in arrival order used to). The platform grants are
+    ample in both runs: with a binding budget more municipal platforms would rightly leave less for a lab."""
     doc = plan_doc()
     doc["scenario"]["end"] = "2025-12"
-    base = make_scenario(doc)
+    base = with_levers(make_scenario(doc), {"budget.platform_grant": 100_000.0})
     more = with_levers(base, {"municipal_platforms_per_year": base.levers.municipal_platforms_per_year + 4})
 
     def built(scenario, level):
@@ -60,3 +61,14 @@ def test_more_platforms_of_one_level_leave_the_others_alone():
     assert len(built(more, "municipal")) > len(built(base, "municipal"))
     labs = built(base, "joint_lab")
     assert labs and built(more, "joint_lab") == labs
+
+
+def test_a_fractional_yearly_count_delivers_its_total_over_the_plan():
+    """A yearly 0.33 or 1.33 platforms over a three-year plan gives 1 and 4, each in the middle of its share of the
+    horizon, not floor(0.99) = 0 and floor(3.99) = 3 in its last months (with money for all of them)."""
+    sc = with_levers(make_scenario(plan_doc()), {"pilot_bases_per_year": 0.33, "joint_labs_per_year": 1.33,
+                                                 "budget.platform_grant": 100_000.0})
+    m = EcosystemModel(sc, replication=0).run()
+    g = m.government
+    assert (g.platforms_built["pilot_base"], g.platforms_built["joint_lab"]) == (1, 4)
+    assert sum(g.platforms_waiting.values()) == 0

@@ -71,6 +71,20 @@ def test_the_sentence_says_whether_the_budget_binds():
     assert money_sentence(idle).startswith("The plan's money does not bind: 35% of its 0.1亿元 over the horizon")
 
 
+def test_platforms_left_waiting_for_money_are_named_beside_the_unspent_share():
+    """Unspent platform money and platforms still due can go together (a year's money does not roll over): the
+    sentence says so, and says nothing when no platform waits."""
+    money = {"platform_grant": ledger(1000.0, 800.0), "total": ledger(1000.0, 800.0)}
+    waiting = {"money": money, "targets": [], "indicators": {"platforms_awaiting_grant": {"p10": 1.0, "p50": 3.0,
+                                                                                        "p90": 4.0}}}
+    assert money_sentence(waiting).endswith(
+        "3 platforms due under the platform levers are still waiting for a grant at the end (P50; P10-P90 1-4): each "
+        "cost more than the platform grants had left in its year (money does not roll over), so unspent platform "
+        "money and missing platforms go together.")
+    none = {**waiting, "indicators": {"platforms_awaiting_grant": {"p10": 0.0, "p50": 0.0, "p90": 1.0}}}
+    assert "waiting" not in money_sentence(none)
+
+
 def test_larger_firms_claim_the_reward_more_often():
     """Take-up (PE16): an entitled firm of revenue R claims with chance R / (R + rd_reward_take_up_size)."""
     import numpy as np

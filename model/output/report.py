@@ -183,11 +183,28 @@ def idle_channels(money: dict) -> list[tuple[str, float]]:
                   key=lambda cv: -cv[1])
 
 
+def awaiting_platforms(summary: dict) -> str:
+    """A sentence on the platforms the levers made due that the platform grants had not paid for at the horizon."""
+    s = summary.get("indicators", {}).get("platforms_awaiting_grant")
+    if not s or s["p50"] < 1:
+        return ""
+    n = round(s["p50"])
+    lo, hi = round(s["p10"]), round(s["p90"])
+    spread = f"P10 and P90 also {n}" if lo == hi == n else f"P10-P90 {lo}-{hi}"
+    return (f" {plural(n, 'platform')} due under the platform levers {verb(n)} still waiting for a grant at the end "
+            f"(P50; {spread}): each cost more than the platform grants had left in its year (money does not roll "
+            "over), so unspent platform money and missing platforms go together.")
+
+
 def money_sentence(summary: dict) -> str:
     """Whether the budget binds: the unspent share of the whole and of the channels that leave most."""
     m = summary.get("money")
     if not m or m["total"]["budgeted"]["p50"] <= 0:
         return ""
+    return _budget_binds(m) + awaiting_platforms(summary)
+
+
+def _budget_binds(m: dict) -> str:
     total = m["total"]
     share = total["unspent_share"]["p50"]
     idle = idle_channels(m)
