@@ -281,7 +281,7 @@ def rd_ceiling(revenue: np.ndarray, p: dict[str, float]) -> np.ndarray:
     R&D is partly a fixed cost: small firms can spend most of their revenue on it, large ones cannot
     (the plausibility law rd_share_by_size checks the aggregate by size band)."""
     ceiling = np.full(len(revenue), 0.6)
-    big = np.flatnonzero(revenue > REFERENCE_REVENUE)  # at or below 500万 the ceiling is 0.6 (1 ** x is 1)
+    big = np.flatnonzero(~(revenue <= REFERENCE_REVENUE))  # at or below 500万 it is 0.6 (1 ** x is 1); NaN stays NaN
     ceiling[big] = 0.6 * (revenue[big] / REFERENCE_REVENUE) ** -p["rd_ceiling_exponent"]
     return ceiling
 

@@ -80,9 +80,11 @@ def _growth(indicator: str) -> Callable[[EcosystemModel], tuple[float, str] | No
     lo, hi = GROWTH_BOUNDS[indicator]
 
     def check(m: EcosystemModel) -> tuple[float, str] | None:
-        if m.calendar_month != 12 or m.month < 12:
+        if m.calendar_month != 12:
             return None
         series = m.datacollector.model_vars[indicator]
+        if len(series) < 13:  # a year since the baseline row, which counts: the first year is checked too
+            return None
         now, before = series[-1], series[-13]
         if before / m.scale < MIN_STOCK:
             return None

@@ -265,14 +265,7 @@ class EcosystemModel(mesa.Model):
         if not self.full:  # the talent market, which fills R&D staff, does not run in the core
             f.staff_eff[:] = f.staff_share * self.talent.fill[f.sector]
         if self.full:
-            # the month's reviews read one merit column: R&D effort and capability move later (decide_rd, grow)
-            self.review_merit = merit(f)
-            self.government.step()
-            if self.calendar_month == cert.LISTING_POOL_MONTH:
-                cert.fill_listing_pool(f, self.month, round(self.government.yearly("listing_pool_size")))
-            self.talent.step()
-            self.fund.step()
-            self.review_merit = None
+            self._programmes(f)
         year = self.calendar_year
         uplift = self.fund.rd_uplift(f, self.month, p) if self.full else 0.0
         decide_rd(f, fs["rd"], self.month, p, cert.high_tech_rd_threshold(f.revenue, year),
@@ -297,6 +290,19 @@ class EcosystemModel(mesa.Model):
             if self.calendar_month == 12 and self.levers.adaptive and self.full:
                 self.government.reassess()
         self.month += 1
+
+    def _programmes(self, f) -> None:
+        """The government's commitments, the listing pool, the talent market and the special fund."""
+        # the month's reviews read one merit column: R&D effort and capability move later (decide_rd, grow)
+        self.review_merit = merit(f)
+        try:
+            self.government.step()
+            if self.calendar_month == cert.LISTING_POOL_MONTH:
+                cert.fill_listing_pool(f, self.month, round(self.government.yearly("listing_pool_size")))
+            self.talent.step()
+            self.fund.step()
+        finally:
+            self.review_merit = None
 
     def _spillover(self) -> np.ndarray:
         platforms = self.platforms

@@ -107,14 +107,29 @@ POSTERIOR_RUNS = ["beijing-2014-2024.toml", "bda-2016-2020.toml", "beijing-2023-
                   "sanliang-qisheng-2024-2026.toml"]
 
 
+GROWTH_LAWS = ("high_tech_growth", "specialized_sme_growth")
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, raises=laws.LawBroken, reason=BREAKS_UNDER_THE_POSTERIOR[n]))
-    if n in BREAKS_UNDER_THE_POSTERIOR else n for n in POSTERIOR_RUNS])
+@pytest.mark.parametrize("name", POSTERIOR_RUNS)
 def test_laws_hold_in_posterior_replications_ten_years_past_the_horizon(name):
+    """Four replications drawn from the posterior, every law every month. For the two historical runs the known
+    breaches must be growth laws only, and at least one must show; they are then an expected failure (when none shows,
+    the mark must go)."""
     from model.analysis.calibration import parameter_source
 
     sc = load_scenario(ROOT / "scenarios" / name)
     sc = extend_to(sc, int(sc.scenario.end[:4]) + 10, name)
+    broken = []
     for replication in range(4):
-        EcosystemModel(sc, replication=replication, debug=True, parameters=parameter_source("posterior")).run()
+        try:
+            EcosystemModel(sc, replication=replication, debug=True, parameters=parameter_source("posterior")).run()
+        except laws.LawBroken as e:
+            broken.append(str(e))
+    if name not in BREAKS_UNDER_THE_POSTERIOR:
+        assert not broken, broken
+        return
+    assert broken, f"{name}: no replication broke a law; remove it from BREAKS_UNDER_THE_POSTERIOR"
+    names = {part.split(":")[0] for b in broken for part in b.removeprefix("plausibility law broken: ").split("; ")}
+    assert names <= set(GROWTH_LAWS), broken
+    pytest.xfail(f"{BREAKS_UNDER_THE_POSTERIOR[name]}: {'; '.join(broken)}")

@@ -78,11 +78,19 @@ def test_platforms_left_waiting_for_money_are_named_beside_the_unspent_share():
     waiting = {"money": money, "targets": [], "indicators": {"platforms_awaiting_grant": {"p10": 1.0, "p50": 3.0,
                                                                                         "p90": 4.0}}}
     assert money_sentence(waiting).endswith(
-        "3 platforms due under the platform levers are still waiting for a grant at the end (P50; P10-P90 1-4): each "
-        "cost more than the platform grants had left in its year (money does not roll over), so unspent platform "
-        "money and missing platforms go together.")
+        "3 platforms due under the platform levers are still waiting for a grant at the end of the horizon (P50; "
+        "P10-P90 1-4): each cost more than the platform grants had left in its year (money does not roll over), so "
+        "unspent platform money and missing platforms go together.")
+    one = {"money": {"platform_grant": ledger(1000.0, 1000.0), "total": ledger(1000.0, 1000.0)}, "targets": [],
+           "indicators": {"platforms_awaiting_grant": {"p10": 1.0, "p50": 1.0, "p90": 1.0}}}
+    assert money_sentence(one).endswith(
+        "1 platform due under the platform levers is still waiting for a grant at the end of the horizon (P50; P10 "
+        "and P90 also 1): it cost more than the platform grants had left in its year (money does not roll over).")
     none = {**waiting, "indicators": {"platforms_awaiting_grant": {"p10": 0.0, "p50": 0.0, "p90": 1.0}}}
     assert "waiting" not in money_sentence(none)
+    nothing = {"p10": 0.0, "p50": 0.0, "p90": 0.0}
+    unfunded = {**one, "money": {"total": {"budgeted": nothing, "paid": nothing, "unspent_share": nothing}}}
+    assert money_sentence(unfunded).startswith("1 platform due under the platform levers is still waiting")
 
 
 def test_larger_firms_claim_the_reward_more_often():

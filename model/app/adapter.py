@@ -38,6 +38,7 @@ from ..output.report import (
     outcomes,
     plural,
     verb,
+    waiting_platforms,
 )
 from ..output.results import build_summary, months, write_results
 from ..output.toml_writer import toml_document
@@ -88,6 +89,7 @@ __all__ = [
     "toml_document",
     "use_cjk_font",
     "verb",
+    "waiting_platforms",
     "write_results",
 ]
 # Ends a pool's processes at once without leaving a half-read result pipe for the interpreter's exit to wait on.

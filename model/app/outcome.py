@@ -168,11 +168,29 @@ def channel_name(channel: str, lang: str) -> str:
     return lever.zh if lang == "zh" else lever.en
 
 
-def money_sentence(summary: dict, lang: str) -> str:
-    """Whether the budget binds (model/output/report.py, money_sentence), in Chinese or English."""
-    m = summary.get("money")
-    if not m or m["total"]["budgeted"]["p50"] <= 0:
+def waiting_sentence(summary: dict, lang: str) -> str:
+    """The platforms still waiting for a grant at the horizon (model/output/report.py, awaiting_platforms)."""
+    w = ad.waiting_platforms(summary)
+    if w is None:
         return ""
+    n, lo, hi, unspent = w
+    spread = t("money_waiting_same", lang, n=n) if lo == hi == n else t("money_waiting_spread", lang, lo=lo, hi=hi)
+    return t("money_waiting", lang, n=n, platforms=ad.plural(n, "platform"), verb=ad.verb(n), spread=spread,
+             each="it" if n == 1 else "each", tail=t("money_waiting_tail", lang) if unspent else "")
+
+
+def money_sentence(summary: dict, lang: str) -> str:
+    """Whether the budget binds (model/output/report.py, money_sentence), in Chinese or English; then the platforms
+    still waiting for a grant, if any."""
+    m = summary.get("money")
+    waiting = waiting_sentence(summary, lang)
+    if not m or m["total"]["budgeted"]["p50"] <= 0:
+        return waiting
+    sep = "" if lang == "zh" else " "
+    return _budget_binds(m, lang) + (sep + waiting if waiting else "")
+
+
+def _budget_binds(m: dict, lang: str) -> str:
     total = m["total"]
     share = total["unspent_share"]["p50"]
     idle = ad.idle_channels(m)

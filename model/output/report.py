@@ -183,25 +183,38 @@ def idle_channels(money: dict) -> list[tuple[str, float]]:
                   key=lambda cv: -cv[1])
 
 
-def awaiting_platforms(summary: dict) -> str:
-    """A sentence on the platforms the levers made due that the platform grants had not paid for at the horizon."""
+def waiting_platforms(summary: dict) -> tuple[int, int, int, bool] | None:
+    """(P50, P10, P90, platform money left unspent) of the platforms the levers made due that the platform grants had
+    not paid for at the horizon; None when fewer than one waits at the P50."""
     s = summary.get("indicators", {}).get("platforms_awaiting_grant")
     if not s or s["p50"] < 1:
+        return None
+    grant = (summary.get("money") or {}).get("platform_grant")
+    unspent = bool(grant) and grant["budgeted"]["p50"] > 0 and grant["unspent_share"]["p50"] > 0
+    return round(s["p50"]), round(s["p10"]), round(s["p90"]), unspent
+
+
+def awaiting_platforms(summary: dict) -> str:
+    """A sentence on the platforms still waiting for a grant at the horizon ('' when none waits at the P50)."""
+    w = waiting_platforms(summary)
+    if w is None:
         return ""
-    n = round(s["p50"])
-    lo, hi = round(s["p10"]), round(s["p90"])
+    n, lo, hi, unspent = w
     spread = f"P10 and P90 also {n}" if lo == hi == n else f"P10-P90 {lo}-{hi}"
-    return (f" {plural(n, 'platform')} due under the platform levers {verb(n)} still waiting for a grant at the end "
-            f"(P50; {spread}): each cost more than the platform grants had left in its year (money does not roll "
-            "over), so unspent platform money and missing platforms go together.")
+    return (f"{plural(n, 'platform')} due under the platform levers {verb(n)} still waiting for a grant at the end of "
+            f"the horizon (P50; {spread}): {'it' if n == 1 else 'each'} cost more than the platform grants had left in "
+            "its year (money does not roll over)"
+            + (", so unspent platform money and missing platforms go together." if unspent else "."))
 
 
 def money_sentence(summary: dict) -> str:
-    """Whether the budget binds: the unspent share of the whole and of the channels that leave most."""
+    """Whether the budget binds: the unspent share of the whole and of the channels that leave most; then the
+    platforms still waiting for a grant, if any."""
     m = summary.get("money")
+    waiting = awaiting_platforms(summary)
     if not m or m["total"]["budgeted"]["p50"] <= 0:
-        return ""
-    return _budget_binds(m) + awaiting_platforms(summary)
+        return waiting
+    return _budget_binds(m) + (" " + waiting if waiting else "")
 
 
 def _budget_binds(m: dict) -> str:
