@@ -68,7 +68,12 @@ def test_a_fractional_yearly_count_delivers_its_total_over_the_plan():
     horizon, not floor(0.99) = 0 and floor(3.99) = 3 in its last months (with money for all of them)."""
     sc = with_levers(make_scenario(plan_doc()), {"pilot_bases_per_year": 0.33, "joint_labs_per_year": 1.33,
                                                  "budget.platform_grant": 100_000.0})
-    m = EcosystemModel(sc, replication=0).run()
+    m = EcosystemModel(sc, replication=0)
     g = m.government
+    for _ in range(m.months // 2 + 1):  # the pilot base falls in the middle of the plan, not at its end
+        m.step()
+    assert g.platforms_built["pilot_base"] == 1
+    for _ in range(m.months - m.month):
+        m.step()
     assert (g.platforms_built["pilot_base"], g.platforms_built["joint_lab"]) == (1, 4)
     assert sum(g.platforms_waiting.values()) == 0
