@@ -17,7 +17,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
+from matplotlib.ticker import MaxNLocator
 
+from ..indicators import INDICATORS
 from .labels import indicator_name, scale, t, unit
 from .report import KNOWN_LIMITS, light
 
@@ -25,6 +27,7 @@ SIZE = (13.33, 7.5)
 DPI = 200
 COLORS = {"green": "#2e8b57", "amber": "#e0a100", "red": "#c0392b", "band": "#3b6ea5", "target": "#c0392b",
           "base": "#555555"}
+COUNT_UNITS = frozenset({"firms", "incubators", "people", "platforms", "scenarios"})
 # Legends sit on a white box: a reference line (a target, the 50% and 80% marks) that crosses the legend's corner
 # then runs behind its text instead of through it.
 LEGEND_BOX = {"frameon": True, "facecolor": "white", "edgecolor": "none", "framealpha": 0.9}
@@ -125,6 +128,8 @@ def fan_chart(series: np.ndarray, dates: list[dt.date], indicator: str, lang: st
     ax.set_ylabel(unit(indicator, lang), fontsize=14)
     ax.set_xlabel(t("month", lang), fontsize=14)
     _style(ax)
+    if INDICATORS[indicator].unit in COUNT_UNITS:  # no half a platform on the axis of a count
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=12, loc="best", **LEGEND_BOX)  # "best" is the emptiest corner; the target line may cross it
     fig.text(0.99, 0.01, t("source" if target else "source_sim", lang), fontsize=10, color="#777", ha="right")
     return fig
