@@ -291,7 +291,7 @@ class EcosystemModel(mesa.Model):
                 self.government.reassess()
         self.month += 1
 
-    def _programmes(self, f) -> None:
+    def _programmes(self, f: FirmTable) -> None:
         """The government's commitments, the listing pool, the talent market and the special fund."""
         # the month's reviews read one merit column: R&D effort and capability move later (decide_rd, grow)
         self.review_merit = merit(f)
