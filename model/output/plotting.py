@@ -21,7 +21,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..indicators import INDICATORS
 from .labels import indicator_name, scale, t, unit
-from .report import KNOWN_LIMITS, light
+from .report import KNOWN_LIMITS, fmt, light
 
 SIZE = (13.33, 7.5)
 DPI = 200
@@ -158,7 +158,7 @@ def dashboard(targets: list[dict], lang: str):
 
     # † a baseline estimated partly from the plan's own targets (report.NOTE_FROM_PLAN)
     labels = [f"{indicator_name(r['indicator'], lang)}{'†' if r.get('baseline_source', {}).get('from_plan') else ''}"
-              f"{'‡' if lim else ''}  ({r['comparator']} {_fmt(r['threshold'] * scale(r['indicator']))})"
+              f"{'‡' if lim else ''}  ({r['comparator']} {fmt(r['indicator'], r['threshold'])})"
               for r, lim in zip(rows, limited, strict=True)]
     ax.set_yticks(y, labels, fontsize=12)
     ax.set_xlim(0, 1)
