@@ -168,6 +168,14 @@ def zjtx_take_up(calendar: int, p: dict[str, float]) -> float:
     return p["zjtx_apply_prob_2022"] if calendar >= ZJTX_RULES_2022 else p["zjtx_apply_prob_before_2022"]
 
 
+def zjtx_bar(bar0: float, since: int, calendar: int, p: dict[str, float]) -> float | None:
+    """The young programme's points-test bar at `calendar` (year * 12 + month - 1), widening from `bar0` at
+    `since` by `zjtx_widening_before_2022` a year until the 2022 rules fixed it; None once every firm passes."""
+    years = (min(calendar, ZJTX_RULES_2022) - since) / 12.0
+    bar = bar0 * (1.0 + p["zjtx_widening_before_2022"]) ** max(years, 0.0)
+    return None if bar >= 1.0 else bar
+
+
 def zjtx_round(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float],
                batches: int = len(ZJTX_BATCH_MONTHS), calendar: int = ZJTX_PACKAGE_2023,
                fit_share: float | None = None) -> dict[str, np.ndarray]:

@@ -76,9 +76,16 @@ def _rd_share_by_size(m: EcosystemModel) -> tuple[float, str] | None:
     return None
 
 
-def _growth(indicator: str) -> Callable[[EcosystemModel], tuple[float, str] | None]:
+def _growth_bounds(indicator: str, before: float, scale: float) -> tuple[float, float] | None:
+    """The yearly growth the law allows from a stock of `before` (None: too small a stock to judge)."""
+    if before / scale < MIN_STOCK:
+        return None
     lo, hi = GROWTH_BOUNDS[indicator]
+    slack = 3.0 / np.sqrt(before / scale)  # sampling noise of a small stock
+    return lo - slack, hi + slack
 
+
+def _growth(indicator: str) -> Callable[[EcosystemModel], tuple[float, str] | None]:
     def check(m: EcosystemModel) -> tuple[float, str] | None:
         if m.calendar_month != 12:
             return None
@@ -86,12 +93,28 @@ def _growth(indicator: str) -> Callable[[EcosystemModel], tuple[float, str] | No
         if len(series) < 13:  # a year since the baseline row, which counts: the first year is checked too
             return None
         now, before = series[-1], series[-13]
-        if before / m.scale < MIN_STOCK:
+        bounds = _growth_bounds(indicator, before, m.scale)
+        if bounds is None:
             return None
         g = now / before - 1.0
-        slack = 3.0 / np.sqrt(before / m.scale)  # sampling noise of a small stock
-        return None if lo - slack <= g <= hi + slack else (g, f"in [{lo - slack:.2f}, {hi + slack:.2f}]")
+        return None if bounds[0] <= g <= bounds[1] else (g, f"in [{bounds[0]:.2f}, {bounds[1]:.2f}]")
     return check
+
+
+def growth_excess(m: EcosystemModel) -> float:
+    """How far the largest yearly move of the high-tech or 专精特新 stock over a finished run lies beyond its growth
+    law (0: every year within): the calibration's constraint that a fit keeps the laws."""
+    worst = 0.0
+    for indicator in GROWTH_BOUNDS:
+        series = m.datacollector.model_vars[indicator]
+        for j in range(12, len(series)):
+            if (m.origin + j - 1) % 12 != 11:  # row j is model month j - 1's; row 0 the baseline
+                continue
+            bounds = _growth_bounds(indicator, series[j - 12], m.scale)
+            if bounds is not None:
+                g = series[j] / series[j - 12] - 1.0
+                worst = max(worst, g - bounds[1], bounds[0] - g)
+    return float(worst)
 
 
 def hill_index(revenue: np.ndarray, top: float = 0.05) -> float | None:

@@ -157,6 +157,11 @@ PARAMETERS: dict[str, Param] = {
     "zjtx_apply_prob_before_2022": _p(0.2, "-", "share of eligible firms applying for 专精特新 each year before June 2022",
                                       "estimate: the municipal programme before the 2022 national rules (工信部企业〔2022〕63号) "
                                       "was smaller; Beijing's stock was ~5,360 in 2022-10 (PE29)", (0.05, 0.6), PROB),
+    "zjtx_widening_before_2022": _p(0.25, "1/year", "yearly widening of the share of firms meeting the 专精特新 rules "
+                                    "that pass the young programme's points test, before June 2022",
+                                    "estimate: Beijing's stock grew 14-fold to 2024-09 (PE31, about 30% a year over a "
+                                    "decade), of which the pool's own growth is about 5% a year in the model",
+                                    (0.0, 0.6), (0, 5), evidence=("PE31",)),
     "zjtx_approval_prob": _p(0.7, "-", "approval rate of 专精特新 applications", "estimate", (0.5, 0.85), PROB),
     "listing_rate_pool": _p(0.10, "1/year", "listing hazard of a firm in the 上市培育库",
                             "no evidence found for listing pools; 5-20%/yr incl. NEEQ/BSE 挂牌 is our estimate "

@@ -23,10 +23,9 @@ before the baseline:
      with that share (approximately: a firm's chance moves with its size);
    - the 专精特新 stock: first the certificates of firms whose eligibility the revenue rescale changed are
      drawn again at the spin-up's own rates (`rescale_zjtx`: its rules are amounts, which the rescale moves
-     firms across); then, at a baseline before the 2022 rules, by withdrawing or granting certificates among
-     firms that meet its rules (the programme was young: firms meeting the rules without a certificate are its
-     backlog), and after them through the share of firms passing the points test the model does not spell
-     out, as for high-tech (`match_zjtx`);
+     firms across); then through the share of firms passing the points test the model does not spell out, as
+     for high-tech (`match_zjtx`), a share that widens until the 2022 rules at a baseline before them (the
+     programme was young: `certification.zjtx_bar`);
    - listings, above-scale status and the counters of the plan start afresh at the baseline.
 """
 
@@ -193,6 +192,8 @@ def settle(model: EcosystemModel) -> None:
     model.talent.rescale_pool()  # before matching: eligibility reads the filled staff
     model.ht_fit_share, model.shortfall["high_tech"] = match_high_tech(model, round(b["high_tech"]))
     model.zjtx_fit_share, model.shortfall["specialized_sme"] = match_zjtx(model, round(b["specialized_sme"]))
+    if model.zjtx_fit_share is not None and model.origin + model.month - 1 < cert.ZJTX_RULES_2022:
+        model.zjtx_bar0 = model.zjtx_fit_share  # the young programme's bar, widening over the run (zjtx_bar)
     f.listed[:] = False
     f.listing_pool[:] = False
     f.listed[top_k(np.log(f.revenue) + rng.gumbel(0.0, 1.0, f.n), f.alive, round(b["listed"]))] = True
@@ -355,37 +356,30 @@ def match_zjtx(model: EcosystemModel, z_doc: int) -> tuple[float | None, int]:
     """Exactly z_doc 专精特新 holders; returns the points test's fit share (None: every firm passes) and how many
     firms were moved onto the rules.
 
-    How a gap between the spin-up's Z holders and z_doc is read depends on the programme at the baseline:
-    - Before the 2022 rules (工信部企业〔2022〕63号, June 2022) the municipal programme was young (Beijing's stock grew
-      14-fold to 2024, PE31): the documented stock differs from the rules' because of who had applied yet. Extra
-      holders lose the certificate, those failing the rules first, then at random, and apply at the take-up rate
-      from then on (a backlog, as the Beijing-from-2014 and E-Town-from-2015 runs need to follow the documented
-      stocks); missing ones go to firms meeting the rules without one (`_grant`).
-    - After them the spin-up has run the programme at the take-up of the 2022 rules and the 2023 package, so the
-      share of the rules' pool holding a certificate is the model's own for that date, and the gap is in the pool.
-      Z > z_doc: firms fail a rule the model does not spell out, the points test; the holders kept are those with
-      the best standing (zjtx_score), and every firm from then on passes only below it. Z < z_doc: the pool is too
-      small; firms are moved onto the rules, as many as the spin-up's share needs for z_doc - Z more holders
-      (`_widen_pool`). Either way the run starts with the spin-up's share and no backlog to work off or hole to
-      fill: no-plan Tongzhou's new certificates per holder (0.238, 0.225, 0.243 in 2024-2026, 200 replications)
-      stand as Beijing's own run from 2014 does over those years (0.254, 0.221, 0.217). Read as a backlog, the
-      withdrawn certificates made year 1 0.511 against 0.307 and 0.272, the stock +37% in year 1.
+    Z > z_doc: firms fail a rule the model does not spell out, the points test; the holders kept are those with the
+    best standing (zjtx_score), and every firm from then on passes only below it. The spin-up has run the programme
+    at the take-up of its years, so the share of the passing firms holding a certificate is the model's own for that
+    date, with no backlog to work off: no-plan Tongzhou's new certificates per holder (0.238, 0.225, 0.243 in
+    2024-2026, 200 replications) stand as Beijing's own run from 2014 does over those years (0.254, 0.221, 0.217).
+    Before the 2022 rules (工信部企业〔2022〕63号, June 2022) the municipal programme was young (Beijing's stock grew
+    14-fold to 2024, PE31): the bar then widens over the run (settle, `certification.zjtx_bar`). Read instead as a
+    backlog of firms yet to apply (the model before 2026-12-03 for Tongzhou, before 2026-12-04 for the runs from 2014
+    and 2015), the withdrawn certificates were drained in year 1: Tongzhou's new certificates per holder 0.511
+    against 0.307 and 0.272, Beijing's stock +102% to +272% in 2015 in 16 of 40 posterior replications.
+
+    Z < z_doc: before the 2022 rules the missing certificates go to firms meeting the rules without one (`_grant`);
+    after them the pool is too small, and firms are moved onto the rules, as many as the spin-up's share needs for
+    z_doc - Z more holders (`_widen_pool`).
     """
-    rng, f, month = model.streams["init"], model.firms, model.month
+    f, month = model.firms, model.month
     holders = np.flatnonzero(f.alive & (f.zjtx_until > month))
     eligible = cert.zjtx_eligible(f, month)
     settled = model.origin + month - 1 >= cert.ZJTX_RULES_2022  # the baseline month, the run's first one's eve
     if len(holders) == z_doc:
         return None, 0
-    if not settled:
-        if len(holders) < z_doc:
-            return None, _grant(model, "zjtx_until", eligible, z_doc - len(holders), cert.ZJTX_APPROVE_MONTH)
-        drop = len(holders) - z_doc  # those the rescale left failing the rules first (see rescale_zjtx)
-        failing = rng.permutation(holders[~eligible[holders]])[:drop]
-        passing = rng.choice(holders[eligible[holders]], size=drop - len(failing), replace=False)
-        f.zjtx_until[np.concatenate([failing, passing])] = NONE
-        return None, 0
     if len(holders) < z_doc:
+        if not settled:
+            return None, _grant(model, "zjtx_until", eligible, z_doc - len(holders), cert.ZJTX_APPROVE_MONTH)
         return None, _widen_pool(model, eligible, z_doc - len(holders))
     score = f.zjtx_score[holders]
     ranked = np.sort(score)

@@ -147,7 +147,8 @@ class EcosystemModel(mesa.Model):
         self.largest_firm = INITIAL_REVENUE_CAP
         self.ht_fit_share: float | None = None  # None in the spin-up: every firm passes the unspelled rules
         self.review_merit: np.ndarray | None = None  # set for the month's reviews (step)
-        self.zjtx_fit_share: float | None = None  # the same for 专精特新's points test (None also at early baselines)
+        self.zjtx_fit_share: float | None = None  # the same for 专精特新's points test
+        self.zjtx_bar0: float | None = None  # before the 2022 rules, the bar at the baseline, widening (zjtx_bar)
         self.snapshot: dict[str, float] = {}
         spun = spinups.key(scenario, replication, seed, parameters, debug, mechanisms)
         if not spinups.restore(self, spun):
@@ -422,6 +423,8 @@ class EcosystemModel(mesa.Model):
         if not self.full:
             return
         if cm in cert.ZJTX_BATCH_MONTHS:
+            if self.zjtx_bar0 is not None and self.running_plan:
+                self.zjtx_fit_share = cert.zjtx_bar(self.zjtx_bar0, self.origin, self.origin + self.month, p)
             eligible = cert.zjtx_eligible(f, self.month, self.zjtx_fit_share) if self.debug else None
             out = cert.zjtx_round(f, rng, self.month, p, calendar=self.origin + self.month,
                                   fit_share=self.zjtx_fit_share)

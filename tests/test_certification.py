@@ -121,6 +121,20 @@ def test_specialized_sme_rules():
     assert f.zjtx_until[0] == month + 36
 
 
+def test_the_young_programmes_bar_widens_until_the_2022_rules():
+    """Before June 2022 the share of rule-meeting firms passing the points test grows by the widening a year from
+    the baseline's bar; the 2022 rules fix it; a bar reaching 1 lets every firm pass (None)."""
+    p = {"zjtx_widening_before_2022": 0.25}
+    since = 2014 * 12 + 11
+    assert cert.zjtx_bar(0.2, since, since, p) == pytest.approx(0.2)
+    assert cert.zjtx_bar(0.2, since, since + 12, p) == pytest.approx(0.25)
+    assert cert.zjtx_bar(0.2, since, since + 24, p) == pytest.approx(0.3125)
+    fixed = cert.zjtx_bar(0.2, since, cert.ZJTX_RULES_2022, p)
+    assert cert.zjtx_bar(0.2, since, cert.ZJTX_RULES_2022 + 30, p) == fixed
+    assert cert.zjtx_bar(0.9, since, since + 12, p) is None
+    assert cert.zjtx_bar(0.2, since, since + 12, {"zjtx_widening_before_2022": 0.0}) == pytest.approx(0.2)
+
+
 def test_specialized_sme_needs_100wan_of_rd():
     f = table(revenue=[1500.0, 1500.0], rd_ratio_avg=[0.06, 0.065])  # 90万 vs 97.5万
     f.rd_ratio_avg[1] = 0.07  # 105万

@@ -61,6 +61,20 @@ def test_growth_law_fires(running):
     fires(running, "high_tech_growth")
 
 
+def test_growth_excess_is_how_far_a_run_breaks_the_growth_laws(running):
+    """The calibration's constraint (growth_excess_*) measures what the growth laws check, over the whole run."""
+    assert laws.growth_excess(running) == 0.0
+    series = running.datacollector.model_vars["specialized_sme"]
+    before = series[-13]
+    series[-1] = before * 2.0
+    allowed = laws.GROWTH_BOUNDS["specialized_sme"][1] + 3.0 / np.sqrt(before / running.scale)
+    assert laws.growth_excess(running) == pytest.approx(1.0 - allowed)
+    fires(running, "specialized_sme_growth")
+    series[-1] = before
+    series[-13] = before * 2.0  # doubled by a year ago and halved since: both beyond the law
+    assert laws.growth_excess(running) > 0.1
+
+
 def test_revenue_tail_law_fires(running):
     f = running.firms
     top = np.argsort(f.revenue)[-100:]

@@ -158,7 +158,8 @@ def test_the_hand_over_keeps_the_spin_ups_zjtx_state(hand_overs):
 def test_a_district_after_the_2022_rules_reads_its_stock_through_the_points_test(hand_overs):
     """Tongzhou (2023-12): a spin-up holding more than the documented stock keeps the holders with the best
     points-test standing and bars the rest of the pool above it; one holding fewer has firms moved onto the rules
-    and no points test. Beijing from 2014 (a young programme) reads neither way."""
+    and no points test. Beijing from 2014 (a young programme, before the 2022 rules) reads its stock through the
+    points test too, with a bar that then widens until the 2022 rules (certification.zjtx_bar)."""
     for _, _, m in hand_overs:
         f = m.firms
         held = f.alive & (f.zjtx_until > m.month)
@@ -173,7 +174,10 @@ def test_a_district_after_the_2022_rules_reads_its_stock_through_the_points_test
             assert m.shortfall["specialized_sme"] > 0
     early = EcosystemModel(load_scenario(ROOT / "scenarios" / "beijing-2014-2024.toml"), replication=0,
                            parameters=cal.parameter_source("posterior"))
-    assert early.zjtx_fit_share is None
+    assert early.zjtx_bar0 == early.zjtx_fit_share and 0.0 < early.zjtx_fit_share < 1.0
+    while early.calendar_year < 2016:
+        early.step()
+    assert early.zjtx_fit_share > early.zjtx_bar0 or early.p["zjtx_widening_before_2022"] == 0.0
 
 
 def test_the_points_test_is_the_runs_own():

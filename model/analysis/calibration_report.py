@@ -147,6 +147,8 @@ def _introduction(post: Posterior) -> list[str]:
             "the weights: a '+-3%' count weighs more than a survival rate read within a factor 1.5.",
             "- The settled-start constraint (`start_shortfall_*`) asks that the spin-up reaches the documented "
             "high-tech stock by the model's own rules: parameters that cannot are refused.",
+            "- The growth-law constraint (`growth_excess_*`) asks that the high-tech and 专精特新 stocks keep the "
+            "growth laws over the whole run (model/laws.py): a documented stock reached through a burst is refused.",
             "- The model runs are seeded by their parameters, and pyabc's proposals by `Settings.seed`; with more "
             "than one worker pyabc reseeds its workers itself, so a calibration is repeatable only on one worker.", "",
             "The posterior (`posterior.csv`, weighted particles) is what `innosim run` uses by default: each "
