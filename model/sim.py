@@ -198,6 +198,7 @@ class EcosystemModel(mesa.Model):
         self.month = 0
         self.origin = month_index(self.start, "0000-01")
         self.running_plan = True
+        self.territory_steps: dict[int, float] = {}  # month -> how many times the firms an absorbed territory made
         self.levers = levers
         self._use_keys(firm_keys(seed, replication))
         self.counters = Counters()
@@ -318,7 +319,10 @@ class EcosystemModel(mesa.Model):
             if month != self.month:
                 continue
             if kind == "absorb":
-                self.counters.absorbed += territory.absorb(self, value)
+                living = np.count_nonzero(self.firms.alive)
+                joined = territory.absorb(self, value)
+                self.counters.absorbed += joined
+                self.territory_steps[self.month] = (living + joined) / max(living, 1)  # the growth laws read it
             elif kind == "entries":
                 # the documented rate is what entered then: the entry elasticities to incubator places and
                 # researchers count changes from this month on

@@ -137,11 +137,11 @@ def _untargeted_rows(summary: dict) -> list[list[str]]:
 # that a probability the model cannot yet support is not read alone.
 KNOWN_LIMITS: dict[str, str] = {
     "high_tech": "depends on the firms' ages at the start, which no figure documents: a 96-month spin-up instead of "
-                 "48 (median firm age 38 months, not 26) gives the 三量齐升 plan P50 1,352 and P(meet) 32% instead of "
-                 "1,468 and 45%",
+                 "48 (median firm age 38 months, not 26) gave the 三量齐升 plan P50 1,352 and P(meet) 32% instead of "
+                 "1,468 and 45% (posterior of 2026-12-03)",
     "specialized_sme": "the model's pool of qualifying firms (1000万 of revenue, 100万 of R&D) is too small and grows "
                        "about 5% a year, too slowly for Beijing's ~29% a year in 2023-2024 (backtest: PE31 at P50 "
-                       "-12%; its holders average 0.60亿 of revenue against >1.3亿 documented), and the district's "
+                       "-17%; its holders average 0.62亿 of revenue against >1.3亿 documented), and the district's "
                        "start is an estimate: P(meet) is more likely too low than too high",
     "listed": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",
 }
