@@ -148,7 +148,9 @@ def _introduction(post: Posterior) -> list[str]:
             "- The settled-start constraint (`start_shortfall_*`) asks that the spin-up reaches the documented "
             "high-tech stock by the model's own rules: parameters that cannot are refused.",
             "- The growth-law constraint (`growth_excess_*`) asks that the high-tech and 专精特新 stocks keep the "
-            "growth laws over the whole run (model/laws.py): a documented stock reached through a burst is refused.",
+            "growth laws over the whole run (model/laws.py): a particle whose run reaches a documented stock through a burst "
+            "is refused; it is one run, so fresh replications of an accepted particle can still break them "
+            "(docs/history.md, 'Where they do not hold yet').",
             "- The model runs are seeded by their parameters, and pyabc's proposals by `Settings.seed`; with more "
             "than one worker pyabc reseeds its workers itself, so a calibration is repeatable only on one worker.", "",
             "The posterior (`posterior.csv`, weighted particles) is what `innosim run` uses by default: each "
