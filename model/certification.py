@@ -162,10 +162,15 @@ def zjtx_eligible(f: FirmTable, month: int, fit_share: float | None = None) -> n
 
 
 def zjtx_take_up(calendar: int, p: dict[str, float]) -> float:
-    """The yearly share of eligible firms applying in this calendar month (year * 12 + month - 1)."""
+    """The yearly share of eligible firms applying in this calendar month (year * 12 + month - 1). Each rule
+    change steps the take-up from the one before (zjtx_take_up_step_*): drawn apart, the three take-ups let a
+    posterior particle jump from 0.15 to 0.8 at one change, against the stock's steady documented growth."""
+    y = p["zjtx_apply_prob_before_2022"]
+    if calendar >= ZJTX_RULES_2022:
+        y *= p["zjtx_take_up_step_2022"]
     if calendar >= ZJTX_PACKAGE_2023:
-        return p["zjtx_apply_prob"]
-    return p["zjtx_apply_prob_2022"] if calendar >= ZJTX_RULES_2022 else p["zjtx_apply_prob_before_2022"]
+        y *= p["zjtx_take_up_step_2023"]
+    return min(y, 1.0)
 
 
 def zjtx_bar(bar0: float, since: int, calendar: int, p: dict[str, float]) -> float | None:

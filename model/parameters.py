@@ -148,12 +148,19 @@ PARAMETERS: dict[str, Param] = {
                             "no evidence found for coaching towards certification; PE09 (a selective Finnish growth "
                             "programme) shows coached firms can differ a lot. Wide range", (0.0, 0.5), PROB,
                             evidence=("PE09",)),
-    "zjtx_apply_prob": _p(0.5, "-", "share of eligible firms applying for 专精特新 each year, from June 2023",
-                          "estimate: Beijing's 2023 package (PE32) added grants for certified firms; 8,754 firms by "
-                          "2024-09 (PE31, bj-zjtx-2024)", (0.3, 0.7), PROB),
-    "zjtx_apply_prob_2022": _p(0.35, "-", "share of eligible firms applying for 专精特新 each year, June 2022 to May 2023",
-                               "estimate: the national rules (工信部企业〔2022〕63号) before Beijing's 2023 package (PE32); "
-                               "Beijing's stock 5,360 in 2022-10 and 6,323 in mid-2023 (PE29, PE30)", (0.1, 0.7), PROB),
+    "zjtx_take_up_step_2023": _p(1.43, "x", "how many times the 专精特新 take-up of June 2022 to May 2023 the take-up "
+                                 "from June 2023 is (Beijing's package of grants for certified firms, PE32)",
+                                 "estimate: Beijing's stock grew at a steady ~30% a year across both rule changes "
+                                 "(5,360 in 2022-10, 6,323 in mid-2023, 8,754 in 2024-09: PE29-PE31); with the "
+                                 "same pool a step beyond 2x (or below 0.5x) would double (halve) the flow of new "
+                                 "certificates and the stock's growth. The default makes the take-up 0.5 "
+                                 "(bj-zjtx-2024)", (0.5, 2.0), (0, 10),
+                                 evidence=("PE29", "PE30", "PE31", "PE32")),
+    "zjtx_take_up_step_2022": _p(1.75, "x", "how many times the 专精特新 take-up before June 2022 the take-up of June "
+                                 "2022 to May 2023 is (the national rules, 工信部企业〔2022〕63号)",
+                                 "estimate: the stock's steady growth across the rule change (PE29-PE31) bounds the "
+                                 "step, as for zjtx_take_up_step_2023; the default makes the take-up 0.35",
+                                 (0.5, 2.0), (0, 10), evidence=("PE29", "PE30", "PE31")),
     "zjtx_apply_prob_before_2022": _p(0.2, "-", "share of eligible firms applying for 专精特新 each year before June 2022",
                                       "estimate: the municipal programme before the 2022 national rules (工信部企业〔2022〕63号) "
                                       "was smaller; Beijing's stock was ~5,360 in 2022-10 (PE29)", (0.05, 0.6), PROB),

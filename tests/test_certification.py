@@ -11,7 +11,7 @@ from model.parameters import resolve
 from model.sectors import index
 
 ALWAYS = resolve({"high_tech_apply_prob": 1.0, "high_tech_approval_prob": 1.0, "recert_apply_prob": 1.0,
-                  "recert_approval_prob": 1.0, "zjtx_apply_prob": 1.0, "zjtx_approval_prob": 1.0,
+                  "recert_approval_prob": 1.0, "zjtx_apply_prob_before_2022": 1.0, "zjtx_approval_prob": 1.0,
                   "pool_apply_uplift": 0.0})
 
 
@@ -133,6 +133,17 @@ def test_the_young_programmes_bar_widens_until_the_2022_rules():
     assert cert.zjtx_bar(0.2, since, cert.ZJTX_RULES_2022 + 30, p) == fixed
     assert cert.zjtx_bar(0.9, since, since + 12, p) is None
     assert cert.zjtx_bar(0.2, since, since + 12, {"zjtx_widening_before_2022": 0.0}) == pytest.approx(0.2)
+
+
+def test_each_rule_change_steps_the_take_up_from_the_one_before():
+    """The June 2022 rules and the June 2023 package each multiply the take-up before them; a take-up is a share,
+    so it stops at 1."""
+    p = {"zjtx_apply_prob_before_2022": 0.2, "zjtx_take_up_step_2022": 1.5, "zjtx_take_up_step_2023": 2.0}
+    assert cert.zjtx_take_up(cert.ZJTX_RULES_2022 - 1, p) == pytest.approx(0.2)
+    assert cert.zjtx_take_up(cert.ZJTX_RULES_2022, p) == pytest.approx(0.3)
+    assert cert.zjtx_take_up(cert.ZJTX_PACKAGE_2023 - 1, p) == pytest.approx(0.3)
+    assert cert.zjtx_take_up(cert.ZJTX_PACKAGE_2023, p) == pytest.approx(0.6)
+    assert cert.zjtx_take_up(cert.ZJTX_PACKAGE_2023, {**p, "zjtx_apply_prob_before_2022": 0.5}) == 1.0
 
 
 def test_specialized_sme_needs_100wan_of_rd():

@@ -39,6 +39,16 @@ def identifiability(post: Posterior) -> list[tuple[str, float, float, float, flo
     return rows
 
 
+def _two_lines(name: str, width: int = 18) -> str:
+    """A long parameter name broken at the underscore nearest its middle, so that neighbouring titles do not run
+    into each other."""
+    cuts = [i for i, c in enumerate(name) if c == "_"]
+    if len(name) <= width or not cuts:
+        return name
+    cut = min(cuts, key=lambda i: abs(i - len(name) / 2))
+    return f"{name[:cut + 1]}\n{name[cut + 1:]}"
+
+
 def _posterior_figures(post: Posterior, out: Path) -> list[str]:
     import matplotlib
 
@@ -46,13 +56,14 @@ def _posterior_figures(post: Posterior, out: Path) -> list[str]:
     import matplotlib.pyplot as plt
 
     names = [n for n in PRIORS if n in post.samples]
-    cols = (len(names) + 1) // 2
-    fig, axes = plt.subplots(2, cols, figsize=(13.3, 6.0))
+    cols = 6
+    rows = -(-len(names) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(13.3, 2.7 * rows + 0.6), squeeze=False)
     for ax, name in zip(axes.flat, names, strict=False):
         lo, hi = PRIORS[name]
         ax.hist(post.samples[name], weights=post.weights, bins=20, range=(lo, hi), color="#3b6ea5", alpha=0.85)
         ax.axhline(1.0 / 20, color="grey", lw=1, ls="--", label="prior")
-        ax.set_title(name, fontsize=9)
+        ax.set_title(_two_lines(name), fontsize=9)
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[len(names):]:
         ax.axis("off")
