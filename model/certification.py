@@ -47,9 +47,10 @@ ZJTX_APPROVE_MONTH = 9  # a batch month: certificates granted when the spin-up s
 ZJTX_BATCH_MONTHS = (3, 6, 9, 12)
 # From mid-2022 the national rules (工信部企业〔2022〕63号) made the programme a priority, and from mid-2023 Beijing's
 # policy package (PE32, published 2023-06-21) added grants of up to 200万 in a certified firm's first year and 500万
-# over its second and third: take-up before, between and after are three parameters. Beijing's stock grew at a steady
-# ~30% a year over both steps (5,360 in 2022-10, 6,323 in mid-2023, 8,754 in 2024-09: PE29-PE31); a single step in
-# June 2022 drained the backlog at once (the run from 2014 stood 13% above PE30 and had slowed to +18% by 2024).
+# over its second and third: the take-up before and the two steps, each a factor of the take-up before it
+# (zjtx_take_up). Beijing's stock grew at a steady ~30% a year over both steps (5,360 in 2022-10, 6,323 in mid-2023,
+# 8,754 in 2024-09: PE29-PE31); a single step in June 2022 drained the backlog at once (the run from 2014 stood 13%
+# above PE30 and had slowed to +18% by 2024), and steps drawn apart broke the growth law (docs/history.md).
 ZJTX_RULES_2022 = 2022 * 12 + 5  # calendar month index (year * 12 + month - 1) of June 2022
 ZJTX_PACKAGE_2023 = 2023 * 12 + 5  # June 2023
 ZJTX_SCORE_KEY = 0x7A6A7478  # mixed into the run's certification key for the points-test standing ('zjtx')
