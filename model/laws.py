@@ -88,8 +88,13 @@ def _growth_bounds(indicator: str, before: float, scale: float) -> tuple[float, 
 def _territory(m: EcosystemModel, last_month: int) -> float:
     """How many times the firms territory events made in the year to `last_month`: a stock that grows with its
     territory (E-Town's 2019 expansion, whose firms join with their certificates) is compared on one territory."""
-    steps = getattr(m, "territory_steps", {})
+    steps = m.territory_steps
     return float(np.prod([x for month, x in steps.items() if last_month - 12 < month <= last_month] or [1.0]))
+
+
+def _yearly_growth(m: EcosystemModel, now: float, before: float, last_month: int) -> float:
+    """A stock's growth over the year to `last_month`, on one territory."""
+    return now / before / _territory(m, last_month) - 1.0
 
 
 def _growth(indicator: str) -> Callable[[EcosystemModel], tuple[float, str] | None]:
@@ -103,7 +108,7 @@ def _growth(indicator: str) -> Callable[[EcosystemModel], tuple[float, str] | No
         bounds = _growth_bounds(indicator, before, m.scale)
         if bounds is None:
             return None
-        g = now / before / _territory(m, m.month) - 1.0
+        g = _yearly_growth(m, now, before, m.month)
         return None if bounds[0] <= g <= bounds[1] else (g, f"in [{bounds[0]:.2f}, {bounds[1]:.2f}]")
     return check
 
@@ -119,7 +124,7 @@ def growth_excess(m: EcosystemModel) -> float:
                 continue
             bounds = _growth_bounds(indicator, series[j - 12], m.scale)
             if bounds is not None:
-                g = series[j] / series[j - 12] / _territory(m, j - 1) - 1.0
+                g = _yearly_growth(m, series[j], series[j - 12], j - 1)
                 worst = max(worst, g - bounds[1], bounds[0] - g)
     return float(worst)
 
