@@ -409,19 +409,24 @@ def main(argv: list[str] | None = None) -> int:
                 "chart": cmd_chart, "backtest": cmd_backtest, "app": cli_app.command,
                 **dict.fromkeys(ANALYSES, cmd_analysis)}
     try:
-        return handlers[args.command](args)
+        code = handlers[args.command](args)
     except InputError as err:
         print(f"innosim: error: {err}", file=sys.stderr)
-        return EXIT_INPUT
+        code = EXIT_INPUT
     except InvariantError as err:  # a model bug found by --debug, not a user error
         print(f"innosim: model invariant violated: {err}", file=sys.stderr)
-        return 1
+        code = 1
     except Interrupted as err:
         print(f"innosim: {err}", file=sys.stderr)
-        return 130
+        code = 130
     except KeyboardInterrupt:
         print(f"innosim: {interrupted(args)}", file=sys.stderr)
-        return 130
+        code = 130
+    if "multiprocessing" in sys.modules:  # a pool ran: its resource tracker ends before innosim does
+        from ..execution.lifeline import end_resource_tracker
+
+        end_resource_tracker()
+    return code
 
 
 if __name__ == "__main__":
