@@ -409,24 +409,19 @@ def main(argv: list[str] | None = None) -> int:
                 "chart": cmd_chart, "backtest": cmd_backtest, "app": cli_app.command,
                 **dict.fromkeys(ANALYSES, cmd_analysis)}
     try:
-        code = handlers[args.command](args)
+        return handlers[args.command](args)
     except InputError as err:
         print(f"innosim: error: {err}", file=sys.stderr)
-        code = EXIT_INPUT
+        return EXIT_INPUT
     except InvariantError as err:  # a model bug found by --debug, not a user error
         print(f"innosim: model invariant violated: {err}", file=sys.stderr)
-        code = 1
+        return 1
     except Interrupted as err:
         print(f"innosim: {err}", file=sys.stderr)
-        code = 130
+        return 130
     except KeyboardInterrupt:
         print(f"innosim: {interrupted(args)}", file=sys.stderr)
-        code = 130
-    if "multiprocessing" in sys.modules:  # a pool ran: its resource tracker ends before innosim does
-        from ..execution.lifeline import end_resource_tracker
-
-        end_resource_tracker()
-    return code
+        return 130
 
 
 if __name__ == "__main__":

@@ -19,8 +19,7 @@ A worker is armed two ways, because each misses a case the other covers:
 
 The resource tracker is not armed: it ends by itself at the end of its pipe, once the main process
 and every worker holding the pipe are gone, after removing what they left behind; killing it would
-skip that. At a normal end the CLI closes the pipe itself and waits for the tracker
-(end_resource_tracker), so that it does not outlive the command by the moment it takes to notice.
+skip that.
 """
 
 from __future__ import annotations
@@ -113,18 +112,3 @@ class _LinkedContext(SpawnContext):
 def spawn_context() -> SpawnContext:
     """The `spawn` multiprocessing context, whose processes end with the process that started them."""
     return _LinkedContext()
-
-
-def end_resource_tracker() -> None:
-    """End the multiprocessing resource tracker this process started, if any, and wait for it.
-
-    At a normal exit the tracker ends by itself only once it sees the end of its pipe, a moment after the
-    command has returned (`innosim run --workers 2` left it alive after its own exit). Closing the pipe here
-    is that same end, earlier: it still removes whatever the workers left behind, then exits, and this
-    process waits for it. Not while a child of ours lives: the tracker would wait for it too."""
-    import multiprocessing
-
-    tracker = sys.modules.get("multiprocessing.resource_tracker")
-    stop = getattr(getattr(tracker, "_resource_tracker", None), "_stop", None)
-    if stop is not None and not multiprocessing.active_children():
-        stop()
