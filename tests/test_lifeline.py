@@ -45,6 +45,33 @@ def test_kill_9_of_run_leaves_no_worker_and_no_resource_tracker(tmp_path):
     assert not out.exists()
 
 
+def test_a_finished_run_leaves_no_process_behind(tmp_path):
+    """Nothing of the session lives once `run --workers 2` has returned: its resource tracker used to end only
+    when it noticed the main process gone, a moment after the command had exited."""
+    out, log = tmp_path / "out", tmp_path / "log"
+    proc = start(["run", str(PLAN), "-n", "2", "-w", "2", "--out", str(out), "--no-progress"], log)
+    assert proc.wait(timeout=300) == 0, log.read_text()[-2000:]
+    left = session(proc.pid)
+    assert not left, "alive after the command returned: " + "; ".join(cmd[:120] for cmd in left.values())
+
+
+def test_ending_the_resource_tracker_waits_until_it_is_gone():
+    """What the CLI does at exit (model/execution/at_exit.py): the tracker a pool started is gone when
+    end_resource_tracker returns, not a moment after this process."""
+    import operator
+    from multiprocessing import resource_tracker
+
+    from model.execution.lifeline import end_resource_tracker
+    from model.execution.parallel import Pool
+
+    with Pool(2) as pool:
+        assert pool.map(operator.mul, [(2, 3), (4, 5)]) == [6, 20]
+    pid = resource_tracker._resource_tracker._pid
+    assert pid is not None and pid in session(os.getsid(0))
+    end_resource_tracker()
+    assert pid not in session(os.getsid(0))
+
+
 def test_kill_9_of_an_analysis_command_leaves_no_process(tmp_path):
     out, log = tmp_path / "out", tmp_path / "log"
     proc = start(["compare", str(PLAN), str(NO_PLAN), "-n", "200", "-w", "2", "--out", str(out), "--no-progress"],

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from ..errors import InputError
+from ..execution import at_exit  # noqa: F401  (first: registers the resource tracker's end before multiprocessing)
 from ..scenario import json_schema, load_scenario
 from ..sim import InvariantError
 from . import app as cli_app

@@ -19,7 +19,9 @@ A worker is armed two ways, because each misses a case the other covers:
 
 The resource tracker is not armed: it ends by itself at the end of its pipe, once the main process
 and every worker holding the pipe are gone, after removing what they left behind; killing it would
-skip that.
+skip that. At a normal exit of the CLI, end_resource_tracker closes the pipe itself and waits for the
+tracker (model/execution/at_exit.py), so that it does not outlive the command by the moment it takes
+to notice.
 """
 
 from __future__ import annotations
@@ -112,3 +114,24 @@ class _LinkedContext(SpawnContext):
 def spawn_context() -> SpawnContext:
     """The `spawn` multiprocessing context, whose processes end with the process that started them."""
     return _LinkedContext()
+
+
+def end_resource_tracker() -> None:
+    """End the multiprocessing resource tracker this process started, if any, and wait until it is gone.
+
+    Closing its pipe is the end it would see once this process is gone, earlier: it still removes what the
+    workers left behind. Run it only after multiprocessing's own exit handler has finalised the queues'
+    semaphores (at_exit.py): stopped while they live, the tracker unlinks them as leaked and their finalisers
+    fail. Not while a child of ours lives (the tracker would wait for it too), nor in a process that only
+    inherited the tracker (a forked copy)."""
+    tracker = getattr(sys.modules.get("multiprocessing.resource_tracker"), "_resource_tracker", None)
+    if tracker is None or getattr(tracker, "_pid", None) is None or not hasattr(tracker, "_stop"):
+        return
+    import multiprocessing
+
+    if multiprocessing.active_children():
+        return
+    try:
+        tracker._stop()
+    except ChildProcessError:  # a forked copy: the tracker is its parent's child
+        pass
