@@ -72,6 +72,19 @@ def test_ending_the_resource_tracker_waits_until_it_is_gone():
     assert pid not in session(os.getsid(0))
 
 
+def test_the_cli_registers_the_trackers_end_before_multiprocessing_registers_its_exit_handler():
+    """at_exit.py works only if it is imported before multiprocessing.util (atexit runs the last registered
+    first): an import added above it in model/cli/__init__.py would silently undo that."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import model.cli"], capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    order = [line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line]
+    assert "model.execution.at_exit" in order, out.stderr[-2000:]
+    if "multiprocessing.util" in order:
+        assert order.index("model.execution.at_exit") < order.index("multiprocessing.util")
+
+
 def test_kill_9_of_an_analysis_command_leaves_no_process(tmp_path):
     out, log = tmp_path / "out", tmp_path / "log"
     proc = start(["compare", str(PLAN), str(NO_PLAN), "-n", "200", "-w", "2", "--out", str(out), "--no-progress"],
