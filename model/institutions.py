@@ -105,4 +105,6 @@ def spillover(platforms: list[Platform], p: dict[str, float], firms_by_sector: n
         if pl.operating:
             counts[pl.sector] += 2.0 if pl.level == "national" else 1.0
     density = 1000.0 * counts / np.maximum(firms_by_sector, 1.0)
-    return p["spillover_per_density"] * density
+    # Past the densities the evidence covers the gain is held, not extrapolated: linear, a small industry with many
+    # platforms drew a capability gain of several units a year, and its firms outgrew the economy without bound.
+    return p["spillover_per_density"] * np.minimum(density, p["spillover_density_cap"])

@@ -70,6 +70,15 @@ PARAMETERS: dict[str, Param] = {
                                 "their county, more where they share labour and technology; no estimate for R&D "
                                 "platforms, so wide: Tongzhou's ~3 platforms per 1,000 firms in its R&D-heavy industries "
                                 "then add 0.1 a year", (0.0075, 0.06), (0, 10), evidence=("PE41",)),
+    "spillover_density_cap": _p(5.0, "platforms per 1,000 firms of the industry",
+                                "platform density above which spill-overs add nothing more",
+                                "estimate: spillover_per_density is scaled on Tongzhou's R&D-heavy industries at the "
+                                "baseline (3-5 platforms per 1,000 firms; 5 in advanced manufacturing), and PE41 "
+                                "measures one large plant among a county's incumbents, so no evidence reaches the "
+                                "densities of a small industry holding many platforms (Beijing's seed industry, about "
+                                "70 per 1,000 under the platform sector weights): held at its top, not extrapolated "
+                                "(linear, it drove capability to ~18 and firm revenue up ~90% a year there)",
+                                (3.0, 10.0), (0, float("inf")), evidence=("PE41",)),
     "capability_decay": _p(0.2, "1/year", "rate at which capability returns to the mean firm's 1",
                            "estimate: know-how from spill-overs fades over about five years", (0.1, 0.4), (0, 12)),
     # --- exit hazard ---

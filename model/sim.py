@@ -46,7 +46,10 @@ INITIAL_REVENUE_CAP = population.INITIAL_REVENUE_CAP
 STREAMS = ("init", "growth", "rd", "exit", "entry", "certification", "listing", "funds",
            "talent", "platforms", "incubators", "scenarios", "posterior",
            "events")  # append only: order fixes the seeds
-PLATFORM_SECTOR_WEIGHT = np.array([3.0, 0.5, 3.0, 0.5, 0.5, 1.0, 0.5])  # platforms cluster in R&D-heavy industries
+# Estimate (no count of platforms by industry in the sources): platforms cluster in the R&D-heavy industries, weighted
+# regardless of their firms, so a small industry can hold a density far above its share; spillover_density_cap bounds
+# what that density gives its firms.
+PLATFORM_SECTOR_WEIGHT = np.array([3.0, 0.5, 3.0, 0.5, 0.5, 1.0, 0.5])
 AGE_BUCKETS = 8  # exit hazards by age year 1..7 and older (PE44 gives years 1-3 and "above 8% to year 7")
 
 
