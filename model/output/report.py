@@ -144,6 +144,12 @@ KNOWN_LIMITS: dict[str, str] = {
                        "-25%; its holders average 0.58亿 of revenue against >1.3亿 documented), and the district's "
                        "start is an estimate: P(meet) is more likely too low than too high",
     "listed": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",
+    "rd_intensity": "the model's R&D intensity stays flat in Beijing's run after 2016 (P50 6.04% to 6.13% in 2023) "
+                    "while Beijing's rose to 6.73% (backtest: inside only by its band); nothing in the model raised it "
+                    "(the R&D super-deduction's steps, R&D outside firms): P(meet) more likely too low than too high",
+    "rd_vs_baseline": "the model's R&D grows too slowly in Beijing's run: P50 11-12% below the documented spending of "
+                      "2019 and 2021 (backtest: bj-rd-2019, bj-rd-2021 missed; part of it the profile's GDP path, and "
+                      "the model's R&D intensity stays flat where Beijing's rose): P(meet) more likely too low",
 }
 
 
