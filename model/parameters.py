@@ -72,8 +72,8 @@ PARAMETERS: dict[str, Param] = {
                                 "then add 0.1 a year", (0.0075, 0.06), (0, 10), evidence=("PE41",)),
     "spillover_density_cap": _p(5.0, "platforms per 1,000 firms of the industry",
                                 "platform density above which spill-overs add nothing more",
-                                "estimate: spillover_per_density is scaled on Tongzhou's R&D-heavy industries at the "
-                                "baseline (3-5 platforms per 1,000 firms; 5 in advanced manufacturing), and PE41 "
+                                "estimate: spillover_per_density is scaled on Tongzhou's R&D-heavy industries (3-5 "
+                                "platforms per 1,000 firms a year into the plan's run; 5.1 in advanced manufacturing), and PE41 "
                                 "measures one large plant among a county's incumbents, so no evidence reaches the "
                                 "densities of a small industry holding many platforms (Beijing's seed industry, about "
                                 "70 per 1,000 under the platform sector weights): held at its top, not extrapolated "
