@@ -138,6 +138,24 @@ def _firm_counts(model: EcosystemModel, s: dict[str, float]) -> None:
     s["listed"] = np.count_nonzero(alive & f.listed)
 
 
+def gdp_points(events: list[tuple[int, str, float]], gdp0: float) -> tuple[tuple[float, float], ...]:
+    """(years after the baseline, GDP over the baseline's) of a profile's documented GDP events, in date order: an
+    event of model month m gives the GDP at the end of that month, m + 1 months after the baseline."""
+    return tuple(sorted(((m + 1) / 12.0, v / gdp0) for m, kind, v in events if kind == "gdp"))
+
+
+def gdp_factor(years: float, growth: float, points: tuple[tuple[float, float], ...] = ()) -> float:
+    """GDP `years` after the baseline, over the baseline's: through the profile's documented points (years, GDP
+    over the baseline's), at a constant rate between two of them, and at `growth` a year after the last one (from
+    the baseline when the profile documents none)."""
+    t0, g0 = 0.0, 1.0
+    for t1, g1 in points:
+        if years <= t1:
+            return g0 * (g1 / g0) ** ((years - t0) / (t1 - t0)) if t1 > t0 else g1
+        t0, g0 = t1, g1
+    return g0 * (1.0 + growth) ** (years - t0)
+
+
 def _rd_and_platforms(model: EcosystemModel, s: dict[str, float]) -> None:
     """R&D spending and intensity, GDP, and the operating platforms by level."""
     f, month = model.firms, model.month
@@ -151,8 +169,9 @@ def _rd_and_platforms(model: EcosystemModel, s: dict[str, float]) -> None:
             platform_rd += pl.rd_spending(model.p) if pl.new else 0.0
     years = (month + 1) / 12.0 if model.snapshot else 0.0  # end of month `month`; 0 at the baseline
     b = model.baseline
-    growth = (1.0 + b["gdp_growth"]) ** years
+    growth = gdp_factor(years, b["gdp_growth"], model.gdp_points)
     firm_rd = model.rd_statistical_ratio * float(np.sum(f.rd_ratio * f.revenue, where=alive))
+    # R&D outside firms (institutes, universities, hospitals) keeps its baseline share of GDP
     s["rd_spending"] = firm_rd + model._nonfirm_rd0 * growth + platform_rd
     s["gdp"] = b["gdp"] * growth
     s["rd_intensity"] = 100.0 * s["rd_spending"] / s["gdp"]

@@ -28,7 +28,9 @@ REQUIRED = (
 EXTENSIVE = ("tech_firms", "new_market_entities", "high_tech", "specialized_sme", "listed", "national_platforms",
              "municipal_platforms", "joint_labs", "pilot_bases", "incubators_ordinary", "incubators_municipal",
              "rd_total", "gdp", "high_level_talents_per_year")
-EVENT_KINDS = ("absorb", "entries")  # absorb: a share of firms joins; entries: new_market_entities from then on
+# absorb: a share of firms joins; entries: new_market_entities from then on; gdp: the documented GDP (万元) at the end
+# of that month, which the GDP path passes through (indicators.gdp_at)
+EVENT_KINDS = ("absorb", "entries", "gdp")
 
 
 @dataclass(frozen=True)

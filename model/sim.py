@@ -145,6 +145,7 @@ class EcosystemModel(mesa.Model):
         self.documented = self.profile.draw(self.streams["init"], scenario.baseline, self.p["above_scale_factor"])
         self.baseline = self.profile.simulated(self.documented, self.scale)
         self.events = self.profile.draw_events(self.streams["init"], self.start)
+        self.gdp_points = indicators.gdp_points(self.events, self.documented["gdp"])
         self.shortfall: dict[str, int] = {}
         self.revenue_rescale = 1.0
         self.largest_firm = INITIAL_REVENUE_CAP

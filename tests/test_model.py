@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import copy
+import csv
 
 import numpy as np
 import pytest
-from conftest import NO_PLAN, make_scenario, plan_doc
+from conftest import NO_PLAN, PUBLIC_FIGURES, make_scenario, plan_doc
 from scipy import stats
 
 from model import certification as cert
 from model.firms import REFERENCE_REVENUE, FirmTable, exit_mask, laplace_shocks
+from model.indicators import gdp_factor
 from model.parameters import resolve
+from model.profiles import PROFILES
 from model.scenario import load_scenario
 from model.sim import EcosystemModel, InvariantError
 
@@ -202,3 +205,36 @@ def test_platform_spillover_is_held_at_the_density_cap_so_capability_stays_bound
     f = m.firms
     mean_capability = [float(f.capability[f.alive & (f.sector == s)].mean()) for s in range(len(SECTORS))]
     assert max(mean_capability) < 1.0 + top / p["capability_decay"] + 0.25, mean_capability
+
+
+def test_gdp_follows_the_profiles_documented_points_and_its_growth_after_them():
+    """Beijing's GDP passes through the documented points (R&D over intensity for 2016, 2019, 2021; bj-gdp-2022 to
+    2024): a single growth rate from 2014 left 2019's GDP 9% low, and R&D outside firms, which keeps its share of
+    GDP, with it (docs/history.md, "The GDP path")."""
+    assert gdp_factor(1.0, 0.08) == 1.08
+    points = ((2.0, 1.21), (3.0, 1.21 * 1.05))
+    assert gdp_factor(1.0, 0.08, points) == pytest.approx(1.1)  # constant rate from the baseline to the first point
+    assert gdp_factor(2.5, 0.08, points) == pytest.approx(1.21 * 1.05 ** 0.5)
+    assert gdp_factor(4.0, 0.08, points) == pytest.approx(1.21 * 1.05 * 1.08)  # the profile's growth after the last
+
+    with PUBLIC_FIGURES.open(encoding="utf-8") as fh:
+        rows = {row["id"]: row for row in csv.DictReader(fh)}
+    documented = {}
+    for e in (e for e in PROFILES["beijing-2014"].events if e["kind"] == "gdp"):
+        fid = e["source"].split()[1].rstrip(":")
+        value = rows[fid]["value"].split(" / ")
+        yi = float(value[0]) / float(value[1]) * 100 if len(value) == 2 else float(value[0])  # R&D / intensity
+        assert e["value"] == round(yi * 1e4), fid
+        documented[e["month"]] = e["value"]
+    assert sorted(documented) == ["2016-12", "2019-12", "2021-12", "2022-12", "2023-12", "2024-12"]
+
+    m = EcosystemModel(load_scenario("scenarios/beijing-2014-2024.toml"), replication=0)
+    share0 = m._nonfirm_rd0 / m.baseline["gdp"]
+    while m.calendar_year < 2020:
+        month = f"{m.calendar_year}-{m.calendar_month:02d}"
+        m.step()
+        if month in documented:
+            assert m.snapshot["gdp"] == pytest.approx(documented[month], rel=1e-12), month  # counts scaled back
+            firm = m.rd_statistical_ratio * float((m.firms.rd_ratio * m.firms.revenue)[m.firms.alive].sum())
+            nonfirm = m.snapshot["rd_spending"] / m.scale - firm
+            assert nonfirm / (m.snapshot["gdp"] / m.scale) == pytest.approx(share0, rel=1e-9), month
