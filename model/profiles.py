@@ -29,7 +29,7 @@ EXTENSIVE = ("tech_firms", "new_market_entities", "high_tech", "specialized_sme"
              "municipal_platforms", "joint_labs", "pilot_bases", "incubators_ordinary", "incubators_municipal",
              "rd_total", "gdp", "high_level_talents_per_year")
 # absorb: a share of firms joins; entries: new_market_entities from then on; gdp: the documented GDP (万元) at the end
-# of that month, which the GDP path passes through (indicators.gdp_at)
+# of that month, which the GDP path passes through (indicators.gdp_factor)
 EVENT_KINDS = ("absorb", "entries", "gdp")
 
 
@@ -82,7 +82,11 @@ class Profile:
 
 def _load(name: str) -> Profile:
     text = resources.files(__package__).joinpath("profiles", f"{name}.toml").read_text("utf-8")
-    doc = tomllib.loads(text)
+    return parse_profile(name, tomllib.loads(text))
+
+
+def parse_profile(name: str, doc: dict) -> Profile:
+    """A profile from its TOML document; ValueError naming the profile and the entry when it is malformed."""
     entries = doc["baseline"]
     missing = [k for k in REQUIRED if k not in entries]
     if missing:
@@ -94,12 +98,18 @@ def _load(name: str) -> Profile:
             raise ValueError(f"profile {name}: {k} lacks its source or estimate reasoning")
         if not isinstance(e.get("from_plan", False), bool):
             raise ValueError(f"profile {name}: {k}.from_plan must be true or false")
+    gdp_months = []
     for e in doc.get("events", []):
         if e.get("kind") not in EVENT_KINDS or "month" not in e or "value" not in e:
             raise ValueError(f"profile {name}: an event needs kind ({', '.join(EVENT_KINDS)}), month and value")
         ranged = isinstance(e["value"], list)
         if (ranged and "estimate" not in e) or (not ranged and "source" not in e):
             raise ValueError(f"profile {name}: event {e['month']} lacks its source or estimate reasoning")
+        if e["kind"] == "gdp":
+            # a documented point, not a draw (a drawn one would shift every draw after it); one per month
+            if ranged or e["month"] in gdp_months:
+                raise ValueError(f"profile {name}: gdp event {e['month']} must be one documented value per month")
+            gdp_months.append(e["month"])
     shares = np.array([doc["sector_shares"][s] for s in SECTORS], dtype=float)
     return Profile(name, doc["profile"]["region"], doc["profile"]["baseline"], entries,
                    shares / shares.sum(), doc.get("pipeline", {}), doc.get("background", {}),

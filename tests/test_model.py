@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import re
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from scipy import stats
 from model import certification as cert
 from model.firms import REFERENCE_REVENUE, FirmTable, exit_mask, laplace_shocks
 from model.indicators import gdp_factor
+from model.months import month_index
 from model.parameters import resolve
 from model.profiles import PROFILES
 from model.scenario import load_scenario
@@ -210,8 +212,8 @@ def test_platform_spillover_is_held_at_the_density_cap_so_capability_stays_bound
 def test_gdp_follows_the_profiles_documented_points_and_its_growth_after_them():
     """Beijing's GDP passes through the documented points (R&D over intensity for 2016, 2019, 2021; bj-gdp-2022 to
     2024): a single growth rate from 2014 left 2019's GDP 9% low, and R&D outside firms, which keeps its share of
-    GDP, with it (docs/history.md, "The GDP path")."""
-    assert gdp_factor(1.0, 0.08) == 1.08
+    GDP, with it (docs/history.md, "Beijing's GDP on its documented path")."""
+    assert gdp_factor(1.0, 0.08) == pytest.approx(1.08)
     points = ((2.0, 1.21), (3.0, 1.21 * 1.05))
     assert gdp_factor(1.0, 0.08, points) == pytest.approx(1.1)  # constant rate from the baseline to the first point
     assert gdp_factor(2.5, 0.08, points) == pytest.approx(1.21 * 1.05 ** 0.5)
@@ -221,7 +223,7 @@ def test_gdp_follows_the_profiles_documented_points_and_its_growth_after_them():
         rows = {row["id"]: row for row in csv.DictReader(fh)}
     documented = {}
     for e in (e for e in PROFILES["beijing-2014"].events if e["kind"] == "gdp"):
-        fid = e["source"].split()[1].rstrip(":")
+        fid = re.search(r"public-figures ([\w-]+):", e["source"]).group(1)
         value = rows[fid]["value"].split(" / ")
         yi = float(value[0]) / float(value[1]) * 100 if len(value) == 2 else float(value[0])  # R&D / intensity
         assert e["value"] == round(yi * 1e4), fid
@@ -229,12 +231,43 @@ def test_gdp_follows_the_profiles_documented_points_and_its_growth_after_them():
     assert sorted(documented) == ["2016-12", "2019-12", "2021-12", "2022-12", "2023-12", "2024-12"]
 
     m = EcosystemModel(load_scenario("scenarios/beijing-2014-2024.toml"), replication=0)
+    # every point, a month between two and a year past the last, as the indicators compute them (years at month end)
+    g0, growth = m.documented["gdp"], m.baseline["gdp_growth"]
+    for month, value in documented.items():
+        years = (month_index(month, m.start) + 1) / 12.0
+        assert g0 * gdp_factor(years, growth, m.gdp_points) == pytest.approx(value, rel=1e-12), month
+    mid = (month_index("2018-06", m.start) + 1) / 12.0
+    assert g0 * gdp_factor(mid, growth, m.gdp_points) == pytest.approx(
+        documented["2016-12"] * (documented["2019-12"] / documented["2016-12"]) ** 0.5, rel=1e-12)
+    after = (month_index("2025-12", m.start) + 1) / 12.0
+    assert g0 * gdp_factor(after, growth, m.gdp_points) == pytest.approx(documented["2024-12"] * (1 + growth))
+    # the run's indicators read the path, and R&D outside firms keeps its share of GDP
     share0 = m._nonfirm_rd0 / m.baseline["gdp"]
     while m.calendar_year < 2020:
         month = f"{m.calendar_year}-{m.calendar_month:02d}"
         m.step()
         if month in documented:
             assert m.snapshot["gdp"] == pytest.approx(documented[month], rel=1e-12), month  # counts scaled back
-            firm = m.rd_statistical_ratio * float((m.firms.rd_ratio * m.firms.revenue)[m.firms.alive].sum())
-            nonfirm = m.snapshot["rd_spending"] / m.scale - firm
+            f = m.firms
+            firm = m.rd_statistical_ratio * float((f.rd_ratio * f.revenue)[f.alive].sum())
+            platforms = sum(pl.rd_spending(m.p) for pl in m.platforms if pl.operating and pl.new)
+            nonfirm = m.snapshot["rd_spending"] / m.scale - firm - platforms
             assert nonfirm / (m.snapshot["gdp"] / m.scale) == pytest.approx(share0, rel=1e-9), month
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ({"month": "2019-12", "kind": "gdp", "value": [1.0, 2.0], "estimate": "x"}, "one documented value per month"),
+    ({"month": "2016-12", "kind": "gdp", "value": 1.0, "source": "x"}, "one documented value per month"),
+])
+def test_a_gdp_event_is_one_documented_value_per_month(bad, reason):
+    """A drawn GDP point would shift every draw after it; two in a month would make the path jump."""
+    import tomllib
+    from importlib import resources
+
+    from model.profiles import parse_profile
+
+    doc = tomllib.loads(resources.files("model").joinpath("profiles", "beijing-2014.toml").read_text("utf-8"))
+    assert parse_profile("beijing-2014", copy.deepcopy(doc)).events == PROFILES["beijing-2014"].events
+    doc["events"].append(bad)
+    with pytest.raises(ValueError, match=reason):
+        parse_profile("beijing-2014", doc)
