@@ -149,9 +149,8 @@ KNOWN_LIMITS: dict[str, str] = {
                     "nothing in the model raises it (R&D outside firms keeps its share of GDP; the R&D "
                     "super-deduction's steps are not modelled): P(meet) more likely too low than too high",
     "rd_vs_baseline": "the model's R&D grows too slowly in Beijing's run: from 2019 its P50 is 7-9% below the "
-                      "documented spending and intensity, inside only by its band (backtest: bj-rd-2019, bj-rd-2021, "
-                      "the intensities of 2019-2024), its intensity flat where Beijing's rose: P(meet) more likely "
-                      "too low",
+                      "documented, inside only by its band (backtest: bj-rd-2019, bj-rd-2021, bj-rd-intensity-2023, "
+                      "bj-rd-intensity-2024), its intensity flat where Beijing's rose: P(meet) more likely too low",
 }
 
 
