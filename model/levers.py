@@ -7,6 +7,7 @@ table. Sensitivity analysis, optimisation and scenario discovery all work on thi
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,8 +68,11 @@ class LeverSpace:
         ranges = declared_ranges(scenario)
         if names:
             for n in names:
-                if n not in LEVERS:
-                    raise InputError("--levers", n, f"unknown lever; known: {', '.join(LEVERS)}")
+                if n not in LEVERS:  # the 22 names would not fit on one line: the closest, and where they are
+                    near = difflib.get_close_matches(n, LEVERS, 1)
+                    hint = f"did you mean {near[0]}? " if near else ""
+                    raise InputError("--levers", n, f"unknown lever; {hint}the levers are the keys of the "
+                                                    "scenario's [ranges] table")
                 if n not in ranges:
                     raise InputError(origin, f"ranges.{n}", "no [low, high] range given for this lever")
                 if ranges[n][1] <= ranges[n][0]:

@@ -6,6 +6,8 @@ A planner edits `scenarios/*.toml`; `load_scenario` turns it into a `Scenario` o
 
 from __future__ import annotations
 
+import datetime
+import difflib
 import hashlib
 import json
 import math
@@ -39,7 +41,8 @@ NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Count = Annotated[float, Field(ge=0, le=MAX_COUNT, allow_inf_nan=False)]
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Month = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
 # Names that end up in folder and file names: lower-case ASCII letters, digits and hyphens, so no
 # name can hold a path separator, "..", a space or a control character.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,79}$")]
@@ -298,7 +301,23 @@ def _reason(err: dict) -> str:
     msg = re.sub(r"^(Value error|Assertion failed), ", "", msg)
     if err["type"] == "extra_forbidden":
         msg = "unknown key"
+    elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == MONTH_PATTERN:
+        msg = f"{err['input']!r} is not a month: write it as \"YYYY-MM\" (e.g. \"2024-01\")"
+    elif err["type"] == "string_type" and isinstance(err.get("input"), (datetime.date, datetime.time)):
+        msg = "a TOML date or time, not text: write a month in quotes, \"YYYY-MM\""
     return msg
+
+
+def _first_error(errors: list[dict]) -> tuple[dict, str]:
+    """The error to show: a misspelt key makes two (the key unknown, the field it meant missing); the unknown key,
+    with the missing field it is closest to, says what to fix."""
+    for err in (e for e in errors if e["type"] == "extra_forbidden"):
+        key, parent = str(err["loc"][-1]), err["loc"][:-1]
+        missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == parent]
+        near = difflib.get_close_matches(key, missing, 1)
+        if near:
+            return err, f"unknown key; did you mean {near[0]}? (it is missing)"
+    return errors[0], _reason(errors[0])
 
 
 def cross_checks(sc: Scenario) -> tuple[str, str] | None:
@@ -335,8 +354,8 @@ def parse_scenario(data: dict, origin: str = "<scenario>") -> Scenario:
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise InputError(origin, _loc(err), _reason(err)) from None
+        err, reason = _first_error(exc.errors())
+        raise InputError(origin, _loc(err), reason) from None
     problem = cross_checks(sc)
     if problem:
         raise InputError(origin, *problem)

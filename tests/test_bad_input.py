@@ -43,10 +43,19 @@ CASES = {
                             "targets[0].year", "outside the horizon"),
     "end-before-start": (edit('end = "2026-12"', 'end = "2023-06"'), "scenario.end", "before start"),
     "start-not-after-baseline": (edit('start = "2024-01"', 'start = "2024-03"'), "scenario.start", "month after profile"),
-    "bad-month": (edit('start = "2024-01"', 'start = "2024-13"'), "scenario.start", "pattern"),
+    "bad-month": (edit('start = "2024-01"', 'start = "2024-13"'), "scenario.start",
+                  "'2024-13' is not a month: write it as \"YYYY-MM\""),
+    "month-with-slash": (edit('start = "2024-01"', 'start = "2024/01"'), "scenario.start", "YYYY-MM"),
+    "toml-date": (edit('start = "2024-01"', 'start = 2024-01-01'), "scenario.start",
+                  "a TOML date or time, not text: write a month in quotes"),
     "unknown-profile": (edit('profile = "tongzhou-2023"', 'profile = "haidian-2023"'), "scenario.profile", "unknown profile"),
     "unknown-indicator": (edit('indicator = "high_tech"', 'indicator = "hightech"'), "targets[0].indicator", "unknown indicator"),
     "missing-section": ("[levers]\nservices_index = 0.5\n", "scenario", "required"),
+    # a misspelt name makes two errors (unknown, and the field it meant missing): the typo is the one to show
+    "misspelt-section": (PLAN_TEXT.replace("[scenario]", "[scenaro]", 1), "scenaro",
+                         "unknown key; did you mean scenario? (it is missing)"),
+    "misspelt-field": (edit("threshold = 1500", "treshold = 1500"), "targets[0].treshold",
+                       "unknown key; did you mean threshold?"),
     "missing-key": (edit('title = "三量齐升 action plan 2024-2026 (Tongzhou)"\n', ""), "scenario.title", "required"),
 }
 

@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--out", help="folder for posterior, metadata, database and report (default calibration/)")
     cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
     cal.add_argument("--recovery", action="store_true",
-                     help="instead: the parameter-recovery check on synthetic data (see README)")
+                     help="instead: the parameter-recovery check on synthetic data (docs/history.md, Calibration)")
     bt = sub.add_parser("backtest", help="run the historical scenarios and compare them with every documented figure")
     bt.add_argument("--replications", "-n", type=whole_number("replications"), default=40,
                     help="replications of each historical run (default 40)")

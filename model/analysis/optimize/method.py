@@ -477,6 +477,10 @@ def winner_scenario(result: Result) -> Scenario:
     name = sc.scenario.name[:80 - len(suffix)].rstrip("-") + suffix
     note = (f" — cheapest mix with P(meet) ≥ {result.settings.probability:g}"
             + ("" if result.confirmed else " (NOT confirmed)"))
+    if not result.required:
+        suffix = "-cheapest-no-target"
+        note = f" — cheapest mix; no target reaches P(meet) ≥ {result.settings.probability:g}"
+        name = sc.scenario.name[:80 - len(suffix)].rstrip("-") + suffix
     title = sc.scenario.title[:200 - len(note)] + note
     meta = new.scenario.model_copy(update={"name": name, "title": title})
     return new.model_copy(update={"scenario": meta, "extends": None})
