@@ -149,9 +149,9 @@ def gdp_factor(years: float, growth: float, points: tuple[tuple[float, float], .
     over the baseline's), at a constant rate between two of them, and at `growth` a year after the last one (from
     the baseline when the profile documents none)."""
     t0, g0 = 0.0, 1.0
-    for t1, g1 in points:
+    for t1, g1 in points:  # t1 > t0: points fall at month ends after the baseline, one per month (profiles.py)
         if years <= t1:
-            return g0 * (g1 / g0) ** ((years - t0) / (t1 - t0)) if t1 > t0 else g1
+            return g0 * (g1 / g0) ** ((years - t0) / (t1 - t0))
         t0, g0 = t1, g1
     return g0 * (1.0 + growth) ** (years - t0)
 

@@ -473,14 +473,14 @@ def winner_scenario(result: Result) -> Scenario:
 
     new = with_levers(sc, values)
     pct = format(result.settings.probability * 100, "g").replace(".", "-")
-    suffix = f"-cheapest-p{pct}" + ("" if result.confirmed else "-unconfirmed")
-    name = sc.scenario.name[:80 - len(suffix)].rstrip("-") + suffix
-    note = (f" — cheapest mix with P(meet) ≥ {result.settings.probability:g}"
-            + ("" if result.confirmed else " (NOT confirmed)"))
-    if not result.required:
+    if not result.required:  # nothing held the search (winner_toml says so)
         suffix = "-cheapest-no-target"
         note = f" — cheapest mix; no target reaches P(meet) ≥ {result.settings.probability:g}"
-        name = sc.scenario.name[:80 - len(suffix)].rstrip("-") + suffix
+    else:
+        suffix = f"-cheapest-p{pct}" + ("" if result.confirmed else "-unconfirmed")
+        note = (f" — cheapest mix with P(meet) ≥ {result.settings.probability:g}"
+                + ("" if result.confirmed else " (NOT confirmed)"))
+    name = sc.scenario.name[:80 - len(suffix)].rstrip("-") + suffix
     title = sc.scenario.title[:200 - len(note)] + note
     meta = new.scenario.model_copy(update={"name": name, "title": title})
     return new.model_copy(update={"scenario": meta, "extends": None})

@@ -35,13 +35,15 @@ def winner_toml(result: Result) -> str:
     chosen = ", ".join(result.scenario.targets[j].id for j in result.chosen)
     lost = ", ".join(result.scenario.targets[j].id for j in result.unreachable) or "none"
     unsure = ", ".join(result.scenario.targets[j].id for j in result.uncertain) or "none"
-    verdict = (f"CONFIRMED: re-run on seed {result.confirm_seed} ({result.settings.confirm} replications), every "
-               f"required target met with P(meet) >= {P:g}" if result.confirmed else
-               f"NOT CONFIRMED: on the fresh seed {result.confirm_seed} ({result.settings.confirm} replications) at "
-               f"least one required target fell below {P:g}; treat this file as a candidate only")
     if not result.required:  # nothing held the search: its 'winner' is the cheapest corner of the ranges
         verdict = (f"NO TARGET HELD THIS MIX: no chosen target was shown to reach {P:g} within the [ranges], so this "
                    "is the cheapest mix the ranges allow, not a plan that meets anything")
+    elif result.confirmed:
+        verdict = (f"CONFIRMED: re-run on seed {result.confirm_seed} ({result.settings.confirm} replications), every "
+                   f"required target met with P(meet) >= {P:g}")
+    else:
+        verdict = (f"NOT CONFIRMED: on the fresh seed {result.confirm_seed} ({result.settings.confirm} replications) "
+                   f"at least one required target fell below {P:g}; treat this file as a candidate only")
     header = [
         new.scenario.title,
         "",
