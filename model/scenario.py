@@ -387,6 +387,8 @@ def read_document(path: Path, chain: tuple[Path, ...] = ()) -> dict:
         raise InputError(origin, "extends", f"{parent} extends this file again (a cycle)")
     if len(chain) >= MAX_EXTENDS:
         raise InputError(origin, "extends", f"more than {MAX_EXTENDS} levels of extends")
+    if not base_path.exists() and not base_path.is_symlink():  # say which file asked for it
+        raise InputError(origin, "extends", f"no such file {parent} in {path.parent}/")
     base = read_document(base_path, (*chain, path))
     base.pop("extends", None)
     return merge(base, data)

@@ -86,6 +86,14 @@ def test_missing_file(capsys, tmp_path):
     check_rejected(capsys, tmp_path, ["run", str(missing)], "(file)", "no such file", str(missing))
 
 
+def test_a_scenario_named_without_its_folder_gets_the_shipped_file(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    check_rejected(capsys, tmp_path, ["run", "sanliang-qisheng-2024-2026"], "(file)",
+                   "no such file; did you mean scenarios/sanliang-qisheng-2024-2026.toml?", "sanliang")
+    assert main(["validate", "scenarios/no-such-plan"]) == 2
+    assert capsys.readouterr().err.strip().endswith("(file): no such file")  # no shipped file to name
+
+
 def test_non_utf8_file(capsys, tmp_path):
     f = tmp_path / "s.toml"
     f.write_bytes(PLAN_TEXT.encode("gb18030"))

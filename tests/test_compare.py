@@ -66,6 +66,14 @@ def test_newcombe_interval_is_not_fooled_by_a_few_discordant_pairs():
     assert paired_difference(ref, alt)[1] > 0.0
 
 
+def test_newcombe_interval_is_not_certain_when_every_pair_agrees():
+    from model.analysis.stats import paired_difference
+
+    ref = np.arange(200) < 100  # met in half the replications, the same half in both scenarios
+    d, lo, hi = paired_difference(ref, ref.copy())
+    assert d == 0.0 and lo < -0.005 and hi > 0.005 and hi - lo < 0.05  # narrow (CRN), not zero
+
+
 def test_newcombe_interval_covers_the_true_difference():
     from model.analysis.stats import paired_difference
 
@@ -174,7 +182,7 @@ def test_extends_merges_tables_and_keeps_the_parent_targets(tmp_path):
 @pytest.mark.parametrize("content, reason", [
     ('extends = "child.toml"\n', "cycle"),
     ('extends = "../scenarios/x.toml"\n', "same folder"),
-    ('extends = "missing.toml"\n', "no such file"),
+    ('extends = "missing.toml"\n', "child.toml: extends: no such file missing.toml"),  # the file that asked
     ('extends = 3\n', "same folder"),
 ])
 def test_extends_errors_are_one_line(tmp_path, capsys, content, reason):

@@ -37,7 +37,11 @@ def paired_difference(ref: list[bool] | object, alt: list[bool] | object, z: flo
     l1, u1 = wilson(both + ref_only, n, z)
     l2, u2 = wilson(both + alt_only, n, z)
     margins = (both + ref_only) * (alt_only + neither) * (both + alt_only) * (ref_only + neither)
-    phi = (both * neither - ref_only * alt_only) / math.sqrt(margins) if margins > 0 else 0.0
+    # Newcombe's continuity-corrected phi: AD - BC less N/2 when AD > BC (never below 0). Uncorrected, pairs that all
+    # agree (B = C = 0) give phi = 1 and an interval of zero width, a certainty 200 replications cannot give.
+    cross = both * neither - ref_only * alt_only
+    cross = max(cross - n / 2, 0.0) if cross > 0 else cross
+    phi = cross / math.sqrt(margins) if margins > 0 else 0.0
     d = p2 - p1
     lower = math.sqrt(max((p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2, 0.0))
     upper = math.sqrt(max((u2 - p2) ** 2 - 2 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1) ** 2, 0.0))

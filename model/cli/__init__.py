@@ -178,8 +178,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
     checkpoint.remove()
     print(console_table(summary))
-    print(f"\nwrote {out}/ (indicators.parquet, summary.json, scenario.json, report.md, report.html, charts/) "
-          f"in {summary['wall_seconds']:.1f} s")
+    print(f"\nran {meta['replications']} replications in {summary['wall_seconds']:.1f} s; wrote {out}/ "
+          f"(indicators.parquet, summary.json, scenario.json, report.md, report.html, charts/) in "
+          f"{time.perf_counter() - t0 - summary['wall_seconds']:.1f} s")
     return 0
 
 
@@ -404,6 +405,18 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_hint(err: InputError) -> InputError:
+    """A missing scenario named without its folder or suffix ('innosim run sanliang-qisheng-2024-2026') gets the
+    shipped file it most likely meant."""
+    if err.field != "(file)" or err.reason != "no such file":
+        return err
+    name = Path(err.origin)
+    stem = name.name.removesuffix(".toml")
+    found = [str(c) for c in (Path(f"{name}.toml"), Path("scenarios") / f"{stem}.toml")
+             if c != name and c.is_file()]
+    return InputError(err.origin, err.field, f"no such file; did you mean {found[0]}?") if found else err
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cmd_calibrate,
@@ -412,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except InputError as err:
-        print(f"innosim: error: {err}", file=sys.stderr)
+        print(f"innosim: error: {_with_hint(err)}", file=sys.stderr)
         return EXIT_INPUT
     except InvariantError as err:  # a model bug found by --debug, not a user error
         print(f"innosim: model invariant violated: {err}", file=sys.stderr)
