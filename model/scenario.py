@@ -388,7 +388,7 @@ def read_document(path: Path, chain: tuple[Path, ...] = ()) -> dict:
     if len(chain) >= MAX_EXTENDS:
         raise InputError(origin, "extends", f"more than {MAX_EXTENDS} levels of extends")
     if not base_path.exists() and not base_path.is_symlink():  # say which file asked for it
-        raise InputError(origin, "extends", f"no such file {parent} in {path.parent}/")
+        raise InputError(origin, "extends", f"no such file {parent} beside this file")
     base = read_document(base_path, (*chain, path))
     base.pop("extends", None)
     return merge(base, data)

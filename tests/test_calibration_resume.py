@@ -20,7 +20,9 @@ from processes import HAVE_PROC, abort_with_stacks, cpu_seconds, kill_main, star
 from model.analysis import calibration as cal
 from model.cli import main
 
-SETTINGS = ["--population", "10", "--workers", "2"]  # one replication a particle: the default
+# One replication a particle (the default); no law screen (tests/test_law_screen.py), so that the resumed session's
+# posterior is the last generation's 10 particles, and the resume hint must carry the non-default --law-screen.
+SETTINGS = ["--population", "10", "--law-screen", "0", "--workers", "2"]
 # The killed session's budget only has to outlast generation 0. The budget counts the particles of every
 # session, and the resumed one gets a budget already spent (10 of the prior and at least 10 in generation
 # 0): it runs the generation that was cut off, then stops, so its time does not hang on acceptance rates.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -26,9 +27,12 @@ from pathlib import Path
 import numpy as np
 
 from .. import history, laws
+from ..execution.parallel import Pool
 from ..parameters import DEFAULTS, PARAMETERS, ParameterSource
 from ..scenario import Scenario, load_scenario
 from ..sim import EcosystemModel
+from . import law_screen
+from .law_screen import SCREEN_REPLICATIONS
 
 EFFECTS = ParameterSource("effects")  # defaults with the lever effects drawn from their evidence ranges
 
@@ -211,6 +215,7 @@ class Settings:
     seed: int = 20210201  # seeds pyabc's proposals; with workers > 1 pyabc reseeds each worker itself
     priors: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(PRIORS))
     hold_out: tuple[str, ...] = DEFAULT_HOLD_OUT
+    law_screen: int = SCREEN_REPLICATIONS  # fresh runs of each place per accepted particle (law_screen.py); 0: none
 
 
 class _Simulator:
@@ -431,5 +436,32 @@ def calibrate(settings: Settings, folder: Path = CALIBRATION_DIR, resume: bool =
     abc_history = abc_smc(historical_scenarios(), chosen, settings, folder / DB_FILE, resume=resume, progress=progress)
     samples, weights = posterior_table(abc_history)
     post = Posterior(samples, weights, metadata(abc_history, settings, chosen, time.perf_counter() - t0))
+    if settings.law_screen:
+        post = screened(post, settings.law_screen, settings.workers, settings.scheduler, progress)
     save_posterior(post, folder)
     return post
+
+
+def screened(post: Posterior, replications: int, workers: int, scheduler: str | None = None,
+             progress: bool = False) -> Posterior:
+    """The posterior without the particles that break a plausibility law in fresh runs of the historical places at
+    their own scale (law_screen.py), equally weighted; posterior.json records the screen and what it dropped."""
+    scenarios = historical_scenarios(scale={})
+    t0 = time.perf_counter()
+    if progress:
+        print(f"law screen: {len(post.weights)} particles x {replications} runs of each place "
+              f"({', '.join(scenarios)}), every law checked", flush=True)
+    with Pool(workers, scheduler, progress=progress and sys.stderr.isatty()) as pool:
+        kept, dropped = law_screen.screen(post.samples, scenarios, replications, pool)
+    if not len(kept):
+        raise RuntimeError("the law screen dropped every particle: no posterior keeps the laws")
+    meta = dict(post.meta)
+    record = law_screen.summary(dropped, len(post.weights), replications, list(scenarios))
+    record["wall_seconds"] = round(time.perf_counter() - t0, 1)
+    earlier = meta.get("law_screen")
+    if earlier:  # screened again: the record counts from the fit's accepted set
+        record["particles_dropped"] = earlier["particles_dropped"] + record["particles_dropped"]
+        record["screened"], record["dropped"] = earlier["screened"], len(record["particles_dropped"])
+    meta["law_screen"] = record
+    samples = {k: v[kept] for k, v in post.samples.items()}
+    return Posterior(samples, np.full(len(kept), 1.0 / len(kept)), meta)

@@ -131,6 +131,19 @@ def write_report(post: Posterior, folder: Path, parameters: ParameterSource, rep
     return report
 
 
+def _screen_lines(screen: dict | None) -> list[str]:
+    """The law screen's paragraph and the particles it dropped (model/analysis/law_screen.py)."""
+    if not screen:
+        return ["Law screen: none (`--law-screen 0`): every accepted particle is in the posterior.", ""]
+    n, k = screen["screened"], screen["dropped"]
+    rows = [f"| {d['place']} | {d['replication']} | {d['breach']} |" for d in screen["particles_dropped"]]
+    return [f"Law screen (`--law-screen {screen['replications']}`, model/analysis/law_screen.py): each of the {n} "
+            f"accepted particles ran {screen['replications']} fresh replications of each place "
+            f"({', '.join(screen['places'])}) at the scenario's own scale to its horizon, every plausibility law "
+            f"checked each month; {k} broke one and were dropped, so the posterior keeps {n - k}.", "",
+            *(["| place | replication | first law broken |", "|---|---:|---|", *rows, ""] if rows else [])]
+
+
 def _introduction(post: Posterior) -> list[str]:
     """The report's heading: how the posterior was made and how to read it."""
     meta = post.meta
@@ -148,6 +161,7 @@ def _introduction(post: Posterior) -> list[str]:
             + f". Effective sample size of the final population: {ess:.0f} of {len(post.weights)} particles"
             + (f" (pyabc's own weights: {raw_ess}; {meta['weights']})" if raw_ess is not None else "") + ".", "",
             *([f"Run: {meta['note']}.", ""] if meta.get("note") else []),
+            *_screen_lines(meta.get("law_screen")),
             "Fitted on: " + ", ".join(f"`{f}`" for f in meta.get("fitted", [])) + ".",
             "Held out (`--hold-out`): " + (", ".join(f"`{f}`" for f in meta.get("hold_out", [])) or "none")
             + "; every figure of role 'out' in model/history.py is out of sample too.", "",
@@ -160,8 +174,9 @@ def _introduction(post: Posterior) -> list[str]:
             "high-tech stock by the model's own rules: parameters that cannot are refused.",
             "- The growth-law constraint (`growth_excess_*`) asks that the high-tech and 专精特新 stocks keep the "
             "growth laws over the whole run (model/laws.py): a particle whose run reaches a documented stock through a burst "
-            "is refused; it is one run, so fresh replications of an accepted particle can still break them "
-            "(docs/history.md, 'Where they do not hold yet').",
+            "is refused; it is one run, so fresh replications of an accepted particle can still break them: the law "
+            "screen (above) drops those that do in its runs, and others can still (docs/history.md, 'Where they do "
+            "not hold yet').",
             "- The model runs are seeded by their parameters, and pyabc's proposals by `Settings.seed`; with more "
             "than one worker pyabc reseeds its workers itself, so a calibration is repeatable only on one worker.", "",
             "The posterior (`posterior.csv`, weighted particles) is what `innosim run` uses by default: each "

@@ -35,6 +35,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"innosim: error: {message} (see innosim --help)\n")
 
 
+def calibrate_arguments(cal: argparse.ArgumentParser) -> None:
+    cal.add_argument("--simulations", type=whole_number("simulations"), default=2500,
+                     help="budget of particles to simulate (default 2500)")
+    cal.add_argument("--population", type=whole_number("population"), default=100, help="particles per generation")
+    cal.add_argument("--replications", type=whole_number("replications"), default=1,
+                     help="runs of each place per particle, averaged (default 1)")
+    cal.add_argument("--hold-out", metavar="ID,ID", help="documented figures to leave out of the fit (ids of "
+                     "model/history.py, or none; default: the committed hold-out set, see calibration/report.md)")
+    cal.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
+    cal.add_argument("--scheduler", metavar="ADDRESS", help="evaluate particles on this dask.distributed scheduler "
+                     "(pyabc's DaskDistributedSampler; default: local processes)")
+    cal.add_argument("--resume", action="store_true", help="continue the calibration in calibration/abc.db")
+    cal.add_argument("--out", help="folder for posterior, metadata, database and report (default calibration/)")
+    cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
+    cal.add_argument("--law-screen", type=whole_number("law screen", least=0), metavar="N",
+                     help="fresh runs of each place per accepted particle with every plausibility law checked; "
+                     "particles that break one are dropped (default 3; 0: no screen)")
+    cal.add_argument("--screen-only", action="store_true",
+                     help="screen the saved posterior as a finished fit is screened, then rewrite it and report.md")
+    cal.add_argument("--recovery", action="store_true",
+                     help="instead: the parameter-recovery check on synthetic data (docs/history.md, Calibration)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="innosim", description="Agent-based simulator of innovation-ecosystem growth.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -61,22 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         importlib.import_module(f"model.cli.{module}").add_arguments(a)
         analysis_options(a)
     sub.add_parser("validate", help="check a scenario file").add_argument("scenario")
-    cal = sub.add_parser("calibrate", help="fit behavioural parameters to the documented figures (ABC-SMC)")
-    cal.add_argument("--simulations", type=whole_number("simulations"), default=2500,
-                     help="budget of particles to simulate (default 2500)")
-    cal.add_argument("--population", type=whole_number("population"), default=100, help="particles per generation")
-    cal.add_argument("--replications", type=whole_number("replications"), default=1,
-                     help="runs of each place per particle, averaged (default 1)")
-    cal.add_argument("--hold-out", metavar="ID,ID", help="documented figures to leave out of the fit (ids of "
-                     "model/history.py, or none; default: the committed hold-out set, see calibration/report.md)")
-    cal.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
-    cal.add_argument("--scheduler", metavar="ADDRESS", help="evaluate particles on this dask.distributed scheduler "
-                     "(pyabc's DaskDistributedSampler; default: local processes)")
-    cal.add_argument("--resume", action="store_true", help="continue the calibration in calibration/abc.db")
-    cal.add_argument("--out", help="folder for posterior, metadata, database and report (default calibration/)")
-    cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
-    cal.add_argument("--recovery", action="store_true",
-                     help="instead: the parameter-recovery check on synthetic data (docs/history.md, Calibration)")
+    calibrate_arguments(sub.add_parser("calibrate", help="fit behavioural parameters to the documented figures "
+                                                       "(ABC-SMC)"))
     bt = sub.add_parser("backtest", help="run the historical scenarios and compare them with every documented figure")
     bt.add_argument("--replications", "-n", type=whole_number("replications"), default=40,
                     help="replications of each historical run (default 40)")
@@ -130,7 +139,7 @@ class Interrupted(Exception):
 
 def interrupted(args: argparse.Namespace) -> str:
     """What Ctrl-C left: a calibration keeps its finished generations in its database, so say how to go on."""
-    if args.command != "calibrate" or args.recovery or args.report_only:
+    if args.command != "calibrate" or args.recovery or args.report_only or args.screen_only:
         return "interrupted; no results folder was written"
     from ..analysis.calibration import CALIBRATION_DIR, DB_FILE, Settings
 
@@ -138,9 +147,9 @@ def interrupted(args: argparse.Namespace) -> str:
     if not db.is_file():
         return "interrupted; nothing was saved"
     words, defaults = ["innosim", "calibrate"], Settings()
-    for name in ("simulations", "population", "replications"):
-        if getattr(args, name) != getattr(defaults, name):  # the budget is a total over the sessions
-            words += [f"--{name}", str(getattr(args, name))]
+    for name in ("simulations", "population", "replications", "law_screen"):
+        if getattr(args, name) not in (None, getattr(defaults, name)):  # the budget is a total over the sessions
+            words += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     for name in ("workers", "scheduler", "out"):
         if getattr(args, name):
             words += [f"--{name}", str(getattr(args, name))]
@@ -283,15 +292,25 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if unknown:
         raise InputError("--hold-out", unknown[0], "not a figure of model/history.py; known: "
                          + ", ".join(f.id for f in cal.history.FIGURES))
-    if args.report_only:
+    if args.screen_only and args.law_screen == 0:
+        raise InputError("--law-screen", "0", "--screen-only needs at least one run per particle")
+    if args.report_only or args.screen_only:
         post = cal.load_posterior(folder)
+        flag = "--report-only" if args.report_only else "--screen-only"
         if post is None:
-            raise InputError(str(folder / cal.POSTERIOR_CSV), "--report-only", "no posterior to report on")
+            raise InputError(str(folder / cal.POSTERIOR_CSV), flag, "no posterior to report on")
+        if args.screen_only:
+            screen = cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen
+            post = cal.screened(post, screen, workers, args.scheduler, progress=True)
+            cal.save_posterior(post, folder)
+            print(f"law screen: {post.meta['law_screen']['dropped']} of {post.meta['law_screen']['screened']} "
+                  f"particles dropped; wrote {folder / cal.POSTERIOR_CSV}")
         source = cal.parameter_source("posterior", folder)
         print(f"wrote {write_report(post, folder, source, workers=workers, scheduler=args.scheduler)}")
         return 0
     settings = cal.Settings(population=args.population, replications=args.replications,
                             simulations=args.simulations, workers=workers, scheduler=args.scheduler,
+                            law_screen=cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen,
                             hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out)
     fitted = [t for t in cal.targets(settings.hold_out) if t.fit]
     per_particle = cal.time_one_particle(settings)
