@@ -376,7 +376,7 @@ def merge(base: dict, child: dict) -> dict:
 def read_document(path: Path, chain: tuple[Path, ...] = ()) -> dict:
     """The TOML document of a scenario file, with the files it extends merged underneath."""
     origin = str(path)
-    data = _read_toml(path)
+    data = _read_toml(path, chain[-1] if chain else None)
     parent = data.get("extends")
     if parent is None:
         return data
@@ -387,8 +387,6 @@ def read_document(path: Path, chain: tuple[Path, ...] = ()) -> dict:
         raise InputError(origin, "extends", f"{parent} extends this file again (a cycle)")
     if len(chain) >= MAX_EXTENDS:
         raise InputError(origin, "extends", f"more than {MAX_EXTENDS} levels of extends")
-    if not base_path.exists() and not base_path.is_symlink():  # say which file asked for it
-        raise InputError(origin, "extends", f"no such file {parent} beside this file")
     base = read_document(base_path, (*chain, path))
     base.pop("extends", None)
     return merge(base, data)
@@ -406,7 +404,7 @@ def load_scenario(path: str | Path) -> Scenario:
     return parse_scenario(read_document(path), str(path))
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path, asked_by: Path | None = None) -> dict:
     """The TOML document in `path`, or a one-line InputError: no such file, not a regular file, too
     big (refused before reading; at most MAX_FILE_BYTES are ever read), not UTF-8, malformed, or
     nested deeper than MAX_DEPTH. tomllib only builds data (strings, numbers, dates, tables):
@@ -415,6 +413,8 @@ def _read_toml(path: Path) -> dict:
     try:
         if not path.exists():
             broken = path.is_symlink()
+            if asked_by is not None and not broken:  # the file that extends it names it: say so there
+                raise InputError(str(asked_by), "extends", f"no such file {path.name} beside this file")
             raise InputError(origin, "(file)", "a broken or looping symbolic link" if broken else "no such file")
         if not path.is_file():
             raise InputError(origin, "(file)", "not a regular file (a folder, a device or a pipe)")

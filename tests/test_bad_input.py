@@ -92,6 +92,8 @@ def test_a_scenario_named_without_its_folder_gets_the_shipped_file(capsys, tmp_p
                    "no such file; did you mean scenarios/sanliang-qisheng-2024-2026.toml?", "sanliang")
     assert main(["validate", "scenarios/no-such-plan"]) == 2
     assert capsys.readouterr().err.strip().endswith("(file): no such file")  # no shipped file to name
+    assert main(["validate", "x" * 252]) == 2  # with .toml the name is too long for the file system: no hint
+    assert capsys.readouterr().err.strip().endswith("(file): no such file")
 
 
 def test_non_utf8_file(capsys, tmp_path):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
+import pytest
 from conftest import make_scenario
 
 from model.analysis import calibration as cal
 from model.analysis import law_screen
 from model.cli import main
+from model.errors import InputError
 from model.execution.parallel import Pool
 from model.parameters import PARAMETERS
 
@@ -32,17 +35,22 @@ def test_a_particle_that_breaks_a_law_is_dropped_and_the_others_kept():
     assert dropped[0].place == "plan" and dropped[0].breach.split(":")[0] in ("rd_share_by_size", "rd_intensity")
 
 
-def test_the_screened_posterior_records_what_it_dropped_and_a_second_screen_keeps_the_record(monkeypatch, tmp_path):
+def test_the_screened_posterior_records_what_it_dropped_and_a_second_screen_adds_to_the_record(monkeypatch, tmp_path):
     monkeypatch.setattr(cal, "historical_scenarios", lambda scale=None: {"plan": make_scenario(end="2026-12")})
     once = cal.screened(posterior(SANE, RUNAWAY), 1, workers=1)
     assert len(once.weights) == 1 and once.weights[0] == 1.0
-    assert once.meta["law_screen"]["screened"] == 2 and once.meta["law_screen"]["dropped"] == 1
-    twice = cal.screened(once, 1, workers=1)
-    same = [k for k in once.meta["law_screen"] if k != "wall_seconds"]
-    assert {k: twice.meta["law_screen"][k] for k in same} == {k: once.meta["law_screen"][k] for k in same}
+    record = once.meta["law_screen"]
+    assert (record["screened"], record["dropped"], len(record["particles_dropped"])) == (2, 1, 1)
+    assert record["particles_dropped"][0]["replication"] == law_screen.FIRST_REPLICATION  # no run's replication
+    twice = cal.screened(once, 2, workers=1)  # seeded runs: what passed one run passes it again
+    again = twice.meta["law_screen"]
+    assert (again["screened"], again["dropped"], again["particles_dropped"]) == (2, 1, record["particles_dropped"])
+    assert [(s["replications"], s["screened"], s["dropped"]) for s in again["screens"]] == [(1, 2, 1), (2, 1, 0)]
     cal.save_posterior(twice, tmp_path)
     assert json.loads((tmp_path / cal.POSTERIOR_META).read_text("utf-8"))["law_screen"]["dropped"] == 1
     assert cal.load_posterior(tmp_path).samples["rd_active_median"].tolist() == [SANE[0]]
+    with pytest.raises(InputError, match="every one of the 1 particles broke"):
+        cal.screened(posterior(RUNAWAY), 1, workers=1)
 
 
 def test_screen_only_without_runs_or_without_a_posterior_is_one_line(tmp_path, capsys):
@@ -57,6 +65,44 @@ def test_screen_only_without_runs_or_without_a_posterior_is_one_line(tmp_path, c
 def test_the_committed_posterior_is_the_fit_after_its_law_screen():
     post = cal.load_posterior()
     screen = post.meta["law_screen"]
-    assert screen["replications"] >= 1 and set(screen["places"]) == set(cal.history.RUNS)
+    assert screen["screens"][0]["replications"] >= 1 and set(screen["screens"][0]["places"]) == set(cal.history.RUNS)
     assert screen["screened"] - screen["dropped"] == len(post.weights) == len(post.samples["old_staff_threshold"])
     assert len(screen["particles_dropped"]) == screen["dropped"]
+
+
+def test_calibrate_stopped_in_the_screen_says_how_to_screen_the_saved_fit(tmp_path):
+    from model.cli import build_parser, interrupted
+
+    (tmp_path / cal.DB_FILE).write_bytes(b"")
+    post = posterior(SANE)
+    cal.save_posterior(cal.Posterior(post.samples, post.weights, {"law_screen": {"pending": 3}}), tmp_path)
+    said = interrupted(build_parser().parse_args(["calibrate", "--out", str(tmp_path)]))
+    assert said == (f"interrupted in the law screen; the fit is saved unscreened in {tmp_path}\n"
+                    f"  screen it with: innosim calibrate --screen-only --law-screen 3 --out {tmp_path}")
+    args = build_parser().parse_args(["calibrate", "--out", str(tmp_path)])
+    os.utime(tmp_path / cal.POSTERIOR_META, (1, 1))  # a screen stopped long ago, then a new fit stopped: resume it
+    assert "resume with: innosim calibrate" in interrupted(args)
+    (tmp_path / cal.POSTERIOR_META).write_text("{ cut short", "utf-8")  # read while Ctrl-C is handled: no error
+    assert "resume with: innosim calibrate" in interrupted(args)
+    cal.save_posterior(posterior(SANE), tmp_path)  # a finished fit: resume the database
+    assert "resume with: innosim calibrate" in interrupted(args)
+
+
+def test_weights_are_renormalised_and_an_older_record_is_read_as_one_screen(monkeypatch):
+    from model.analysis.calibration_report import _screen_lines
+
+    monkeypatch.setattr(cal, "historical_scenarios", lambda scale=None: {"plan": make_scenario(end="2026-12")})
+    older = {"replications": 3, "places": ["plan"], "screened": 250, "dropped": 1, "particles_dropped": [
+        {"values": {}, "place": "plan", "replication": 0, "breach": "x"}]}
+    post = cal.Posterior(posterior(SANE, RUNAWAY, SANE).samples, np.array([0.5, 0.3, 0.2]), {"law_screen": older})
+    out = cal.screened(post, 1, workers=1)
+    assert out.weights.tolist() == pytest.approx([0.5 / 0.7, 0.2 / 0.7])
+    assert [s["screened"] for s in out.meta["law_screen"]["screens"]] == [250, 3]
+    assert out.meta["law_screen"]["dropped"] == 2 and out.meta["law_screen"]["screened"] == 250
+    assert "each of the 250 accepted particles ran 3" in _screen_lines(older)[0]
+
+
+def test_report_only_and_screen_only_together_are_one_line(tmp_path, capsys):
+    assert main(["calibrate", "--report-only", "--screen-only", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == ("innosim: error: --screen-only: --report-only: give one of them "
+                                               "(--screen-only rewrites the report too)")

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import history, laws
+from ..errors import InputError
 from ..execution.parallel import Pool
 from ..parameters import DEFAULTS, PARAMETERS, ParameterSource
 from ..scenario import Scenario, load_scenario
@@ -436,7 +437,9 @@ def calibrate(settings: Settings, folder: Path = CALIBRATION_DIR, resume: bool =
     abc_history = abc_smc(historical_scenarios(), chosen, settings, folder / DB_FILE, resume=resume, progress=progress)
     samples, weights = posterior_table(abc_history)
     post = Posterior(samples, weights, metadata(abc_history, settings, chosen, time.perf_counter() - t0))
-    if settings.law_screen:
+    if settings.law_screen:  # the fit is saved first: a screen stopped or failing loses nothing
+        save_posterior(Posterior(samples, weights, {**post.meta, "law_screen": {"pending": settings.law_screen}}),
+                       folder)
         post = screened(post, settings.law_screen, settings.workers, settings.scheduler, progress)
     save_posterior(post, folder)
     return post
@@ -445,23 +448,44 @@ def calibrate(settings: Settings, folder: Path = CALIBRATION_DIR, resume: bool =
 def screened(post: Posterior, replications: int, workers: int, scheduler: str | None = None,
              progress: bool = False) -> Posterior:
     """The posterior without the particles that break a plausibility law in fresh runs of the historical places at
-    their own scale (law_screen.py), equally weighted; posterior.json records the screen and what it dropped."""
+    their own scale (law_screen.py), weights renormalised; posterior.json records each screen and what it dropped."""
     scenarios = historical_scenarios(scale={})
-    t0 = time.perf_counter()
+    n = len(post.weights)
     if progress:
-        print(f"law screen: {len(post.weights)} particles x {replications} runs of each place "
-              f"({', '.join(scenarios)}), every law checked", flush=True)
+        print(f"law screen: {n} particles x {replications} runs of each place ({', '.join(scenarios)}), every law "
+              "checked", flush=True)
+    t0 = time.perf_counter()
     with Pool(workers, scheduler, progress=progress and sys.stderr.isatty()) as pool:
         kept, dropped = law_screen.screen(post.samples, scenarios, replications, pool)
     if not len(kept):
-        raise RuntimeError("the law screen dropped every particle: no posterior keeps the laws")
-    meta = dict(post.meta)
-    record = law_screen.summary(dropped, len(post.weights), replications, list(scenarios))
-    record["wall_seconds"] = round(time.perf_counter() - t0, 1)
-    earlier = meta.get("law_screen")
-    if earlier:  # screened again: the record counts from the fit's accepted set
-        record["particles_dropped"] = earlier["particles_dropped"] + record["particles_dropped"]
-        record["screened"], record["dropped"] = earlier["screened"], len(record["particles_dropped"])
-    meta["law_screen"] = record
+        raise InputError("--law-screen", str(replications), f"every one of the {n} particles broke a plausibility "
+                         "law in its runs: no posterior keeps the laws (the screen wrote no posterior)")
+    this = {"replications": replications, "places": list(scenarios), "screened": n, "dropped": len(dropped),
+            "wall_seconds": round(time.perf_counter() - t0, 1)}
+    earlier = post.meta.get("law_screen") or {}
+    screens = [*screens_of(earlier), this]
+    gone = [*earlier.get("particles_dropped", []), *law_screen.records(dropped)]
+    meta = {**post.meta, "law_screen": {"screened": screens[0]["screened"], "dropped": len(gone), "screens": screens,
+                                        "particles_dropped": gone}}
     samples = {k: v[kept] for k, v in post.samples.items()}
-    return Posterior(samples, np.full(len(kept), 1.0 / len(kept)), meta)
+    return Posterior(samples, post.weights[kept] / post.weights[kept].sum(), meta)
+
+
+def screens_of(record: dict) -> list[dict]:
+    """The screens a posterior's law_screen record lists (a record of d0fdfe5's form, one screen, read as a list)."""
+    if "screens" in record:
+        return record["screens"]
+    keys = ("replications", "places", "screened", "dropped")
+    return [{k: record[k] for k in keys}] if "replications" in record else []
+
+
+def screen_pending(meta_file: Path, db: Path) -> int | None:
+    """The law screen's runs when the fit in `meta_file` was saved unscreened after the database's last generation
+    (a Ctrl-C in the screen), else None; never an error (it runs while Ctrl-C is handled)."""
+    try:
+        if meta_file.stat().st_mtime < db.stat().st_mtime:
+            return None
+        pending = (json.loads(meta_file.read_text("utf-8")).get("law_screen") or {}).get("pending")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return pending if isinstance(pending, int) else None

@@ -13,7 +13,15 @@ import numpy as np
 
 from ..parameters import PARAMETERS, ParameterSource
 from ..sim import EcosystemModel
-from .calibration import PRIORS, Posterior, _with_parameters, historical_scenarios, stylized_facts, weighted_quantile
+from .calibration import (
+    PRIORS,
+    Posterior,
+    _with_parameters,
+    historical_scenarios,
+    screens_of,
+    stylized_facts,
+    weighted_quantile,
+)
 
 FIG_DIR = "figures"
 UNPINNED = 0.7  # posterior sd above this share of the prior sd: the data did not pin it down
@@ -134,13 +142,20 @@ def write_report(post: Posterior, folder: Path, parameters: ParameterSource, rep
 def _screen_lines(screen: dict | None) -> list[str]:
     """The law screen's paragraph and the particles it dropped (model/analysis/law_screen.py)."""
     if not screen:
-        return ["Law screen: none (`--law-screen 0`): every accepted particle is in the posterior.", ""]
-    n, k = screen["screened"], screen["dropped"]
+        return ["Law screen: none; every accepted particle is in the posterior.", ""]
+    if "pending" in screen:
+        return [f"Law screen: not run (the fit stopped before it); `innosim calibrate --screen-only --law-screen "
+                f"{screen['pending']} --out FOLDER` runs it.", ""]
+    screens = screens_of(screen)
+    n, first = screen["screened"], screens[0]
+    text = (f"Law screen (model/analysis/law_screen.py): each of the {n} accepted particles ran "
+            f"{first['replications']} fresh replications of each place ({', '.join(first['places'])}) at the "
+            "scenario's own scale to its horizon, every plausibility law checked each month; "
+            f"{first['dropped']} broke one and were dropped.")
+    text += "".join(f" Screened again with {s['replications']} runs: {s['dropped']} more dropped."
+                    for s in screens[1:])
     rows = [f"| {d['place']} | {d['replication']} | {d['breach']} |" for d in screen["particles_dropped"]]
-    return [f"Law screen (`--law-screen {screen['replications']}`, model/analysis/law_screen.py): each of the {n} "
-            f"accepted particles ran {screen['replications']} fresh replications of each place "
-            f"({', '.join(screen['places'])}) at the scenario's own scale to its horizon, every plausibility law "
-            f"checked each month; {k} broke one and were dropped, so the posterior keeps {n - k}.", "",
+    return [f"{text} The posterior keeps {n - screen['dropped']}.", "",
             *(["| place | replication | first law broken |", "|---|---:|---|", *rows, ""] if rows else [])]
 
 
@@ -175,8 +190,8 @@ def _introduction(post: Posterior) -> list[str]:
             "- The growth-law constraint (`growth_excess_*`) asks that the high-tech and 专精特新 stocks keep the "
             "growth laws over the whole run (model/laws.py): a particle whose run reaches a documented stock through a burst "
             "is refused; it is one run, so fresh replications of an accepted particle can still break them: the law "
-            "screen (above) drops those that do in its runs, and others can still (docs/history.md, 'Where they do "
-            "not hold yet').",
+            "screen (above) drops those that do in its runs; others can still, rarely (docs/history.md, 'Where they "
+            "held and where they did not').",
             "- The model runs are seeded by their parameters, and pyabc's proposals by `Settings.seed`; with more "
             "than one worker pyabc reseeds its workers itself, so a calibration is repeatable only on one worker.", "",
             "The posterior (`posterior.csv`, weighted particles) is what `innosim run` uses by default: each "

@@ -2,17 +2,17 @@
 
 ABC-SMC accepts a particle on one run of each place, at the fit's scale (the city at one firm in 20), and reads
 the growth laws as one more figure (`growth_excess_*`, a miss measured in its width, which the final tolerance
-forgives in part). A particle whose stocks break a law in most runs can so pass on one run. With the posterior of
-2026-12-04, Beijing's run broke a growth law in 7 of 40 replications; the screen (three fresh runs of each place
-per particle) dropped 28 of its 250 particles, most of them for the 2016 high-tech jump (Beijing 10, E-Town 9) and
-with a strict pre-2016 staff rule (`old_staff_threshold` 0.123-0.165, the kept ones at most 0.151): the 2016 rules
-released their held-back firms in one year. The laws are not figures to be fitted but bounds no documented place has
-crossed (model/laws.py), so a particle that crosses them in a fresh run of a documented place is not a plausible
-account of it. The screen runs every particle `replications` times on each historical scenario at its own
-scale to its horizon with every law checked each month (`--debug`), and drops those that break one.
+forgives in part). A particle whose stocks break a law in most runs can so pass on one run: with the fit of
+2026-12-04, Beijing's run broke a growth law in 7 of 40 replications, mostly the 2016 high-tech jump of particles
+with a strict pre-2016 staff rule, whose held-back firms the 2016 rules released in one year (docs/history.md, "The
+law screen", gives what the screen dropped and the laws measured after it). The laws are not figures to be fitted
+but bounds no documented place has crossed (model/laws.py), so a particle that crosses them in a fresh run of a
+documented place is not a plausible account of it. The screen runs every particle `replications` times on each
+historical scenario at its own scale to its horizon with every law checked each month (`--debug`), and drops those
+that break one.
 
 It trims the tail; it does not make a breach impossible: a particle that passed its runs can still break a law
-in another (docs/history.md gives the rate measured after the screen).
+in another.
 """
 
 from __future__ import annotations
@@ -28,6 +28,10 @@ from ..scenario import Scenario
 from ..sim import EcosystemModel
 
 SCREEN_REPLICATIONS = 3  # fresh runs of each place per particle (`innosim calibrate --law-screen N`)
+# The screen's runs are replications FIRST_REPLICATION, +1, ... of each scenario's seed: no run, backtest or law
+# measurement of the historical scenarios (at most 100,000 replications) uses them, so a measurement after the screen
+# is of runs it never saw.
+FIRST_REPLICATION = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,9 @@ def screen(samples: dict[str, np.ndarray], scenarios: dict[str, Scenario], repli
     names = tuple(sorted(samples))
     n = len(samples[names[0]]) if names else 0
     rows = [tuple(float(samples[k][i]) for k in names) for i in range(n)]
-    tasks = [(sc, names, rows[i], r) for i in range(n) for sc in scenarios.values() for r in range(replications)]
-    where = [(i, place, r) for i in range(n) for place in scenarios for r in range(replications)]
+    reps = range(FIRST_REPLICATION, FIRST_REPLICATION + replications)
+    tasks = [(sc, names, rows[i], r) for i in range(n) for sc in scenarios.values() for r in reps]
+    where = [(i, place, r) for i in range(n) for place in scenarios for r in reps]
     found: dict[int, Dropped] = {}
     for (i, place, r), breach in zip(where, pool.map(first_breach, tasks, desc="law screen"), strict=True):
         if breach and i not in found:
@@ -65,8 +70,6 @@ def screen(samples: dict[str, np.ndarray], scenarios: dict[str, Scenario], repli
     return kept, [found[i] for i in sorted(found)]
 
 
-def summary(dropped: list[Dropped], screened: int, replications: int, places: list[str]) -> dict:
-    """What posterior.json records of a screen."""
-    return {"replications": replications, "places": places, "screened": screened, "dropped": len(dropped),
-            "particles_dropped": [{"values": d.values, "place": d.place, "replication": d.replication,
-                                   "breach": d.breach} for d in dropped]}
+def records(dropped: list[Dropped]) -> list[dict]:
+    """What posterior.json records of each particle a screen dropped."""
+    return [{"values": d.values, "place": d.place, "replication": d.replication, "breach": d.breach} for d in dropped]

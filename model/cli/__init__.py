@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import shlex
 import sys
 import time
@@ -49,7 +50,7 @@ def calibrate_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--resume", action="store_true", help="continue the calibration in calibration/abc.db")
     cal.add_argument("--out", help="folder for posterior, metadata, database and report (default calibration/)")
     cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
-    cal.add_argument("--law-screen", type=whole_number("law screen", least=0), metavar="N",
+    cal.add_argument("--law-screen", type=whole_number("law screen", least=0, most=100), metavar="N",
                      help="fresh runs of each place per accepted particle with every plausibility law checked; "
                      "particles that break one are dropped (default 3; 0: no screen)")
     cal.add_argument("--screen-only", action="store_true",
@@ -139,13 +140,23 @@ class Interrupted(Exception):
 
 def interrupted(args: argparse.Namespace) -> str:
     """What Ctrl-C left: a calibration keeps its finished generations in its database, so say how to go on."""
-    if args.command != "calibrate" or args.recovery or args.report_only or args.screen_only:
+    if args.command == "calibrate" and args.screen_only:
+        report = shlex.join(["innosim", "calibrate", "--report-only", *(["--out", args.out] if args.out else [])])
+        return ("interrupted; the saved posterior is as it was, or screened if the screen had finished (then "
+                f"`{report}` rewrites report.md)")
+    if args.command != "calibrate" or args.recovery or args.report_only:
         return "interrupted; no results folder was written"
-    from ..analysis.calibration import CALIBRATION_DIR, DB_FILE, Settings
+    from ..analysis.calibration import CALIBRATION_DIR, DB_FILE, POSTERIOR_META, Settings, screen_pending
 
-    db = (Path(args.out) if args.out else CALIBRATION_DIR) / DB_FILE
+    folder = Path(args.out) if args.out else CALIBRATION_DIR
+    db = folder / DB_FILE
     if not db.is_file():
         return "interrupted; nothing was saved"
+    pending = screen_pending(folder / POSTERIOR_META, db)
+    if pending:
+        screen = shlex.join(["innosim", "calibrate", "--screen-only", "--law-screen", str(pending), "--out",
+                             str(folder)])
+        return f"interrupted in the law screen; the fit is saved unscreened in {folder}\n  screen it with: {screen}"
     words, defaults = ["innosim", "calibrate"], Settings()
     for name in ("simulations", "population", "replications", "law_screen"):
         if getattr(args, name) not in (None, getattr(defaults, name)):  # the budget is a total over the sessions
@@ -187,7 +198,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
     checkpoint.remove()
     print(console_table(summary))
-    print(f"\nran {meta['replications']} replications in {summary['wall_seconds']:.1f} s; wrote {out}/ "
+    print(f"\nthe ensemble took {summary['wall_seconds']:.1f} s; wrote {out}/ "
           f"(indicators.parquet, summary.json, scenario.json, report.md, report.html, charts/) in "
           f"{time.perf_counter() - t0 - summary['wall_seconds']:.1f} s")
     return 0
@@ -271,6 +282,32 @@ def _parameter_source(mode: str):
                          "no calibrated posterior; run `innosim calibrate` first") from None
 
 
+def _saved_posterior(args: argparse.Namespace, folder: Path, workers: int) -> int:
+    """`--report-only` and `--screen-only`: the saved posterior's report, after its law screen for the second."""
+    from ..analysis import calibration as cal
+    from ..analysis.calibration_report import write_report
+
+    if args.screen_only and args.law_screen == 0:
+        raise InputError("--law-screen", "0", "--screen-only needs at least one run per particle")
+    post = cal.load_posterior(folder)
+    if post is None:
+        raise InputError(str(folder / cal.POSTERIOR_CSV), "--screen-only" if args.screen_only else "--report-only",
+                         "no posterior to report on")
+    if args.screen_only:
+        post = cal.screened(post, cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen, workers,
+                            args.scheduler, progress=True)
+        try:
+            cal.save_posterior(post, folder)
+        except OSError as exc:
+            raise InputError(str(folder), "--out", f"cannot write the posterior: {exc.strerror or exc}") from None
+        last = post.meta["law_screen"]["screens"][-1]
+        print(f"law screen: {last['dropped']} of {last['screened']} particles dropped; wrote "
+              f"{folder / cal.POSTERIOR_CSV}")
+    source = cal.parameter_source("posterior", folder)
+    print(f"wrote {write_report(post, folder, source, workers=workers, scheduler=args.scheduler)}")
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from ..analysis import calibration as cal
     from ..analysis.calibration_report import write_report
@@ -278,7 +315,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     folder = Path(args.out) if args.out else cal.CALIBRATION_DIR
     workers = args.workers or default_workers()
-    if args.resume and not (args.recovery or args.report_only):  # one line before any work, not a traceback later
+    if args.report_only and args.screen_only:
+        raise InputError("--screen-only", "--report-only", "give one of them (--screen-only rewrites the report too)")
+    if args.resume and not (args.recovery or args.report_only or args.screen_only):  # one line, not a traceback later
         from ..analysis.calibration_db import check_resumable
 
         check_resumable(folder / cal.DB_FILE)
@@ -292,22 +331,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if unknown:
         raise InputError("--hold-out", unknown[0], "not a figure of model/history.py; known: "
                          + ", ".join(f.id for f in cal.history.FIGURES))
-    if args.screen_only and args.law_screen == 0:
-        raise InputError("--law-screen", "0", "--screen-only needs at least one run per particle")
     if args.report_only or args.screen_only:
-        post = cal.load_posterior(folder)
-        flag = "--report-only" if args.report_only else "--screen-only"
-        if post is None:
-            raise InputError(str(folder / cal.POSTERIOR_CSV), flag, "no posterior to report on")
-        if args.screen_only:
-            screen = cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen
-            post = cal.screened(post, screen, workers, args.scheduler, progress=True)
-            cal.save_posterior(post, folder)
-            print(f"law screen: {post.meta['law_screen']['dropped']} of {post.meta['law_screen']['screened']} "
-                  f"particles dropped; wrote {folder / cal.POSTERIOR_CSV}")
-        source = cal.parameter_source("posterior", folder)
-        print(f"wrote {write_report(post, folder, source, workers=workers, scheduler=args.scheduler)}")
-        return 0
+        return _saved_posterior(args, folder, workers)
     settings = cal.Settings(population=args.population, replications=args.replications,
                             simulations=args.simulations, workers=workers, scheduler=args.scheduler,
                             law_screen=cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen,
@@ -319,7 +344,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
              else f"{workers} workers, so about {estimate / 60:.0f} min")
     print(f"calibrating {len(cal.PRIORS)} parameters on {len(fitted)} targets (held out: "
           f"{', '.join(settings.hold_out) or 'none'}): up to {settings.simulations} particles x "
-          f"{settings.replications} runs of each place, {per_particle:.2f} s each, on {where}", flush=True)
+          f"{settings.replications} runs of each place, {per_particle:.2f} s each, on {where}"
+          + (f"; then the law screen, {settings.law_screen} runs of each place per accepted particle at the places' "
+             "own scale" if settings.law_screen else ""), flush=True)
     if args.resume and not (folder / cal.DB_FILE).exists():
         raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
     if not args.resume and (folder / cal.DB_FILE).exists():
@@ -432,7 +459,7 @@ def _with_hint(err: InputError) -> InputError:
     name = Path(err.origin)
     stem = name.name.removesuffix(".toml")
     found = [str(c) for c in (Path(f"{name}.toml"), Path("scenarios") / f"{stem}.toml")
-             if c != name and c.is_file()]
+             if c != name and os.path.isfile(c)]  # False, not an error, for a name too long with .toml
     return InputError(err.origin, err.field, f"no such file; did you mean {found[0]}?") if found else err
 
 

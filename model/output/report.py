@@ -144,7 +144,7 @@ KNOWN_LIMITS: dict[str, str] = {
                        "-25%; its holders average 0.58亿 of revenue against >1.3亿 documented), and the district's "
                        "start is an estimate: P(meet) is more likely too low than too high",
     "listed": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",
-    "rd_intensity": "the model's R&D intensity stays flat in Beijing's run after 2016 (P50 6.08% in 2016, 6.15% in "
+    "rd_intensity": "the model's R&D intensity stays flat in Beijing's run after 2016 (P50 6.09% in 2016, 6.14% in "
                     "2023) while Beijing's rose to 6.73% (backtest: from 2019 P50 7-9% low, inside only by its band); "
                     "nothing in the model raises it (R&D outside firms keeps its share of GDP; the R&D "
                     "super-deduction's steps are not modelled): P(meet) more likely too low than too high",
