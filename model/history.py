@@ -282,9 +282,9 @@ NOTES: dict[str, str] = {
         "stock (a falling certification rate among older firms, or non-renewal), for the evidence on the "
         "certification tax notch to settle."),
     "PE31": (
-        "A miss (P50 -25%, P90 8,190) since the platform spill-overs were held at a density cap (2026-12-05; -22% "
-        "and inside only by its band before: fast growers of the runaway industries crossed the 1000万 rule), after "
-        "PE29 and PE30 near their P50 (-2%, -7%). The fit keeps the "
+        "A miss (P50 -24%, P90 8,172, after the law screen) since the platform spill-overs were held at a density cap "
+        "(2026-12-05; -22% and inside only by its band before: fast growers of the runaway industries crossed the "
+        "1000万 rule), after PE29 and PE30 near their P50 (-4%, -9%). The fit keeps the "
         "take-up steady across both rule changes (zjtx_take_up_step_* near 1), as the documented steady growth "
         "asks, so what slows the model in 2024 is its pool. What "
         "bounds the stock is the pool of firms meeting the 专精特新 rules (100万 of R&D and 3% of revenue, 1000万 "

@@ -141,7 +141,7 @@ KNOWN_LIMITS: dict[str, str] = {
                  "1,468 and 45% (posterior of 2026-12-03)",
     "specialized_sme": "the model's pool of qualifying firms (1000万 of revenue, 100万 of R&D) is too small and grows "
                        "about 5% a year, too slowly for Beijing's ~29% a year in 2023-2024 (backtest: PE31 at P50 "
-                       "-25%; its holders average 0.58亿 of revenue against >1.3亿 documented), and the district's "
+                       "-24%; its holders average 0.58亿 of revenue against >1.3亿 documented), and the district's "
                        "start is an estimate: P(meet) is more likely too low than too high",
     "listed": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",
     "rd_intensity": "the model's R&D intensity stays flat in Beijing's run after 2016 (P50 6.09% in 2016, 6.14% in "
