@@ -106,3 +106,23 @@ def test_report_only_and_screen_only_together_are_one_line(tmp_path, capsys):
     assert main(["calibrate", "--report-only", "--screen-only", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == ("innosim: error: --screen-only: --report-only: give one of them "
                                                "(--screen-only rewrites the report too)")
+
+
+def test_a_posterior_saved_before_its_screen_is_used_with_a_note_in_the_cli_and_the_app(monkeypatch, tmp_path, capsys):
+    from model.app import adapter
+    from model.cli import _parameter_source
+
+    monkeypatch.setattr(cal, "CALIBRATION_DIR", tmp_path)
+    post = posterior(SANE)
+    cal.save_posterior(cal.Posterior(post.samples, post.weights, {"law_screen": {"pending": 3}}), tmp_path)
+    source = _parameter_source("posterior")
+    assert source.mode == "posterior" and source.provenance["law_screen_pending"] == 3  # recorded with the results
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "saved before its law screen" in err[0], err
+    assert err[0].endswith("screen it with: innosim calibrate --screen-only --law-screen 3")  # the default folder
+    assert adapter.parameter_source("posterior")[1] == "unscreened"
+    assert adapter.parameters_note_key("unscreened") == "posterior_unscreened"
+    cal.save_posterior(posterior(SANE), tmp_path)  # screened (or never to be): no note, nothing recorded
+    source = _parameter_source("posterior")
+    assert "law_screen_pending" not in source.provenance and capsys.readouterr().err == ""
+    assert adapter.parameter_source("posterior")[1] is None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shlex
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -386,6 +387,9 @@ def parameter_source(mode: str, folder: Path | None = None) -> ParameterSource:
     provenance = {"file": str(folder / POSTERIOR_CSV), "sha256_16": digest,
                   "created_utc": post.meta.get("created_utc"), "git_commit": post.meta.get("git_commit"),
                   "fitted": list(post.meta.get("fitted", [])), "hold_out": list(post.meta.get("hold_out", []))}
+    pending = unscreened(post.meta)
+    if pending:  # recorded with every result, so a run on a fit its screen never passed says so
+        provenance["law_screen_pending"] = pending
     return ParameterSource(mode, names, samples, tuple(float(w) for w in post.weights), provenance)
 
 
@@ -469,6 +473,19 @@ def screened(post: Posterior, replications: int, workers: int, scheduler: str | 
                                         "particles_dropped": gone}}
     samples = {k: v[kept] for k, v in post.samples.items()}
     return Posterior(samples, post.weights[kept] / post.weights[kept].sum(), meta)
+
+
+def unscreened(meta: dict) -> int | None:
+    """The law screen's runs per particle when a posterior was saved before its screen (stopped by Ctrl-C), else
+    None: its particles have not been checked against the plausibility laws."""
+    pending = (meta.get("law_screen") or {}).get("pending") if isinstance(meta, dict) else None
+    return pending if isinstance(pending, int) and not isinstance(pending, bool) and pending > 0 else None
+
+
+def screen_command(pending: int, folder: Path) -> str:
+    """The command that screens the posterior saved unscreened in `folder`."""
+    words = ["innosim", "calibrate", "--screen-only", "--law-screen", str(pending)]
+    return shlex.join(words if folder.resolve() == CALIBRATION_DIR.resolve() else [*words, "--out", str(folder)])
 
 
 def screens_of(record: dict) -> list[dict]:

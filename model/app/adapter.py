@@ -146,16 +146,23 @@ def load_upload(name: str, data: bytes, scratch: Path) -> Scenario:
 
 
 def parameter_source(mode: str) -> tuple[ParameterSource, str | None]:
-    """The behavioural parameters for `mode`, and a note when the calibrated posterior could not be used.
+    """The behavioural parameters for `mode`, and a note when the calibrated posterior could not be used ("missing",
+    or the reason it is unreadable) or is used before its law screen ("unscreened").
 
     Like `innosim run`, a missing posterior means the default parameters; unlike it, so does an unreadable one
     (a posterior written with other parameter names): the app says so on the page and never stops on it."""
     try:
-        return calibration.parameter_source(mode, calibration.CALIBRATION_DIR), None
+        source = calibration.parameter_source(mode, calibration.CALIBRATION_DIR)
+        return source, ("unscreened" if source.provenance and source.provenance.get("law_screen_pending") else None)
     except FileNotFoundError:
         return DEFAULTS, "missing"
     except Exception as exc:  # any unreadable posterior: the defaults
         return DEFAULTS, " ".join(str(exc).split())[:300] or type(exc).__name__
+
+
+def parameters_note_key(note: str) -> str:
+    """The page's text (text.py) for a parameter_source note."""
+    return {"missing": "posterior_missing", "unscreened": "posterior_unscreened"}.get(note, "posterior_unreadable")
 
 
 def scenario_document(scenario: Scenario) -> dict:

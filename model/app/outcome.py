@@ -29,7 +29,7 @@ class Result:
     source_name: str  # the library file or the uploaded file's name
     ensemble: ad.Ensemble
     summary: dict
-    parameters_note: str | None  # why the posterior was not used, if it was not
+    parameters_note: str | None  # adapter.parameter_source's note: posterior missing, unreadable or unscreened
     wall_seconds: float
     token: str  # unique per run: keys the page's cached charts
     differences: tuple[ad.Difference, ...] | None = None  # None until the plan has run; () when it is the plan

@@ -259,7 +259,7 @@ def RunControls(scenario: ad.Scenario, source_name: str, language: str):
         if pending:
             solara.Button(t("cancel", language), on_click=run_task.cancel, classes=["cancel-button"])
     if note:  # before any run: the planner knows which parameters the run will use
-        key = "posterior_missing" if note == "missing" else "posterior_unreadable"
+        key = ad.parameters_note_key(note)
         solara.Text(t(key, language, reason=note), classes=["innosim-warning", "parameters-note-now"])
     if run_error.value:
         solara.Text(run_error.value, classes=["innosim-error", "run-error"])

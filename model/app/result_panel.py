@@ -42,7 +42,7 @@ def Results(result: outcome.Result, language: str):
     if compare_line:
         solara.Text(compare_line, classes=["innosim-headline", "innosim-head-compare"])
     if result.parameters_note:
-        key = "posterior_missing" if result.parameters_note == "missing" else "posterior_unreadable"
+        key = ad.parameters_note_key(result.parameters_note)
         solara.Text(t(key, language, reason=result.parameters_note), classes=["innosim-warning", "parameters-note"])
     TargetTables(result, language)
     Charts(result, language)

@@ -76,6 +76,11 @@ TEXT: dict[str, dict[str, str]] = {
     "posterior_unreadable": {"zh": "无法读取校准后验（{reason}），本次使用默认参数运行。",
                              "en": "The calibrated posterior could not be read ({reason}); this run uses the default "
                                    "parameters."},
+    "posterior_unscreened": {"zh": "校准后验尚未经过合理性规律筛查（筛查被中断），部分参数组可能违反规律；"
+                                   "请运行 innosim calibrate --screen-only。",
+                             "en": "The calibrated posterior was saved before its law screen (the screen was "
+                                   "stopped), so some of its particles may break a plausibility law; run innosim "
+                                   "calibrate --screen-only."},
     "run": {"zh": "运行模拟", "en": "Run the ensemble"},
     "cancel": {"zh": "取消", "en": "Cancel"},
     "cancelled": {"zh": "已取消，未保存任何结果。", "en": "Cancelled; nothing was kept."},

@@ -146,7 +146,14 @@ def interrupted(args: argparse.Namespace) -> str:
                 f"`{report}` rewrites report.md)")
     if args.command != "calibrate" or args.recovery or args.report_only:
         return "interrupted; no results folder was written"
-    from ..analysis.calibration import CALIBRATION_DIR, DB_FILE, POSTERIOR_META, Settings, screen_pending
+    from ..analysis.calibration import (
+        CALIBRATION_DIR,
+        DB_FILE,
+        POSTERIOR_META,
+        Settings,
+        screen_command,
+        screen_pending,
+    )
 
     folder = Path(args.out) if args.out else CALIBRATION_DIR
     db = folder / DB_FILE
@@ -154,9 +161,8 @@ def interrupted(args: argparse.Namespace) -> str:
         return "interrupted; nothing was saved"
     pending = screen_pending(folder / POSTERIOR_META, db)
     if pending:
-        screen = shlex.join(["innosim", "calibrate", "--screen-only", "--law-screen", str(pending), "--out",
-                             str(folder)])
-        return f"interrupted in the law screen; the fit is saved unscreened in {folder}\n  screen it with: {screen}"
+        return (f"interrupted in the law screen; the fit is saved unscreened in {folder}\n"
+                f"  screen it with: {screen_command(pending, folder)}")
     words, defaults = ["innosim", "calibrate"], Settings()
     for name in ("simulations", "population", "replications", "law_screen"):
         if getattr(args, name) not in (None, getattr(defaults, name)):  # the budget is a total over the sessions
@@ -270,7 +276,13 @@ def _parameter_source(mode: str):
 
     folder = calibration.CALIBRATION_DIR  # looked up at call time so tests can point it elsewhere
     try:
-        return calibration.parameter_source(mode, folder)
+        source = calibration.parameter_source(mode, folder)
+        pending = source.provenance.get("law_screen_pending") if source.provenance else None
+        if pending:  # a fit whose screen was stopped: usable, but not what `innosim calibrate` would have kept
+            print(f"innosim: note: the posterior in {folder} was saved before its law screen, so some of its "
+                  "particles may break a plausibility law; screen it with: "
+                  f"{calibration.screen_command(pending, folder)}", file=sys.stderr)
+        return source
     except ValueError as exc:  # a posterior written for other parameters, or not a posterior at all
         raise InputError(str(folder / calibration.POSTERIOR_CSV), "--parameters", str(exc).split(": ", 1)[-1]) \
             from None
