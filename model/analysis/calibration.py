@@ -34,7 +34,7 @@ from ..parameters import DEFAULTS, PARAMETERS, ParameterSource
 from ..scenario import Scenario, load_scenario
 from ..sim import EcosystemModel
 from . import law_screen
-from .law_screen import SCREEN_REPLICATIONS
+from .law_screen import SCREEN_REPLICATIONS, screens_of, unscreened
 
 EFFECTS = ParameterSource("effects")  # defaults with the lever effects drawn from their evidence ranges
 
@@ -475,34 +475,7 @@ def screened(post: Posterior, replications: int, workers: int, scheduler: str | 
     return Posterior(samples, post.weights[kept] / post.weights[kept].sum(), meta)
 
 
-def unscreened(meta: dict) -> int | None:
-    """The law screen's runs per particle when a posterior was saved before its screen (stopped by Ctrl-C), else
-    None: its particles have not been checked against the plausibility laws."""
-    pending = (meta.get("law_screen") or {}).get("pending") if isinstance(meta, dict) else None
-    return pending if isinstance(pending, int) and not isinstance(pending, bool) and pending > 0 else None
-
-
 def screen_command(pending: int, folder: Path) -> str:
     """The command that screens the posterior saved unscreened in `folder`."""
     words = ["innosim", "calibrate", "--screen-only", "--law-screen", str(pending)]
     return shlex.join(words if folder.resolve() == CALIBRATION_DIR.resolve() else [*words, "--out", str(folder)])
-
-
-def screens_of(record: dict) -> list[dict]:
-    """The screens a posterior's law_screen record lists (a record of d0fdfe5's form, one screen, read as a list)."""
-    if "screens" in record:
-        return record["screens"]
-    keys = ("replications", "places", "screened", "dropped")
-    return [{k: record[k] for k in keys}] if "replications" in record else []
-
-
-def screen_pending(meta_file: Path, db: Path) -> int | None:
-    """The law screen's runs when the fit in `meta_file` was saved unscreened after the database's last generation
-    (a Ctrl-C in the screen), else None; never an error (it runs while Ctrl-C is handled)."""
-    try:
-        if meta_file.stat().st_mtime < db.stat().st_mtime:
-            return None
-        pending = (json.loads(meta_file.read_text("utf-8")).get("law_screen") or {}).get("pending")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return pending if isinstance(pending, int) else None

@@ -18,10 +18,10 @@ from .calibration import (
     Posterior,
     _with_parameters,
     historical_scenarios,
-    screens_of,
     stylized_facts,
     weighted_quantile,
 )
+from .law_screen import screens_of
 
 FIG_DIR = "figures"
 UNPINNED = 0.7  # posterior sd above this share of the prior sd: the data did not pin it down

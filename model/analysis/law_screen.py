@@ -17,7 +17,9 @@ in another.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -73,3 +75,31 @@ def screen(samples: dict[str, np.ndarray], scenarios: dict[str, Scenario], repli
 def records(dropped: list[Dropped]) -> list[dict]:
     """What posterior.json records of each particle a screen dropped."""
     return [{"values": d.values, "place": d.place, "replication": d.replication, "breach": d.breach} for d in dropped]
+
+
+# ------------------------------------------------------------------ the record in posterior.json
+def unscreened(meta: dict) -> int | None:
+    """The law screen's runs per particle when a posterior was saved before its screen (stopped by Ctrl-C), else
+    None: its particles have not been checked against the plausibility laws."""
+    pending = (meta.get("law_screen") or {}).get("pending") if isinstance(meta, dict) else None
+    return pending if isinstance(pending, int) and not isinstance(pending, bool) and pending > 0 else None
+
+
+def screens_of(record: dict) -> list[dict]:
+    """The screens a posterior's law_screen record lists (a record of d0fdfe5's form, one screen, read as a list)."""
+    if "screens" in record:
+        return record["screens"]
+    keys = ("replications", "places", "screened", "dropped")
+    return [{k: record[k] for k in keys}] if "replications" in record else []
+
+
+def screen_pending(meta_file: Path, db: Path) -> int | None:
+    """The law screen's runs when the fit in `meta_file` was saved unscreened after the database's last generation
+    (a Ctrl-C in the screen), else None; never an error (it runs while Ctrl-C is handled)."""
+    try:
+        if meta_file.stat().st_mtime < db.stat().st_mtime:
+            return None
+        pending = (json.loads(meta_file.read_text("utf-8")).get("law_screen") or {}).get("pending")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return pending if isinstance(pending, int) else None

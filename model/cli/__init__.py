@@ -146,14 +146,8 @@ def interrupted(args: argparse.Namespace) -> str:
                 f"`{report}` rewrites report.md)")
     if args.command != "calibrate" or args.recovery or args.report_only:
         return "interrupted; no results folder was written"
-    from ..analysis.calibration import (
-        CALIBRATION_DIR,
-        DB_FILE,
-        POSTERIOR_META,
-        Settings,
-        screen_command,
-        screen_pending,
-    )
+    from ..analysis.calibration import CALIBRATION_DIR, DB_FILE, POSTERIOR_META, Settings, screen_command
+    from ..analysis.law_screen import screen_pending
 
     folder = Path(args.out) if args.out else CALIBRATION_DIR
     db = folder / DB_FILE
