@@ -11,7 +11,7 @@ import mesa
 
 from .funds import month_merit, ranking_scores, top_k
 
-BOOST_MONTHS = 12
+BOOST_MONTHS = 12  # an application scenario is a pilot purchase of about a year (the plan states no length)
 
 
 def publish(model: mesa.Model, n: int, reserved: int) -> tuple[int, int]:

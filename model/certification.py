@@ -239,6 +239,8 @@ def initial_scale_status(f: FirmTable) -> None:
 
 
 def listing_candidates(f: FirmTable, month: int) -> np.ndarray:
+    """Firms a listing pipeline would take: certified, with revenue of 5000万 or more (our estimate of where an
+    exchange or NEEQ listing becomes worth its cost; no source in the project gives a threshold)."""
     certified = (f.ht_until > month) | (f.zjtx_until > month)
     return f.alive & ~f.listed & (f.revenue >= 5000.0) & certified
 

@@ -156,8 +156,9 @@ class EntryDraw:
 
 def new_firm_rows(rng: np.random.Generator, d: EntryDraw, p: dict[str, float], month: int) -> dict[str, np.ndarray]:
     n = d.n
-    traits = draw_rd_traits(rng, n)
+    traits = draw_rd_traits(rng, n, p)
     active, rd_base, staff = rd_traits_of(d.revenue, traits, p)
+    ip_active = p["attracted_ip_share_active"] if d.attracted else p["entrant_ip_share_active"]
     return {
         "sector": d.sector,
         "age": np.zeros(n, np.int32) if not d.attracted else rng.integers(24, 180, n).astype(np.int32),
@@ -172,7 +173,7 @@ def new_firm_rows(rng: np.random.Generator, d: EntryDraw, p: dict[str, float], m
         "staff_share": staff,
         "staff_eff": staff,
         "capability": d.capability,
-        "ip": rng.random(n) < np.where(active, 0.7 if d.attracted else 0.1, 0.02),
+        "ip": rng.random(n) < np.where(active, ip_active, p["entrant_ip_share_idle"]),
         "annual_shock": np.zeros(n),
         "future": d.future,
         "attracted": np.full(n, d.attracted),
@@ -184,13 +185,14 @@ def new_firm_rows(rng: np.random.Generator, d: EntryDraw, p: dict[str, float], m
     }
 
 
-def draw_rd_traits(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+def draw_rd_traits(rng: np.random.Generator, n: int, p: dict[str, float]) -> dict[str, np.ndarray]:
     """A firm's persistent R&D scores: how it stands among firms of its size, whatever its size becomes.
 
     Inverse CDFs of uniforms, so that a CohortStream (one block of uniforms per cohort) draws them too."""
     z_rd, z_staff = ndtri(rng.random(n)), ndtri(rng.random(n))
-    return {"active_u": rng.random(n), "rd_mult": np.exp(0.7 * z_rd), "rd_idle": 0.003 * np.exp(0.5 * z_rd),
-            "staff_mult": np.exp(0.5 * z_staff)}
+    return {"active_u": rng.random(n), "rd_mult": np.exp(p["rd_propensity_sigma"] * z_rd),
+            "rd_idle": p["rd_idle_median"] * np.exp(p["rd_idle_sigma"] * z_rd),
+            "staff_mult": np.exp(p["rd_staff_sigma"] * z_staff)}
 
 
 def rd_traits_of(revenue: np.ndarray, t: dict[str, np.ndarray], p: dict[str, float],
@@ -199,19 +201,21 @@ def rd_traits_of(revenue: np.ndarray, t: dict[str, np.ndarray], p: dict[str, flo
     """(R&D-active, R&D propensity, desired R&D staff share) of firms of this revenue with these scores.
 
     Most registered tech firms do next to no R&D; a firm does R&D in earnest with chance
-    rd_active_share x (R / 500万)^rd_active_size_elasticity (at most 80%): larger firms more often, and a firm
-    that grows may start. An R&D-active firm spends a median rd_active_median of revenue at 500万, a share that
+    rd_active_share x (R / 500万)^rd_active_size_elasticity (at most rd_active_cap): larger firms more often, and a
+    firm that grows may start. An R&D-active firm spends a median rd_active_median of revenue at 500万, a share that
     falls with size (size^rd_size_elasticity: R&D is partly a fixed cost; ZGC's specialised parks average
-    15.42%, seed 002), lognormal around it; an idle firm ~0.3%. Desired R&D staff: ~15% of employees when
-    active, ~3% when idle, lognormal."""
+    15.42%, seed 002), lognormal around it (draw_rd_traits); an idle firm rd_idle_median. Desired R&D staff:
+    rd_staff_share_active of employees when active, rd_staff_share_idle when idle, lognormal."""
     size = np.maximum(revenue, 1.0) / REFERENCE_REVENUE
-    active = t["active_u"] < np.minimum(p["rd_active_share"] * size ** p["rd_active_size_elasticity"], 0.8)
+    active = t["active_u"] < np.minimum(p["rd_active_share"] * size ** p["rd_active_size_elasticity"],
+                                        p["rd_active_cap"])
     # the power runs over the active rows only (a third of firms or fewer): it is this pass's cost
     rd = np.array(t["rd_idle"], dtype=np.float64, copy=True)
     on = np.flatnonzero(active)
     rd[on] = p["rd_active_median"] * size[on] ** p["rd_size_elasticity"] * t["rd_mult"][on]
     rd = np.clip(np.maximum(rd, rd_floor), 0.0, 0.6)
-    staff = np.clip(np.maximum(np.where(active, 0.15, 0.03) * t["staff_mult"], staff_floor), 0.0, 0.9)
+    staff_median = np.where(active, p["rd_staff_share_active"], p["rd_staff_share_idle"])
+    staff = np.clip(np.maximum(staff_median * t["staff_mult"], staff_floor), 0.0, 0.9)
     return active, rd, staff
 
 
@@ -293,9 +297,10 @@ def decide_rd(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, f
     # Bunching: firms just below their size band's threshold move up to it (Chen et al. 2021).
     gap = thresholds - f.rd_ratio_avg
     in_pool = f.pool_until > month
-    band = p["rd_bunching_band"] * (1.0 + in_pool)
+    coached = np.where(in_pool, p["pool_bunching_factor"], 1.0)  # the cultivation pool coaches on the rules
+    band = p["rd_bunching_band"] * coached
     near = np.flatnonzero(f.alive & f.ip & (gap > 0) & (gap <= band))  # the few who could bunch draw
-    prob = p["rd_bunching_prob"] / 12.0 * (1.0 + in_pool[near])
+    prob = p["rd_bunching_prob"] / 12.0 * coached[near]
     bunch = near[uniform_at(rng, near, f.n) < prob]
     f.rd_floor[bunch] = np.maximum(f.rd_floor[bunch], thresholds[bunch] + 0.002)
     f.staff_floor[bunch] = np.maximum(f.staff_floor[bunch], max(p["rd_staff_target_share"], staff_threshold + 0.02))
@@ -303,7 +308,7 @@ def decide_rd(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, f
     f.staff_share[bunch] = np.maximum(f.staff_share[bunch], f.staff_floor[bunch])
     target = f.rd_base * (1.0 + uplift) if np.any(uplift) else f.rd_base.copy()
     np.minimum(target, rd_ceiling(f.revenue, p), out=target)
-    f.rd_ratio[:] += (target - f.rd_ratio) / 6.0
+    f.rd_ratio[:] += (target - f.rd_ratio) / p["rd_adjust_months"]
     # The high-tech rule looks at three years of R&D; an exponential moving average with a
     # 24-month time constant stands in for that three-year mean.
     f.rd_ratio_avg[:] += (f.rd_ratio - f.rd_ratio_avg) / 24.0
@@ -324,7 +329,7 @@ def exit_mask(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, f
     h *= np.exp(size, out=size)  # (revenue / 500万)^-gamma
     h[f.incubated_until > month] *= 1.0 - p["exit_incubator_reduction"]
     h[f.subsidy_until > month] *= 1.0 - p["exit_subsidy_reduction"]
-    h[f.listed] *= 0.2
+    h[f.listed] *= p["listed_exit_factor"]
     np.minimum(h, 5.0, out=h)
     h *= -1.0 / 12.0
     prob = np.expm1(h, out=h)

@@ -79,6 +79,8 @@ class Government(mesa.Agent):
         n = round(self.yearly("high_tech_pool_per_year"))
         gap = high_tech_rd_threshold(f.revenue, m.calendar_year) - f.rd_ratio_avg
         mask = f.alive & (f.ht_until < month) & (f.age >= 6)
+        # a ranking, not a rate: firms closest to the R&D rule first (a point of score per 5 points of R&D share
+        # missing), then those holding IP (the rule's other hurdle), capability breaking ties
         score = -np.maximum(gap, 0.0) * 20.0 + f.ip + f.capability * 0.2
         chosen = top_k(score, mask, n)
         f.pool_until[chosen] = month + 12

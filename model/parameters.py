@@ -136,6 +136,37 @@ PARAMETERS: dict[str, Param] = {
                            "estimate; ZGC specialised parks average 15.42% (seed 002)", (0.03, 0.15), (0.001, 0.6)),
     "ip_rate_per_rd": _p(3.0, "1/year per R&D ratio", "chance per year of first owned IP per unit R&D ratio",
                          "estimate: software copyrights and utility patents are cheap", (2.0, 10.0), (0, 100)),
+    # the spread of R&D and staff among firms (firms.draw_rd_traits, rd_traits_of)
+    "rd_propensity_sigma": _p(0.7, "log", "spread of R&D shares among R&D-active firms of one size (sd of the log)",
+                              "estimate: the 10th-90th percentile of a size's R&D shares at 0.4-2.5 times its median; "
+                              "with rd_active_median it sets how many firms clear the 5/4/3% high-tech rules",
+                              (0.5, 1.0), (0, 3)),
+    "rd_idle_median": _p(0.003, "R&D/revenue", "median R&D share of a firm not doing R&D in earnest",
+                         "estimate: incidental development booked as R&D, well under the 3% of every rule",
+                         (0.001, 0.01), (0, 0.6)),
+    "rd_idle_sigma": _p(0.5, "log", "spread of idle firms' R&D shares (sd of the log; the same score as the active "
+                        "share's)", "estimate", (0.3, 1.0), (0, 3)),
+    "rd_active_cap": _p(0.8, "-", "highest chance that a firm does R&D in earnest, whatever its size",
+                        "estimate: some large tech firms are holding, trading or service arms with no R&D of their own",
+                        (0.6, 0.95), PROB),
+    "rd_adjust_months": _p(6.0, "months", "time constant of a firm's R&D moving towards its target",
+                           "estimate: R&D budgets are set yearly and hiring takes months, so a gap closes over about "
+                           "half a year", (3.0, 12.0), (1, 120)),
+    "rd_staff_share_active": _p(0.15, "-", "median R&D staff share of employees an R&D-active firm wants",
+                                "estimate: above the 10% high-tech staff rule most such firms must meet; PE29's 90% "
+                                "of 专精特新 firms with over 20% R&D staff is another caliber (docs/history.md, "
+                                "PE29-staff20)", (0.1, 0.25), PROB),
+    "rd_staff_share_idle": _p(0.03, "-", "median R&D staff share of a firm not doing R&D in earnest", "estimate",
+                              (0.01, 0.06), PROB),
+    "rd_staff_sigma": _p(0.5, "log", "spread of desired R&D staff shares (sd of the log)",
+                         "estimate: 10th-90th percentile at 0.5-1.9 times the median", (0.3, 0.8), (0, 3)),
+    "pool_bunching_factor": _p(2.0, "x", "how many times the bunching band and chance of a firm in the high-tech "
+                               "cultivation pool (培育库) are those of other firms",
+                               "no evidence found; our estimate: the pool's coaching is on meeting the rules, the R&D "
+                               "rule first", (1.0, 3.0), (0, 20)),
+    "listed_exit_factor": _p(0.2, "x", "exit hazard of a listed firm over that of an unlisted one of its age and size",
+                             "estimate: delisting and failure of listed firms are rare next to small firms' exits",
+                             (0.1, 0.5), (0, 1)),
     # --- certification ---
     "high_tech_apply_prob": _p(0.6, "-", "share of eligible uncertified firms that apply in the annual round",
                                "estimate", (0.4, 0.8), PROB),
@@ -210,6 +241,43 @@ PARAMETERS: dict[str, Param] = {
                                  "no evidence found; wide range", (0.15, 0.6), PROB),
     "startup_future_share": _p(0.015, "-", "share of start-ups in the plan's future industries (AI, metaverse, gene and cell, storage)",
                                "estimate", (0.005, 0.03), PROB),
+    # what entrants are like (entry.py); no source documents a district's entrants
+    "startup_revenue_median": _p(50.0, "万元/year", "median first-year revenue of a start-up",
+                                 "estimate: a firm of one or a few employees (about one per 50万 of revenue, "
+                                 "firms.draw_labour)", (20.0, 150.0), (0.1, 1e5)),
+    "spinoff_revenue_median": _p(80.0, "万元/year", "median first-year revenue of a platform's spin-off",
+                                 "estimate: a spin-off starts with its platform's technology, often a contract, so "
+                                 "above a start-up", (30.0, 300.0), (0.1, 1e5)),
+    "entrant_revenue_sigma": _p(1.0, "log", "spread of start-ups' and spin-offs' first-year revenue (sd of the log)",
+                                "estimate: two thirds within a factor 2.7 of the median", (0.5, 1.5), (0, 3)),
+    "entrant_revenue_cap": _p(2000.0, "万元/year", "largest first-year revenue of a start-up or spin-off",
+                              "estimate: a new firm larger than this is a subsidiary or a relocation, which the model "
+                              "enters as an attracted firm", (1000.0, 5000.0), (1, 1e7)),
+    "startup_capability_mean": _p(0.5, "capability", "mean capability of a start-up (gamma, shape 2; the average "
+                                  "firm's is 1)", "estimate: a start-up has yet to build what growth_capability_effect "
+                                  "rewards", (0.25, 1.0), (0.01, 10)),
+    "spinoff_capability_mean": _p(1.5, "capability", "mean capability of a platform's spin-off (gamma, shape 2)",
+                                  "estimate: it carries its platform's technology", (1.0, 2.5), (0.01, 10)),
+    "spinoff_future_factor": _p(2.0, "x", "how many times a start-up's chance a spin-off is in the plan's future "
+                                "industries", "estimate: platforms work on the frontier", (1.0, 4.0), (0, 100)),
+    "entrant_ip_share_active": _p(0.1, "-", "share of R&D-active start-ups and spin-offs owning IP when they enter",
+                                  "estimate: most file their first patent or software copyright after entry "
+                                  "(ip_rate_per_rd)", (0.05, 0.3), PROB),
+    "entrant_ip_share_idle": _p(0.02, "-", "share of entrants not doing R&D in earnest that own IP", "estimate",
+                                (0.0, 0.05), PROB),
+    "attracted_revenue_min": _p(1000.0, "万元/year", "smallest revenue of an attracted firm (Pareto law from here)",
+                                "no evidence found; our estimate: districts attract firms of about the 规上 size "
+                                "(1000万-2000万 by industry, sectors.py) or larger", (500.0, 2000.0), (1, 1e7)),
+    "attracted_revenue_alpha": _p(1.1, "-", "Pareto tail index of attracted firms' revenue (capped at the district's "
+                                  "largest firm at the baseline)", "no evidence found for attracted firms; Axtell "
+                                  "(2001): firm sizes follow a Pareto law with tail index near 1, as the profiles' "
+                                  "revenue_pareto_alpha (1.0-1.2)", (1.0, 1.5), (0.5, 5)),
+    "attracted_capability_mean": _p(1.5, "capability", "mean capability of an attracted firm (gamma, shape 2)",
+                                    "no evidence found; our estimate: a district courts established firms",
+                                    (1.0, 2.5), (0.01, 10)),
+    "attracted_ip_share_active": _p(0.7, "-", "share of R&D-active attracted firms owning IP when they arrive",
+                                    "no evidence found; our estimate: established R&D-active firms mostly own IP",
+                                    (0.5, 0.9), PROB),
     # --- talent ---
     "talent_inflow_rate": _p(0.10, "1/year", "researcher inflow as share of the pool", "estimate", (0.06, 0.14), PROB),
     "talent_outflow_rate": _p(0.08, "1/year", "researcher outflow as share of the pool", "estimate", (0.05, 0.12), PROB),

@@ -106,7 +106,7 @@ def seed_population(model: EcosystemModel) -> None:
     x_min = 1000.0 * share0 ** (1.0 / alpha)
     revenue = np.minimum(pareto_revenue(rng, n, x_min, alpha), INITIAL_REVENUE_CAP)
     age = (rng.exponential(60.0, n) + 12.0 * np.log(revenue / x_min)).astype(np.int32) + 1
-    traits = draw_rd_traits(rng, n)
+    traits = draw_rd_traits(rng, n, p)
     active, rd, share = rd_traits_of(revenue, traits, p)
     f.append({
         "sector": sector, "age": age, "revenue": revenue, "labour": draw_labour(rng, n), **traits,

@@ -14,20 +14,9 @@ import mesa
 import numpy as np
 
 from . import certification as cert
-from . import indicators, laws, population, spinups, territory
+from . import entry, indicators, laws, population, spinups, territory
 from .errors import InvariantError
-from .firms import (
-    EntryDraw,
-    FirmTable,
-    decide_rd,
-    draw_sectors,
-    exit_mask,
-    grow,
-    laplace_shocks,
-    new_firm_rows,
-    pareto_revenue,
-    rd_traits,
-)
+from .firms import FirmTable, decide_rd, exit_mask, grow, laplace_shocks, rd_traits
 from .funds import CHANNELS, SpecialFund, merit
 from .government import Government
 from .indicators import INDICATORS
@@ -38,7 +27,7 @@ from .population import SPINUP_MONTHS
 from .profiles import PROFILES
 from .scenario import Levers, Scenario, Target
 from .sectors import SECTORS
-from .streams import CohortStream, FirmStream
+from .streams import FirmStream
 from .talent import TalentMarket
 
 INITIAL_REVENUE_CAP = population.INITIAL_REVENUE_CAP
@@ -278,7 +267,7 @@ class EcosystemModel(mesa.Model):
                   cert.staff_threshold(year, p), uplift)
         grow(f, self.month, p, self._spillover())
         self._exits()
-        self._entries()
+        entry.enter(self)
         if self.full:
             graduate(self, self.incubators)
             admit(self, self.incubators)
@@ -354,68 +343,6 @@ class EcosystemModel(mesa.Model):
             years = np.minimum(f.age // 12, AGE_BUCKETS - 1)
             c.exits_by_age += np.bincount(years[out], minlength=AGE_BUCKETS)
             c.exposure_by_age += np.bincount(years[f.alive | out], minlength=AGE_BUCKETS)
-
-    def _entries(self) -> None:
-        """This month's start-ups, spin-offs and attracted firms.
-
-        Each month's counts, and each kind's cohort, draw from generators of their own keyed by the
-        month, so more attracted firms this month change neither next month's start-ups nor their luck.
-        """
-        b, p, f, key = self.baseline, self.p, self.firms, self.keys["entry"]
-        rng = CohortStream(key, self.month, 0)  # one generator call per count: Poisson draws use varying numbers
-        places = max(self.incubator_places, 1) / self._places0
-        talent = max(self.talent.researchers, 1.0) / self._researchers0
-        lam = (b["new_market_entities"] * p["startup_rate"] / 12.0
-               * places ** p["startup_incubator_elasticity"] * talent ** p["startup_talent_elasticity"])
-        n_start = rng.poisson(lam)
-        operating = [pl for pl in self.platforms if pl.operating]
-        n_spin = rng.poisson(p["spinoff_rate"] * len(operating) / 12.0)
-        if self.running_plan and self.month < 12:
-            self.counters.first_year_local_entrants += n_start + n_spin
-        n_attr = rng.poisson(self.government.yearly("attracted_firms_per_year") / 12.0) if self.full else 0
-        shares = self.profile.sector_shares
-        kind = 0 if self.running_plan else 3  # the spin-up's entrants have uids of their own
-        if n_start:
-            rng = CohortStream(key, self.month, 1)
-            self._add(rng, EntryDraw(n_start, draw_sectors(rng, shares, n_start),
-                                     np.minimum(rng.lognormal(np.log(50.0), 1.0, n_start), 2000.0),
-                                     rng.gamma(2.0, 0.25, n_start), rng.random(n_start) < p["startup_future_share"],
-                                     attracted=False, kind=1 + kind))
-        if n_spin:
-            rng = CohortStream(key, self.month, 2)
-            sectors = np.array([operating[i].sector for i in rng.integers(0, len(operating), n_spin)], np.int8)
-            self._add(rng, EntryDraw(n_spin, sectors, np.minimum(rng.lognormal(np.log(80.0), 1.0, n_spin), 2000.0),
-                                     rng.gamma(2.0, 0.75, n_spin),
-                                     rng.random(n_spin) < 2 * p["startup_future_share"], attracted=False,
-                                     kind=2 + kind))
-        if n_attr:
-            rng = CohortStream(key, self.month, 3)
-            idx = self._add(rng, EntryDraw(n_attr, draw_sectors(rng, shares, n_attr),
-                                           pareto_revenue(rng, n_attr, 1000.0, 1.1).clip(max=self.largest_firm),
-                                           rng.gamma(2.0, 0.75, n_attr),
-                                           rng.random(n_attr) < p["attracted_future_share"], attracted=True,
-                                           kind=3 + kind))
-            ht = idx[rng.random(n_attr) < p["attracted_high_tech_share"]]
-            year = self.calendar_year
-            thr = cert.high_tech_rd_threshold(f.revenue[ht], year)
-            staff = cert.staff_threshold(year, p)
-            population.onto_rules(self, ht, thr + 0.003, rng.uniform(staff + 0.02, 0.3, len(ht)))
-            f.staff_eff[ht] *= self.talent.fill[f.sector[ht]]
-            f.ht_until[ht] = rng.choice(self.next_months(cert.HIGH_TECH_APPROVE_MONTH, 3, after=self.month),
-                                        size=len(ht))
-            f.ht_ever[ht] = True
-            f.ht_score[ht] = 0.0  # they hold a certificate: they pass its rules
-            f.ht_revenue[ht] = f.revenue[ht]
-            f.rd_last_year[ht] = f.rd_ratio[ht] * f.revenue[ht]
-
-    def _add(self, rng: CohortStream, draw: EntryDraw) -> np.ndarray:
-        idx = self.firms.append(new_firm_rows(rng, draw, self.p, self.month))
-        f = self.firms
-        f.annual_shock[idx] = laplace_shocks(rng, f.revenue[idx], self.p)
-        f.staff_eff[idx] = f.staff_share[idx] * self.talent.fill[f.sector[idx]]
-        f.zjtx_score[idx] = cert.zjtx_scores(self.zjtx_key, f.uid_hash[idx])
-        self.counters.entries += draw.n
-        return idx
 
     def _certification(self) -> None:
         f, rng, p, cm = self.firms, self.firm_streams["certification"], self.p, self.calendar_month

@@ -271,3 +271,36 @@ def test_a_gdp_event_is_one_documented_value_per_month(bad, reason):
     doc["events"].append(bad)
     with pytest.raises(ValueError, match=reason):
         parse_profile("beijing-2014", doc)
+
+
+def test_every_parameter_has_its_unit_label_source_and_a_range_inside_its_bounds():
+    from model.parameters import PARAMETERS
+
+    for name, p in PARAMETERS.items():
+        assert p.unit and p.label and p.source, name
+        lo, hi = p.range
+        assert p.bounds[0] <= lo <= p.value <= hi <= p.bounds[1], (name, p.value, p.range, p.bounds)
+
+
+def test_entrants_are_drawn_from_their_parameters():
+    """What entrants are like is set by parameters.py (until 2026-12-05 constants in the code): one month's entry from
+    the same state, with a start-up's median revenue doubled and attracted firms' floor tripled."""
+    from model import entry
+    from model.parameters import PARAMETERS
+
+    doc = plan_doc()
+    doc["levers"]["attracted_firms_per_year"] = 600  # enough attracted firms in one month to see their floor
+    cohorts = []
+    for median, floor in ((50.0, 1000.0), (100.0, 3000.0)):
+        m = EcosystemModel(make_scenario(doc), replication=2)  # the same state both times
+        m.p.update(startup_revenue_median=median, attracted_revenue_min=floor)
+        before = m.firms.n
+        entry.enter(m)
+        rows = np.arange(before, m.firms.n)
+        cohorts.append((m.firms.revenue[rows], m.firms.attracted[rows], m.firms.uid[rows]))
+    (r1, a1, u1), (r2, a2, u2) = cohorts
+    assert np.array_equal(u1, u2) and np.array_equal(a1, a2) and (~a1).sum() > 10 and a1.sum() > 10
+    start_ups = (u1 >> np.uint64(48)) == 1  # their kind (streams.entrant_uids)
+    small = start_ups & (r2 < PARAMETERS["entrant_revenue_cap"].value)
+    assert small.sum() > 10 and np.allclose(r2[small], 2.0 * r1[small])
+    assert r1[a1].min() >= 1000.0 and r2[a2].min() >= 3000.0 and np.median(r2[a2]) > 2.5 * np.median(r1[a1])
