@@ -28,8 +28,8 @@ COLUMNS: dict[str, type] = {
     "rd_ratio": np.float64,  # R&D spending / revenue, current
     "rd_ratio_avg": np.float64,  # moving average standing for the certification's 3-year ratio
     "rd_base": np.float64,  # this month's R&D propensity (rd_traits: from the scores below and the firm's size)
-    "rd_mult": np.float64,  # exp(0.7 z): the firm's R&D propensity relative to active firms of its size
-    "rd_idle": np.float64,  # its propensity while not R&D-active (median 0.3%)
+    "rd_mult": np.float64,  # exp(rd_propensity_sigma z): its R&D propensity relative to active firms of its size
+    "rd_idle": np.float64,  # its propensity while not R&D-active (median rd_idle_median)
     "rd_floor": np.float64,  # R&D share it keeps at least (it bunched at a threshold, or was moved onto a rule)
     "active_u": np.float64,  # uniform; R&D-active while below the activity chance of its size
     "rd_last_year": np.float64,  # 万元/year R&D at the last December (for growth rewards)

@@ -182,8 +182,8 @@ HOW: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
                                 "meanwhile; placements cannot exceed the talents that arrived",
                                 ("growth_talent_boost",), ()),
     "high_tech_pool_per_year": ("pooled firms that meet the high-tech rules apply and pass more often in the annual "
-                                "round, and those just below its R&D rule bunch up to it more often",
-                                ("pool_apply_uplift",), ("pool_bunching_factor",)),
+                                "round, and those just below its R&D rule bunch up to it more often "
+                                "(pool_bunching_factor, held at its value)", ("pool_apply_uplift",), ()),
     "listing_pool_size": ("pooled firms list at a higher yearly rate than other firms that meet the listing rules",
                           ("listing_rate_pool",), ()),
     "application_scenarios_per_year": ("a firm matched to an application scenario grows faster for 12 months",
@@ -191,11 +191,9 @@ HOW: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "scenarios_for_attracted_share": ("reserves scenarios (and their growth boost) for attracted firms",
                                       ("growth_scenario_boost",), ()),
     "attracted_firms_per_year": ("attracted firms join the population, some already certified high-tech and some in "
-                                 "the plan's future industries; they arrive established (Pareto-sized from 1000万, "
-                                 "most R&D-active ones owning IP)",
-                                 ("attracted_high_tech_share", "attracted_future_share"),
-                                 ("attracted_revenue_min", "attracted_revenue_alpha", "attracted_capability_mean",
-                                  "attracted_ip_share_active")),
+                                 "the plan's future industries; they arrive established (Pareto-sized from "
+                                 "attracted_revenue_min, most R&D-active ones owning IP: parameters.py, entrants)",
+                                 ("attracted_high_tech_share", "attracted_future_share"), ()),
     "new_municipal_incubators": ("more incubator places: more start-ups enter, and incubated firms grow at a "
                                  "different rate and exit less during their stay",
                                  ("startup_incubator_elasticity", "growth_incubator_boost", "exit_incubator_reduction"),

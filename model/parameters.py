@@ -252,7 +252,7 @@ PARAMETERS: dict[str, Param] = {
                                 "estimate: two thirds within a factor 2.7 of the median", (0.5, 1.5), (0, 3)),
     "entrant_revenue_cap": _p(2000.0, "万元/year", "largest first-year revenue of a start-up or spin-off",
                               "estimate: a new firm larger than this is a subsidiary or a relocation, which the model "
-                              "enters as an attracted firm", (1000.0, 5000.0), (1, 1e7)),
+                              "enters as an attracted firm", (1000.0, 5000.0), (1, 5e6)),
     "startup_capability_mean": _p(0.5, "capability", "mean capability of a start-up (gamma, shape 2; the average "
                                   "firm's is 1)", "estimate: a start-up has yet to build what growth_capability_effect "
                                   "rewards", (0.25, 1.0), (0.01, 10)),
@@ -267,7 +267,7 @@ PARAMETERS: dict[str, Param] = {
                                 (0.0, 0.05), PROB),
     "attracted_revenue_min": _p(1000.0, "万元/year", "smallest revenue of an attracted firm (Pareto law from here)",
                                 "no evidence found; our estimate: districts attract firms of about the 规上 size "
-                                "(1000万-2000万 by industry, sectors.py) or larger", (500.0, 2000.0), (1, 1e7)),
+                                "(1000万-2000万 by industry, sectors.py) or larger", (500.0, 2000.0), (1, 1e6)),
     "attracted_revenue_alpha": _p(1.1, "-", "Pareto tail index of attracted firms' revenue (capped at the district's "
                                   "largest firm at the baseline)", "no evidence found for attracted firms; Axtell "
                                   "(2001): firm sizes follow a Pareto law with tail index near 1, as the profiles' "

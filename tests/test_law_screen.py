@@ -126,3 +126,26 @@ def test_a_posterior_saved_before_its_screen_is_used_with_a_note_in_the_cli_and_
     source = _parameter_source("posterior")
     assert "law_screen_pending" not in source.provenance and capsys.readouterr().err == ""
     assert adapter.parameter_source("posterior")[1] is None
+
+
+@pytest.mark.parametrize("record, note", [([], False), ("x", False), ({"pending": "3"}, True),
+                                          ({"pending": True}, True), ({"pending": 0}, False), ({"screens": []}, False)])
+def test_an_odd_law_screen_record_never_raises(monkeypatch, tmp_path, capsys, record, note):
+    from model.cli import _parameter_source
+
+    monkeypatch.setattr(cal, "CALIBRATION_DIR", tmp_path)
+    post = posterior(SANE)
+    cal.save_posterior(cal.Posterior(post.samples, post.weights, {"law_screen": record}), tmp_path)
+    assert _parameter_source("posterior").mode == "posterior"
+    err = capsys.readouterr().err
+    assert ("--law-screen 3" in err) == note, err
+
+
+def test_a_posterior_json_that_is_not_an_object_is_one_line(monkeypatch, tmp_path):
+    from model.cli import _parameter_source
+
+    monkeypatch.setattr(cal, "CALIBRATION_DIR", tmp_path)
+    cal.save_posterior(posterior(SANE), tmp_path)
+    (tmp_path / cal.POSTERIOR_META).write_text("[1, 2]", "utf-8")
+    with pytest.raises(InputError, match="not a JSON object"):
+        _parameter_source("posterior")

@@ -304,3 +304,36 @@ def test_entrants_are_drawn_from_their_parameters():
     small = start_ups & (r2 < PARAMETERS["entrant_revenue_cap"].value)
     assert small.sum() > 10 and np.allclose(r2[small], 2.0 * r1[small])
     assert r1[a1].min() >= 1000.0 and r2[a2].min() >= 3000.0 and np.median(r2[a2]) > 2.5 * np.median(r1[a1])
+
+
+ONCE_CONSTANTS = (  # parameters since 2026-12-05, constants in the code before: each must be read by a running model
+    "rd_propensity_sigma", "rd_idle_median", "rd_idle_sigma", "rd_active_cap", "rd_adjust_months",
+    "rd_staff_share_active", "rd_staff_share_idle", "rd_staff_sigma", "pool_bunching_factor", "listed_exit_factor",
+    "startup_revenue_median", "spinoff_revenue_median", "entrant_revenue_sigma", "entrant_revenue_cap",
+    "startup_capability_mean", "spinoff_capability_mean", "spinoff_future_factor", "entrant_ip_share_active",
+    "entrant_ip_share_idle", "attracted_revenue_min", "attracted_revenue_alpha", "attracted_capability_mean",
+    "attracted_ip_share_active")
+
+
+class _Reads(dict):
+    """A parameter mapping that remembers which names were read."""
+
+    def __init__(self, values: dict) -> None:
+        super().__init__(values)
+        self.read: set[str] = set()
+
+    def __getitem__(self, name):
+        self.read.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        self.read.add(name)
+        return super().get(name, default)
+
+
+def test_a_running_model_reads_every_parameter_that_was_once_a_constant():
+    m = EcosystemModel(make_scenario(), replication=1)
+    m.p = _Reads(m.p)
+    for _ in range(13):
+        m.step()
+    assert set(ONCE_CONSTANTS) <= m.p.read, sorted(set(ONCE_CONSTANTS) - m.p.read)

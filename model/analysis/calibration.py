@@ -370,6 +370,8 @@ def load_posterior(folder: Path | None = None) -> Posterior | None:
     weights = data[:, -1] / data[:, -1].sum()
     meta_file = folder / POSTERIOR_META
     meta = json.loads(meta_file.read_text("utf-8")) if meta_file.is_file() else {}
+    if not isinstance(meta, dict):
+        raise ValueError(f"{meta_file}: not a JSON object")
     return Posterior(samples, weights, meta)
 
 

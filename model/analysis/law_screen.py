@@ -78,11 +78,15 @@ def records(dropped: list[Dropped]) -> list[dict]:
 
 
 # ------------------------------------------------------------------ the record in posterior.json
-def unscreened(meta: dict) -> int | None:
+def unscreened(meta: object) -> int | None:
     """The law screen's runs per particle when a posterior was saved before its screen (stopped by Ctrl-C), else
-    None: its particles have not been checked against the plausibility laws."""
-    pending = (meta.get("law_screen") or {}).get("pending") if isinstance(meta, dict) else None
-    return pending if isinstance(pending, int) and not isinstance(pending, bool) and pending > 0 else None
+    None: its particles have not been checked against the plausibility laws. Never an error: a record edited by hand
+    that still says pending, but not as a count of runs, gives the default count."""
+    record = meta.get("law_screen") if isinstance(meta, dict) else None
+    pending = record.get("pending") if isinstance(record, dict) else None
+    if pending is None or pending is False or pending == 0:
+        return None
+    return pending if type(pending) is int and pending > 0 else SCREEN_REPLICATIONS
 
 
 def screens_of(record: dict) -> list[dict]:
@@ -99,7 +103,6 @@ def screen_pending(meta_file: Path, db: Path) -> int | None:
     try:
         if meta_file.stat().st_mtime < db.stat().st_mtime:
             return None
-        pending = (json.loads(meta_file.read_text("utf-8")).get("law_screen") or {}).get("pending")
-    except (OSError, ValueError, AttributeError):
+        return unscreened(json.loads(meta_file.read_text("utf-8")))
+    except (OSError, ValueError):
         return None
-    return pending if isinstance(pending, int) else None

@@ -145,20 +145,23 @@ class FirmAgent(mesa.Agent):
         """Whether the firm does R&D in earnest this month, its R&D propensity and its desired R&D staff, from
         its persistent scores and its revenue R at the start of the month (size s = max(R, 1) / 500万).
 
-        - R&D-active while active_u < min(rd_active_share x s^rd_active_size_elasticity, 0.8): a firm that grows
-          may start doing R&D.
+        - R&D-active while active_u < min(rd_active_share x s^rd_active_size_elasticity, rd_active_cap): a firm that
+          grows may start doing R&D.
         - Propensity: rd_active_median x s^rd_size_elasticity x rd_mult when active, rd_idle when not; at least
           rd_floor, at most 60%.
-        - Desired staff share: 15% (active) or 3% (idle) x staff_mult, at least staff_floor, at most 90%; the
+        - Desired staff share: rd_staff_share_active or rd_staff_share_idle x staff_mult, at least staff_floor, at
+          most 90%; the
           filled share staff_eff follows it, times the talent market's fill rate of its industry (constant in
           the core).
         """
         p = self.model.p
         s = max(self.revenue, 1.0) / REFERENCE_REVENUE
-        self.active = self.active_u < min(p["rd_active_share"] * s ** p["rd_active_size_elasticity"], 0.8)
+        chance = min(p["rd_active_share"] * s ** p["rd_active_size_elasticity"], p["rd_active_cap"])
+        self.active = self.active_u < chance
         rd = p["rd_active_median"] * s ** p["rd_size_elasticity"] * self.rd_mult if self.active else self.rd_idle
         self.rd_base = min(max(rd, self.rd_floor), RD_CAP)
-        self.staff_share = min(max((0.15 if self.active else 0.03) * self.staff_mult, self.staff_floor), 0.9)
+        median = p["rd_staff_share_active"] if self.active else p["rd_staff_share_idle"]
+        self.staff_share = min(max(median * self.staff_mult, self.staff_floor), 0.9)
         self.staff_eff = self.staff_share * self.model.talent_fill[self.sector]
 
     def decide_rd(self) -> None:
@@ -187,7 +190,7 @@ class FirmAgent(mesa.Agent):
             self.rd_base = max(self.rd_base, self.rd_floor)
             self.staff_share = max(self.staff_share, self.staff_floor)
         ceiling = RD_CAP * (max(self.revenue, REFERENCE_REVENUE) / REFERENCE_REVENUE) ** -p["rd_ceiling_exponent"]
-        self.rd_ratio += (min(self.rd_base, ceiling) - self.rd_ratio) / 6.0
+        self.rd_ratio += (min(self.rd_base, ceiling) - self.rd_ratio) / p["rd_adjust_months"]
         self.rd_ratio_avg += (self.rd_ratio - self.rd_ratio_avg) / 24.0
         if not self.ip and rnd() < 1.0 - math.exp(-p["ip_rate_per_rd"] * self.rd_ratio / 12.0):
             self.ip = True
@@ -211,14 +214,14 @@ class FirmAgent(mesa.Agent):
         """Does the firm close this month (after growing)?
 
         Annual hazard h = exit_hazard_old x (1 - exp(-age / exit_age_scale))^2 (it rises over the first
-        years, PE44), times (max(revenue, 1) / 500万)^-exit_size_gamma, times 0.2 for a listed firm; the
+        years, PE44), times (max(revenue, 1) / 500万)^-exit_size_gamma, times listed_exit_factor for a listed firm; the
         monthly exit probability is 1 - exp(-min(h, 5) / 12).
         """
         p = self.model.p
         h = p["exit_hazard_old"] * (1.0 - math.exp(-self.age / p["exit_age_scale"])) ** 2
         h *= (max(self.revenue, 1.0) / REFERENCE_REVENUE) ** -p["exit_size_gamma"]
         if self.listed:
-            h *= 0.2
+            h *= p["listed_exit_factor"]
         return self.model.random.random() < 1.0 - math.exp(-min(h, 5.0) / 12.0)
 
     def draw_shock(self) -> None:
@@ -280,31 +283,34 @@ class FirmAgent(mesa.Agent):
     def start_up(cls, model: ReferenceModel) -> FirmAgent:
         """A new start-up, founded this month.
 
-        - Industry drawn from the profile's sector shares; revenue lognormal with median 50万
-          (log-sd 1), at most 2000万; capability Gamma(2, 0.25) (mean 0.5); in a future industry
-          with probability startup_future_share.
-        - Its persistent R&D scores: active_u uniform; rd_mult = exp(0.7 z) and rd_idle = 0.3% x exp(0.5 z)
-          for one standard normal z; staff_mult = exp(0.5 z') for another. Its activity, propensity and
+        - Industry drawn from the profile's sector shares; revenue lognormal with median startup_revenue_median
+          (log-sd entrant_revenue_sigma), at most entrant_revenue_cap; capability Gamma with shape 2 and mean
+          startup_capability_mean; in a future industry with probability startup_future_share.
+        - Its persistent R&D scores: active_u uniform; rd_mult = exp(rd_propensity_sigma z) and rd_idle =
+          rd_idle_median x exp(rd_idle_sigma z) for one standard normal z; staff_mult = exp(rd_staff_sigma z') for
+          another. Its activity, propensity and
           staff share follow from them and its revenue (`traits`); its R&D ratio and the moving average
           start at the propensity.
         - Employees per 万元: lognormal, median 1/50, log-sd 0.5.
-        - Owns IP with probability 10% (active) or 2% (idle); no certificate; age 0; passes the unspelled
-          high-tech rules with the replication's chance: its score is uniform.
+        - Owns IP with probability entrant_ip_share_active or entrant_ip_share_idle; no certificate; age 0; passes
+          the unspelled high-tech rules with the replication's chance: its score is uniform.
         - Draws its growth shock for the rest of the year at once.
         """
         p, rng = model.p, model.random
         sector = rng.choices(range(len(model.sector_shares)), weights=model.sector_shares)[0]
-        revenue = min(rng.lognormvariate(math.log(50.0), 1.0), 2000.0)
-        capability = rng.gammavariate(2.0, 0.25)
+        revenue = min(rng.lognormvariate(math.log(p["startup_revenue_median"]), p["entrant_revenue_sigma"]),
+                      p["entrant_revenue_cap"])
+        capability = rng.gammavariate(2.0, p["startup_capability_mean"] / 2.0)
         future = rng.random() < p["startup_future_share"]
         z_rd, z_staff = rng.gauss(0.0, 1.0), rng.gauss(0.0, 1.0)
         firm = cls(model, sector=sector, age=0, revenue=revenue, labour=rng.lognormvariate(math.log(1 / 50.0), 0.5),
                    capability=capability, future=future, new=True, born=model.month, ht_score=rng.random(),
-                   active_u=rng.random(), rd_mult=math.exp(0.7 * z_rd), rd_idle=0.003 * math.exp(0.5 * z_rd),
-                   staff_mult=math.exp(0.5 * z_staff))
+                   active_u=rng.random(), rd_mult=math.exp(p["rd_propensity_sigma"] * z_rd),
+                   rd_idle=p["rd_idle_median"] * math.exp(p["rd_idle_sigma"] * z_rd),
+                   staff_mult=math.exp(p["rd_staff_sigma"] * z_staff))
         firm.traits()
         firm.rd_ratio = firm.rd_ratio_avg = firm.rd_base
-        firm.ip = rng.random() < (0.1 if firm.active else 0.02)
+        firm.ip = rng.random() < (p["entrant_ip_share_active"] if firm.active else p["entrant_ip_share_idle"])
         firm.draw_shock()
         return firm
 
