@@ -221,8 +221,8 @@ PARAMETERS: dict[str, Param] = {
                              "1000万 or more holds", "estimate: each profile's above_scale_share is an estimate no "
                              "figure documents (from 1.2% in a research district, seed 001, to 4-8% in a "
                              "manufacturing zone); Beijing's 专精特新 stock and its growth (PE29-PE31) need firms of "
-                             "1000万 with 100万 of R&D. A fit of it (2026-12-03, 2.8, 90% 1.75-3.7) was not adopted: "
-                             "docs/history.md. A share a profile documents or a scenario sets is taken as given",
+                             "1000万 with 100万 of R&D. Fits of it (2026-12-03, 2.8, 90% 1.75-3.7; 2026-12-05, 2.2, 90% "
+                             "0.9-3.4) were not adopted: docs/history.md. A share a profile documents or a scenario sets is taken as given",
                              (0.5, 4.0), (0.01, 100)),
     # --- entry ---
     "startup_rate": _p(0.30, "share of new market entities", "tech share of new market entities",

@@ -123,7 +123,8 @@ PRIORS: dict[str, tuple[float, float]] = {
 # so that citywide R&D and the holders' R&D share fell out of their bands: docs/history.md, "The size of
 # the firms: a fit not adopted"; calibration/experiments/ keeps that fit. A second fit with the factor and an
 # R&D anchor (Beijing's 2019 intensity and PE29-rd10 fitted, 2026-12-04) did not converge (tolerance 10.3, 23 of
-# 35 inside): docs/history.md, "An R&D anchor: a second fit not adopted".
+# 35 inside): docs/history.md, "An R&D anchor: a second fit not adopted". Refitted on the engine of 2026-12-05 (factor
+# 2.2, PE31 inside, Beijing's R&D from 2019 out; 23 of 35): "The size of the firms, refitted on today's engine".
 
 
 def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scenario]:
