@@ -138,11 +138,14 @@ def _untargeted_rows(summary: dict) -> list[list[str]]:
 KNOWN_LIMITS: dict[str, str] = {
     "high_tech": "depends on the firms' ages at the start, which no figure documents: a 96-month spin-up instead of "
                  "48 (median firm age 38 months, not 26) gave the 三量齐升 plan P50 1,352 and P(meet) 32% instead of "
-                 "1,468 and 45% (posterior of 2026-12-03)",
+                 "1,468 and 45% (posterior of 2026-12-03); and on how large start-ups are, which no figure documents "
+                 "either: at the ends of startup_revenue_median's range (20万 and 150万 against 50万) the plan's P50 "
+                 "was 1,235 and 1,955 and P(meet) 5% and 90% (20 replications, 2026-12-05)",
     "specialized_sme": "the model's pool of qualifying firms (1000万 of revenue, 100万 of R&D) is too small and grows "
                        "about 5% a year, too slowly for Beijing's ~29% a year in 2023-2024 (backtest: PE31 at P50 "
                        "-24%; its holders average 0.58亿 of revenue against >1.3亿 documented), and the district's "
-                       "start is an estimate: P(meet) is more likely too low than too high",
+                       "start is an estimate: P(meet) is more likely too low than too high; start-ups' size, an "
+                       "estimate, moves it too (P50 355 to 538 over startup_revenue_median's range)",
     "listed": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",
     "rd_intensity": "the model's R&D intensity stays flat in Beijing's run after 2016 (P50 6.09% in 2016, 6.14% in "
                     "2023) while Beijing's rose to 6.73% (backtest: from 2019 P50 7-9% low, inside only by its band); "
