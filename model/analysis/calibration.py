@@ -125,6 +125,7 @@ PRIORS: dict[str, tuple[float, float]] = {
 # R&D anchor (Beijing's 2019 intensity and PE29-rd10 fitted, 2026-12-04) did not converge (tolerance 10.3, 23 of
 # 35 inside): docs/history.md, "An R&D anchor: a second fit not adopted". Refitted on the engine of 2026-12-05 (factor
 # 2.2, PE31 inside, Beijing's R&D from 2019 out; 23 of 35): "The size of the firms, refitted on today's engine".
+# Nor the start-ups' size (startup_revenue_median, entrant_revenue_sigma: 116万 and 0.88, 28 of 35 inside, 2026-12-05).
 
 
 def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scenario]:
