@@ -101,14 +101,36 @@ def test_an_interrupted_calibration_resumes_from_its_database(tmp_path):
     first = cal.abc_smc(sc, targets, cal.Settings(population=12, simulations=30, replications=1, workers=1,
                                                   priors=priors), db, progress=False, statistic=end_statistics)
     t_first, n_first = first.max_t, first.total_nr_simulations
-    # min_epsilon below 0: only the budget stops it, so the resumed session must use up the whole 90
+    # min_epsilon below 0: only the budget stops it, so the resumed session must use up the whole 90: its last
+    # generation ends on it or is cut by it (test_the_simulation_budget_is_a_cap)
     again = cal.abc_smc(sc, targets, cal.Settings(population=12, simulations=90, replications=1, workers=1,
                                                   priors=priors, min_epsilon=-1.0), db, resume=True, progress=False,
                         statistic=end_statistics)
-    assert again.id == first.id and again.max_t > t_first and n_first < 90 <= again.total_nr_simulations
+    assert again.id == first.id and again.max_t > t_first and n_first < again.total_nr_simulations <= 90
+    assert again.budget_cut or again.total_nr_simulations == 90
     samples, weights = cal.posterior_table(again)
     x = samples["exit_hazard_old"]
     assert np.isclose(weights.sum(), 1.0) and ((x >= 0.05) & (x <= 0.12)).all()
+
+
+def test_the_simulation_budget_is_a_cap(tmp_path):
+    """pyabc checks its budget between generations only, and a generation runs until its population is full: a
+    generation that would pass `--simulations` is cut, and the fit ends with the one before, saying so."""
+    from model.analysis.recovery import end_statistics, small_scenario
+
+    targets = [cal.Target("high_tech_end", 150.0, 250.0, (), ""),
+               cal.Target("exit_hazard_mature", 0.06, 0.1, (), "")]
+    settings = cal.Settings(population=12, simulations=45, replications=1, workers=1,
+                            priors={"exit_hazard_old": (0.05, 0.12)}, min_epsilon=-1.0)
+    h = cal.abc_smc({"bda": small_scenario()}, targets, settings, tmp_path / "abc.db", progress=False,
+                    statistic=end_statistics)
+    cut = h.budget_cut
+    assert cut and cut["generation"] == h.max_t + 1 and cut["accepted"] < settings.population
+    assert h.total_nr_simulations + cut["simulations"] <= settings.simulations
+    meta = cal.metadata(h, settings, targets, 1.0)
+    assert meta["budget_cut"] == cut and f"generation {h.max_t}'s" in meta["note"]
+    _, weights = cal.posterior_table(h)
+    assert len(weights) == settings.population  # the last whole generation
 
 
 def test_until_extends_without_changing_the_horizon():

@@ -33,7 +33,7 @@ from ..execution.parallel import Pool
 from ..parameters import DEFAULTS, PARAMETERS, ParameterSource
 from ..scenario import Scenario, load_scenario
 from ..sim import EcosystemModel
-from . import law_screen
+from . import abc_sampling, law_screen
 from .law_screen import SCREEN_REPLICATIONS, screens_of, unscreened
 
 EFFECTS = ParameterSource("effects")  # defaults with the lever effects drawn from their evidence ranges
@@ -126,6 +126,7 @@ PRIORS: dict[str, tuple[float, float]] = {
 # 35 inside): docs/history.md, "An R&D anchor: a second fit not adopted". Refitted on the engine of 2026-12-05 (factor
 # 2.2, PE31 inside, Beijing's R&D from 2019 out; 23 of 35): "The size of the firms, refitted on today's engine".
 # Nor the start-ups' size (startup_revenue_median, entrant_revenue_sigma: 116万 and 0.88, 28 of 35 inside, 2026-12-05).
+# Nor the three together (3.13, 82万, 0.89: PE31 inside, Beijing's R&D from 2019 15-21% under; 23 of 35, 2026-12-05).
 
 
 def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scenario]:
@@ -233,41 +234,6 @@ class _Simulator:
         return simulate(self.scenarios, dict(params), self.replications, self.statistic)
 
 
-def _sampler(settings: Settings):
-    import pyabc
-
-    if settings.scheduler:
-        from ..execution.parallel import connect
-
-        return pyabc.sampler.DaskDistributedSampler(dask_client=connect(settings.scheduler))
-    if settings.workers > 1:
-        from ..execution.lifeline import Linked
-
-        class Sampler(pyabc.sampler.MulticoreEvalParallelSampler):
-            # pyabc forks its workers itself, a new set each generation: each ties itself to this process
-            # on its first particle, so that it ends with it rather than compute on after a kill.
-            def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
-                return super().sample_until_n_accepted(n, Linked(simulate_one), t, **kwargs)
-
-        return Sampler(n_procs=settings.workers)
-    return pyabc.sampler.SingleCoreSampler()
-
-
-LOCAL_KERNEL_MIN_POPULATION = 50
-
-
-def _transition(population: int):
-    """One covariance per particle, from its nearest quarter, for real fits: with 15 parameters a single global
-    kernel gave weights so uneven (effective sample size 1-4 of 150) that the posterior was one particle. A
-    quarter of a small test population is two or three neighbours, whose covariance is singular (pyabc's
-    densities overflow and the weights sum to 0), so small runs keep the global kernel."""
-    import pyabc
-
-    if population >= LOCAL_KERNEL_MIN_POPULATION:
-        return pyabc.LocalTransition(k_fraction=0.25)
-    return pyabc.MultivariateNormalTransition()
-
-
 def abc_smc(scenarios: dict[str, Scenario], targets: Sequence[Target], settings: Settings, db: Path,
             resume: bool = False, statistic: Statistic = run_statistics, progress: bool = True):
     """Run (or resume) ABC-SMC; returns the pyabc History."""
@@ -278,10 +244,10 @@ def abc_smc(scenarios: dict[str, Scenario], targets: Sequence[Target], settings:
     logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
     logging.getLogger("ABC.Sampler").setLevel(logging.WARNING)
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in settings.priors.items()})
-    sampler = _sampler(settings)
+    sampler = abc_sampling.sampler(settings.workers, settings.scheduler)
     abc = pyabc.ABCSMC(_Simulator(scenarios, settings.replications, statistic), prior, distance(targets),
                        population_size=settings.population, sampler=sampler,
-                       transitions=_transition(settings.population),
+                       transitions=abc_sampling.transition(settings.population),
                        eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
     url = f"sqlite:///{db}"
     np.random.seed(settings.seed)  # pyabc proposes from numpy's global generator
@@ -296,11 +262,14 @@ def abc_smc(scenarios: dict[str, Scenario], targets: Sequence[Target], settings:
         if db.exists():
             db.unlink()
         abc.new(url, {t.name: 0.5 * (t.low + t.high) for t in targets})
+    cut = abc_sampling.within_budget(sampler, abc, settings.simulations)
     # pyabc counts simulations over the whole database, earlier sessions included, so the budget
     # is the total; generations it counts per session, so those are what is left.
-    return abc.run(minimum_epsilon=settings.min_epsilon,
-                   max_nr_populations=max(settings.max_generations - generations_done, 1),
-                   max_total_nr_simulations=settings.simulations)
+    history_ = abc.run(minimum_epsilon=settings.min_epsilon,
+                       max_nr_populations=max(settings.max_generations - generations_done, 1),
+                       max_total_nr_simulations=settings.simulations)
+    history_.budget_cut = cut or None  # read by metadata()
+    return history_
 
 
 def effective_sample_size(w: np.ndarray) -> float:
@@ -421,8 +390,18 @@ def metadata(abc_history, settings: Settings, targets: Sequence[Target], wall: f
         "weights": "equal: the last generation's accepted particles (pyabc's importance weights collapsed; "
                    "see calibration.posterior_table)",
         "total_simulations": int(abc_history.total_nr_simulations),
+        **_cut_note(getattr(abc_history, "budget_cut", None)),
         "wall_seconds": round(wall, 1),
     }
+
+
+def _cut_note(cut: dict | None) -> dict:
+    if not cut:
+        return {}
+    return {"budget_cut": cut,
+            "note": f"the budget ran out in generation {cut['generation']}, with {cut['accepted']} of its population "
+                    f"accepted in {cut['simulations']} simulations (not in the total of model calls); the posterior "
+                    f"is generation {cut['generation'] - 1}'s"}
 
 
 def time_one_particle(settings: Settings) -> float:

@@ -38,7 +38,8 @@ class _Parser(argparse.ArgumentParser):
 
 def calibrate_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--simulations", type=whole_number("simulations"), default=2500,
-                     help="budget of particles to simulate (default 2500)")
+                     help="budget of particles to simulate, a cap: a generation that would pass it is cut and the fit "
+                          "ends with the generation before (default 2500)")
     cal.add_argument("--population", type=whole_number("population"), default=100, help="particles per generation")
     cal.add_argument("--replications", type=whole_number("replications"), default=1,
                      help="runs of each place per particle, averaged (default 1)")
@@ -358,6 +359,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if not args.resume and (folder / cal.DB_FILE).exists():
         print(f"replacing the earlier calibration database {folder / cal.DB_FILE} (use --resume to continue it)")
     post = cal.calibrate(settings, folder, resume=args.resume)
+    if post.meta.get("budget_cut"):
+        print(f"--simulations {settings.simulations}: {post.meta['note']}", flush=True)
     source = cal.parameter_source("posterior", folder)
     report = write_report(post, folder, source, workers=workers, scheduler=args.scheduler)
     print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
