@@ -113,7 +113,7 @@ def calibration_child(simulations: int, workers: int) -> dict:
         start = time.perf_counter()
         post = calibrate(settings, folder=Path(tmp), progress=False)
         seconds = time.perf_counter() - start
-    n = post.meta["total_simulations"]
+    n = post.meta["total_simulations"] + (post.meta.get("budget_cut") or {}).get("simulations", 0)  # all it ran
     return {"seconds": seconds, "simulations": n, "rate": n / seconds, "workers": workers}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -118,19 +119,59 @@ def test_the_simulation_budget_is_a_cap(tmp_path):
     generation that would pass `--simulations` is cut, and the fit ends with the one before, saying so."""
     from model.analysis.recovery import end_statistics, small_scenario
 
+    sc = {"bda": small_scenario()}
     targets = [cal.Target("high_tech_end", 150.0, 250.0, (), ""),
                cal.Target("exit_hazard_mature", 0.06, 0.1, (), "")]
-    settings = cal.Settings(population=12, simulations=45, replications=1, workers=1,
+    settings = cal.Settings(population=12, simulations=1, replications=1, workers=1,
                             priors={"exit_hazard_old": (0.05, 0.12)}, min_epsilon=-1.0)
-    h = cal.abc_smc({"bda": small_scenario()}, targets, settings, tmp_path / "abc.db", progress=False,
-                    statistic=end_statistics)
-    cut = h.budget_cut
-    assert cut and cut["generation"] == h.max_t + 1 and cut["accepted"] < settings.population
-    assert h.total_nr_simulations + cut["simulations"] <= settings.simulations
+    db = tmp_path / "abc.db"
+    first = cal.abc_smc(sc, targets, settings, db, progress=False, statistic=end_statistics)
+    assert first.max_t == 0 and not first.budget_cut  # the prior sample and generation 0 are never cut
+    # 5 more: generation 1 cannot accept its 12 in them, whatever the acceptance rate
+    settings = replace(settings, simulations=first.total_nr_simulations + 5)
+    h = cal.abc_smc(sc, targets, settings, db, resume=True, progress=False, statistic=end_statistics)
+    assert h.budget_cut == {"generation": 1, "simulations": 5, "accepted": h.budget_cut["accepted"]}
+    assert h.budget_cut["accepted"] < 12 and h.max_t == 0 and h.total_nr_simulations == first.total_nr_simulations
     meta = cal.metadata(h, settings, targets, 1.0)
-    assert meta["budget_cut"] == cut and f"generation {h.max_t}'s" in meta["note"]
+    assert meta["budget_cut"] == h.budget_cut and "the posterior is generation 0's" in meta["note"]
     _, weights = cal.posterior_table(h)
-    assert len(weights) == settings.population  # the last whole generation
+    assert len(weights) == 12  # the last whole generation
+
+
+_CAP_CHECK = """
+import sys, types
+import pyabc
+from pyabc.population import Particle
+from model.analysis import abc_sampling
+
+def rejected():
+    return Particle(m=0, parameter=pyabc.Parameter(a=1.0), weight=1.0, sum_stat={}, distance=1.0, accepted=False)
+
+sampler = abc_sampling.sampler(int(sys.argv[1]), None)
+abc = types.SimpleNamespace(history=types.SimpleNamespace(total_nr_simulations=90))
+cut = abc_sampling.within_budget(sampler, abc, 100)
+ok = sampler.sample_until_n_accepted(10, rejected, 3).ok
+print(ok, cut["generation"], cut["accepted"], cut["simulations"], sampler.nr_evaluations_)
+abc.history.total_nr_simulations = 100  # spent: a generation runs nothing
+ok = sampler.sample_until_n_accepted(10, rejected, 4).ok
+print(ok, cut["generation"], cut["accepted"], cut["simulations"], sampler.nr_evaluations_)
+"""
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_generation_gets_only_what_the_budget_has_left(workers):
+    """The sampler innosim calibrate uses, one process or several: a generation that cannot fill its population
+    stops at the budget's remainder (with several workers a simulation more each, pyabc counting outside its lock).
+    In a fresh interpreter: pyabc forks its workers, and this test process has threads."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _CAP_CHECK, str(workers)], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    first, spent = (line.split() for line in out.stdout.split("\n")[:2])
+    assert first[:3] == ["False", "3", "0"] and first[3] == first[4] and 10 <= int(first[3]) <= 10 + workers - 1
+    assert spent == ["False", "4", "0", "0", "0"]
 
 
 def test_until_extends_without_changing_the_horizon():

@@ -25,7 +25,7 @@ from model.cli import main
 SETTINGS = ["--population", "10", "--law-screen", "0", "--workers", "2"]
 # The killed session's budget only has to outlast generation 0. The budget counts the particles of every
 # session and is a cap (abc_sampling.within_budget): the resumed one gets 10 more than were spent, so it samples
-# the generation that was cut off, at most 10 particles, and its time does not hang on acceptance rates.
+# the generation that was cut off, about 10 particles, and its time does not hang on acceptance rates.
 FIRST = ["--simulations", "1000", *SETTINGS]
 
 
@@ -67,9 +67,10 @@ def test_kill_9_leaves_no_process_and_resume_ends_with_a_posterior(tmp_path):
     assert {t: after[t] for t in before} == before  # the same run
     post = cal.load_posterior(out)
     assert post is not None and len(post.weights) == 10 and abs(post.weights.sum() - 1) < 1e-9
-    # continued: generation 1 was sampled again, and stored or cut by the budget
+    # continued: generation 1 was sampled again, and stored or cut by the budget (a simulation over it at most: two
+    # workers, and pyabc counts outside its lock)
     cut = post.meta.get("budget_cut") or {}
-    assert max(after) >= 1 or (cut.get("generation") == 1 and 0 < cut["simulations"] <= 10), (after, cut)
+    assert max(after) >= 1 or (cut.get("generation") == 1 and 0 < cut["simulations"] <= 11), (after, cut)
 
 
 @pytest.mark.skipif(not HAVE_PROC, reason="reads the process table from /proc (Linux)")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:
+    import pyabc
 
-def sampler(workers: int, scheduler: str | None):
+
+def sampler(workers: int, scheduler: str | None) -> pyabc.sampler.Sampler:
     import pyabc
 
     if scheduler:
@@ -28,7 +33,7 @@ def sampler(workers: int, scheduler: str | None):
 LOCAL_KERNEL_MIN_POPULATION = 50
 
 
-def transition(population: int):
+def transition(population: int) -> pyabc.transition.Transition:
     """One covariance per particle, from its nearest quarter, for real fits: with 15 parameters a single global
     kernel gave weights so uneven (effective sample size 1-4 of 150) that the posterior was one particle. A
     quarter of a small test population is two or three neighbours, whose covariance is singular (pyabc's
@@ -40,14 +45,17 @@ def transition(population: int):
     return pyabc.MultivariateNormalTransition()
 
 
-def within_budget(sampler, abc, budget: int) -> dict:
+def within_budget(sampler: pyabc.sampler.Sampler, abc: pyabc.ABCSMC, budget: int) -> dict[str, int]:
     """Make `--simulations` a cap. pyabc checks its budget only between generations, and a generation runs until it
     has its whole population, so a last generation at a tight tolerance could overrun it without end (a fit of
     2026-12-05 with a budget of 5,000 was 36 minutes into its eighth generation, past twice the time announced, when
     it was stopped). Each generation after the first may now simulate only what the budget has left; one cut short
-    ends the fit with the generation before it, and the returned record says so. The first generation is never
-    cut, so a fit always has a posterior. A dask scheduler's sampler ignores the cap (pyabc's EPSMixin)."""
-    cut: dict = {}
+    ends the fit with the generation before it, and the returned record (filled when that happens) says so. The
+    prior sample and the first generation are never cut, so a fit always has a posterior. With several workers pyabc
+    checks the count outside its lock, so a cut generation can run a simulation or two more than it was given. A
+    dask scheduler's sampler ignores the cap (pyabc's EPSMixin). pyabc's minimum acceptance rate, which would also
+    end a generation this way, is never set here."""
+    cut: dict[str, int] = {}
     if not hasattr(sampler, "check_max_eval"):
         return cut
     sampler.check_max_eval = True
@@ -55,7 +63,7 @@ def within_budget(sampler, abc, budget: int) -> dict:
 
     def capped(n, simulate_one, t, *, max_eval=np.inf, **kwargs):
         if t is not None and t > 0:
-            max_eval = min(max_eval, max(budget - abc.history.total_nr_simulations, 1))
+            max_eval = min(max_eval, max(budget - abc.history.total_nr_simulations, 0))
         out = sample(n, simulate_one, t, max_eval=max_eval, **kwargs)
         if not out.ok:
             cut.update(generation=int(t), simulations=int(sampler.nr_evaluations_), accepted=int(out.n_accepted))

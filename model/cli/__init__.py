@@ -38,8 +38,8 @@ class _Parser(argparse.ArgumentParser):
 
 def calibrate_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--simulations", type=whole_number("simulations"), default=2500,
-                     help="budget of particles to simulate, a cap: a generation that would pass it is cut and the fit "
-                          "ends with the generation before (default 2500)")
+                     help="budget of particles to simulate, a cap from generation 1 on (not with --scheduler): a "
+                          "generation that would pass it is cut, the fit ends with the one before (default 2500)")
     cal.add_argument("--population", type=whole_number("population"), default=100, help="particles per generation")
     cal.add_argument("--replications", type=whole_number("replications"), default=1,
                      help="runs of each place per particle, averaged (default 1)")
