@@ -105,8 +105,15 @@ PARAMETERS: dict[str, Param] = {
                                "PE03: subsidies crowd out firm-financed R&D (-0.5 RMB per RMB; -6.5% per SD), so the "
                                "range allows a negative response. PE17 (2.6, UK SMEs) and PE04 (4.51, preprint) lie "
                                "above it", (-0.3, 1.2), (-5, 5), evidence=("PE13", "PE19", "PE11", "PE01", "PE03")),
-    "rd_reward_take_up_size": _p(2000.0, "万元", "revenue at which half the firms entitled to an R&D-growth reward "
-                                 "claim it (a firm of revenue R claims with chance R / (R + this))",
+    "rd_user_cost_elasticity": _p(0.397, "-", "elasticity of R&D to its user cost, through which the R&D "
+                                  "super-deduction's steps act (rd_tax.py)",
+                                  "PE13: 0.397 in the short run for Chinese listed firms, under tax incentives "
+                                  "including the super-deduction; PE19: 0.21 for the flow, meta-analytic and "
+                                  "bias-corrected (the low end); PE11's seminar version: 0.34-0.50 by firm size",
+                                  (0.21, 0.50), (0, 5), evidence=("PE13", "PE19", "PE11")),
+    "rd_reward_take_up_size": _p(2000.0, "万元", "revenue at which half the firms entitled to an R&D incentive (a "
+                                 "growth reward, the super-deduction) claim it (a firm of revenue R claims with chance "
+                                 "R / (R + this))",
                                  "no evidence found for grants; PE16: Chinese firms fail to claim a tax incentive on "
                                  "over 80% of eligible investment, and claim more as their taxable position and "
                                  "sophistication rise. Our estimate, wide: at 200万 nearly every above-scale firm "

@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 
 from . import certification as cert
-from . import entry, indicators, laws, population, spinups, territory
+from . import entry, indicators, laws, population, rd_tax, spinups, territory
 from .errors import InvariantError
 from .firms import FirmTable, decide_rd, exit_mask, grow, laplace_shocks, rd_traits
 from .funds import CHANNELS, SpecialFund, merit
@@ -262,7 +262,7 @@ class EcosystemModel(mesa.Model):
         if self.full:
             self._programmes(f)
         year = self.calendar_year
-        uplift = self.fund.rd_uplift(f, self.month, p) if self.full else 0.0
+        uplift = self._rd_uplift(f) if self.full else 0.0
         decide_rd(f, fs["rd"], self.month, p, cert.high_tech_rd_threshold(f.revenue, year),
                   cert.staff_threshold(year, p), uplift)
         grow(f, self.month, p, self._spillover())
@@ -285,6 +285,15 @@ class EcosystemModel(mesa.Model):
             if self.calendar_month == 12 and self.levers.adaptive and self.full:
                 self.government.reassess()
         self.month += 1
+
+    def _rd_uplift(self, f: FirmTable) -> np.ndarray | float:
+        """Rise of each firm's R&D propensity: the programmes it is in and the tax rule of the month."""
+        programmes = self.fund.rd_uplift(f, self.month, self.p)
+        tax = rd_tax.uplift(f.revenue, f.sector, f.ht_until > self.month, self.calendar_year, self.calendar_month,
+                            self.p)
+        if not np.any(tax):
+            return programmes
+        return (1.0 + programmes) * (1.0 + tax) - 1.0
 
     def _programmes(self, f: FirmTable) -> None:
         """The government's commitments, the listing pool, the talent market and the special fund."""

@@ -1,0 +1,62 @@
+"""The R&D super-deduction (研发费用加计扣除): a national tax rule whose dated steps lowered the price of R&D.
+
+A firm deducts (1 + d) yuan from its taxable income for each yuan of R&D expense, so a yuan of R&D costs it
+u = 1 - t (1 + d), t its income-tax rate: 15% for a certified high-tech firm (PE10, the notch), 25% for the
+others (Enterprise Income Tax Law, arts. 4 and 28). A firm's R&D propensity moves by (u / u_50%)^-e - 1,
+e = rd_user_cost_elasticity (PE13), against d = 50%, the rule of 2008-2016 under which the R&D parameters
+were fitted (Beijing 2014-2016, E-Town 2015). Only firms with a taxable profit gain; the take-up of Chinese
+tax incentives is low and rises with the firm's taxable position (PE16), so the rise is weighted by the
+chance R / (R + rd_reward_take_up_size) that a firm of revenue R claims, an expectation rather than a draw
+(no random stream moves). That weight also stands in for the small low-profit firms' (小型微利) lower rates,
+for which the deduction is worth less.
+
+The steps (the notices of the Ministry of Finance and the State Taxation Administration):
+- 50% until 2016 (Enterprise Income Tax Law implementing regulations, art. 95);
+- 75% in 2017 for technology-based SMEs (财税〔2017〕34号), in the model firms with revenue up to 2亿元;
+- 75% for every firm from 2018 (财税〔2018〕99号);
+- 100% for manufacturing from 2021 (2021年第13号);
+- 100% for technology-based SMEs from 2022 (2022年第16号), and for every firm from October 2022 (2022年第28号);
+- 100% for every firm from 2023, with no end date (2023年第7号).
+The core (mechanisms="core") has no tax rules, as it has no programmes: only the full model applies this.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .sectors import index
+
+HIGH_TECH_RATE = 0.15
+STANDARD_RATE = 0.25
+BEFORE = 0.5  # the deduction the R&D parameters were fitted under
+TECH_SME_REVENUE = 20000.0  # 万元: the technology-based SME's revenue ceiling (2亿元)
+MANUFACTURING = index("advanced_manufacturing")
+
+
+def deduction(year: int, month: int, revenue: np.ndarray, sector: np.ndarray) -> np.ndarray | float:
+    """The super-deduction rate each firm claims in this calendar month (a float when all claim the same)."""
+    if year < 2017:
+        return BEFORE
+    if year >= 2023 or (year == 2022 and month >= 10):
+        return 1.0
+    sme = revenue <= TECH_SME_REVENUE
+    if year == 2017:
+        return np.where(sme, 0.75, BEFORE)
+    if year <= 2020:
+        return 0.75
+    full = sector == MANUFACTURING
+    if year == 2022:
+        full = full | sme
+    return np.where(full, 1.0, 0.75)
+
+
+def uplift(revenue: np.ndarray, sector: np.ndarray, high_tech: np.ndarray, year: int, month: int,
+           p: dict[str, float]) -> np.ndarray | float:
+    """Rise of each firm's R&D propensity from the deduction of this month, against the 50% rule."""
+    d = deduction(year, month, revenue, sector)
+    if np.isscalar(d) and d == BEFORE:
+        return 0.0
+    rate = np.where(high_tech, HIGH_TECH_RATE, STANDARD_RATE)
+    cost = (1.0 - rate * (1.0 + d)) / (1.0 - rate * (1.0 + BEFORE))
+    take_up = revenue / (revenue + p["rd_reward_take_up_size"])
+    return take_up * (cost ** -p["rd_user_cost_elasticity"] - 1.0)

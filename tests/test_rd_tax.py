@@ -1,0 +1,75 @@
+"""The R&D super-deduction (model/rd_tax.py): its dated steps, the price arithmetic, and that a run's firms
+raise their R&D after the steps and not before."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from model import load_scenario, rd_tax
+from model.sectors import index
+from model.sim import EcosystemModel
+
+MANUFACTURING, DIGITAL = index("advanced_manufacturing"), index("digital_economy")
+P = {"rd_user_cost_elasticity": 0.397, "rd_reward_take_up_size": 1e-9}  # every firm claims
+
+
+@pytest.mark.parametrize(("year", "month", "revenue", "sector", "expected"), [
+    (2016, 12, 100.0, DIGITAL, 0.5),
+    (2017, 1, 100.0, DIGITAL, 0.75),        # a technology-based SME (财税〔2017〕34号)
+    (2017, 6, 30000.0, DIGITAL, 0.5),       # above 2亿: not yet
+    (2018, 1, 30000.0, DIGITAL, 0.75),      # 财税〔2018〕99号
+    (2021, 1, 30000.0, MANUFACTURING, 1.0),  # 2021年第13号
+    (2021, 1, 30000.0, DIGITAL, 0.75),
+    (2022, 1, 100.0, DIGITAL, 1.0),         # 2022年第16号
+    (2022, 9, 30000.0, DIGITAL, 0.75),
+    (2022, 10, 30000.0, DIGITAL, 1.0),      # 2022年第28号
+    (2030, 1, 30000.0, DIGITAL, 1.0),       # 2023年第7号, no end date
+])
+def test_the_deduction_follows_the_notices(year, month, revenue, sector, expected):
+    d = rd_tax.deduction(year, month, np.array([revenue]), np.array([sector], dtype=np.int8))
+    assert float(np.asarray(d).ravel()[0]) == expected
+
+
+def test_the_rise_is_the_user_cost_elasticity_on_the_price_of_rd():
+    revenue, sector = np.array([30000.0, 30000.0]), np.array([DIGITAL, DIGITAL], dtype=np.int8)
+    high_tech = np.array([False, True])
+    assert rd_tax.uplift(revenue, sector, high_tech, 2016, 6, P) == 0.0
+    after = rd_tax.uplift(revenue, sector, high_tech, 2019, 6, P)
+    # a yuan of R&D costs 1 - t(1 + d): 0.625 -> 0.5625 at 25%, 0.775 -> 0.7375 at 15%
+    assert after == pytest.approx([(0.5625 / 0.625) ** -0.397 - 1, (0.7375 / 0.775) ** -0.397 - 1])
+    assert after[0] == pytest.approx(0.0427, abs=5e-4) and after[1] == pytest.approx(0.0199, abs=5e-4)
+    full = rd_tax.uplift(revenue, sector, high_tech, 2023, 6, P)
+    assert full == pytest.approx([(0.5 / 0.625) ** -0.397 - 1, (0.7 / 0.775) ** -0.397 - 1])
+
+
+def test_small_firms_claim_less_of_it():
+    """PE16: without taxable profit the deduction is worth nothing, and claims rise with size."""
+    p = {"rd_user_cost_elasticity": 0.397, "rd_reward_take_up_size": 2000.0}
+    revenue = np.array([20.0, 2000.0, 200000.0])
+    rise = rd_tax.uplift(revenue, np.zeros(3, dtype=np.int8), np.zeros(3, dtype=bool), 2023, 1, p)
+    at_full = (0.5 / 0.625) ** -0.397 - 1
+    assert rise == pytest.approx(at_full * revenue / (revenue + 2000.0))
+
+
+def _firm_rd(elasticity: float, months: int) -> list[float]:
+    sc = load_scenario(ROOT / "scenarios" / "bda-2016-2020.toml")
+    sc = sc.model_copy(update={"parameters": {**sc.parameters, "rd_user_cost_elasticity": elasticity}})
+    m = EcosystemModel(sc, replication=1)
+    spent = []
+    for _ in range(months):
+        m.step()
+        f = m.firms
+        spent.append(float((f.rd_ratio * f.revenue)[f.alive].sum()))
+    return spent
+
+
+def test_firms_raise_their_rd_after_the_steps_and_not_before():
+    """E-Town from 2016: nothing moves in 2016 (the spin-up, from 2012, saw only the 50% rule); by the end of
+    2018 firms spend more on R&D, by less than the largest rise any firm can have under 75% (4.3%)."""
+    months = 36
+    with_tax, without = _firm_rd(0.397, months), _firm_rd(0.0, months)
+    assert with_tax[:12] == without[:12]
+    rise = with_tax[-1] / without[-1] - 1.0
+    assert 0.002 < rise < 0.043
