@@ -111,9 +111,15 @@ PARAMETERS: dict[str, Param] = {
                                   "including the super-deduction; PE19: 0.21 for the flow, meta-analytic and "
                                   "bias-corrected (the low end); PE11's seminar version: 0.34-0.50 by firm size",
                                   (0.21, 0.50), (0, 5), evidence=("PE13", "PE19", "PE11")),
-    "rd_reward_take_up_size": _p(2000.0, "万元", "revenue at which half the firms entitled to an R&D incentive (a "
-                                 "growth reward, the super-deduction) claim it (a firm of revenue R claims with chance "
-                                 "R / (R + this))",
+    "rd_deduction_take_up_size": _p(2000.0, "万元", "revenue at which half the firms gain from the R&D "
+                                    "super-deduction (a firm of revenue R claims it with chance R / (R + this))",
+                                    "PE16: Chinese firms fail to claim a tax incentive on over 80% of eligible "
+                                    "investment, and claim more as their taxable position and sophistication rise; a "
+                                    "loss-making firm gains nothing in the year. Our estimate, set as the R&D-growth "
+                                    "reward's take-up and kept apart from it (that one is a lever's effect, drawn per "
+                                    "replication)", (200, 20000), (1, 1e7), evidence=("PE16",)),
+    "rd_reward_take_up_size": _p(2000.0, "万元", "revenue at which half the firms entitled to an R&D-growth reward "
+                                 "claim it (a firm of revenue R claims with chance R / (R + this))",
                                  "no evidence found for grants; PE16: Chinese firms fail to claim a tax incentive on "
                                  "over 80% of eligible investment, and claim more as their taxable position and "
                                  "sophistication rise. Our estimate, wide: at 200万 nearly every above-scale firm "

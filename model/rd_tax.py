@@ -6,7 +6,7 @@ others (Enterprise Income Tax Law, arts. 4 and 28). A firm's R&D propensity move
 e = rd_user_cost_elasticity (PE13), against d = 50%, the rule of 2008-2016 under which the R&D parameters
 were fitted (Beijing 2014-2016, E-Town 2015). Only firms with a taxable profit gain; the take-up of Chinese
 tax incentives is low and rises with the firm's taxable position (PE16), so the rise is weighted by the
-chance R / (R + rd_reward_take_up_size) that a firm of revenue R claims, an expectation rather than a draw
+chance R / (R + rd_deduction_take_up_size) that a firm of revenue R claims, an expectation rather than a draw
 (no random stream moves). That weight also stands in for the small low-profit firms' (小型微利) lower rates,
 for which the deduction is worth less.
 
@@ -17,6 +17,16 @@ The steps (the notices of the Ministry of Finance and the State Taxation Adminis
 - 100% for manufacturing from 2021 (2021年第13号);
 - 100% for technology-based SMEs from 2022 (2022年第16号), and for every firm from October 2022 (2022年第28号);
 - 100% for every firm from 2023, with no end date (2023年第7号).
+Two of the model's industries gain nothing, so their R&D does not move: business services (租赁和商务服务业, which
+财税〔2015〕119号 excludes from the deduction since 2016, with tobacco, hotels and catering, wholesale and retail, real
+estate and entertainment) and the seed industry (income from breeding new crop varieties is exempt from income tax,
+EIT regulations art. 86, so a deduction from it is worth nothing). The others keep their whole sector: culture and
+tourism, and "other", mix excluded activities (hotels, entertainment, trade) with included ones the sources do not
+split. A technology-based SME is tested on revenue only (its 500-staff and 2亿-asset limits are not).
+
+The R&D parameters were fitted (calibration/posterior.csv) with a model that had no deduction, on figures from 2014
+to 2024, most of them after the 2017-2018 step: their constant propensity partly averages the rules in, so this
+rise, added without a refit, counts part of the later rules twice and shifts the rest from before 2017 to after.
 The core (mechanisms="core") has no tax rules, as it has no programmes: only the full model applies this.
 """
 
@@ -31,6 +41,7 @@ STANDARD_RATE = 0.25
 BEFORE = 0.5  # the deduction the R&D parameters were fitted under
 TECH_SME_REVENUE = 20000.0  # 万元: the technology-based SME's revenue ceiling (2亿元)
 MANUFACTURING = index("advanced_manufacturing")
+EXCLUDED = (index("business_services"), index("seed_industry"))  # no gain from the deduction: see above
 
 
 def deduction(year: int, month: int, revenue: np.ndarray, sector: np.ndarray) -> np.ndarray | float:
@@ -58,5 +69,6 @@ def uplift(revenue: np.ndarray, sector: np.ndarray, high_tech: np.ndarray, year:
         return 0.0
     rate = np.where(high_tech, HIGH_TECH_RATE, STANDARD_RATE)
     cost = (1.0 - rate * (1.0 + d)) / (1.0 - rate * (1.0 + BEFORE))
-    take_up = revenue / (revenue + p["rd_reward_take_up_size"])
+    take_up = revenue / (revenue + p["rd_deduction_take_up_size"])
+    take_up[np.isin(sector, EXCLUDED)] = 0.0
     return take_up * (cost ** -p["rd_user_cost_elasticity"] - 1.0)

@@ -12,7 +12,7 @@ from model.sectors import index
 from model.sim import EcosystemModel
 
 MANUFACTURING, DIGITAL = index("advanced_manufacturing"), index("digital_economy")
-P = {"rd_user_cost_elasticity": 0.397, "rd_reward_take_up_size": 1e-9}  # every firm claims
+P = {"rd_user_cost_elasticity": 0.397, "rd_deduction_take_up_size": 1e-9}  # every firm claims
 
 
 @pytest.mark.parametrize(("year", "month", "revenue", "sector", "expected"), [
@@ -22,6 +22,10 @@ P = {"rd_user_cost_elasticity": 0.397, "rd_reward_take_up_size": 1e-9}  # every 
     (2018, 1, 30000.0, DIGITAL, 0.75),      # 财税〔2018〕99号
     (2021, 1, 30000.0, MANUFACTURING, 1.0),  # 2021年第13号
     (2021, 1, 30000.0, DIGITAL, 0.75),
+    (2021, 6, 100.0, DIGITAL, 0.75),        # tech SMEs wait for 2022
+    (2022, 3, 20000.0, DIGITAL, 1.0),       # 2亿 is still an SME
+    (2022, 3, 20001.0, DIGITAL, 0.75),
+    (2022, 3, 30000.0, MANUFACTURING, 1.0),
     (2022, 1, 100.0, DIGITAL, 1.0),         # 2022年第16号
     (2022, 9, 30000.0, DIGITAL, 0.75),
     (2022, 10, 30000.0, DIGITAL, 1.0),      # 2022年第28号
@@ -46,11 +50,33 @@ def test_the_rise_is_the_user_cost_elasticity_on_the_price_of_rd():
 
 def test_small_firms_claim_less_of_it():
     """PE16: without taxable profit the deduction is worth nothing, and claims rise with size."""
-    p = {"rd_user_cost_elasticity": 0.397, "rd_reward_take_up_size": 2000.0}
+    p = {"rd_user_cost_elasticity": 0.397, "rd_deduction_take_up_size": 2000.0}
     revenue = np.array([20.0, 2000.0, 200000.0])
     rise = rd_tax.uplift(revenue, np.zeros(3, dtype=np.int8), np.zeros(3, dtype=bool), 2023, 1, p)
     at_full = (0.5 / 0.625) ** -0.397 - 1
     assert rise == pytest.approx(at_full * revenue / (revenue + 2000.0))
+
+
+def test_excluded_industries_gain_nothing():
+    """Business services are excluded (财税〔2015〕119号) and seed breeding pays no income tax (art. 86)."""
+    sectors = np.array([index("business_services"), index("seed_industry"), DIGITAL], dtype=np.int8)
+    rise = rd_tax.uplift(np.full(3, 30000.0), sectors, np.zeros(3, dtype=bool), 2023, 1, P)
+    assert rise[0] == rise[1] == 0.0 and rise[2] > 0.09
+
+
+def test_the_tax_and_the_programmes_raise_rd_together(plan):
+    """In the plan's first month (2024, deduction 100%) a firm with guidance-fund equity gets both rises."""
+    m = EcosystemModel(plan, replication=0)
+    f = m.firms
+    f.equity_until[:] = -1
+    funded = np.flatnonzero(f.alive & (f.sector == DIGITAL) & (f.ht_until <= m.month))[:5]
+    f.equity_until[funded] = m.month + 12
+    tax = rd_tax.uplift(f.revenue, f.sector, f.ht_until > m.month, m.calendar_year, m.calendar_month, m.p)
+    both = m._rd_uplift(f)
+    assert both[funded] == pytest.approx((1 + m.p["equity_rd_uplift"]) * (1 + tax[funded]) - 1)
+    others = np.setdiff1d(np.flatnonzero(f.alive), funded)
+    assert both[others] == pytest.approx(tax[others])
+    assert (tax[funded] > 0).all()
 
 
 def _firm_rd(elasticity: float, months: int) -> list[float]:
