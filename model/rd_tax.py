@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .sectors import index
+from .sectors import N_SECTORS, index
 
 HIGH_TECH_RATE = 0.15
 STANDARD_RATE = 0.25
@@ -46,29 +46,51 @@ EXCLUDED = (index("business_services"), index("seed_industry"))  # no gain from 
 
 def deduction(year: int, month: int, revenue: np.ndarray, sector: np.ndarray) -> np.ndarray | float:
     """The super-deduction rate each firm claims in this calendar month (a float when all claim the same)."""
+    who, d_in, d_out = _rule(year, month, revenue, sector)
+    return d_in if who is None else np.where(who, d_in, d_out)
+
+
+def _rule(year: int, month: int, revenue: np.ndarray, sector: np.ndarray) -> tuple[np.ndarray | None, float, float]:
+    """(who, d_in, d_out): firms in `who` claim d_in, the others d_out; who is None when every firm claims d_in."""
     if year < 2017:
-        return BEFORE
+        return None, BEFORE, BEFORE
     if year >= 2023 or (year == 2022 and month >= 10):
-        return 1.0
+        return None, 1.0, 1.0
+    if 2018 <= year <= 2020:
+        return None, 0.75, 0.75
     sme = revenue <= TECH_SME_REVENUE
     if year == 2017:
-        return np.where(sme, 0.75, BEFORE)
-    if year <= 2020:
-        return 0.75
+        return sme, 0.75, BEFORE
     full = sector == MANUFACTURING
     if year == 2022:
-        full = full | sme
-    return np.where(full, 1.0, 0.75)
+        full |= sme
+    return full, 1.0, 0.75
+
+
+def gain(d: np.ndarray | float, rate: float, elasticity: float) -> np.ndarray | float:
+    """Rise of R&D at full take-up for a firm taxed at `rate` when the deduction is `d`, against 50%."""
+    return ((1.0 - rate * (1.0 + d)) / (1.0 - rate * (1.0 + BEFORE))) ** -elasticity - 1.0
 
 
 def uplift(revenue: np.ndarray, sector: np.ndarray, high_tech: np.ndarray, year: int, month: int,
            p: dict[str, float]) -> np.ndarray | float:
-    """Rise of each firm's R&D propensity from the deduction of this month, against the 50% rule."""
-    d = deduction(year, month, revenue, sector)
-    if np.isscalar(d) and d == BEFORE:
+    """Rise of each firm's R&D propensity from the deduction of this month, against the 50% rule.
+
+    It runs over every firm every month, so it makes few passes: the rise at full take-up has one value per tax
+    rate and deduction, and a month has at most two deductions."""
+    who, d_in, d_out = _rule(year, month, revenue, sector)
+    if who is None and d_in == BEFORE:
         return 0.0
-    rate = np.where(high_tech, HIGH_TECH_RATE, STANDARD_RATE)
-    cost = (1.0 - rate * (1.0 + d)) / (1.0 - rate * (1.0 + BEFORE))
-    take_up = revenue / (revenue + p["rd_deduction_take_up_size"])
-    take_up[np.isin(sector, EXCLUDED)] = 0.0
-    return take_up * (cost ** -p["rd_user_cost_elasticity"] - 1.0)
+    e = p["rd_user_cost_elasticity"]
+    full = np.where(high_tech, gain(d_in, HIGH_TECH_RATE, e), gain(d_in, STANDARD_RATE, e))
+    if who is not None:
+        full[~who] = np.where(high_tech[~who], gain(d_out, HIGH_TECH_RATE, e), gain(d_out, STANDARD_RATE, e))
+    rise = revenue + p["rd_deduction_take_up_size"]
+    np.divide(revenue, rise, out=rise)  # the chance of taking it up
+    rise *= full
+    rise *= _CLAIMS[sector]
+    return rise
+
+
+_CLAIMS = np.ones(N_SECTORS)
+_CLAIMS[list(EXCLUDED)] = 0.0

@@ -291,8 +291,10 @@ class EcosystemModel(mesa.Model):
         programmes = self.fund.rd_uplift(f, self.month, self.p)
         tax = rd_tax.uplift(f.revenue, f.sector, f.ht_until > self.month, self.calendar_year, self.calendar_month,
                             self.p)
-        if not np.any(tax):
+        if np.isscalar(tax):  # 0.0: no deduction beyond the 50% the parameters were fitted under
             return programmes
+        if np.isscalar(programmes):  # 0.0: nobody is in a programme that raises R&D this month
+            return tax
         return (1.0 + programmes) * (1.0 + tax) - 1.0
 
     def _programmes(self, f: FirmTable) -> None:
