@@ -3,8 +3,8 @@
 A firm deducts (1 + d) yuan from its taxable income for each yuan of R&D expense, so a yuan of R&D costs it
 u = 1 - t (1 + d), t its income-tax rate: 15% for a certified high-tech firm (PE10, the notch), 25% for the
 others (Enterprise Income Tax Law, arts. 4 and 28). A firm's R&D propensity moves by (u / u_50%)^-e - 1,
-e = rd_user_cost_elasticity (PE13), against d = 50%, the rule of 2008-2016 under which the R&D parameters
-were fitted (Beijing 2014-2016, E-Town 2015). Only firms with a taxable profit gain; the take-up of Chinese
+e = rd_user_cost_elasticity (PE13), against d = 50%, the rule of 2008-2016 (the R&D parameters were fitted
+without any deduction: see the end of this note). Only firms with a taxable profit gain; the take-up of Chinese
 tax incentives is low and rises with the firm's taxable position (PE16), so the rise is weighted by the
 chance R / (R + rd_deduction_take_up_size) that a firm of revenue R claims, an expectation rather than a draw
 (no random stream moves). That weight also stands in for the small low-profit firms' (小型微利) lower rates,
@@ -25,8 +25,8 @@ tourism, and "other", mix excluded activities (hotels, entertainment, trade) wit
 split. A technology-based SME is tested on revenue only (its 500-staff and 2亿-asset limits are not).
 
 The R&D parameters were fitted (calibration/posterior.csv) with a model that had no deduction, on figures from 2014
-to 2024, most of them after the 2017-2018 step: their constant propensity partly averages the rules in, so this
-rise, added without a refit, counts part of the later rules twice and shifts the rest from before 2017 to after.
+to 2024, most of them after the 2017-2018 step: their constant propensity partly averages the later rules in,
+before 2017 as after, so this rise, added without a refit, counts part of them twice after 2017.
 The core (mechanisms="core") has no tax rules, as it has no programmes: only the full model applies this.
 """
 
@@ -38,7 +38,7 @@ from .sectors import N_SECTORS, index
 
 HIGH_TECH_RATE = 0.15
 STANDARD_RATE = 0.25
-BEFORE = 0.5  # the deduction the R&D parameters were fitted under
+BEFORE = 0.5  # the rule of 2008-2016, against which the rise is measured
 TECH_SME_REVENUE = 20000.0  # 万元: the technology-based SME's revenue ceiling (2亿元)
 MANUFACTURING = index("advanced_manufacturing")
 EXCLUDED = (index("business_services"), index("seed_industry"))  # no gain from the deduction: see above

@@ -291,7 +291,7 @@ class EcosystemModel(mesa.Model):
         programmes = self.fund.rd_uplift(f, self.month, self.p)
         tax = rd_tax.uplift(f.revenue, f.sector, f.ht_until > self.month, self.calendar_year, self.calendar_month,
                             self.p)
-        if np.isscalar(tax):  # 0.0: no deduction beyond the 50% the parameters were fitted under
+        if np.isscalar(tax):  # 0.0: the deduction is still the 50% of 2008-2016
             return programmes
         if np.isscalar(programmes):  # 0.0: nobody is in a programme that raises R&D this month
             return tax
