@@ -84,7 +84,8 @@ def uplift(revenue: np.ndarray, sector: np.ndarray, high_tech: np.ndarray, year:
     e = p["rd_user_cost_elasticity"]
     full = np.where(high_tech, gain(d_in, HIGH_TECH_RATE, e), gain(d_in, STANDARD_RATE, e))
     if who is not None:
-        full[~who] = np.where(high_tech[~who], gain(d_out, HIGH_TECH_RATE, e), gain(d_out, STANDARD_RATE, e))
+        out = ~who
+        full[out] = np.where(high_tech[out], gain(d_out, HIGH_TECH_RATE, e), gain(d_out, STANDARD_RATE, e))
     rise = revenue + p["rd_deduction_take_up_size"]
     np.divide(revenue, rise, out=rise)  # the chance of taking it up
     rise *= full
