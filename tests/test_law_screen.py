@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -149,3 +150,22 @@ def test_a_posterior_json_that_is_not_an_object_is_one_line(monkeypatch, tmp_pat
     (tmp_path / cal.POSTERIOR_META).write_text("[1, 2]", "utf-8")
     with pytest.raises(InputError, match="not a JSON object"):
         _parameter_source("posterior")
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_calibrate_says_what_the_screen_will_cost_before_it_starts(monkeypatch, capsys, tmp_path):
+    def stop(*args, **kwargs):
+        raise _Stop
+
+    monkeypatch.setattr(cal, "calibrate", stop)
+    with pytest.raises(_Stop):
+        main(["calibrate", "--population", "40", "--simulations", "100", "--workers", "2", "--out", str(tmp_path)])
+    said = capsys.readouterr().out
+    assert re.search(r"then the law screen, 3 runs of each place per accepted particle at the places' own scale, "
+                     r"about \d+ min", said), said
+    with pytest.raises(_Stop):
+        main(["calibrate", "--law-screen", "0", "--workers", "2", "--out", str(tmp_path)])
+    assert "law screen" not in capsys.readouterr().out

@@ -412,6 +412,17 @@ def time_one_particle(settings: Settings) -> float:
     return time.perf_counter() - t0
 
 
+def screen_seconds(settings: Settings) -> float:
+    """The law screen's wall time after a fit: a run of every place at its own scale, laws checked, timed on the
+    prior's centre, for each accepted particle's runs on the local workers."""
+    centre = {k: 0.5 * (lo + hi) for k, (lo, hi) in settings.priors.items()}
+    names = tuple(sorted(centre))
+    t0 = time.perf_counter()
+    for sc in historical_scenarios(scale={}).values():
+        law_screen.first_breach(sc, names, tuple(centre[k] for k in names), law_screen.FIRST_REPLICATION)
+    return (time.perf_counter() - t0) * settings.population * settings.law_screen / settings.workers
+
+
 def unknown_hold_out(ids: Sequence[str]) -> list[str]:
     return [i for i in ids if i not in history.BY_ID]
 

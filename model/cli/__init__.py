@@ -353,7 +353,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
           f"{', '.join(settings.hold_out) or 'none'}): up to {settings.simulations} particles x "
           f"{settings.replications} runs of each place, {per_particle:.2f} s each, on {where}"
           + (f"; then the law screen, {settings.law_screen} runs of each place per accepted particle at the places' "
-             "own scale" if settings.law_screen else ""), flush=True)
+             f"own scale{'' if args.scheduler else f', about {cal.screen_seconds(settings) / 60:.0f} min'}"
+             if settings.law_screen else ""), flush=True)
     if args.resume and not (folder / cal.DB_FILE).exists():
         raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
     if not args.resume and (folder / cal.DB_FILE).exists():
