@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import types
 
 import numpy as np
 import pytest
@@ -160,12 +161,30 @@ def test_calibrate_says_what_the_screen_will_cost_before_it_starts(monkeypatch, 
     def stop(*args, **kwargs):
         raise _Stop
 
+    timed = []
     monkeypatch.setattr(cal, "calibrate", stop)
+    monkeypatch.setattr(law_screen, "timed_run", lambda sc, *rest: timed.append(sc.scenario.scale) or 30.0)
     with pytest.raises(_Stop):
         main(["calibrate", "--population", "40", "--simulations", "100", "--workers", "2", "--out", str(tmp_path)])
     said = capsys.readouterr().out
-    assert re.search(r"then the law screen, 3 runs of each place per accepted particle at the places' own scale, "
-                     r"about \d+ min", said), said
+    # one run of each place at its own scale (the city at 1 in 10, not the fit's 1 in 20): 2 x 30 s, for 40
+    # particles x 3 runs on 2 workers
+    assert timed == [1, 10]
+    assert "then the law screen, 3 runs of each place per accepted particle at the places' own scale, about 60 min" \
+        in said, said
     with pytest.raises(_Stop):
         main(["calibrate", "--law-screen", "0", "--workers", "2", "--out", str(tmp_path)])
     assert "law screen" not in capsys.readouterr().out
+
+
+def test_a_screen_run_that_breaks_a_law_is_timed_to_its_horizon(monkeypatch):
+    """The run stops at its first breach; the estimate scales the months it ran to the whole run."""
+    sc = make_scenario(end="2026-12")
+    breach = law_screen.first_breach(sc, NAMES, RUNAWAY, 0)
+    month = int(re.search(r"month (\d+)", breach).group(1))
+    assert month + 1 < sc.months
+    clock = iter(range(100))  # each reading 1 s later: 1 s to build the model, 1 s to run it
+    monkeypatch.setattr(law_screen, "time", types.SimpleNamespace(perf_counter=lambda: float(next(clock))))
+    assert law_screen.timed_run(sc, NAMES, RUNAWAY, 0) == pytest.approx(1.0 + sc.months / (month + 1))
+    clock = iter(range(100))
+    assert law_screen.timed_run(sc, NAMES, SANE, 0) == pytest.approx(2.0)  # to the horizon: nothing to scale

@@ -18,6 +18,7 @@ in another.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,21 @@ def first_breach(scenario: Scenario, names: tuple[str, ...], values: tuple[float
     except laws.LawBroken as e:
         return str(e).removeprefix("plausibility law broken: ")
     return ""
+
+
+def timed_run(scenario: Scenario, names: tuple[str, ...], values: tuple[float, ...], replication: int) -> float:
+    """Seconds of one screen run to the horizon. A run that breaks a law stops there, so its months after the
+    spin-up are timed to the breach and scaled to the whole run."""
+    source = ParameterSource("posterior", names, (values,), (1.0,))
+    t0 = time.perf_counter()
+    model = EcosystemModel(scenario, replication=replication, debug=True, parameters=source)
+    t1 = time.perf_counter()
+    try:
+        model.run()
+        done = model.months
+    except laws.LawBroken:  # raised in the month's step, before its count moves on
+        done = model.month + 1
+    return (t1 - t0) + (time.perf_counter() - t1) * model.months / done
 
 
 def screen(samples: dict[str, np.ndarray], scenarios: dict[str, Scenario], replications: int,

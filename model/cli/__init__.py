@@ -17,6 +17,7 @@ from ..execution import at_exit  # noqa: F401  (first: registers the resource tr
 from ..scenario import json_schema, load_scenario
 from ..sim import InvariantError
 from . import app as cli_app
+from . import calibrate as cli_calibrate
 from .arguments import whole_number
 
 EXIT_INPUT = 2
@@ -36,30 +37,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"innosim: error: {message} (see innosim --help)\n")
 
 
-def calibrate_arguments(cal: argparse.ArgumentParser) -> None:
-    cal.add_argument("--simulations", type=whole_number("simulations"), default=2500,
-                     help="budget of particles to simulate, a cap from generation 1 on (not with --scheduler): a "
-                          "generation that would pass it is cut, the fit ends with the one before (default 2500)")
-    cal.add_argument("--population", type=whole_number("population"), default=100, help="particles per generation")
-    cal.add_argument("--replications", type=whole_number("replications"), default=1,
-                     help="runs of each place per particle, averaged (default 1)")
-    cal.add_argument("--hold-out", metavar="ID,ID", help="documented figures to leave out of the fit (ids of "
-                     "model/history.py, or none; default: the committed hold-out set, see calibration/report.md)")
-    cal.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
-    cal.add_argument("--scheduler", metavar="ADDRESS", help="evaluate particles on this dask.distributed scheduler "
-                     "(pyabc's DaskDistributedSampler; default: local processes)")
-    cal.add_argument("--resume", action="store_true", help="continue the calibration in calibration/abc.db")
-    cal.add_argument("--out", help="folder for posterior, metadata, database and report (default calibration/)")
-    cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
-    cal.add_argument("--law-screen", type=whole_number("law screen", least=0, most=100), metavar="N",
-                     help="fresh runs of each place per accepted particle with every plausibility law checked; "
-                     "particles that break one are dropped (default 3; 0: no screen)")
-    cal.add_argument("--screen-only", action="store_true",
-                     help="screen the saved posterior as a finished fit is screened, then rewrite it and report.md")
-    cal.add_argument("--recovery", action="store_true",
-                     help="instead: the parameter-recovery check on synthetic data (docs/history.md, Calibration)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="innosim", description="Agent-based simulator of innovation-ecosystem growth.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -71,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="results folder (default results/<scenario>-<UTC time>)")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     run.add_argument("--parameters", choices=PARAMETER_MODES, default=None,
-                     help="a posterior draw and lever effects drawn from their evidence per replication "
-                          "(default), the posterior mean with central effects, or the uncalibrated defaults")
+                     help="a posterior draw and lever effects (and the response to the R&D super-deduction) "
+                          "drawn from their evidence per replication (default), the posterior mean with central "
+                          "effects, or the uncalibrated defaults")
     run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
     run.add_argument("--until", type=whole_number("until"), metavar="YEAR",
                      help="run past the scenario's horizon to December of YEAR, levers as in its last year")
@@ -86,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         importlib.import_module(f"model.cli.{module}").add_arguments(a)
         analysis_options(a)
     sub.add_parser("validate", help="check a scenario file").add_argument("scenario")
-    calibrate_arguments(sub.add_parser("calibrate", help="fit behavioural parameters to the documented figures "
+    cli_calibrate.add_arguments(sub.add_parser("calibrate", help="fit behavioural parameters to the documented figures "
                                                        "(ABC-SMC)"))
     bt = sub.add_parser("backtest", help="run the historical scenarios and compare them with every documented figure")
     bt.add_argument("--replications", "-n", type=whole_number("replications"), default=40,
@@ -289,86 +267,6 @@ def _parameter_source(mode: str):
                          "no calibrated posterior; run `innosim calibrate` first") from None
 
 
-def _saved_posterior(args: argparse.Namespace, folder: Path, workers: int) -> int:
-    """`--report-only` and `--screen-only`: the saved posterior's report, after its law screen for the second."""
-    from ..analysis import calibration as cal
-    from ..analysis.calibration_report import write_report
-
-    if args.screen_only and args.law_screen == 0:
-        raise InputError("--law-screen", "0", "--screen-only needs at least one run per particle")
-    post = cal.load_posterior(folder)
-    if post is None:
-        raise InputError(str(folder / cal.POSTERIOR_CSV), "--screen-only" if args.screen_only else "--report-only",
-                         "no posterior to report on")
-    if args.screen_only:
-        post = cal.screened(post, cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen, workers,
-                            args.scheduler, progress=True)
-        try:
-            cal.save_posterior(post, folder)
-        except OSError as exc:
-            raise InputError(str(folder), "--out", f"cannot write the posterior: {exc.strerror or exc}") from None
-        last = post.meta["law_screen"]["screens"][-1]
-        print(f"law screen: {last['dropped']} of {last['screened']} particles dropped; wrote "
-              f"{folder / cal.POSTERIOR_CSV}")
-    source = cal.parameter_source("posterior", folder)
-    print(f"wrote {write_report(post, folder, source, workers=workers, scheduler=args.scheduler)}")
-    return 0
-
-
-def cmd_calibrate(args: argparse.Namespace) -> int:
-    from ..analysis import calibration as cal
-    from ..analysis.calibration_report import write_report
-    from ..execution.parallel import default_workers
-
-    folder = Path(args.out) if args.out else cal.CALIBRATION_DIR
-    workers = args.workers or default_workers()
-    if args.report_only and args.screen_only:
-        raise InputError("--screen-only", "--report-only", "give one of them (--screen-only rewrites the report too)")
-    if args.resume and not (args.recovery or args.report_only or args.screen_only):  # one line, not a traceback later
-        from ..analysis.calibration_db import check_resumable
-
-        check_resumable(folder / cal.DB_FILE)
-    if args.recovery:
-        from ..analysis.recovery import full_recovery
-
-        ok = full_recovery(workers=workers)
-        return 0 if ok else 1
-    hold_out = tuple(h for h in (args.hold_out or "").split(",") if h and h != "none")
-    unknown = cal.unknown_hold_out(hold_out)
-    if unknown:
-        raise InputError("--hold-out", unknown[0], "not a figure of model/history.py; known: "
-                         + ", ".join(f.id for f in cal.history.FIGURES))
-    if args.report_only or args.screen_only:
-        return _saved_posterior(args, folder, workers)
-    settings = cal.Settings(population=args.population, replications=args.replications,
-                            simulations=args.simulations, workers=workers, scheduler=args.scheduler,
-                            law_screen=cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen,
-                            hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out)
-    fitted = [t for t in cal.targets(settings.hold_out) if t.fit]
-    per_particle = cal.time_one_particle(settings)
-    estimate = per_particle * (settings.simulations + settings.population) / workers
-    where = (f"the dask scheduler {args.scheduler}" if args.scheduler
-             else f"{workers} workers, so about {estimate / 60:.0f} min")
-    print(f"calibrating {len(cal.PRIORS)} parameters on {len(fitted)} targets (held out: "
-          f"{', '.join(settings.hold_out) or 'none'}): up to {settings.simulations} particles x "
-          f"{settings.replications} runs of each place, {per_particle:.2f} s each, on {where}"
-          + (f"; then the law screen, {settings.law_screen} runs of each place per accepted particle at the places' "
-             f"own scale{'' if args.scheduler else f', about {cal.screen_seconds(settings) / 60:.0f} min'}"
-             if settings.law_screen else ""), flush=True)
-    if args.resume and not (folder / cal.DB_FILE).exists():
-        raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
-    if not args.resume and (folder / cal.DB_FILE).exists():
-        print(f"replacing the earlier calibration database {folder / cal.DB_FILE} (use --resume to continue it)")
-    post = cal.calibrate(settings, folder, resume=args.resume)
-    if post.meta.get("budget_cut"):
-        print(f"--simulations {settings.simulations}: {post.meta['note']}", flush=True)
-    source = cal.parameter_source("posterior", folder)
-    report = write_report(post, folder, source, workers=workers, scheduler=args.scheduler)
-    print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
-          f"in {post.meta['wall_seconds'] / 60:.1f} min")
-    return 0
-
-
 def cmd_backtest(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -475,7 +373,7 @@ def _with_hint(err: InputError) -> InputError:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cmd_calibrate,
+    handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cli_calibrate.command,
                 "chart": cmd_chart, "backtest": cmd_backtest, "app": cli_app.command,
                 **dict.fromkeys(ANALYSES, cmd_analysis)}
     try:

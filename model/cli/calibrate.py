@@ -1,0 +1,119 @@
+"""`innosim calibrate`: its arguments, and the command that fits the posterior, screens it and writes its report
+(model/analysis/calibration.py), or redoes the report or the screen of a saved one."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import InputError
+from .arguments import whole_number
+
+
+def add_arguments(cal: argparse.ArgumentParser) -> None:
+    cal.add_argument("--simulations", type=whole_number("simulations"), default=2500,
+                     help="budget of particles to simulate, a cap from generation 1 on (not with --scheduler): a "
+                          "generation that would pass it is cut, the fit ends with the one before (default 2500)")
+    cal.add_argument("--population", type=whole_number("population"), default=100, help="particles per generation")
+    cal.add_argument("--replications", type=whole_number("replications"), default=1,
+                     help="runs of each place per particle, averaged (default 1)")
+    cal.add_argument("--hold-out", metavar="ID,ID", help="documented figures to leave out of the fit (ids of "
+                     "model/history.py, or none; default: the committed hold-out set, see calibration/report.md)")
+    cal.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
+    cal.add_argument("--scheduler", metavar="ADDRESS", help="evaluate particles on this dask.distributed scheduler "
+                     "(pyabc's DaskDistributedSampler; default: local processes)")
+    cal.add_argument("--resume", action="store_true", help="continue the calibration in calibration/abc.db")
+    cal.add_argument("--out", help="folder for posterior, metadata, database and report (default calibration/)")
+    cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
+    cal.add_argument("--law-screen", type=whole_number("law screen", least=0, most=100), metavar="N",
+                     help="fresh runs of each place per accepted particle with every plausibility law checked; "
+                     "particles that break one are dropped (default 3; 0: no screen)")
+    cal.add_argument("--screen-only", action="store_true",
+                     help="screen the saved posterior as a finished fit is screened, then rewrite it and report.md")
+    cal.add_argument("--recovery", action="store_true",
+                     help="instead: the parameter-recovery check on synthetic data (docs/history.md, Calibration)")
+
+
+def _saved(args: argparse.Namespace, folder: Path, workers: int) -> int:
+    """`--report-only` and `--screen-only`: the saved posterior's report, after its law screen for the second."""
+    from ..analysis import calibration as cal
+    from ..analysis.calibration_report import write_report
+
+    if args.screen_only and args.law_screen == 0:
+        raise InputError("--law-screen", "0", "--screen-only needs at least one run per particle")
+    post = cal.load_posterior(folder)
+    if post is None:
+        raise InputError(str(folder / cal.POSTERIOR_CSV), "--screen-only" if args.screen_only else "--report-only",
+                         "no posterior to report on")
+    if args.screen_only:
+        post = cal.screened(post, cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen, workers,
+                            args.scheduler, progress=True)
+        try:
+            cal.save_posterior(post, folder)
+        except OSError as exc:
+            raise InputError(str(folder), "--out", f"cannot write the posterior: {exc.strerror or exc}") from None
+        last = post.meta["law_screen"]["screens"][-1]
+        print(f"law screen: {last['dropped']} of {last['screened']} particles dropped; wrote "
+              f"{folder / cal.POSTERIOR_CSV}")
+    source = cal.parameter_source("posterior", folder)
+    print(f"wrote {write_report(post, folder, source, workers=workers, scheduler=args.scheduler)}")
+    return 0
+
+
+def command(args: argparse.Namespace) -> int:
+    from ..analysis import calibration as cal
+    from ..analysis.calibration_report import write_report
+    from ..execution.parallel import default_workers
+
+    folder = Path(args.out) if args.out else cal.CALIBRATION_DIR
+    workers = args.workers or default_workers()
+    if args.report_only and args.screen_only:
+        raise InputError("--screen-only", "--report-only", "give one of them (--screen-only rewrites the report too)")
+    if args.resume and not (args.recovery or args.report_only or args.screen_only):  # one line, not a traceback later
+        from ..analysis.calibration_db import check_resumable
+
+        check_resumable(folder / cal.DB_FILE)
+    if args.recovery:
+        from ..analysis.recovery import full_recovery
+
+        ok = full_recovery(workers=workers)
+        return 0 if ok else 1
+    hold_out = tuple(h for h in (args.hold_out or "").split(",") if h and h != "none")
+    unknown = cal.unknown_hold_out(hold_out)
+    if unknown:
+        raise InputError("--hold-out", unknown[0], "not a figure of model/history.py; known: "
+                         + ", ".join(f.id for f in cal.history.FIGURES))
+    if args.report_only or args.screen_only:
+        return _saved(args, folder, workers)
+    settings = cal.Settings(population=args.population, replications=args.replications,
+                            simulations=args.simulations, workers=workers, scheduler=args.scheduler,
+                            law_screen=cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen,
+                            hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out)
+    fitted = [t for t in cal.targets(settings.hold_out) if t.fit]
+    per_particle = cal.time_one_particle(settings)
+    estimate = per_particle * (settings.simulations + settings.population) / workers
+    where = f"the dask scheduler {args.scheduler}" if args.scheduler else f"{workers} workers, so {_about(estimate)}"
+    print(f"calibrating {len(cal.PRIORS)} parameters on {len(fitted)} targets (held out: "
+          f"{', '.join(settings.hold_out) or 'none'}): up to {settings.simulations} particles x "
+          f"{settings.replications} runs of each place, {per_particle:.2f} s each, on {where}"
+          + (f"; then the law screen, {settings.law_screen} runs of each place per accepted particle at the places' "
+             f"own scale{'' if args.scheduler else ', ' + _about(cal.screen_seconds(settings))}"
+             if settings.law_screen else ""), flush=True)
+    if args.resume and not (folder / cal.DB_FILE).exists():
+        raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
+    if not args.resume and (folder / cal.DB_FILE).exists():
+        print(f"replacing the earlier calibration database {folder / cal.DB_FILE} (use --resume to continue it)")
+    post = cal.calibrate(settings, folder, resume=args.resume)
+    if post.meta.get("budget_cut"):
+        print(f"--simulations {settings.simulations}: {post.meta['note']}", flush=True)
+    source = cal.parameter_source("posterior", folder)
+    report = write_report(post, folder, source, workers=workers, scheduler=args.scheduler)
+    screens = cal.screens_of(post.meta.get("law_screen") or {})
+    screen = screens[-1].get("wall_seconds", 0.0) if screens else 0.0
+    print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
+          f"in {(post.meta['wall_seconds'] + screen) / 60:.1f} min")
+    return 0
+
+
+def _about(seconds: float) -> str:
+    return "under a minute" if seconds < 60 else f"about {seconds / 60:.0f} min"
