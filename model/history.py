@@ -305,7 +305,10 @@ NOTES: dict[str, str] = {
         "and 2021 and PE29-rd10 fell out of their bands; it was not adopted (docs/history.md). The holders "
         "are also more staff-intensive than the model's (PE29-staff20). A run from the beijing-2023 profile "
         "misses PE31 (tests/test_settled_start.py). A 专精特新 P(meet) from the model is more likely too low than "
-        "too high."),
+        "too high. A refit with the R&D super-deduction (2026-12-05) reached PE31 (P50 +6%) through larger take-up "
+        "steps (2022 x1.56, 2023 x1.27), but broke the 专精特新 growth law in E-Town's run ten years past its "
+        "horizon (1 of 40 replications) and lost the park's key firms' high-tech share: not adopted "
+        "(docs/history.md)."),
     "PE30-revenue": (
         "A real miss, and why the model falls short of PE31: its 专精特新 firms are less than half the size of "
         "Beijing's (P50 0.62亿 against more than 1.3亿 in 2022). Its Beijing has about 19,700 tech firms of 1000万 "

@@ -356,16 +356,27 @@ PARAMETERS: dict[str, Param] = {
 }
 
 
+# Background rules' parameters (no lever sets them) whose evidence gives a range: drawn per replication like the lever
+# effects and after them, so that adding one moves no lever effect's draw. rd_deduction_take_up_size is not here: its
+# range spans two orders of magnitude, and a triangular draw over it would move its centre from 2000万 to 7400万.
+BACKGROUND_DRAWN: tuple[str, ...] = ("rd_user_cost_elasticity",)
+
+
+def drawn_parameters() -> tuple[str, ...]:
+    """What a replication draws from an evidence range, in the order it draws them: lever effects, then background."""
+    return (*effect_parameters(), *BACKGROUND_DRAWN)
+
+
 @dataclass(frozen=True)
 class ParameterSource:
     """Where a replication's behavioural parameters come from.
 
-    "defaults": the values above. "posterior": each replication draws one particle of the
-    calibrated posterior (weighted) from its own stream, and every lever effect the posterior does not
-    hold from its evidence range (`draw_effect`), so that P10-P90 and P(meet) carry what the evidence
-    leaves open about the levers. "posterior-mean": every replication uses the posterior mean and the
-    effects' central values. "effects": the defaults with the lever effects drawn (the calibration's
-    simulations, so the posterior is fitted over the effects' uncertainty). A scenario's [parameters]
+    "defaults": the values above. "posterior": each replication draws one particle of the calibrated posterior
+    (weighted) from its own stream, then every lever effect the posterior does not hold and every background
+    parameter of BACKGROUND_DRAWN from its evidence range (`draw_effect`), so that P10-P90 and P(meet) carry what
+    the evidence leaves open. "posterior-mean": every replication uses the posterior mean and the central values of
+    the effects and background parameters. "effects": the defaults with the effects and background parameters drawn
+    (the calibration's simulations, so the posterior is fitted over their uncertainty). A scenario's [parameters]
     table overrides all of them.
     """
 
@@ -388,7 +399,7 @@ class ParameterSource:
             k = int(rng.choice(len(self.weights), p=self.weights))
             out = dict(zip(self.names, self.samples[k], strict=True))
         if self.draws_effects:
-            out.update({name: draw_effect(PARAMETERS[name], rng) for name in effect_parameters() if name not in out})
+            out.update({name: draw_effect(PARAMETERS[name], rng) for name in drawn_parameters() if name not in out})
         return out
 
 

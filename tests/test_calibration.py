@@ -13,8 +13,7 @@ from model.analysis import calibration as cal
 from model.analysis.recovery import quick_recovery
 from model.cli import main
 from model.execution.ensemble import run_ensemble
-from model.lever_registry import effect_parameters
-from model.parameters import ParameterSource
+from model.parameters import ParameterSource, drawn_parameters
 
 
 def test_interval_distance_is_zero_inside_and_grows_outside():
@@ -51,7 +50,7 @@ def test_posterior_round_trip_and_draws(tmp_path):
     assert np.allclose(back.samples["exit_hazard_old"], post.samples["exit_hazard_old"])
     src = cal.parameter_source("posterior", tmp_path)
     draw = src.draw(np.random.default_rng(1))
-    assert set(draw) == {"exit_hazard_old", "high_tech_apply_prob", *effect_parameters()}
+    assert set(draw) == {"exit_hazard_old", "high_tech_apply_prob", *drawn_parameters()}
     mean = cal.parameter_source("posterior-mean", tmp_path).draw(None)
     assert mean["exit_hazard_old"] == pytest.approx(post.samples["exit_hazard_old"].mean())
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import POLICY_EVIDENCE
 
 from model.lever_registry import LEVERS, effect_parameters
-from model.parameters import PARAMETERS, ParameterSource, draw_effect, resolve
+from model.parameters import BACKGROUND_DRAWN, PARAMETERS, ParameterSource, draw_effect, drawn_parameters, resolve
 
 
 def evidence_ids() -> set[str]:
@@ -50,7 +50,7 @@ def test_every_lever_parameter_cites_evidence_or_says_it_has_none():
 
 def test_an_effect_without_evidence_has_a_wide_range():
     """Wide: the top of the range at least twice its bottom, or the range reaching zero."""
-    for name in effect_parameters():
+    for name in drawn_parameters():
         p = PARAMETERS[name]
         lo, hi = p.range
         assert lo <= p.value <= hi, name
@@ -68,7 +68,8 @@ def test_the_evidence_can_say_an_effect_is_negative():
 def test_posterior_draws_carry_effect_uncertainty():
     src = ParameterSource("posterior", ("exit_hazard_old",), ((0.05,), (0.12,)), (0.5, 0.5))
     draws = [src.draw(np.random.default_rng(i)) for i in range(400)]
-    for name in effect_parameters():
+    assert not set(BACKGROUND_DRAWN) & set(effect_parameters())  # one name drawn twice would shift the stream
+    for name in drawn_parameters():
         v = np.array([d[name] for d in draws])
         lo, hi = PARAMETERS[name].range
         assert v.min() >= lo and v.max() <= hi, name
@@ -107,11 +108,13 @@ def test_the_summary_and_report_say_which_effects_were_drawn_and_from_what():
     held = build_summary(run_ensemble(sc, replications=2, workers=1), 0.0, str(PLAN))
     effects = drawn["lever_effects"]
     assert effects["drawn"] and not held["lever_effects"]["drawn"]
-    assert set(effects["parameters"]) == set(effect_parameters())
+    assert set(effects["parameters"]) == set(effect_parameters()) | set(BACKGROUND_DRAWN)
+    assert effects["parameters"]["rd_user_cost_elasticity"]["levers"] == []
     reward = effects["parameters"]["rd_reward_elasticity"]
     assert reward["range"][0] < 0 and "PE01" in reward["evidence"] and "budget.rd_growth_reward" in reward["levers"]
     assert "lever effects drawn per replication" in console_table(drawn)
     assert "lever effects drawn" not in console_table(held)
     md = markdown(drawn, sc)
     assert "## Lever effects (drawn per replication" in md and "| PE13, PE19, PE11, PE01, PE03 |" in md
+    assert "| PE13, PE19, PE11 | none (background rule) |" in md
     assert "| PE40; no evidence found |" in md and "| no evidence found |" in md

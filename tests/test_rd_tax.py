@@ -99,3 +99,19 @@ def test_firms_raise_their_rd_after_the_steps_and_not_before():
     assert with_tax[:12] == without[:12]
     rise = with_tax[-1] / without[-1] - 1.0
     assert 0.002 < rise < 0.043
+
+
+def test_the_elasticity_is_drawn_per_replication_after_the_lever_effects():
+    from model.lever_registry import effect_parameters
+    from model.parameters import DEFAULTS, PARAMETERS, ParameterSource, draw_effect
+
+    draws = [ParameterSource("effects").draw(np.random.default_rng(s)) for s in range(300)]
+    e = np.array([d["rd_user_cost_elasticity"] for d in draws])
+    lo, hi = PARAMETERS["rd_user_cost_elasticity"].range
+    assert lo <= e.min() and e.max() <= hi and e.std() > 0.03
+    assert abs(np.median(e) - 0.375) < 0.02  # triangular (0.21, 0.397, 0.50): median 0.375
+    for s, d in enumerate(draws[:5]):  # drawn last, so no lever effect's draw moved
+        rng = np.random.default_rng(s)
+        names = effect_parameters()
+        assert {n: d[n] for n in names} == {n: draw_effect(PARAMETERS[n], rng) for n in names}
+    assert "rd_user_cost_elasticity" not in DEFAULTS.draw(np.random.default_rng(0))

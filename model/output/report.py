@@ -89,8 +89,9 @@ HEAD_COMMITMENTS = ["commitment 承诺事项", "target 目标", "delivered 交�
 NOTE_DRAWN = "* baseline not published: drawn per replication from its documented range (median shown)"
 NOTE_FROM_PLAN = ("† baseline estimated partly from the plan's own targets (seed 004): its P(meet) measures in part "
                   "the distance between the target and an estimate made from it")
-NOTE_EFFECTS = ("lever effects drawn per replication from their published-evidence ranges, so P10-P90 and P(meet) "
-                "include what the evidence leaves open (report.md lists them)")
+NOTE_EFFECTS = ("lever effects drawn per replication from their published-evidence ranges, as is the firms' response "
+                "to the R&D super-deduction, so P10-P90 and P(meet) include what the evidence leaves open (report.md "
+                "lists them)")
 NOTE_COMMITMENTS = ("commitments: a lever delivers them by arithmetic (the count it sets each year); meeting them is "
                     "no finding of the model")
 
@@ -323,12 +324,13 @@ def effects_section(summary: dict) -> list[str]:
     lines = ["", f"## Lever effects ({how})", "",
              "Each lever acts through these parameters (model/lever_registry.py names the mechanism). The rows cited "
              "are those of calibration/data/policy-evidence.csv; an effect with no published estimate says so and "
-             "keeps a wide range.", "",
+             "keeps a wide range. A row with no lever is a background rule's, a national rule no lever sets "
+             "(model/rd_tax.py), treated alike.", "",
              "| parameter | central | range | unit | evidence | levers |", "|---|---:|---|---|---|---|"]
     for name, e in effects["parameters"].items():
         cited = "; ".join(part for part in (", ".join(e["evidence"]), "no evidence found" * e["no_evidence"]) if part)
         lines.append(f"| {e['label']} (`{name}`) | {e['central']:g} | {e['range'][0]:g} - {e['range'][1]:g} | "
-                     f"{e['unit']} | {cited} | {', '.join(e['levers'])} |")
+                     f"{e['unit']} | {cited} | {', '.join(e['levers']) or 'none (background rule)'} |")
     return lines
 
 

@@ -26,9 +26,9 @@ import pyarrow.parquet as pq
 from ..errors import InputError
 from ..execution.ensemble import Ensemble
 from ..indicators import BASELINE_ENTRY, COMMITMENTS
-from ..lever_registry import CHANNELS, LEVERS, effect_parameters
+from ..lever_registry import CHANNELS, LEVERS
 from ..months import dates, december_row, span
-from ..parameters import PARAMETERS, ParameterSource
+from ..parameters import PARAMETERS, ParameterSource, drawn_parameters
 from ..profiles import PROFILES
 from ..scenario import Scenario, Target, meets, target_row
 
@@ -166,7 +166,8 @@ def money(ens: Ensemble) -> dict:
 
 
 def lever_effects(source: ParameterSource) -> dict:
-    """The levers' behavioural parameters: drawn per replication from their evidence range, or held central."""
+    """The levers' behavioural parameters and the background ones of parameters.BACKGROUND_DRAWN (no lever: an
+    empty `levers`): drawn per replication from their evidence range, or held central."""
     by_lever: dict[str, list[str]] = {}
     for lv in LEVERS.values():
         for name in lv.effects:
@@ -176,8 +177,8 @@ def lever_effects(source: ParameterSource) -> dict:
             "parameters": {name: {"label": PARAMETERS[name].label, "unit": PARAMETERS[name].unit,
                                   "central": PARAMETERS[name].value, "range": list(PARAMETERS[name].range),
                                   "evidence": list(PARAMETERS[name].evidence),
-                                  "no_evidence": PARAMETERS[name].no_evidence, "levers": by_lever[name]}
-                           for name in effect_parameters() if name not in calibrated}}
+                                  "no_evidence": PARAMETERS[name].no_evidence, "levers": by_lever.get(name, [])}
+                           for name in drawn_parameters() if name not in calibrated}}
 
 
 def target_kind(scenario: Scenario, t: Target) -> dict:
