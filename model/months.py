@@ -29,6 +29,14 @@ def lever_years(meta) -> float:
     return span(meta.start, meta.levers_end or meta.end) / 12.0
 
 
+def run_until(scenario, year: int):
+    """The scenario run to December of `year`, its levers as in its last year (they are yearly rates; the horizon
+    totals keep their own horizon). No check of `year`: the command line's --until does that."""
+    meta = scenario.scenario
+    return scenario.model_copy(update={"scenario": meta.model_copy(
+        update={"end": f"{year}-12", "levers_end": meta.levers_end or meta.end})})
+
+
 def dates(start: str, months: int) -> list[dt.date]:
     """The baseline month (the one before `start`) followed by `months` simulated months, as first days."""
     y, m = int(start[:4]), int(start[5:7])

@@ -163,15 +163,16 @@ def test_calibrate_says_what_the_screen_will_cost_before_it_starts(monkeypatch, 
 
     timed = []
     monkeypatch.setattr(cal, "calibrate", stop)
-    monkeypatch.setattr(law_screen, "timed_run", lambda sc, *rest: timed.append(sc.scenario.scale) or 30.0)
+    monkeypatch.setattr(law_screen, "timed_run",
+                        lambda sc, *rest: timed.append((sc.scenario.scale, sc.scenario.end)) or 30.0)
     with pytest.raises(_Stop):
         main(["calibrate", "--population", "40", "--simulations", "100", "--workers", "2", "--out", str(tmp_path)])
     said = capsys.readouterr().out
-    # one run of each place at its own scale (the city at 1 in 10, not the fit's 1 in 20): 2 x 30 s, for 40
-    # particles x 3 runs on 2 workers
-    assert timed == [1, 10]
-    assert "then the law screen, 3 runs of each place per accepted particle at the places' own scale, about 60 min" \
-        in said, said
+    # one run of each place at its own scale (the city at 1 in 10, not the fit's 1 in 20), ten years past its horizon:
+    # 2 x 30 s, for 40 particles x 3 runs on 2 workers
+    assert timed == [(1, "2030-12"), (10, "2034-12")]
+    assert ("then the law screen, 3 runs of each place per accepted particle at the places' own scale to 10 years "
+            "past their horizons, about 60 min") in said, said
     with pytest.raises(_Stop):
         main(["calibrate", "--law-screen", "0", "--workers", "2", "--out", str(tmp_path)])
     assert "law screen" not in capsys.readouterr().out
@@ -188,3 +189,22 @@ def test_a_screen_run_that_breaks_a_law_is_timed_to_its_horizon(monkeypatch):
     assert law_screen.timed_run(sc, NAMES, RUNAWAY, 0) == pytest.approx(1.0 + sc.months / (month + 1))
     clock = iter(range(100))
     assert law_screen.timed_run(sc, NAMES, SANE, 0) == pytest.approx(2.0)  # to the horizon: nothing to scale
+
+
+@pytest.mark.parametrize("years", [10, 0])
+def test_the_screen_runs_each_place_past_its_horizon(monkeypatch, years):
+    """Ten years past the horizon by default, as the laws test runs every scenario; recorded with the screen."""
+    seen = {}
+
+    def screen(samples, scenarios, replications, pool):
+        seen.update({k: (sc.scenario.end, sc.scenario.levers_end) for k, sc in scenarios.items()})
+        return np.arange(len(samples[NAMES[0]])), []
+
+    monkeypatch.setattr(cal, "historical_scenarios", lambda scale=None: {"plan": make_scenario(end="2026-12")})
+    monkeypatch.setattr(law_screen, "screen", screen)
+    post = cal.screened(posterior(SANE), 1, workers=1, **({} if years else {"years": 0}))
+    assert seen == {"plan": (f"{2026 + years}-12", "2026-12" if years else None)}
+    assert post.meta["law_screen"]["screens"][-1]["years"] == years
+    with pytest.raises(SystemExit) as stop:  # at most 20: one line, exit 2
+        main(["calibrate", "--screen-years", "21", "--out", "x"])
+    assert stop.value.code == 2

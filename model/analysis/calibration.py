@@ -34,7 +34,7 @@ from ..parameters import DEFAULTS, PARAMETERS, ParameterSource
 from ..scenario import Scenario, load_scenario
 from ..sim import EcosystemModel
 from . import abc_sampling, law_screen
-from .law_screen import SCREEN_REPLICATIONS, screens_of, unscreened
+from .law_screen import SCREEN_REPLICATIONS, SCREEN_YEARS, screens_of, unscreened
 
 EFFECTS = ParameterSource("effects")  # defaults with the lever effects (and BACKGROUND_DRAWN) drawn from their evidence
 
@@ -222,6 +222,7 @@ class Settings:
     priors: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(PRIORS))
     hold_out: tuple[str, ...] = DEFAULT_HOLD_OUT
     law_screen: int = SCREEN_REPLICATIONS  # fresh runs of each place per accepted particle (law_screen.py); 0: none
+    screen_years: int = SCREEN_YEARS  # how far past each place's horizon the screen's runs go
 
 
 class _Simulator:
@@ -419,7 +420,7 @@ def screen_seconds(settings: Settings) -> float:
     centre = {k: 0.5 * (lo + hi) for k, (lo, hi) in settings.priors.items()}
     names = tuple(sorted(centre))
     one = sum(law_screen.timed_run(sc, names, tuple(centre[k] for k in names), law_screen.FIRST_REPLICATION)
-              for sc in historical_scenarios(scale={}).values())
+              for sc in law_screen.extended(historical_scenarios(scale={}), settings.screen_years).values())
     return one * settings.population * settings.law_screen / settings.workers
 
 
@@ -438,27 +439,30 @@ def calibrate(settings: Settings, folder: Path = CALIBRATION_DIR, resume: bool =
     if settings.law_screen:  # the fit is saved first: a screen stopped or failing loses nothing
         save_posterior(Posterior(samples, weights, {**post.meta, "law_screen": {"pending": settings.law_screen}}),
                        folder)
-        post = screened(post, settings.law_screen, settings.workers, settings.scheduler, progress)
+        post = screened(post, settings.law_screen, settings.workers, settings.scheduler, progress,
+                        settings.screen_years)
     save_posterior(post, folder)
     return post
 
 
 def screened(post: Posterior, replications: int, workers: int, scheduler: str | None = None,
-             progress: bool = False) -> Posterior:
+             progress: bool = False, years: int = SCREEN_YEARS) -> Posterior:
     """The posterior without the particles that break a plausibility law in fresh runs of the historical places at
-    their own scale (law_screen.py), weights renormalised; posterior.json records each screen and what it dropped."""
-    scenarios = historical_scenarios(scale={})
+    their own scale, `years` past their horizons (law_screen.py), weights renormalised; posterior.json records each
+    screen and what it dropped."""
+    scenarios = law_screen.extended(historical_scenarios(scale={}), years)
     n = len(post.weights)
     if progress:
-        print(f"law screen: {n} particles x {replications} runs of each place ({', '.join(scenarios)}), every law "
-              "checked", flush=True)
+        print(f"law screen: {n} particles x {replications} runs of each place ({', '.join(scenarios)}) to {years} "
+              "years past its horizon, every law checked", flush=True)
     t0 = time.perf_counter()
     with Pool(workers, scheduler, progress=progress and sys.stderr.isatty()) as pool:
         kept, dropped = law_screen.screen(post.samples, scenarios, replications, pool)
     if not len(kept):
         raise InputError("--law-screen", str(replications), f"every one of the {n} particles broke a plausibility "
                          "law in its runs: no posterior keeps the laws (the screen wrote no posterior)")
-    this = {"replications": replications, "places": list(scenarios), "screened": n, "dropped": len(dropped),
+    this = {"replications": replications, "places": list(scenarios), "years": years, "screened": n,
+            "dropped": len(dropped),
             "wall_seconds": round(time.perf_counter() - t0, 1)}
     earlier = post.meta.get("law_screen") or {}
     screens = [*screens_of(earlier), this]

@@ -150,13 +150,19 @@ def _screen_lines(screen: dict | None) -> list[str]:
     n, first = screen["screened"], screens[0]
     text = (f"Law screen (model/analysis/law_screen.py): each of the {n} accepted particles ran "
             f"{first['replications']} fresh replications of each place ({', '.join(first['places'])}) at the "
-            "scenario's own scale to its horizon, every plausibility law checked each month; "
+            f"scenario's own scale to {_past(first)}, every plausibility law checked each month; "
             f"{first['dropped']} broke one and were dropped.")
-    text += "".join(f" Screened again with {s['replications']} runs: {s['dropped']} more dropped."
+    text += "".join(f" Screened again with {s['replications']} runs to {_past(s)}: {s['dropped']} more dropped."
                     for s in screens[1:])
     rows = [f"| {d['place']} | {d['replication']} | {d['breach']} |" for d in screen["particles_dropped"]]
     return [f"{text} The posterior keeps {n - screen['dropped']}.", "",
             *(["| place | replication | first law broken |", "|---|---:|---|", *rows, ""] if rows else [])]
+
+
+def _past(screen: dict) -> str:
+    """How far a screen's runs went (records before --screen-years ran to the horizon)."""
+    years = screen.get("years", 0)
+    return f"{years} years past its horizon" if years else "its horizon"
 
 
 def _introduction(post: Posterior) -> list[str]:

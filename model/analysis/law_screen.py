@@ -26,11 +26,16 @@ import numpy as np
 
 from .. import laws
 from ..execution.parallel import Pool
+from ..months import run_until
 from ..parameters import ParameterSource
 from ..scenario import Scenario
 from ..sim import EcosystemModel
 
 SCREEN_REPLICATIONS = 3  # fresh runs of each place per particle (`innosim calibrate --law-screen N`)
+# Years past each place's horizon the screen runs (`--screen-years N`): the laws test runs every shipped scenario ten
+# years past its horizon (tests/test_laws.py), and a place's horizon can fall before a rule change its extension
+# meets (E-Town's ends in 2020, before the 2022 专精特新 rules).
+SCREEN_YEARS = 10
 # The screen's runs are replications FIRST_REPLICATION, +1, ... of each scenario's seed: no run, backtest or law
 # measurement of the historical scenarios (at most 100,000 replications) uses them, so a measurement after the screen
 # is of runs it never saw.
@@ -54,6 +59,11 @@ def first_breach(scenario: Scenario, names: tuple[str, ...], values: tuple[float
     except laws.LawBroken as e:
         return str(e).removeprefix("plausibility law broken: ")
     return ""
+
+
+def extended(scenarios: dict[str, Scenario], years: int) -> dict[str, Scenario]:
+    """Each scenario run `years` past its horizon (as `innosim run --until`)."""
+    return {k: run_until(sc, int(sc.scenario.end[:4]) + years) if years else sc for k, sc in scenarios.items()}
 
 
 def timed_run(scenario: Scenario, names: tuple[str, ...], values: tuple[float, ...], replication: int) -> float:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..execution import at_exit  # noqa: F401  (first: registers the resource tracker's end before multiprocessing)
+from ..months import run_until
 from ..scenario import json_schema, load_scenario
 from ..sim import InvariantError
 from . import app as cli_app
@@ -240,8 +241,7 @@ def extend_to(scenario, year: int, origin: str):
     if not int(meta.end[:4]) <= year <= first + 29:
         raise InputError(origin, "--until", f"{year} must be between the horizon's last year {meta.end[:4]} "
                                             f"and {first + 29}")
-    return scenario.model_copy(update={"scenario": meta.model_copy(
-        update={"end": f"{year}-12", "levers_end": meta.levers_end or meta.end})})
+    return run_until(scenario, year)
 
 
 def _parameter_source(mode: str):

@@ -28,6 +28,9 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--law-screen", type=whole_number("law screen", least=0, most=100), metavar="N",
                      help="fresh runs of each place per accepted particle with every plausibility law checked; "
                      "particles that break one are dropped (default 3; 0: no screen)")
+    cal.add_argument("--screen-years", type=whole_number("screen years", least=0, most=20), metavar="N",
+                     help="how far past each place's horizon the screen's runs go, in years (default 10, as the laws "
+                     "test runs every scenario)")
     cal.add_argument("--screen-only", action="store_true",
                      help="screen the saved posterior as a finished fit is screened, then rewrite it and report.md")
     cal.add_argument("--recovery", action="store_true",
@@ -47,7 +50,7 @@ def _saved(args: argparse.Namespace, folder: Path, workers: int) -> int:
                          "no posterior to report on")
     if args.screen_only:
         post = cal.screened(post, cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen, workers,
-                            args.scheduler, progress=True)
+                            args.scheduler, progress=True, years=_years(args))
         try:
             cal.save_posterior(post, folder)
         except OSError as exc:
@@ -88,6 +91,7 @@ def command(args: argparse.Namespace) -> int:
     settings = cal.Settings(population=args.population, replications=args.replications,
                             simulations=args.simulations, workers=workers, scheduler=args.scheduler,
                             law_screen=cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen,
+                            screen_years=_years(args),
                             hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out)
     fitted = [t for t in cal.targets(settings.hold_out) if t.fit]
     per_particle = cal.time_one_particle(settings)
@@ -97,7 +101,8 @@ def command(args: argparse.Namespace) -> int:
           f"{', '.join(settings.hold_out) or 'none'}): up to {settings.simulations} particles x "
           f"{settings.replications} runs of each place, {per_particle:.2f} s each, on {where}"
           + (f"; then the law screen, {settings.law_screen} runs of each place per accepted particle at the places' "
-             f"own scale{'' if args.scheduler else ', ' + _about(cal.screen_seconds(settings))}"
+             f"own scale to {settings.screen_years} years past their horizons"
+             f"{'' if args.scheduler else ', ' + _about(cal.screen_seconds(settings))}"
              if settings.law_screen else ""), flush=True)
     if args.resume and not (folder / cal.DB_FILE).exists():
         raise InputError(str(folder / cal.DB_FILE), "--resume", "no calibration database to resume")
@@ -117,3 +122,9 @@ def command(args: argparse.Namespace) -> int:
 
 def _about(seconds: float) -> str:
     return "under a minute" if seconds < 60 else f"about {seconds / 60:.0f} min"
+
+
+def _years(args: argparse.Namespace) -> int:
+    from ..analysis.law_screen import SCREEN_YEARS
+
+    return SCREEN_YEARS if args.screen_years is None else args.screen_years
