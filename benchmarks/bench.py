@@ -121,7 +121,7 @@ def calibration_child(simulations: int, workers: int, screen: int | None = None)
     return {"seconds": seconds, "fit_seconds": fit, "screen_seconds": screens[-1].get("wall_seconds", 0.0),
             "simulations": n,
             "rate": n / fit, "workers": workers, "screened": (post.meta.get("law_screen") or {}).get("screened", 0),
-            "screen_runs": settings.law_screen}
+            "screen_runs": settings.law_screen, "screen_years": settings.screen_years}
 
 
 def ensemble_child(replications: int, workers: int) -> dict:
@@ -242,7 +242,7 @@ def main() -> None:
         print(f"calibration (ABC-SMC, the historical runs): {c['simulations']} simulations on 2 workers in "
               f"{c['fit_seconds']:.1f} s: {c['rate']:.2f} a second, {c['rate'] * 900:,.0f} in 15 minutes; then the "
               f"law screen of its {c['screened']} particles ({c['screen_runs']} runs of each place at its own "
-              f"scale) in {c['screen_seconds']:.1f} s")
+              f"scale, {c['screen_years']} years past its horizon) in {c['screen_seconds']:.1f} s")
     city = child("city")
     report["city"] = city
     print(f"\nbeijing-2023 (citywide, one firm in {city['scale']} simulated), one replication: "

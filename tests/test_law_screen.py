@@ -39,12 +39,12 @@ def test_a_particle_that_breaks_a_law_is_dropped_and_the_others_kept():
 
 def test_the_screened_posterior_records_what_it_dropped_and_a_second_screen_adds_to_the_record(monkeypatch, tmp_path):
     monkeypatch.setattr(cal, "historical_scenarios", lambda scale=None: {"plan": make_scenario(end="2026-12")})
-    once = cal.screened(posterior(SANE, RUNAWAY), 1, workers=1)
+    once = cal.screened(posterior(SANE, RUNAWAY), 1, workers=1, years=0)  # the horizon: these test the record
     assert len(once.weights) == 1 and once.weights[0] == 1.0
     record = once.meta["law_screen"]
     assert (record["screened"], record["dropped"], len(record["particles_dropped"])) == (2, 1, 1)
     assert record["particles_dropped"][0]["replication"] == law_screen.FIRST_REPLICATION  # no run's replication
-    twice = cal.screened(once, 2, workers=1)  # seeded runs: what passed one run passes it again
+    twice = cal.screened(once, 2, workers=1, years=0)  # seeded runs: what passed one run passes it again
     again = twice.meta["law_screen"]
     assert (again["screened"], again["dropped"], again["particles_dropped"]) == (2, 1, record["particles_dropped"])
     assert [(s["replications"], s["screened"], s["dropped"]) for s in again["screens"]] == [(1, 2, 1), (2, 1, 0)]
@@ -52,7 +52,7 @@ def test_the_screened_posterior_records_what_it_dropped_and_a_second_screen_adds
     assert json.loads((tmp_path / cal.POSTERIOR_META).read_text("utf-8"))["law_screen"]["dropped"] == 1
     assert cal.load_posterior(tmp_path).samples["rd_active_median"].tolist() == [SANE[0]]
     with pytest.raises(InputError, match="every one of the 1 particles broke"):
-        cal.screened(posterior(RUNAWAY), 1, workers=1)
+        cal.screened(posterior(RUNAWAY), 1, workers=1, years=0)
 
 
 def test_screen_only_without_runs_or_without_a_posterior_is_one_line(tmp_path, capsys):
@@ -81,6 +81,8 @@ def test_calibrate_stopped_in_the_screen_says_how_to_screen_the_saved_fit(tmp_pa
     said = interrupted(build_parser().parse_args(["calibrate", "--out", str(tmp_path)]))
     assert said == (f"interrupted in the law screen; the fit is saved unscreened in {tmp_path}\n"
                     f"  screen it with: innosim calibrate --screen-only --law-screen 3 --out {tmp_path}")
+    said = interrupted(build_parser().parse_args(["calibrate", "--screen-years", "0", "--out", str(tmp_path)]))
+    assert said.endswith(f"--screen-only --law-screen 3 --screen-years 0 --out {tmp_path}")  # the fit's own screen
     args = build_parser().parse_args(["calibrate", "--out", str(tmp_path)])
     os.utime(tmp_path / cal.POSTERIOR_META, (1, 1))  # a screen stopped long ago, then a new fit stopped: resume it
     assert "resume with: innosim calibrate" in interrupted(args)
@@ -97,7 +99,7 @@ def test_weights_are_renormalised_and_an_older_record_is_read_as_one_screen(monk
     older = {"replications": 3, "places": ["plan"], "screened": 250, "dropped": 1, "particles_dropped": [
         {"values": {}, "place": "plan", "replication": 0, "breach": "x"}]}
     post = cal.Posterior(posterior(SANE, RUNAWAY, SANE).samples, np.array([0.5, 0.3, 0.2]), {"law_screen": older})
-    out = cal.screened(post, 1, workers=1)
+    out = cal.screened(post, 1, workers=1, years=0)
     assert out.weights.tolist() == pytest.approx([0.5 / 0.7, 0.2 / 0.7])
     assert [s["screened"] for s in out.meta["law_screen"]["screens"]] == [250, 3]
     assert out.meta["law_screen"]["dropped"] == 2 and out.meta["law_screen"]["screened"] == 250
@@ -122,6 +124,9 @@ def test_a_posterior_saved_before_its_screen_is_used_with_a_note_in_the_cli_and_
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "saved before its law screen" in err[0], err
     assert err[0].endswith("screen it with: innosim calibrate --screen-only --law-screen 3")  # the default folder
+    cal.save_posterior(cal.Posterior(post.samples, post.weights, {"law_screen": {"pending": 3, "years": 5}}), tmp_path)
+    _parameter_source("posterior")
+    assert capsys.readouterr().err.strip().endswith("--screen-only --law-screen 3 --screen-years 5")
     assert adapter.parameter_source("posterior")[1] == "unscreened"
     assert adapter.parameters_note_key("unscreened") == "posterior_unscreened"
     cal.save_posterior(posterior(SANE), tmp_path)  # screened (or never to be): no note, nothing recorded
@@ -208,3 +213,32 @@ def test_the_screen_runs_each_place_past_its_horizon(monkeypatch, years):
     with pytest.raises(SystemExit) as stop:  # at most 20: one line, exit 2
         main(["calibrate", "--screen-years", "21", "--out", "x"])
     assert stop.value.code == 2
+
+
+def test_screen_only_runs_the_screen_the_command_asks_for(monkeypatch, tmp_path):
+    asked = {}
+
+    def stop(post, replications, workers, scheduler=None, progress=False, years=None):
+        asked.update(replications=replications, years=years)
+        raise _Stop
+
+    cal.save_posterior(posterior(SANE), tmp_path)
+    monkeypatch.setattr(cal, "screened", stop)
+    with pytest.raises(_Stop):
+        main(["calibrate", "--screen-only", "--screen-years", "0", "--law-screen", "2", "--out", str(tmp_path)])
+    assert asked == {"replications": 2, "years": 0}
+    with pytest.raises(_Stop):
+        main(["calibrate", "--screen-only", "--out", str(tmp_path)])
+    assert asked == {"replications": 3, "years": 10}
+
+
+def test_the_report_says_how_far_each_screen_went():
+    from model.analysis.calibration_report import _screen_lines
+
+    one = {"replications": 3, "places": ["bda", "beijing"], "screened": 250, "dropped": 27}
+    record = {"screened": 250, "dropped": 30, "particles_dropped": [],
+              "screens": [one, {**one, "years": 10, "screened": 223, "dropped": 3}]}
+    text = _screen_lines(record)[0]
+    assert "at the scenario's own scale to its horizon, every" in text
+    assert "Screened again with 3 runs to 10 years past its horizon: 3 more dropped." in text
+    assert "--screen-years 0 --out FOLDER" in _screen_lines({"pending": 3, "years": 0})[0]

@@ -365,6 +365,7 @@ def parameter_source(mode: str, folder: Path | None = None) -> ParameterSource:
     pending = unscreened(post.meta)
     if pending:  # recorded with every result, so a run on a fit its screen never passed says so
         provenance["law_screen_pending"] = pending
+        provenance["law_screen_years"] = post.meta["law_screen"].get("years", SCREEN_YEARS)
     return ParameterSource(mode, names, samples, tuple(float(w) for w in post.weights), provenance)
 
 
@@ -437,7 +438,8 @@ def calibrate(settings: Settings, folder: Path = CALIBRATION_DIR, resume: bool =
     samples, weights = posterior_table(abc_history)
     post = Posterior(samples, weights, metadata(abc_history, settings, chosen, time.perf_counter() - t0))
     if settings.law_screen:  # the fit is saved first: a screen stopped or failing loses nothing
-        save_posterior(Posterior(samples, weights, {**post.meta, "law_screen": {"pending": settings.law_screen}}),
+        pending = {"pending": settings.law_screen, "years": settings.screen_years}
+        save_posterior(Posterior(samples, weights, {**post.meta, "law_screen": pending}),
                        folder)
         post = screened(post, settings.law_screen, settings.workers, settings.scheduler, progress,
                         settings.screen_years)
@@ -453,8 +455,8 @@ def screened(post: Posterior, replications: int, workers: int, scheduler: str | 
     scenarios = law_screen.extended(historical_scenarios(scale={}), years)
     n = len(post.weights)
     if progress:
-        print(f"law screen: {n} particles x {replications} runs of each place ({', '.join(scenarios)}) to {years} "
-              "years past its horizon, every law checked", flush=True)
+        print(f"law screen: {n} particles x {replications} runs of each place ({', '.join(scenarios)}) to "
+              f"{law_screen.past(years)}, every law checked", flush=True)
     t0 = time.perf_counter()
     with Pool(workers, scheduler, progress=progress and sys.stderr.isatty()) as pool:
         kept, dropped = law_screen.screen(post.samples, scenarios, replications, pool)
@@ -473,7 +475,8 @@ def screened(post: Posterior, replications: int, workers: int, scheduler: str | 
     return Posterior(samples, post.weights[kept] / post.weights[kept].sum(), meta)
 
 
-def screen_command(pending: int, folder: Path) -> str:
-    """The command that screens the posterior saved unscreened in `folder`."""
-    words = ["innosim", "calibrate", "--screen-only", "--law-screen", str(pending)]
+def screen_command(pending: int, folder: Path, years: int = SCREEN_YEARS) -> str:
+    """The command that screens the posterior saved unscreened in `folder`, as its fit would have."""
+    words = ["innosim", "calibrate", "--screen-only", "--law-screen", str(pending),
+             *(["--screen-years", str(years)] if years != SCREEN_YEARS else [])]
     return shlex.join(words if folder.resolve() == CALIBRATION_DIR.resolve() else [*words, "--out", str(folder)])

@@ -21,7 +21,7 @@ from .calibration import (
     stylized_facts,
     weighted_quantile,
 )
-from .law_screen import screens_of
+from .law_screen import SCREEN_YEARS, past, screens_of
 
 FIG_DIR = "figures"
 UNPINNED = 0.7  # posterior sd above this share of the prior sd: the data did not pin it down
@@ -144,25 +144,21 @@ def _screen_lines(screen: dict | None) -> list[str]:
     if not screen:
         return ["Law screen: none; every accepted particle is in the posterior.", ""]
     if "pending" in screen:
+        years = screen.get("years", SCREEN_YEARS)
         return [f"Law screen: not run (the fit stopped before it); `innosim calibrate --screen-only --law-screen "
-                f"{screen['pending']} --out FOLDER` runs it.", ""]
+                f"{screen['pending']}{'' if years == SCREEN_YEARS else f' --screen-years {years}'} --out FOLDER` "
+                "runs it.", ""]
     screens = screens_of(screen)
     n, first = screen["screened"], screens[0]
     text = (f"Law screen (model/analysis/law_screen.py): each of the {n} accepted particles ran "
             f"{first['replications']} fresh replications of each place ({', '.join(first['places'])}) at the "
-            f"scenario's own scale to {_past(first)}, every plausibility law checked each month; "
+            f"scenario's own scale to {past(first.get('years', 0))}, every plausibility law checked each month; "
             f"{first['dropped']} broke one and were dropped.")
-    text += "".join(f" Screened again with {s['replications']} runs to {_past(s)}: {s['dropped']} more dropped."
-                    for s in screens[1:])
+    text += "".join(f" Screened again with {s['replications']} runs to {past(s.get('years', 0))}: "
+                    f"{s['dropped']} more dropped." for s in screens[1:])
     rows = [f"| {d['place']} | {d['replication']} | {d['breach']} |" for d in screen["particles_dropped"]]
     return [f"{text} The posterior keeps {n - screen['dropped']}.", "",
             *(["| place | replication | first law broken |", "|---|---:|---|", *rows, ""] if rows else [])]
-
-
-def _past(screen: dict) -> str:
-    """How far a screen's runs went (records before --screen-years ran to the horizon)."""
-    years = screen.get("years", 0)
-    return f"{years} years past its horizon" if years else "its horizon"
 
 
 def _introduction(post: Posterior) -> list[str]:

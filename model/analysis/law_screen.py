@@ -8,8 +8,8 @@ with a strict pre-2016 staff rule, whose held-back firms the 2016 rules released
 law screen", gives what the screen dropped and the laws measured after it). The laws are not figures to be fitted
 but bounds no documented place has crossed (model/laws.py), so a particle that crosses them in a fresh run of a
 documented place is not a plausible account of it. The screen runs every particle `replications` times on each
-historical scenario at its own scale to its horizon with every law checked each month (`--debug`), and drops those
-that break one.
+historical scenario at its own scale to SCREEN_YEARS past its horizon (`--screen-years`) with every law checked each
+month (`--debug`), and drops those that break one.
 
 It trims the tail; it does not make a breach impossible: a particle that passed its runs can still break a law
 in another.
@@ -61,13 +61,18 @@ def first_breach(scenario: Scenario, names: tuple[str, ...], values: tuple[float
     return ""
 
 
+def past(years: int) -> str:
+    """How far a screen's runs go, in words."""
+    return f"{years} years past its horizon" if years else "its horizon"
+
+
 def extended(scenarios: dict[str, Scenario], years: int) -> dict[str, Scenario]:
     """Each scenario run `years` past its horizon (as `innosim run --until`)."""
     return {k: run_until(sc, int(sc.scenario.end[:4]) + years) if years else sc for k, sc in scenarios.items()}
 
 
 def timed_run(scenario: Scenario, names: tuple[str, ...], values: tuple[float, ...], replication: int) -> float:
-    """Seconds of one screen run to the horizon. A run that breaks a law stops there, so its months after the
+    """Seconds of one screen run to the scenario's end. A run that breaks a law stops there, so its months after the
     spin-up are timed to the breach and scaled to the whole run."""
     source = ParameterSource("posterior", names, (values,), (1.0,))
     t0 = time.perf_counter()

@@ -136,15 +136,21 @@ def interrupted(args: argparse.Namespace) -> str:
     pending = screen_pending(folder / POSTERIOR_META, db)
     if pending:
         return (f"interrupted in the law screen; the fit is saved unscreened in {folder}\n"
-                f"  screen it with: {screen_command(pending, folder)}")
+                f"  screen it with: {screen_command(pending, folder, _screen_years(args))}")
     words, defaults = ["innosim", "calibrate"], Settings()
-    for name in ("simulations", "population", "replications", "law_screen"):
+    for name in ("simulations", "population", "replications", "law_screen", "screen_years"):
         if getattr(args, name) not in (None, getattr(defaults, name)):  # the budget is a total over the sessions
             words += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     for name in ("workers", "scheduler", "out"):
         if getattr(args, name):
             words += [f"--{name}", str(getattr(args, name))]
     return f"interrupted; the finished generations are kept in {db}\n  resume with: {shlex.join(words)} --resume"
+
+
+def _screen_years(args: argparse.Namespace) -> int:
+    from ..analysis.law_screen import SCREEN_YEARS
+
+    return SCREEN_YEARS if getattr(args, "screen_years", None) is None else args.screen_years
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -254,7 +260,8 @@ def _parameter_source(mode: str):
         if pending:  # a fit whose screen was stopped: usable, but not what `innosim calibrate` would have kept
             print(f"innosim: note: the posterior in {folder} was saved before its law screen, so some of its "
                   "particles may break a plausibility law; screen it with: "
-                  f"{calibration.screen_command(pending, folder)}", file=sys.stderr)
+                  f"{calibration.screen_command(pending, folder, source.provenance['law_screen_years'])}",
+                  file=sys.stderr)
         return source
     except ValueError as exc:  # a posterior written for other parameters, or not a posterior at all
         raise InputError(str(folder / calibration.POSTERIOR_CSV), "--parameters", str(exc).split(": ", 1)[-1]) \

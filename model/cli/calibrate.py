@@ -28,6 +28,7 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--law-screen", type=whole_number("law screen", least=0, most=100), metavar="N",
                      help="fresh runs of each place per accepted particle with every plausibility law checked; "
                      "particles that break one are dropped (default 3; 0: no screen)")
+    # at most 20: Beijing's run starts in 2015, and a scenario spans at most 30 years (scenario.cross_checks)
     cal.add_argument("--screen-years", type=whole_number("screen years", least=0, most=20), metavar="N",
                      help="how far past each place's horizon the screen's runs go, in years (default 10, as the laws "
                      "test runs every scenario)")
@@ -101,7 +102,7 @@ def command(args: argparse.Namespace) -> int:
           f"{', '.join(settings.hold_out) or 'none'}): up to {settings.simulations} particles x "
           f"{settings.replications} runs of each place, {per_particle:.2f} s each, on {where}"
           + (f"; then the law screen, {settings.law_screen} runs of each place per accepted particle at the places' "
-             f"own scale to {settings.screen_years} years past their horizons"
+             f"own scale to {cal.law_screen.past(settings.screen_years).replace('its horizon', 'their horizons')}"
              f"{'' if args.scheduler else ', ' + _about(cal.screen_seconds(settings))}"
              if settings.law_screen else ""), flush=True)
     if args.resume and not (folder / cal.DB_FILE).exists():
@@ -125,6 +126,6 @@ def _about(seconds: float) -> str:
 
 
 def _years(args: argparse.Namespace) -> int:
-    from ..analysis.law_screen import SCREEN_YEARS
+    from ..analysis import calibration as cal
 
-    return SCREEN_YEARS if args.screen_years is None else args.screen_years
+    return cal.SCREEN_YEARS if args.screen_years is None else args.screen_years
