@@ -117,10 +117,10 @@ def calibration_child(simulations: int, workers: int, screen: int | None = None)
         seconds = time.perf_counter() - start
     n = post.meta["total_simulations"] + (post.meta.get("budget_cut") or {}).get("simulations", 0)  # all it ran
     fit = post.meta["wall_seconds"]
-    screens = (post.meta.get("law_screen") or {}).get("screens") or [{}]
-    return {"seconds": seconds, "fit_seconds": fit, "screen_seconds": screens[-1].get("wall_seconds", 0.0),
-            "simulations": n,
-            "rate": n / fit, "workers": workers, "screened": (post.meta.get("law_screen") or {}).get("screened", 0),
+    record = post.meta.get("law_screen") or {}
+    last = (record.get("screens") or [{}])[-1]
+    return {"seconds": seconds, "fit_seconds": fit, "screen_seconds": last.get("wall_seconds", 0.0),
+            "simulations": n, "rate": n / fit, "workers": workers, "screened": record.get("screened", 0),
             "screen_runs": settings.law_screen, "screen_years": settings.screen_years}
 
 

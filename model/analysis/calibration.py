@@ -407,18 +407,21 @@ def _cut_note(cut: dict | None) -> dict:
                     f"is generation {cut['generation'] - 1}'s"}
 
 
+def _prior_centre(settings: Settings) -> dict[str, float]:
+    return {k: 0.5 * (lo + hi) for k, (lo, hi) in settings.priors.items()}
+
+
 def time_one_particle(settings: Settings) -> float:
     """Seconds for one particle (its replications of every place), measured on the prior's centre."""
-    centre = {k: 0.5 * (lo + hi) for k, (lo, hi) in settings.priors.items()}
     t0 = time.perf_counter()
-    simulate(historical_scenarios(), centre, settings.replications)
+    simulate(historical_scenarios(), _prior_centre(settings), settings.replications)
     return time.perf_counter() - t0
 
 
 def screen_seconds(settings: Settings) -> float:
     """The law screen's wall time after a fit: population x law_screen runs of every place at its own scale, laws
     checked, on the local workers; a run of each timed to its horizon on the prior's centre."""
-    centre = {k: 0.5 * (lo + hi) for k, (lo, hi) in settings.priors.items()}
+    centre = _prior_centre(settings)
     names = tuple(sorted(centre))
     one = sum(law_screen.timed_run(sc, names, tuple(centre[k] for k in names), law_screen.FIRST_REPLICATION)
               for sc in law_screen.extended(historical_scenarios(scale={}), settings.screen_years).values())

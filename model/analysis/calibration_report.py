@@ -18,6 +18,7 @@ from .calibration import (
     Posterior,
     _with_parameters,
     historical_scenarios,
+    screen_command,
     stylized_facts,
     weighted_quantile,
 )
@@ -144,10 +145,8 @@ def _screen_lines(screen: dict | None) -> list[str]:
     if not screen:
         return ["Law screen: none; every accepted particle is in the posterior.", ""]
     if "pending" in screen:
-        years = screen.get("years", SCREEN_YEARS)
-        return [f"Law screen: not run (the fit stopped before it); `innosim calibrate --screen-only --law-screen "
-                f"{screen['pending']}{'' if years == SCREEN_YEARS else f' --screen-years {years}'} --out FOLDER` "
-                "runs it.", ""]
+        command = screen_command(screen["pending"], Path("FOLDER"), screen.get("years", SCREEN_YEARS))
+        return [f"Law screen: not run (the fit stopped before it); `{command}` runs it.", ""]
     screens = screens_of(screen)
     n, first = screen["screened"], screens[0]
     text = (f"Law screen (model/analysis/law_screen.py): each of the {n} accepted particles ran "

@@ -51,11 +51,17 @@ class Dropped:
     breach: str  # the law, the month and the value, as LawBroken says them
 
 
+def _checked(scenario: Scenario, names: tuple[str, ...], values: tuple[float, ...], replication: int
+             ) -> EcosystemModel:
+    """A run of the particle with every law checked each month."""
+    source = ParameterSource("posterior", names, (values,), (1.0,))
+    return EcosystemModel(scenario, replication=replication, debug=True, parameters=source)
+
+
 def first_breach(scenario: Scenario, names: tuple[str, ...], values: tuple[float, ...], replication: int) -> str:
     """The first law one run of the particle breaks ('' when it keeps every law to the horizon)."""
-    source = ParameterSource("posterior", names, (values,), (1.0,))
     try:
-        EcosystemModel(scenario, replication=replication, debug=True, parameters=source).run()
+        _checked(scenario, names, values, replication).run()
     except laws.LawBroken as e:
         return str(e).removeprefix("plausibility law broken: ")
     return ""
@@ -74,9 +80,8 @@ def extended(scenarios: dict[str, Scenario], years: int) -> dict[str, Scenario]:
 def timed_run(scenario: Scenario, names: tuple[str, ...], values: tuple[float, ...], replication: int) -> float:
     """Seconds of one screen run to the scenario's end. A run that breaks a law stops there, so its months after the
     spin-up are timed to the breach and scaled to the whole run."""
-    source = ParameterSource("posterior", names, (values,), (1.0,))
     t0 = time.perf_counter()
-    model = EcosystemModel(scenario, replication=replication, debug=True, parameters=source)
+    model = _checked(scenario, names, values, replication)
     t1 = time.perf_counter()
     try:
         model.run()

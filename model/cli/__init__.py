@@ -136,7 +136,7 @@ def interrupted(args: argparse.Namespace) -> str:
     pending = screen_pending(folder / POSTERIOR_META, db)
     if pending:
         return (f"interrupted in the law screen; the fit is saved unscreened in {folder}\n"
-                f"  screen it with: {screen_command(pending, folder, _screen_years(args))}")
+                f"  screen it with: {screen_command(pending, folder, cli_calibrate.screen_years(args))}")
     words, defaults = ["innosim", "calibrate"], Settings()
     for name in ("simulations", "population", "replications", "law_screen", "screen_years"):
         if getattr(args, name) not in (None, getattr(defaults, name)):  # the budget is a total over the sessions
@@ -145,12 +145,6 @@ def interrupted(args: argparse.Namespace) -> str:
         if getattr(args, name):
             words += [f"--{name}", str(getattr(args, name))]
     return f"interrupted; the finished generations are kept in {db}\n  resume with: {shlex.join(words)} --resume"
-
-
-def _screen_years(args: argparse.Namespace) -> int:
-    from ..analysis.law_screen import SCREEN_YEARS
-
-    return SCREEN_YEARS if getattr(args, "screen_years", None) is None else args.screen_years
 
 
 def cmd_run(args: argparse.Namespace) -> int:

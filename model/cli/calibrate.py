@@ -51,7 +51,7 @@ def _saved(args: argparse.Namespace, folder: Path, workers: int) -> int:
                          "no posterior to report on")
     if args.screen_only:
         post = cal.screened(post, cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen, workers,
-                            args.scheduler, progress=True, years=_years(args))
+                            args.scheduler, progress=True, years=screen_years(args))
         try:
             cal.save_posterior(post, folder)
         except OSError as exc:
@@ -92,7 +92,7 @@ def command(args: argparse.Namespace) -> int:
     settings = cal.Settings(population=args.population, replications=args.replications,
                             simulations=args.simulations, workers=workers, scheduler=args.scheduler,
                             law_screen=cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen,
-                            screen_years=_years(args),
+                            screen_years=screen_years(args),
                             hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out)
     fitted = [t for t in cal.targets(settings.hold_out) if t.fit]
     per_particle = cal.time_one_particle(settings)
@@ -125,7 +125,7 @@ def _about(seconds: float) -> str:
     return "under a minute" if seconds < 60 else f"about {seconds / 60:.0f} min"
 
 
-def _years(args: argparse.Namespace) -> int:
+def screen_years(args: argparse.Namespace) -> int:
     from ..analysis import calibration as cal
 
     return cal.SCREEN_YEARS if args.screen_years is None else args.screen_years
