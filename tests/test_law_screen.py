@@ -44,8 +44,10 @@ def test_the_screened_posterior_records_what_it_dropped_and_a_second_screen_adds
     record = once.meta["law_screen"]
     assert (record["screened"], record["dropped"], len(record["particles_dropped"])) == (2, 1, 1)
     assert record["particles_dropped"][0]["replication"] == law_screen.FIRST_REPLICATION  # no run's replication
-    twice = cal.screened(once, 2, workers=1, years=0)  # seeded runs: what passed one run passes it again
+    twice = cal.screened(once, 2, workers=1, years=0)  # fresh runs of a sane particle: it passes them too
     again = twice.meta["law_screen"]
+    first = [s["first_replication"] for s in again["screens"]]
+    assert first == [law_screen.FIRST_REPLICATION, law_screen.FIRST_REPLICATION + 1]  # not the runs it passed
     assert (again["screened"], again["dropped"], again["particles_dropped"]) == (2, 1, record["particles_dropped"])
     assert [(s["replications"], s["screened"], s["dropped"]) for s in again["screens"]] == [(1, 2, 1), (2, 1, 0)]
     cal.save_posterior(twice, tmp_path)
@@ -103,6 +105,8 @@ def test_weights_are_renormalised_and_an_older_record_is_read_as_one_screen(monk
     assert out.weights.tolist() == pytest.approx([0.5 / 0.7, 0.2 / 0.7])
     assert [s["screened"] for s in out.meta["law_screen"]["screens"]] == [250, 3]
     assert out.meta["law_screen"]["dropped"] == 2 and out.meta["law_screen"]["screened"] == 250
+    # an older record's screen ran 1,000,000-1,000,002, so this one's run (where RUNAWAY broke) is the next
+    assert out.meta["law_screen"]["particles_dropped"][-1]["replication"] == law_screen.FIRST_REPLICATION + 3
     assert "each of the 250 accepted particles ran 3" in _screen_lines(older)[0]
 
 
@@ -201,7 +205,7 @@ def test_the_screen_runs_each_place_past_its_horizon(monkeypatch, years):
     """Ten years past the horizon by default, as the laws test runs every scenario; recorded with the screen."""
     seen = {}
 
-    def screen(samples, scenarios, replications, pool):
+    def screen(samples, scenarios, replications, pool, first):
         seen.update({k: (sc.scenario.end, sc.scenario.levers_end) for k, sc in scenarios.items()})
         return np.arange(len(samples[NAMES[0]])), []
 
@@ -218,18 +222,66 @@ def test_the_screen_runs_each_place_past_its_horizon(monkeypatch, years):
 def test_screen_only_runs_the_screen_the_command_asks_for(monkeypatch, tmp_path):
     asked = {}
 
-    def stop(post, replications, workers, scheduler=None, progress=False, years=None):
-        asked.update(replications=replications, years=years)
+    def stop(post, replications, workers, scheduler=None, progress=False, years=None, places=()):
+        asked.update(replications=replications, years=years, places=places)
         raise _Stop
 
     cal.save_posterior(posterior(SANE), tmp_path)
     monkeypatch.setattr(cal, "screened", stop)
     with pytest.raises(_Stop):
         main(["calibrate", "--screen-only", "--screen-years", "0", "--law-screen", "2", "--out", str(tmp_path)])
-    assert asked == {"replications": 2, "years": 0}
+    assert asked == {"replications": 2, "years": 0, "places": ()}
     with pytest.raises(_Stop):
         main(["calibrate", "--screen-only", "--out", str(tmp_path)])
-    assert asked == {"replications": 3, "years": 10}
+    assert asked == {"replications": 3, "years": 10, "places": ()}
+    cal.save_posterior(screened_once(), tmp_path)
+    with pytest.raises(_Stop):
+        main(["calibrate", "--screen-only", "--screen-places", " bda , bda ", "--out", str(tmp_path)])
+    assert asked == {"replications": 3, "years": 10, "places": ("bda",)}
+
+
+def screened_once() -> cal.Posterior:
+    one = {"replications": 3, "places": ["bda", "beijing"], "years": 10, "screened": 1, "dropped": 0,
+           "first_replication": law_screen.FIRST_REPLICATION}
+    return cal.Posterior(posterior(SANE).samples, np.ones(1), {"law_screen": {
+        "screened": 1, "dropped": 0, "screens": [one], "particles_dropped": []}})
+
+
+@pytest.mark.parametrize("words, reason, post", [
+    (["--screen-only", "--screen-places", "bda,etown"], "--screen-places: etown: not a historical place; known: "
+                                                        "bda, beijing", screened_once),
+    (["--screen-only", "--screen-places", ","], "--screen-places: ,: names no place; known: bda, beijing",
+     screened_once),
+    (["--screen-places", "bda"], "--screen-places: bda: only with --screen-only (a fit screens every place)",
+     screened_once),
+    (["--screen-only", "--screen-places", "bda"], "--screen-places: bda: the posterior has not been screened on every "
+                                                  "place yet: screen it first without --screen-places",
+     lambda: posterior(SANE))])
+def test_screen_places_that_are_not_places_or_not_a_screen_are_one_line(tmp_path, capsys, words, reason, post):
+    cal.save_posterior(post(), tmp_path)
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert main(["calibrate", *words, "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == f"innosim: error: {reason}"
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files  # nothing written, no report
+
+
+def test_a_screen_of_some_places_runs_those_only_on_fresh_replications(monkeypatch):
+    seen = []
+
+    def screen(samples, scenarios, replications, pool, first=law_screen.FIRST_REPLICATION):
+        seen.append((list(scenarios), replications, first))
+        return np.arange(len(samples[NAMES[0]])), []
+
+    two = {"bda": make_scenario(end="2025-12"), "beijing": make_scenario(end="2026-12")}
+    monkeypatch.setattr(cal, "historical_scenarios", lambda scale=None: two)
+    monkeypatch.setattr(law_screen, "screen", screen)
+    once = cal.screened(posterior(SANE), 3, workers=1, years=0)
+    twice = cal.screened(once, 10, workers=1, years=0, places=("bda",))
+    assert seen == [(["bda", "beijing"], 3, law_screen.FIRST_REPLICATION),
+                    (["bda"], 10, law_screen.FIRST_REPLICATION + 3)]
+    assert twice.meta["law_screen"]["screens"][-1]["places"] == ["bda"]
+    with pytest.raises(ValueError, match="etown"):
+        cal.screened(once, 1, workers=1, years=0, places=("etown",))
 
 
 def test_the_report_says_how_far_each_screen_went():
@@ -241,4 +293,7 @@ def test_the_report_says_how_far_each_screen_went():
     text = _screen_lines(record)[0]
     assert "at the scenario's own scale to its horizon, every" in text
     assert "Screened again with 3 runs to 10 years past its horizon: 3 more dropped." in text
+    record["screens"].append({**one, "replications": 10, "places": ["bda"], "years": 10, "dropped": 2})
+    assert "Screened again with 10 runs of bda only to 10 years past its horizon: 2 more dropped." in (
+        _screen_lines(record)[0])
     assert "--screen-years 0 --out FOLDER" in _screen_lines({"pending": 3, "years": 0})[0]

@@ -451,25 +451,30 @@ def calibrate(settings: Settings, folder: Path = CALIBRATION_DIR, resume: bool =
 
 
 def screened(post: Posterior, replications: int, workers: int, scheduler: str | None = None,
-             progress: bool = False, years: int = SCREEN_YEARS) -> Posterior:
-    """The posterior without the particles that break a plausibility law in fresh runs of the historical places at
-    their own scale, `years` past their horizons (law_screen.py), weights renormalised; posterior.json records each
-    screen and what it dropped."""
-    scenarios = law_screen.extended(historical_scenarios(scale={}), years)
+             progress: bool = False, years: int = SCREEN_YEARS, places: tuple[str, ...] = ()) -> Posterior:
+    """The posterior without the particles that break a plausibility law in fresh runs of the historical places
+    (`places`, default all) at their own scale, `years` past their horizons (law_screen.py), weights renormalised;
+    posterior.json records each screen and what it dropped. A further screen runs replications the earlier ones
+    did not."""
+    every = historical_scenarios(scale={})
+    if set(places) - set(every):
+        raise ValueError(f"not historical places: {sorted(set(places) - set(every))}")
+    scenarios = law_screen.extended({k: v for k, v in every.items() if not places or k in places}, years)
+    earlier = post.meta.get("law_screen") or {}
+    first = law_screen.next_replication(earlier)
     n = len(post.weights)
     if progress:
         print(f"law screen: {n} particles x {replications} runs of each place ({', '.join(scenarios)}) to "
               f"{law_screen.past(years)}, every law checked", flush=True)
     t0 = time.perf_counter()
     with Pool(workers, scheduler, progress=progress and sys.stderr.isatty()) as pool:
-        kept, dropped = law_screen.screen(post.samples, scenarios, replications, pool)
+        kept, dropped = law_screen.screen(post.samples, scenarios, replications, pool, first)
     if not len(kept):
         raise InputError("--law-screen", str(replications), f"every one of the {n} particles broke a plausibility "
                          "law in its runs: no posterior keeps the laws (the screen wrote no posterior)")
     this = {"replications": replications, "places": list(scenarios), "years": years, "screened": n,
-            "dropped": len(dropped),
+            "dropped": len(dropped), "first_replication": first,
             "wall_seconds": round(time.perf_counter() - t0, 1)}
-    earlier = post.meta.get("law_screen") or {}
     screens = [*screens_of(earlier), this]
     gone = [*earlier.get("particles_dropped", []), *law_screen.records(dropped)]
     meta = {**post.meta, "law_screen": {"screened": screens[0]["screened"], "dropped": len(gone), "screens": screens,

@@ -122,7 +122,10 @@ def stylized(post: Posterior, runs: int = 8) -> dict[str, np.ndarray]:
     return {k: np.array([f[k] for f in facts]) for k in facts[0]}
 
 
-def write_report(post: Posterior, folder: Path, parameters: ParameterSource, replications: int = 20,
+REPORT_REPLICATIONS = 20  # runs of each place in the report's backtest (`innosim calibrate --report-replications`)
+
+
+def write_report(post: Posterior, folder: Path, parameters: ParameterSource, replications: int = REPORT_REPLICATIONS,
                  workers: int = 2, scheduler: str | None = None) -> Path:
     from ..execution.parallel import Pool
     from . import backtest
@@ -153,11 +156,17 @@ def _screen_lines(screen: dict | None) -> list[str]:
             f"{first['replications']} fresh replications of each place ({', '.join(first['places'])}) at the "
             f"scenario's own scale to {past(first.get('years', 0))}, every plausibility law checked each month; "
             f"{first['dropped']} broke one and were dropped.")
-    text += "".join(f" Screened again with {s['replications']} runs to {past(s.get('years', 0))}: "
-                    f"{s['dropped']} more dropped." for s in screens[1:])
+    text += "".join(f" Screened again with {s['replications']} runs{_of_places(s, first)} to "
+                    f"{past(s.get('years', 0))}: {s['dropped']} more dropped." for s in screens[1:])
     rows = [f"| {d['place']} | {d['replication']} | {d['breach']} |" for d in screen["particles_dropped"]]
     return [f"{text} The posterior keeps {n - screen['dropped']}.", "",
             *(["| place | replication | first law broken |", "|---|---:|---|", *rows, ""] if rows else [])]
+
+
+def _of_places(screen: dict, first: dict) -> str:
+    """' of bda only' for a later screen of other places than the first's (`--screen-places`; '' when the same)."""
+    places = screen.get("places", first["places"])
+    return "" if places == first["places"] else f" of {', '.join(places)} only"
 
 
 def _introduction(post: Posterior) -> list[str]:

@@ -8,8 +8,8 @@ with a strict pre-2016 staff rule, whose held-back firms the 2016 rules released
 law screen", gives what the screen dropped and the laws measured after it). The laws are not figures to be fitted
 but bounds no documented place has crossed (model/laws.py), so a particle that crosses them in a fresh run of a
 documented place is not a plausible account of it. The screen runs every particle `replications` times on each
-historical scenario at its own scale to SCREEN_YEARS past its horizon (`--screen-years`) with every law checked each
-month (`--debug`), and drops those that break one.
+historical scenario (or those `--screen-places` names) at its own scale to SCREEN_YEARS past its horizon
+(`--screen-years`) with every law checked each month (`--debug`), and drops those that break one.
 
 It trims the tail; it does not make a breach impossible: a particle that passed its runs can still break a law
 in another.
@@ -36,9 +36,9 @@ SCREEN_REPLICATIONS = 3  # fresh runs of each place per particle (`innosim calib
 # years past its horizon (tests/test_laws.py), and a place's horizon can fall before a rule change its extension
 # meets (E-Town's ends in 2020, before the 2022 专精特新 rules).
 SCREEN_YEARS = 10
-# The screen's runs are replications FIRST_REPLICATION, +1, ... of each scenario's seed: no run, backtest or law
-# measurement of the historical scenarios (at most 100,000 replications) uses them, so a measurement after the screen
-# is of runs it never saw.
+# The first screen's runs are replications FIRST_REPLICATION, +1, ... of each scenario's seed, a further screen's
+# those after the earlier screens' runs (next_replication): no run, backtest or law measurement of the historical
+# scenarios (at most 100,000 replications) uses them, so a measurement after the screen is of runs it never saw.
 FIRST_REPLICATION = 1_000_000
 
 
@@ -92,12 +92,13 @@ def timed_run(scenario: Scenario, names: tuple[str, ...], values: tuple[float, .
 
 
 def screen(samples: dict[str, np.ndarray], scenarios: dict[str, Scenario], replications: int,
-           pool: Pool) -> tuple[np.ndarray, list[Dropped]]:
-    """(rows kept, the particles dropped with the first breach each showed) of a posterior's particles."""
+           pool: Pool, first: int = FIRST_REPLICATION) -> tuple[np.ndarray, list[Dropped]]:
+    """(rows kept, the particles dropped with the first breach each showed) of a posterior's particles, each run
+    on replications `first`, `first` + 1, ... of each place."""
     names = tuple(sorted(samples))
     n = len(samples[names[0]]) if names else 0
     rows = [tuple(float(samples[k][i]) for k in names) for i in range(n)]
-    reps = range(FIRST_REPLICATION, FIRST_REPLICATION + replications)
+    reps = range(first, first + replications)
     tasks = [(sc, names, rows[i], r) for i in range(n) for sc in scenarios.values() for r in reps]
     where = [(i, place, r) for i in range(n) for place in scenarios for r in reps]
     found: dict[int, Dropped] = {}
@@ -123,6 +124,14 @@ def unscreened(meta: object) -> int | None:
     if pending is None or pending is False or pending == 0:
         return None
     return pending if type(pending) is int and pending > 0 else SCREEN_REPLICATIONS
+
+
+def next_replication(record: dict) -> int:
+    """The first replication of a further screen: past every run the earlier screens made (a screen recorded before
+    2026-12-05's seventh stop started at FIRST_REPLICATION), so that a screen repeated on a place (`--screen-places`)
+    runs fresh replications, not those its particles already passed."""
+    return max((s.get("first_replication", FIRST_REPLICATION) + s.get("replications", 0)
+                for s in screens_of(record)), default=FIRST_REPLICATION)
 
 
 def screens_of(record: dict) -> list[dict]:

@@ -25,6 +25,8 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--resume", action="store_true", help="continue the calibration in calibration/abc.db")
     cal.add_argument("--out", help="folder for posterior, metadata, database and report (default calibration/)")
     cal.add_argument("--report-only", action="store_true", help="rewrite report.md from the saved posterior")
+    cal.add_argument("--report-replications", type=whole_number("report replications"), metavar="N",
+                     help="runs of each place in the report's backtest (default 20; `innosim backtest` runs more)")
     cal.add_argument("--law-screen", type=whole_number("law screen", least=0, most=100), metavar="N",
                      help="fresh runs of each place per accepted particle with every plausibility law checked; "
                      "particles that break one are dropped (default 3; 0: no screen)")
@@ -34,6 +36,9 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
                      "test runs every scenario)")
     cal.add_argument("--screen-only", action="store_true",
                      help="screen the saved posterior as a finished fit is screened, then rewrite it and report.md")
+    cal.add_argument("--screen-places", metavar="PLACE,PLACE",
+                     help="with --screen-only: screen these historical places only (bda, beijing; default both), on "
+                     "replications no earlier screen ran, e.g. more runs of a place whose extension broke a law")
     cal.add_argument("--recovery", action="store_true",
                      help="instead: the parameter-recovery check on synthetic data (docs/history.md, Calibration)")
 
@@ -45,13 +50,17 @@ def _saved(args: argparse.Namespace, folder: Path, workers: int) -> int:
 
     if args.screen_only and args.law_screen == 0:
         raise InputError("--law-screen", "0", "--screen-only needs at least one run per particle")
+    places = screen_places(args)
     post = cal.load_posterior(folder)
     if post is None:
         raise InputError(str(folder / cal.POSTERIOR_CSV), "--screen-only" if args.screen_only else "--report-only",
                          "no posterior to report on")
+    if places and (cal.unscreened(post.meta) or not cal.screens_of(post.meta.get("law_screen") or {})):
+        raise InputError("--screen-places", args.screen_places, "the posterior has not been screened on every place "
+                         "yet: screen it first without --screen-places")
     if args.screen_only:
         post = cal.screened(post, cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen, workers,
-                            args.scheduler, progress=True, years=screen_years(args))
+                            args.scheduler, progress=True, years=screen_years(args), places=places)
         try:
             cal.save_posterior(post, folder)
         except OSError as exc:
@@ -60,7 +69,8 @@ def _saved(args: argparse.Namespace, folder: Path, workers: int) -> int:
         print(f"law screen: {last['dropped']} of {last['screened']} particles dropped; wrote "
               f"{folder / cal.POSTERIOR_CSV}")
     source = cal.parameter_source("posterior", folder)
-    print(f"wrote {write_report(post, folder, source, workers=workers, scheduler=args.scheduler)}")
+    report = write_report(post, folder, source, report_replications(args), workers=workers, scheduler=args.scheduler)
+    print(f"wrote {report}")
     return 0
 
 
@@ -73,6 +83,8 @@ def command(args: argparse.Namespace) -> int:
     workers = args.workers or default_workers()
     if args.report_only and args.screen_only:
         raise InputError("--screen-only", "--report-only", "give one of them (--screen-only rewrites the report too)")
+    if args.screen_places is not None and not args.screen_only:
+        raise InputError("--screen-places", args.screen_places, "only with --screen-only (a fit screens every place)")
     if args.resume and not (args.recovery or args.report_only or args.screen_only):  # one line, not a traceback later
         from ..analysis.calibration_db import check_resumable
 
@@ -113,7 +125,7 @@ def command(args: argparse.Namespace) -> int:
     if post.meta.get("budget_cut"):
         print(f"--simulations {settings.simulations}: {post.meta['note']}", flush=True)
     source = cal.parameter_source("posterior", folder)
-    report = write_report(post, folder, source, workers=workers, scheduler=args.scheduler)
+    report = write_report(post, folder, source, report_replications(args), workers=workers, scheduler=args.scheduler)
     screens = cal.screens_of(post.meta.get("law_screen") or {})
     screen = screens[-1].get("wall_seconds", 0.0) if screens else 0.0
     print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
@@ -129,3 +141,24 @@ def screen_years(args: argparse.Namespace) -> int:
     from ..analysis import calibration as cal
 
     return cal.SCREEN_YEARS if args.screen_years is None else args.screen_years
+
+
+def screen_places(args: argparse.Namespace) -> tuple[str, ...]:
+    """The places `--screen-places` names, checked against the historical runs (() when not given: every place)."""
+    from .. import history
+
+    if args.screen_places is None:
+        return ()
+    places = tuple(dict.fromkeys(p.strip() for p in args.screen_places.split(",") if p.strip()))
+    unknown = [p for p in places if p not in history.RUNS]
+    if unknown or not places:
+        raise InputError("--screen-places", unknown[0] if unknown else args.screen_places,
+                         ("not a historical place" if unknown else "names no place")
+                         + f"; known: {', '.join(history.RUNS)}")
+    return places
+
+
+def report_replications(args: argparse.Namespace) -> int:
+    from ..analysis.calibration_report import REPORT_REPLICATIONS
+
+    return REPORT_REPLICATIONS if args.report_replications is None else args.report_replications
