@@ -22,24 +22,31 @@ EQUAL_COST = ("talent-first", "platforms-first", "incubators-first", "attraction
 N_CRN = 24
 
 
-def _trio(other: str):
-    """Plan and `other` with common random numbers, and `other` again on independent seeds."""
-    plan, alt = load_scenario(PLAN), load_scenario(LIBRARY / other)
-    seed = plan.scenario.seed
+@pytest.fixture(scope="module")
+def plan_runs():
+    """The reference of both cases below, run once."""
+    plan = load_scenario(PLAN)
     with Pool(2) as pool:
-        return (run_ensemble(plan, N_CRN, seed, pool=pool), run_ensemble(alt, N_CRN, seed, pool=pool),
+        return run_ensemble(plan, N_CRN, plan.scenario.seed, pool=pool)
+
+
+def _trio(plan_runs, other: str):
+    """Plan and `other` with common random numbers, and `other` again on independent seeds."""
+    alt, seed = load_scenario(LIBRARY / other), plan_runs.seed
+    with Pool(2) as pool:
+        return (plan_runs, run_ensemble(alt, N_CRN, seed, pool=pool),
                 run_ensemble(alt, N_CRN, seed + INDEPENDENT_OFFSET, pool=pool))
 
 
 @pytest.fixture(scope="module")
-def ensembles():
-    return _trio("plan-budget-plus-30.toml")
+def ensembles(plan_runs):
+    return _trio(plan_runs, "plan-budget-plus-30.toml")
 
 
 @pytest.fixture(scope="module")
-def attraction():
+def attraction(plan_runs):
     """A lever that brings in more firms: without firm-keyed draws this is where CRN broke down."""
-    return _trio("attraction-first.toml")
+    return _trio(plan_runs, "attraction-first.toml")
 
 
 @pytest.mark.parametrize("case", ["ensembles", "attraction"])
