@@ -250,8 +250,6 @@ def screened_once() -> cal.Posterior:
 @pytest.mark.parametrize("words, reason, post", [
     (["--screen-only", "--screen-places", "bda,etown"], "--screen-places: etown: not a historical place; known: "
                                                         "bda, beijing", screened_once),
-    (["--screen-only", "--screen-places", ","], "--screen-places: ,: names no place; known: bda, beijing",
-     screened_once),
     (["--screen-places", "bda"], "--screen-places: bda: only with --screen-only (a fit screens every place)",
      screened_once),
     (["--screen-only", "--screen-places", "bda"], "--screen-places: bda: the posterior has not been screened on every "
@@ -263,6 +261,17 @@ def test_screen_places_that_are_not_places_or_not_a_screen_are_one_line(tmp_path
     assert main(["calibrate", *words, "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == f"innosim: error: {reason}"
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files  # nothing written, no report
+
+
+def test_screen_places_naming_no_place_is_one_line(tmp_path, capsys):
+    cal.save_posterior(screened_once(), tmp_path)
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(SystemExit) as stop:  # argparse's own line (cli.arguments.id_list)
+        main(["calibrate", "--screen-only", "--screen-places", ",", "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "--screen-places" in err[-1] and "give one or more comma-separated ids" in err[-1]
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files
 
 
 def test_a_screen_of_some_places_runs_those_only_on_fresh_replications(monkeypatch):

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import InputError
-from .arguments import whole_number
+from .arguments import id_list, whole_number
 
 
 def add_arguments(cal: argparse.ArgumentParser) -> None:
@@ -36,7 +36,7 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
                      "test runs every scenario)")
     cal.add_argument("--screen-only", action="store_true",
                      help="screen the saved posterior as a finished fit is screened, then rewrite it and report.md")
-    cal.add_argument("--screen-places", metavar="PLACE,PLACE",
+    cal.add_argument("--screen-places", type=id_list, metavar="PLACE,PLACE",
                      help="with --screen-only: screen these historical places only (bda, beijing; default both), on "
                      "replications no earlier screen ran, e.g. more runs of a place whose extension broke a law")
     cal.add_argument("--recovery", action="store_true",
@@ -56,7 +56,7 @@ def _saved(args: argparse.Namespace, folder: Path, workers: int) -> int:
         raise InputError(str(folder / cal.POSTERIOR_CSV), "--screen-only" if args.screen_only else "--report-only",
                          "no posterior to report on")
     if places and (cal.unscreened(post.meta) or not cal.screens_of(post.meta.get("law_screen") or {})):
-        raise InputError("--screen-places", args.screen_places, "the posterior has not been screened on every place "
+        raise InputError("--screen-places", ",".join(places), "the posterior has not been screened on every place "
                          "yet: screen it first without --screen-places")
     if args.screen_only:
         post = cal.screened(post, cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen, workers,
@@ -84,7 +84,8 @@ def command(args: argparse.Namespace) -> int:
     if args.report_only and args.screen_only:
         raise InputError("--screen-only", "--report-only", "give one of them (--screen-only rewrites the report too)")
     if args.screen_places is not None and not args.screen_only:
-        raise InputError("--screen-places", args.screen_places, "only with --screen-only (a fit screens every place)")
+        raise InputError("--screen-places", ",".join(args.screen_places), "only with --screen-only (a fit screens "
+                         "every place)")
     if args.resume and not (args.recovery or args.report_only or args.screen_only):  # one line, not a traceback later
         from ..analysis.calibration_db import check_resumable
 
@@ -149,13 +150,10 @@ def screen_places(args: argparse.Namespace) -> tuple[str, ...]:
 
     if args.screen_places is None:
         return ()
-    places = tuple(dict.fromkeys(p.strip() for p in args.screen_places.split(",") if p.strip()))
-    unknown = [p for p in places if p not in history.RUNS]
-    if unknown or not places:
-        raise InputError("--screen-places", unknown[0] if unknown else args.screen_places,
-                         ("not a historical place" if unknown else "names no place")
-                         + f"; known: {', '.join(history.RUNS)}")
-    return places
+    unknown = [p for p in args.screen_places if p not in history.RUNS]
+    if unknown:
+        raise InputError("--screen-places", unknown[0], f"not a historical place; known: {', '.join(history.RUNS)}")
+    return tuple(args.screen_places)
 
 
 def report_replications(args: argparse.Namespace) -> int:
