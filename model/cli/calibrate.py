@@ -17,8 +17,9 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--population", type=whole_number("population"), default=100, help="particles per generation")
     cal.add_argument("--replications", type=whole_number("replications"), default=1,
                      help="runs of each place per particle, averaged (default 1)")
-    cal.add_argument("--hold-out", metavar="ID,ID", help="documented figures to leave out of the fit (ids of "
-                     "model/history.py, or none; default: the committed hold-out set, see calibration/report.md)")
+    cal.add_argument("--hold-out", metavar="ID,ID", type=id_list,
+                     help="documented figures to leave out of the fit (ids of model/history.py, or none; default: the "
+                          "committed hold-out set, see calibration/report.md)")
     cal.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
     cal.add_argument("--scheduler", metavar="ADDRESS", help="evaluate particles on this dask.distributed scheduler "
                      "(pyabc's DaskDistributedSampler; default: local processes)")
@@ -95,7 +96,7 @@ def command(args: argparse.Namespace) -> int:
 
         ok = full_recovery(workers=workers)
         return 0 if ok else 1
-    hold_out = tuple(h for h in (args.hold_out or "").split(",") if h and h != "none")
+    hold_out = tuple(h for h in (args.hold_out or ()) if h != "none")
     unknown = cal.unknown_hold_out(hold_out)
     if unknown:
         raise InputError("--hold-out", unknown[0], "not a figure of model/history.py; known: "
