@@ -68,6 +68,24 @@ def test_prim_says_whole_range_or_not_reached():
     assert not nowhere.reached
 
 
+def test_a_box_that_reaches_the_probability_only_after_pruning_is_checked_on_fresh_runs(plan, monkeypatch):
+    """Peeling did not reach the probability, but the box it settled on does in sample: the box goes to the fresh-run
+    check (status 'box'), instead of a sentence saying the probability is reached nowhere beside a higher figure."""
+    from model.analysis.discovery import method
+
+    space = LeverSpace.from_scenario(plan, ["listing_pool_size", "budget.rd_growth_reward"])
+    x = np.random.default_rng(0).random((400, 2))
+    y = (x[:, 0] > 0.9).astype(float)  # met whenever the listing pool is in the top tenth of its range
+    box = Box(np.array([0.9, 0.0]), np.ones(2))  # a listing pool of at least 54 (range 0-60)
+    monkeypatch.setattr(method, "prim", lambda *a, **k: method.PrimResult(box, False, [0]))
+    listed = next(t for t in plan.targets if t.id == "listed-2026")
+    f = method.find(x, y, space, 0.8, listed.id, listed)
+    assert f.stats.density >= 0.8 and f.status == "box"
+    monkeypatch.setattr(method, "prim", lambda *a, **k: method.PrimResult(Box(np.array([0.5, 0.0]), np.ones(2)),
+                                                                          False, [0]))
+    assert method.find(x, y, space, 0.8, listed.id, listed).status == "none"  # a box at ~20%: still out of reach
+
+
 def test_tighten_moves_a_limit_to_where_the_target_starts_being_met():
     # A box from 0.27 averages above 80% on y = [x0 > 0.4], but doing just what it says (x0 = 0.27) fails.
     x = np.random.default_rng(6).random((1000, 2))
