@@ -166,9 +166,11 @@ def headline(result: Result) -> str:
     if worse:
         text += (" Left out of the constraint, these do worse under the winner than under the scenario's own mix "
                  "(re-run): " + "; ".join(f"{INDICATORS[names[j].indicator].zh} {_pct(result.plan.p_confirm[j])} → "
-                                          f"{_pct(result.winner.p_confirm[j])}" for j in worse)
-                 + ". To hold one of them too, ask for a probability its best mix reached (--probability, at most "
-                   "its best estimate above): choosing it with --targets alone does not keep it in.")
+                                          f"{_pct(result.winner.p_confirm[j])}" for j in worse) + ".")
+        if any(result.reach[j].k > 0 for j in worse):
+            text += (" To hold one of them too, ask for a probability no higher than the share of runs its best mix "
+                     "met it in (the k of n runs above; --probability applies to every chosen target): choosing it "
+                     "with --targets alone does not keep it in.")
     cap = result.settings.budget_max
     if cap is not None and not any(_search_feasible(result, c) for c in result.candidates):
         above = [c for c in result.candidates if _search_feasible(result, c, check_cap=False)]
