@@ -328,14 +328,15 @@ def find(x: np.ndarray, y: np.ndarray, space: LeverSpace, threshold: float, id_:
         return Finding(id_, target, "never", Box.full(space.dim), [], {}, box_stats(x, y, Box.full(space.dim)), whole)
     res = prim(x, y, threshold, runs)
     box = round_box(res.box, space)
-    if not res.reached and box.restricted() and box_stats(x, y, box).density >= threshold:
+    stats = box_stats(x, y, box)
+    if not res.reached and box.restricted() and stats.density >= threshold:
         # Pruning and inward rounding can reach the probability where peeling did not (the plan's listed target,
         # 2026-12-06: a densest box at 83% in 54 mixes had been reported as 'not reached anywhere'): its limits are
         # pulled in as a reached box's are, and it is checked on fresh runs like any other.
         box = round_box(tighten(x, y, box, threshold, runs), space)
+        stats = box_stats(x, y, box)
     without = importance(x, y, box)
     order = sorted(without, key=lambda j: (without[j], j))
-    stats = box_stats(x, y, box)
     if not order:  # rounding can remove the last limit: judge the whole range then
         status = "whole" if stats.density >= threshold else "none"
     else:  # rounding inward can also lose the probability
