@@ -143,6 +143,11 @@ def test_sentences_read_like_a_planner_writes(plan):
     upper = finding("none", Box(np.zeros(2), np.array([1.0, 0.5])), [1], density=0.4)
     assert "R&D-growth rewards of at most 2.0亿元 a year" in sentence(upper, space, 0.8, "en")
     assert "不高于2.0亿元" in sentence(upper, space, 0.8, "zh") and "达不到80%" in sentence(upper, space, 0.8, "zh")
+    # no lever screened in: a statement about what the sample could detect, not that no lever matters
+    flat = finding("none", Box.full(2), [], density=0.42)
+    n = flat.stats.n
+    assert f"in {n} mixes no lever was shown to change it" in sentence(flat, space, 0.8, "en")
+    assert f"{n}个杠杆组合中没有检出能改变它的杠杆" in sentence(flat, space, 0.8, "zh")
 
 
 def test_at_limits_puts_conditioned_levers_on_their_limits():

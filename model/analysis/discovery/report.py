@@ -121,7 +121,8 @@ def _sentence_zh(f: Finding, conds: list[str], probability: float) -> str:
     if f.status == "whole":
         return f"{goal}：在各杠杆的整个取值范围内概率约为{density}，无需附加杠杆条件。"
     if f.status == "none" and not conds:
-        return f"{goal}：在取值范围内达不到{p}的概率，约为{density}，且没有杠杆能明显改变它。"
+        return (f"{goal}：在取值范围内达不到{p}的概率，约为{density}；{f.stats.n}个杠杆组合中没有检出能改变它的杠杆"
+                f"（样本更大时可能检出）。")
     if f.status == "none":
         return f"{goal}：在取值范围内达不到{p}的概率；最有利的组合（{'且'.join(conds)}）也仅约{density}（样本内估计）。"
     # lead with the fresh-run figure: the in-sample one is optimistic, the box was chosen on it
@@ -139,8 +140,8 @@ def _sentence_en(f: Finding, conds: list[str], probability: float) -> str:
     if f.status == "whole":
         return f"P({goal}) is about {density} across the whole range of the levers: no lever condition needed."
     if f.status == "none" and not conds:
-        return f"{lead}: P ≥ {p} is not reached anywhere in the ranges (about {density}), and no lever changes it " \
-               f"measurably."
+        return (f"{lead}: P ≥ {p} is not reached anywhere in the ranges (about {density}); in {f.stats.n} mixes no "
+                f"lever was shown to change it (a larger sample may show one).")
     if f.status == "none":
         return (f"{lead}: P ≥ {p} is not reached anywhere in the ranges; the most favourable mixes "
                 f"({' and '.join(conds)}) give about {density} (in-sample).")
