@@ -69,6 +69,7 @@ COLUMNS: dict[str, type] = {
     "born": np.int32,  # model month of entry (NONE for baseline firms)
     "active": np.bool_,  # does R&D in earnest this month (rd_traits)
     "revenue_jan": np.float64,  # revenue at the start of this calendar year (for growth statistics)
+    "revenue_year": np.float64,  # this calendar year's revenue so far: a twelfth of each month's rate (规上 review)
     "uid": np.uint64,  # identity across scenarios: keys the firm's random draws (FirmStream)
     "uid_hash": np.uint64,  # _mix64(uid + golden), hashed once at entry rather than at every draw
 }
@@ -274,6 +275,7 @@ def grow(f: FirmTable, month: int, p: dict[str, float], spill: np.ndarray) -> No
     drift /= 12.0
     drift[~alive] = 0.0  # exited rows keep their last state until the yearly compaction
     f.revenue[:] = np.minimum(f.revenue * np.exp(drift), REVENUE_CAP)
+    f.revenue_year[:] += f.revenue / 12.0
     # Capability returns to the mean firm's 1 at capability_decay a year; spill-overs hold it above.
     f.capability[:] += (spill[f.sector] - p["capability_decay"] * (f.capability - 1.0)) / 12.0 * alive
     f.age[:] += alive

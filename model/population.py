@@ -128,7 +128,7 @@ def seed_population(model: EcosystemModel) -> None:
     _certify_share(model, "zjtx_until", cert.zjtx_eligible(f, 0), y / (y + ZJTX_LEAVE_RATE), cert.ZJTX_APPROVE_MONTH)
     listed = top_k(np.log(f.revenue) + rng.gumbel(0.0, 1.0, f.n), f.alive, round(b["listed"] * n / b["tech_firms"]))
     f.listed[listed] = True
-    cert.initial_scale_status(f)
+    cert.initial_scale_status(f, f.revenue)  # no year behind the drawn firms yet
     f.rd_increase[:] = np.maximum(f.rd_last_year * rng.normal(0.10, 0.2, n), 0.0)
     if model.full:
         _institutions(model)
@@ -199,10 +199,11 @@ def settle(model: EcosystemModel) -> None:
     f.listed[top_k(np.log(f.revenue) + rng.gumbel(0.0, 1.0, f.n), f.alive, round(b["listed"]))] = True
     rebase(f, SPINUP_MONTHS)
     model.talent.rescale_pool()  # and after: firms moved onto the rules want more staff
-    cert.initial_scale_status(f)
+    cert.initial_scale_status(f, f.revenue_year)  # the baseline is a December: the year the spin-up has just run
     f.upgraded_small[:] = False
     f.upgraded_strong[:] = False
     f.revenue_jan[:] = f.revenue
+    f.revenue_year[:] = 0.0  # month 0 is a January
 
 
 def resample(model: EcosystemModel, n_doc: int) -> None:
@@ -247,7 +248,7 @@ def match_above_scale(model: EcosystemModel, share: float, alpha: float) -> floa
     if have == 0 or want <= 0:
         return 1.0
     c = float(np.clip((want / have) ** (1.0 / alpha), 1.0 / 3.0, 10.0))
-    for name in ("revenue", "revenue_jan", "rd_last_year", "rd_increase", "ht_revenue"):
+    for name in ("revenue", "revenue_jan", "revenue_year", "rd_last_year", "rd_increase", "ht_revenue"):
         getattr(f, name)[old] *= c
     np.minimum(f.revenue, REVENUE_CAP, out=f.revenue)
     f.labour[old] /= c  # employees are revenue x labour: a firm's head count does not change with the factor

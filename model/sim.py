@@ -338,6 +338,7 @@ class EcosystemModel(mesa.Model):
         f = self.firms
         f.compact()
         f.revenue_jan[:] = f.revenue
+        f.revenue_year[:] = 0.0
         self._new_shocks()
 
     def _new_shocks(self) -> None:

@@ -155,20 +155,28 @@ def test_specialized_sme_needs_100wan_of_rd():
 def test_above_scale_thresholds_depend_on_industry_and_count_once():
     manu, digital, culture = index("advanced_manufacturing"), index("digital_economy"), index("culture_tourism")
     f = table(sector=np.array([manu, manu, digital, culture], np.int8),
-              revenue=[1500.0, 2500.0, 1500.0, 600.0], ht_until=[99, 99, 99, 99])
+              revenue_year=[1500.0, 2500.0, 1500.0, 600.0], ht_until=[99, 99, 99, 99])
     small, strong = cert.scale_review(f, month=11)
     # industry needs 2000万, software and IT services 1000万, culture 500万
     assert f.above_scale.tolist() == [False, True, True, True]
     assert (small, strong) == (3, 0)
-    f.revenue[1] = 12000.0  # crosses 1亿: 规升强
-    f.revenue[2] = 900.0    # drops out of 规上 ...
+    f.revenue_year[1] = 12000.0  # crosses 1亿: 规升强
+    f.revenue_year[2] = 900.0    # drops out of 规上 ...
     assert cert.scale_review(f, month=23) == (0, 1)
-    f.revenue[2] = 1500.0   # ... and comes back: not a second 小升规
+    f.revenue_year[2] = 1500.0   # ... and comes back: not a second 小升规
     assert cert.scale_review(f, month=35) == (0, 0)
 
 
+def test_the_scale_review_reads_the_years_revenue_not_decembers_rate():
+    # a firm that ends the year at a rate above 1000万 but took in 900万 over it is not above scale; one that
+    # took in 1100万 and ends below the rate is
+    f = table(revenue=[1300.0, 950.0], revenue_year=[900.0, 1100.0], ht_until=[99, 99])
+    assert cert.scale_review(f, month=11) == (1, 0)
+    assert f.above_scale.tolist() == [False, True]
+
+
 def test_upgrades_only_count_firms_in_the_cultivation_system():
-    f = table(revenue=[1500.0, 1500.0], ht_until=[99, -1])
+    f = table(revenue_year=[1500.0, 1500.0], ht_until=[99, -1])
     assert cert.scale_review(f, month=11) == (1, 0)
     assert f.above_scale.all()
 

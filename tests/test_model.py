@@ -337,3 +337,23 @@ def test_a_running_model_reads_every_parameter_that_was_once_a_constant():
     for _ in range(13):
         m.step()
     assert set(ONCE_CONSTANTS) <= m.p.read, sorted(set(ONCE_CONSTANTS) - m.p.read)
+
+
+def test_the_years_revenue_is_the_mean_of_its_monthly_rates_and_starts_again_in_january():
+    m = EcosystemModel(load_scenario(NO_PLAN), replication=0)
+    f = m.firms
+    rates = []
+    for _ in range(12):  # January to December of the first year; the review runs in December
+        m.step()
+        rates.append(f.revenue.copy())
+    n0 = len(rates[0])  # entrants are appended after the baseline firms, which keep their rows all year
+    whole = (f.alive & (f.born == -1))[:n0]  # baseline firms alive in December: alive the whole year
+    assert whole.sum() > 1000
+    mean = np.mean([r[:n0] for r in rates], axis=0)
+    assert np.allclose(f.revenue_year[:n0][whole], mean[whole], rtol=1e-12)
+    above = f.revenue_year >= cert._SCALE[f.sector]
+    assert np.array_equal(f.above_scale[f.alive], above[f.alive])
+    assert np.count_nonzero(f.above_scale[f.alive] != (f.revenue >= cert._SCALE[f.sector])[f.alive]) > 0
+    m.step()  # January: the year starts again (the compaction keeps living rows in order; entrants join at the end)
+    before = np.flatnonzero(f.alive & (f.born < m.month - 1))
+    assert np.allclose(f.revenue_year[before], f.revenue[before] / 12.0)
