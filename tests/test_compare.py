@@ -119,6 +119,9 @@ def test_compare_cli_writes_table_chart_and_markdown(tmp_path, capsys):
     assert code == 0
     text = capsys.readouterr().out
     assert "no-plan-baseline" in text and "高新技术企业" in text
+    # beside the change in P(meet), the median paired change in the indicator's own units
+    assert "median change of each alternative, replication by replication" in text
+    assert "median paired Δ [95%]" in (out / "compare.md").read_text("utf-8")
     rows = (out / "compare.csv").read_text("utf-8").strip().splitlines()
     assert len(rows) == 1 + 15
     meta = json.loads((out / "compare.json").read_text("utf-8"))

@@ -109,6 +109,8 @@ def _delta(indicator: str, v: float) -> str:
     text = fmt(indicator, abs(v))
     if INDICATORS[indicator].unit == "%":
         text = text.replace("%", " pp")
+    if text == fmt(indicator, 0.0).replace("%", " pp"):
+        return text  # rounds to nothing: no sign (a "-0" read as a loss)
     return ("-" if v < 0 else "+") + text
 
 
@@ -117,24 +119,30 @@ def _star(lo: float, hi: float) -> str:
 
 
 def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> list[str]:
-    """A matrix of P(meet) changes in percentage points: targets down, alternatives across."""
+    """Two matrices, targets down and alternatives across: the change in P(meet) in percentage points, and the
+    median paired change in the indicator itself (a target far from its threshold moves in value, not in P(meet))."""
     from ..indicators import INDICATORS
-    from ..output.report import text_table
+    from ..output.report import fmt, text_table
 
     ref = ensembles[0].scenario
     alts = meta["scenarios"][1:]
     by = {(d.target, d.scenario): d for d in diffs}
-    head = ["target 目标", "reference", *alts]
-    rows = []
+    p_rows, v_rows = [], []
     for t in ref.targets:
         first = by[(t.id, alts[0])]
-        rows.append([INDICATORS[t.indicator].zh, f"{100 * first.ref_p_meet:.0f}%",
-                     *[_pp(by[(t.id, a)].d_p_meet) + _star(by[(t.id, a)].d_p_meet_low, by[(t.id, a)].d_p_meet_high)
-                       for a in alts]])
+        ds = [by[(t.id, a)] for a in alts]
+        p_rows.append([INDICATORS[t.indicator].zh, f"{100 * first.ref_p_meet:.0f}%",
+                       *[_pp(d.d_p_meet) + _star(d.d_p_meet_low, d.d_p_meet_high) for d in ds]])
+        v_rows.append([INDICATORS[t.indicator].zh, fmt(t.indicator, first.ref_p50),
+                       *[_delta(t.indicator, d.d_p50) + _star(d.d_p50_low, d.d_p50_high) for d in ds]])
     kind = "common random numbers" if meta["common_random_numbers"] else "independent seeds"
+    right = tuple(range(1, len(alts) + 2))
     return [f"P(meet) of the reference {meta['scenarios'][0]}, and the change in percentage points of each "
             f"alternative ({meta['replications']} paired replications, {kind}); * = the 95% interval excludes 0",
-            *text_table(head, rows, right=tuple(range(1, len(head))))]
+            *text_table(["target 目标", "reference", *alts], p_rows, right=right), "",
+            "P50 of the reference, and the median change of each alternative, replication by replication, in the "
+            "indicator's units (not the difference of the two P50s); * = the 95% interval excludes 0",
+            *text_table(["target 目标", "reference P50", *alts], v_rows, right=right)]
 
 
 def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> str:
@@ -149,7 +157,8 @@ def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> 
              f"scenario, seed {meta['seed']}, {kind}; parameters `{meta['parameters']}`; {meta['wall_seconds']:.0f} s.",
              "Every scenario is read against the reference's targets, in December of the target year. Intervals are "
              f"95%: for the median a paired bootstrap ({meta['bootstrap']} resamples of the replication pairs), for "
-             "P(meet) Newcombe's score interval for paired proportions. "
+             "P(meet) Newcombe's score interval for paired proportions. The median paired Δ is the median of the "
+             "replication-by-replication differences, which need not equal the difference of the two P50s. "
              "The CRN factor is var(B - A) / (var(A) + var(B)): 1 for independent runs; the smaller, the more "
              "precise the paired comparison.", "",
              "![change in P(meet)](charts/compare-delta.png)", "", "![P50 against target](charts/compare.png)", ""]
@@ -170,8 +179,8 @@ def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> 
                          f"{_delta(ind, d.d_p50)} [{_delta(ind, d.d_p50_low)}, {_delta(ind, d.d_p50_high)}]",
                          f"{100 * d.ref_p_meet:.0f}% → {100 * d.alt_p_meet:.0f}%",
                          f"{_pp(d.d_p_meet)} [{_pp(d.d_p_meet_low)}, {_pp(d.d_p_meet_high)}]", f"{d.crn_factor:.3f}"])
-        lines += markdown_table(["target", "P50 ref", "P50 alt", "ΔP50 [95%]", "P(meet)", "Δ pp [95%]", "CRN factor"],
-                                rows, right=(1, 2, 3, 5, 6))
+        head = ["target", "P50 ref", "P50 alt", "median paired Δ [95%]", "P(meet)", "Δ pp [95%]", "CRN factor"]
+        lines += markdown_table(head, rows, right=(1, 2, 3, 5, 6))
     return "\n".join(lines) + "\n"
 
 
