@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"  # a month as a scenario file writes it
+
 
 def month_index(month: str, start: str) -> int:
     """Months from `start` to `month` (0 for the same month; negative before it)."""

@@ -6,8 +6,6 @@ A planner edits `scenarios/*.toml`; `load_scenario` turns it into a `Scenario` o
 
 from __future__ import annotations
 
-import datetime
-import difflib
 import hashlib
 import json
 import math
@@ -22,9 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from .costs import UNIT_COSTS
 from .errors import InputError
 from .indicators import INDICATORS
-from .months import december_row, month_index, span
+from .months import MONTH_PATTERN, december_row, month_index, span
 from .parameters import PARAMETERS
 from .profiles import PROFILES, REQUIRED
+from .schema_errors import first_error
 
 # A scenario file is a page or two of TOML (the plan, with 15 quoted targets, is 8 kB; the largest
 # valid one, 200 targets with long quotes, about 200 kB): a file above 1 MB is a mistake (a data
@@ -41,7 +40,6 @@ NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Count = Annotated[float, Field(ge=0, le=MAX_COUNT, allow_inf_nan=False)]
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
 # Names that end up in folder and file names: lower-case ASCII letters, digits and hyphens, so no
 # name can hold a path separator, "..", a space or a control character.
@@ -79,7 +77,10 @@ BASELINE_BOUNDS: dict[str, tuple[float, float]] = {
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: each value in its own TOML type (a number, true or false, text in quotes), as the file writes it;
+    # a number in quotes, a boolean for a number or 200.0 for a whole number is refused, not converted. A whole
+    # number stands for a decimal one (threshold = 1500).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Meta(Strict):
@@ -206,7 +207,7 @@ class Target(Strict):
 
 
 class Scenario(Strict):
-    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, json_schema_extra={
         "title": "innosim scenario", "$id": "https://innosim.local/scenario.schema.json"})
 
     extends: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,120}\.toml$",
@@ -283,43 +284,6 @@ def target_row(scenario: Scenario, t: Target) -> int:
     return december_row(t.year, scenario.scenario.start)
 
 
-BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+")  # a key TOML writes without quotes
-
-
-def _loc(err: dict) -> str:
-    parts = [str(p) for p in err["loc"] if not str(p).startswith(("function-", "function_"))]
-    out = ""
-    for p in parts:
-        # A key such as " " or "a.b" is shown quoted, as TOML writes it: unquoted it named no field
-        key = p if BARE_KEY.fullmatch(p) else json.dumps(p, ensure_ascii=False)
-        out += f"[{p}]" if p.isdigit() else (f".{key}" if out else key)
-    return out or "(document)"
-
-
-def _reason(err: dict) -> str:
-    msg = err["msg"]
-    msg = re.sub(r"^(Value error|Assertion failed), ", "", msg)
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key"
-    elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == MONTH_PATTERN:
-        msg = f"{err['input']!r} is not a month: write it as \"YYYY-MM\" (e.g. \"2024-01\")"
-    elif err["type"] == "string_type" and isinstance(err.get("input"), (datetime.date, datetime.time)):
-        msg = "a TOML date or time, not text: write a month in quotes, \"YYYY-MM\""
-    return msg
-
-
-def _first_error(errors: list[dict]) -> tuple[dict, str]:
-    """The error to show: a misspelt key makes two (the key unknown, the field it meant missing); the unknown key,
-    with the missing field it is closest to, says what to fix."""
-    for err in (e for e in errors if e["type"] == "extra_forbidden"):
-        key, parent = str(err["loc"][-1]), err["loc"][:-1]
-        missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == parent]
-        near = difflib.get_close_matches(key, missing, 1)
-        if near:
-            return err, f"unknown key; did you mean {near[0]}? (it is missing)"
-    return errors[0], _reason(errors[0])
-
-
 def cross_checks(sc: Scenario) -> tuple[str, str] | None:
     """Checks across fields, returned as (field, reason) so the message can name the field."""
     meta = sc.scenario
@@ -354,8 +318,7 @@ def parse_scenario(data: dict, origin: str = "<scenario>") -> Scenario:
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
-        err, reason = _first_error(exc.errors())
-        raise InputError(origin, _loc(err), reason) from None
+        raise InputError(origin, *first_error(exc.errors())) from None
     problem = cross_checks(sc)
     if problem:
         raise InputError(origin, *problem)

@@ -9,6 +9,7 @@ import pytest
 from conftest import PLAN, ROOT
 
 from model.cli import main
+from model.scenario import load_scenario
 
 PLAN_TEXT = PLAN.read_text("utf-8")
 
@@ -57,6 +58,29 @@ CASES = {
     "misspelt-field": (edit("threshold = 1500", "treshold = 1500"), "targets[0].treshold",
                        "unknown key; did you mean threshold?"),
     "missing-key": (edit('title = "三量齐升 action plan 2024-2026 (Tongzhou)"\n', ""), "scenario.title", "required"),
+    # each value in its own TOML type: nothing is converted (true was read as 1 team a year, "10" as 10)
+    "bool-for-count": (edit("talent_teams_per_year = 10", "talent_teams_per_year = true"),
+                       "levers.talent_teams_per_year", "true is a boolean, not a number"),
+    "quoted-count": (edit("talent_teams_per_year = 10", 'talent_teams_per_year = "10"'),
+                     "levers.talent_teams_per_year", '"10" is text (in quotes), not a number: write a number, '
+                     "without quotes"),
+    "quoted-budget": (edit("rd_growth_reward = 8000", 'rd_growth_reward = "8000"'),
+                      "levers.budget.rd_growth_reward", '"8000" is text (in quotes), not a number'),
+    "quoted-threshold": (edit("threshold = 1500", 'threshold = "1500"'), "targets[0].threshold",
+                         '"1500" is text (in quotes), not a number'),
+    "bool-for-parameter": (PLAN_TEXT.replace("[levers]", "[parameters]\nhigh_tech_approval_prob = true\n\n[levers]", 1),
+                           "parameters.high_tech_approval_prob", "true is a boolean, not a number"),
+    "quoted-range": (edit("municipal_platforms_per_year = [0, 8]", 'municipal_platforms_per_year = [0, "8"]'),
+                     "ranges.municipal_platforms_per_year[1]", '"8" is text (in quotes), not a number'),
+    "quoted-replications": (edit("replications = 200", 'replications = "200"'), "scenario.replications",
+                            '"200" is text (in quotes), not a whole number: write a whole number, without quotes'),
+    "decimal-replications": (edit("replications = 200", "replications = 200.0"), "scenario.replications",
+                             "200.0 has a decimal point: write a whole number, 200"),
+    "quoted-switch": (edit("adaptive = false", 'adaptive = "yes"'), "levers.adaptive",
+                      '"yes" is text (in quotes), not a boolean: write true or false, without quotes'),
+    "quoted-switch-off": (edit("adaptive = false", 'adaptive = "no"'), "levers.adaptive", "not a boolean"),
+    "number-for-switch": (edit("adaptive = false", "adaptive = 1"), "levers.adaptive",
+                          "1 is a number, not a boolean: write true or false"),
 }
 
 
@@ -134,9 +158,27 @@ def test_real_process_exit_code_and_no_traceback(tmp_path):
 
 
 def test_valid_files_validate(capsys):
-    for name in ("sanliang-qisheng-2024-2026.toml", "no-plan-baseline.toml"):
-        assert main(["validate", str(ROOT / "scenarios" / name)]) == 0
-    assert capsys.readouterr().out.count(": ok") == 2
+    library = sorted((ROOT / "scenarios").glob("*.toml"))
+    for path in library:
+        assert main(["validate", str(path)]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.count(": ok") == len(library) >= 2
+
+
+def test_a_whole_number_stands_for_a_decimal_one():
+    """The library writes `threshold = 1500` and `rd_growth_reward = 8000`: TOML integers, read as the numbers."""
+    assert "threshold = 1500\n" in PLAN_TEXT and "rd_growth_reward = 8000\n" in PLAN_TEXT
+    plan = load_scenario(PLAN)
+    assert plan.targets[0].threshold == 1500.0 and type(plan.targets[0].threshold) is float
+    assert plan.levers.budget.rd_growth_reward == 8000.0 and plan.levers.talent_teams_per_year == 10.0
+
+
+def test_a_wrong_type_in_a_file_that_extends_another_is_refused(capsys, tmp_path):
+    (tmp_path / "plan.toml").write_text(PLAN_TEXT, "utf-8")
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "plan.toml"\n\n[levers]\nadaptive = "yes"\n', "utf-8")
+    assert main(["validate", str(child)]) == 2
+    assert capsys.readouterr().err.strip() == (f'innosim: error: {child}: levers.adaptive: "yes" is text (in quotes), '
+                                               "not a boolean: write true or false, without quotes")
 
 
 def test_out_folder_that_cannot_be_created(capsys, tmp_path):
