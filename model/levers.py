@@ -37,6 +37,15 @@ def unit_text(name: str, lang: str) -> str:
     return u.zh if lang == "zh" else u.en
 
 
+def axis_unit(name: str, lang: str) -> str:
+    """A lever's unit on a chart's axis: a count the district sets each year is per year ('家/年', 'platforms a
+    year'); the budgets' unit says so already."""
+    text = unit_text(name, lang)
+    if not text or not name.endswith("_per_year"):
+        return text
+    return f"{text}/年" if lang == "zh" else f"{text} a year"
+
+
 def valid_range(name: str) -> tuple[float, float]:
     """The [low, high] the scenario schema accepts for a lever."""
     model, key = (Budget, name.removeprefix("budget.")) if name.startswith("budget.") else (Levers, name)

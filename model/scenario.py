@@ -14,7 +14,6 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from .costs import UNIT_COSTS
@@ -272,11 +271,6 @@ def select_targets(scenario: Scenario, ids: list[str] | None, origin: str) -> li
         if i not in known:
             raise InputError(origin, "--targets", f"unknown target id {i!r}; known: {', '.join(known)}")
     return [known[i] for i in dict.fromkeys(ids)]
-
-
-def meets(values: np.ndarray, t: Target) -> np.ndarray:
-    thr = t.threshold * (1.0 - t.tolerance) if t.comparator in (">=", ">") else t.threshold * (1.0 + t.tolerance)
-    return {">=": values >= thr, ">": values > thr, "<=": values <= thr, "<": values < thr}[t.comparator]
 
 
 def target_row(scenario: Scenario, t: Target) -> int:

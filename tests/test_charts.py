@@ -10,6 +10,7 @@ import pytest
 from conftest import PLAN
 
 from model.cli import main
+from model.indicators import INDICATORS
 from model.output import labels, plotting
 
 
@@ -97,3 +98,131 @@ def test_dashboard_hatches_and_marks_the_targets_with_a_known_limit():
         assert [name.endswith("‡") for name in hatched] == list(hatched.values()) == [False, True]
         assert labels.t("dashboard_known_limit", lang) in ax.get_legend().get_title().get_text()
         plotting.plt.close(fig)
+
+
+# ------------------------------------------------------------------ what the briefing shows agrees with itself
+SME = {"id": "specialized-sme-2026", "indicator": "specialized_sme", "year": 2026, "comparator": ">=",
+       "threshold": 400.0, "tolerance": 0.05, "p_meet": 0.495, "p10": 300.0, "p50": 377.0, "p90": 490.0,
+       "baseline": 300.0, "quote": "“专精特新”企业达到400家左右", "source": "seed 004"}
+
+
+def _summary(*targets: dict) -> dict:
+    ind = {"baseline_p50": 1.0, "baseline_p10": 1.0, "baseline_p90": 1.0, "p10": 1.0, "p50": 1.0, "p90": 1.0}
+    return {"title": "t", "replications": 20, "seed": 1, "end": "2026-12", "targets": list(targets),
+            "indicators": {i: dict(ind) for i in INDICATORS}}
+
+
+@pytest.mark.parametrize(("p", "shown", "colour"), [
+    (0.495, 50, "amber"), (0.4949, 49, "red"), (0.5, 50, "amber"),
+    (0.794, 79, "amber"), (0.7951, 80, "green"), (0.8, 80, "green"), (0.0049, 0, "red")])
+def test_the_light_is_decided_on_the_percent_shown(p, shown, colour):
+    """A P(meet) printed "50%" is amber and one printed "80%" green, in the table, the report and the dashboard."""
+    from model.output import report
+
+    assert (report.percent(p), report.light(p)) == (shown, colour)
+    row = report._rows(_summary({**SME, "p_meet": p}))[0]
+    assert row[-2:] == [f"{shown}%", colour]
+    fig = plotting.dashboard([{**SME, "p_meet": p}], "en")
+    ax = fig.axes[0]
+    bar, text = ax.containers[0][0], next(x for x in ax.texts if x.get_text().endswith("%"))
+    assert text.get_text() == f"{shown}%"
+    assert matplotlib_colour(bar.get_facecolor()) == plotting.COLORS[colour]
+    plotting.plt.close(fig)
+
+
+def matplotlib_colour(rgba) -> str:
+    import matplotlib.colors
+
+    return matplotlib.colors.to_hex(rgba)
+
+
+def test_a_target_printed_at_50_percent_is_not_furthest_from_reach():
+    from model.output import report
+
+    text = report.headline({**_summary(SME, {**SME, "id": "other", "indicator": "listed", "p_meet": 0.3}),
+                            "money": None})
+    assert "1 are uncertain" not in text and "1 is uncertain" in text and "1 is unlikely" in text
+    assert "上市挂牌企业 (30%)" in text and "专精特新企业 (50%)" not in text
+
+
+def test_an_about_target_shows_and_draws_what_is_measured():
+    """'400家左右' with a 5% tolerance is met from 380: the tables say so and the fan chart draws its line there."""
+    import datetime as dt
+
+    import numpy as np
+
+    from model.output import report
+    from model.targets import measured_threshold
+
+    assert measured_threshold(400.0, ">=", 0.05) == pytest.approx(380.0) == report.measured_value(SME)
+    table = report.console_table(_summary(SME))
+    assert ">= 400 (2026; about: >= 380 counts)" in table and report.NOTE_ABOUT in table
+    assert "~" not in table.splitlines()[3]
+    for lang, words in (("zh", "≥ 400 左右：≥ 380 计为达成"), ("en", "≥ 400, about: ≥ 380 counts")):
+        fig = plotting.dashboard([SME], lang)
+        assert words in fig.axes[0].get_yticklabels()[0].get_text()
+        plotting.plt.close(fig)
+        dates = [dt.date(2023 + (m + 11) // 12, (m + 11) % 12 + 1, 1) for m in range(37)]
+        series = np.linspace(300, 377, 37)[None, :] + np.arange(5)[:, None]
+        fig = plotting.fan_chart(series, dates, "specialized_sme", lang, "plan", SME)
+        ax = fig.axes[0]
+        lines = {h.get_label(): h for h in ax.get_lines()}
+        target = next(line for label, line in lines.items() if label.startswith(("目标", "target")))
+        assert target.get_ydata()[0] == pytest.approx(380.0) and "380" in target.get_label()
+        assert "400" in target.get_label()
+        plotting.plt.close(fig)
+
+
+def test_the_dashboard_caption_names_the_year_in_the_report():
+    from model.output.briefing import chart_section
+
+    assert "![2026年目标达成概率](charts/dashboard-zh.png)" in chart_section(_summary(SME), "zh")
+    assert "![Probability of meeting each 2026 target](charts/dashboard-en.png)" in chart_section(_summary(SME), "en")
+
+
+def test_report_html_shows_an_escaped_star_as_a_star(tmp_path):
+    from model.output.briefing import to_html
+
+    page = to_html("\\* baseline not published: drawn per replication.\n\nrun `a\\*b` and **bold**\n", tmp_path, "t")
+    assert "\\*" not in page.replace("a\\*b", "") and "<p>&#42; baseline not published" in page
+    assert "<code>a\\*b</code>" in page and "<b>bold</b>" in page
+
+
+def test_fan_charts_write_values_in_the_indicators_units_beside_the_axes():
+    """'≥ 4.00%' and '2.72%', '1.00x' on an axis of '× baseline'; the legend outside the axes, off the target line."""
+    import datetime as dt
+
+    import numpy as np
+
+    dates = [dt.date(2023 + (m + 11) // 12, (m + 11) % 12 + 1, 1) for m in range(37)]
+    cases = (("rd_intensity", 2.72, 4.0, "≥ 4.00%", "2.72%", "%"), ("rd_vs_baseline", 1.0, 2.0, "≥ 2.00x", "1.00x",
+                                                                     "× baseline"))
+    for ind, base, thr, target_words, base_words, axis in cases:
+        series = base * np.linspace(1.0, 1.4, 37)[None, :] * np.ones((5, 1))
+        target = {"indicator": ind, "year": 2026, "comparator": ">=", "threshold": thr, "tolerance": 0.0}
+        fig = plotting.fan_chart(series, dates, ind, "en", "plan", target)
+        ax = fig.axes[0]
+        texts = [x.get_text() for x in ax.get_legend().get_texts()]
+        assert any(target_words in x for x in texts) and any(base_words in x for x in texts), texts
+        assert ax.get_ylabel() == axis
+        fig.canvas.draw()
+        assert not ax.get_legend().get_window_extent().overlaps(ax.get_window_extent())
+        plotting.plt.close(fig)
+    assert labels.unit("rd_vs_baseline", "zh") == "基期倍数"
+
+
+def test_response_chart_axes_carry_their_units():
+    from model import levers
+
+    assert levers.axis_unit("municipal_platforms_per_year", "zh") == "家/年"
+    assert levers.axis_unit("municipal_platforms_per_year", "en") == "platforms a year"
+    assert levers.axis_unit("budget.rd_growth_reward", "zh") == "亿元/年"
+    assert levers.axis_unit("listing_pool_size", "zh") == "家"  # a pool's size, not a yearly count
+
+
+def test_the_app_table_says_what_an_about_target_counts():
+    from model.app import outcome
+
+    assert outcome.target_text(SME, "en") == ">= 400 (2026; about: >= 380 counts)"
+    assert outcome.target_text(SME, "zh") == ">= 400（2026；左右：>= 380 计为达成）"
+    assert outcome.target_text({**SME, "tolerance": 0.0}, "en") == ">= 400 (2026)"

@@ -20,7 +20,8 @@ from ..errors import InputError
 from ..execution.ensemble import Ensemble
 from ..months import december_row
 from ..output.results import evaluate_target
-from ..scenario import Scenario, Target, meets, target_row
+from ..scenario import Scenario, Target, target_row
+from ..targets import meets
 from .stats import paired_difference
 
 BOOTSTRAP = 2000

@@ -189,39 +189,49 @@ def console(r: Response, lang: str = "en", top: int = 4) -> list[str]:
 
 
 def chart(r: Response, t: Target, lang: str, folder: Path, name: str) -> None:
-    """One panel per lever: P50 and P10-P90 of the target's indicator across the lever's range."""
+    """One panel per lever: P50 and P10-P90 of the target's indicator across the lever's range, the target where its
+    P(meet) is measured (an 'about' target's tolerance applied) and the scenario's own value."""
     import matplotlib.pyplot as plt
 
+    from ..output.labels import indicator_name, scale, threshold, unit
     from ..output.labels import t as tx
-    from ..output.plotting import save, use_cjk_font
+    from ..output.plotting import save, source_line, use_cjk_font
+    from ..targets import measured_threshold
 
     use_cjk_font()
-    j = r.targets.index(t)
+    j, k = r.targets.index(t), scale(t.indicator)
     n = len(r.curves)
     cols = min(4, n)
     rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows + 1.2), squeeze=False)
-    for ax, c in zip(axes.flat, r.curves, strict=False):
-        v = r.outcomes.values[c.rows, :, j]
+    goal = measured_threshold(t.threshold, t.comparator, t.tolerance) * k
+    target = {"indicator": t.indicator, "comparator": t.comparator, "threshold": t.threshold,
+              "tolerance": t.tolerance}
+    # at least 9 in wide: one or two panels leave the title and the source line room
+    height = 3.2 * rows + 1.6
+    fig, axes = plt.subplots(rows, cols, figsize=(max(4.2 * cols, 9.0), height), squeeze=False)
+    for i, (ax, c) in enumerate(zip(axes.flat, r.curves, strict=False)):
+        v = r.outcomes.values[c.rows, :, j] * k
         x = np.array([lv.shown(c.lever, x) for x in c.values])
         ax.fill_between(x, np.quantile(v, 0.1, axis=1), np.quantile(v, 0.9, axis=1), color="#9ecae1", alpha=0.6,
                         label="P10-P90")
         ax.plot(x, np.median(v, axis=1), color="#08519c", lw=2, label="P50")
-        ax.axhline(t.threshold, color="#cb181d", lw=1, ls="--", label="目标" if lang == "zh" else "target")
-        ax.axvline(lv.shown(c.lever, lv.get(r.scenario, c.lever)), color="#636363", lw=1, ls=":")
+        ax.axhline(goal, color="#cb181d", lw=1, ls="--", label=f"{tx('target_line', lang)} {threshold(target, lang)}")
+        ax.axvline(lv.shown(c.lever, lv.get(r.scenario, c.lever)), color="#636363", lw=1, ls=":",
+                   label=tx("sweep_own", lang))
         ax.set_title(lv.label(c.lever, lang), fontsize=11, loc="left")
-        ax.set_xlabel(lv.unit_text(c.lever, lang), fontsize=9)
+        ax.set_xlabel(lv.axis_unit(c.lever, lang), fontsize=9)
+        if i % cols == 0:
+            ax.set_ylabel(unit(t.indicator, lang), fontsize=9)
         ax.tick_params(labelsize=9)
         ax.spines[["top", "right"]].set_visible(False)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
-    title = f"{INDICATORS[t.indicator].zh if lang == 'zh' else INDICATORS[t.indicator].label}: " + (
-        "各杠杆单独变化的响应 (点线: 方案取值)" if lang == "zh"
-        else "response to each lever alone (dotted: the scenario's value)")
-    fig.suptitle(title, fontsize=16, x=0.01, ha="left")
-    axes.flat[0].legend(fontsize=9, frameon=False, loc="best")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    fig.text(0.99, 0.01, tx("source", lang), fontsize=9, color="#777", ha="right")
+    fig.suptitle(tx("sweep_title", lang, name=indicator_name(t.indicator, lang)), fontsize=16, x=0.01, ha="left")
+    # the legend in a row of its own under the panels (inside one it sat on the target line), the source under it
+    fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="lower center", bbox_to_anchor=(0.5, 0.25 / height),
+               ncols=4, fontsize=9, frameon=False)
+    source_line(fig, tx("source", lang), fontsize=9)
+    fig.tight_layout(rect=(0, 0.6 / height, 1, 1))  # it leaves room for the title itself
     save(fig, folder, name)
 
 

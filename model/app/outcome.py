@@ -104,24 +104,32 @@ def target_rows(result: Result, lang: str) -> list[dict]:
     rows = []
     for raw in ad.outcomes(result.summary):
         ind = raw["indicator"]
-        cmp_ = raw["comparator"] + ("~" if raw["tolerance"] else "")
         rows.append({
             "id": raw["id"], "indicator": ind, "name": ad.indicator_name(ind, lang),
             "baseline": value(ind, raw["baseline"], lang) + baseline_mark(result.summary, raw),
-            "target": f"{cmp_} {value(ind, raw['threshold'], lang)} ({raw['year']})",
+            "target": target_text(raw, lang), "about": ad.measured_value(raw) is not None,
             "range": (f"{value(ind, raw['p50'], lang)} [{value(ind, raw['p10'], lang)} - "
                       f"{value(ind, raw['p90'], lang)}]"),
-            "p_meet": f"{100 * raw['p_meet']:.0f}%", "light": ad.light(raw["p_meet"]), "quote": raw["quote"],
+            "p_meet": f"{ad.percent(raw['p_meet'])}%", "light": ad.light(raw["p_meet"]), "quote": raw["quote"],
             "source": raw["source"],
         })
     return rows
+
+
+def target_text(raw: dict, lang: str) -> str:
+    """The table's target (model/output/report.py, target_cell): '>= 400 (2026; about: >= 380 counts)'."""
+    ind, measured = raw["indicator"], ad.measured_value(raw)
+    if measured is None:
+        return f"{raw['comparator']} {value(ind, raw['threshold'], lang)} ({raw['year']})"
+    return t("target_about_cell", lang, cmp=raw["comparator"], value=value(ind, raw["threshold"], lang),
+             measured=value(ind, measured, lang), year=raw["year"])
 
 
 def commitment_rows(result: Result, lang: str) -> list[dict]:
     """One row per commitment, as the report's commitments table: the target, what was delivered (P50) and the
     lever's arithmetic that delivers it."""
     return [{"id": raw["id"], "name": ad.indicator_name(raw["indicator"], lang),
-             "target": f"{raw['comparator']} {value(raw['indicator'], raw['threshold'], lang)} ({raw['year']})",
+             "target": target_text(raw, lang),
              "delivered": value(raw["indicator"], raw["p50"], lang), "delivery": raw["delivery"] or "",
              "quote": raw["quote"], "source": raw["source"]}
             for raw in ad.commitments(result.summary)]
@@ -148,9 +156,9 @@ def headline(summary: dict, lang: str) -> str:
     derived = [x for x in ts if ad.from_plan(x)]
     if derived:
         parts.append(t("head_derived", lang, n=len(derived), verb=ad.verb(len(derived))))
-    worst = [x for x in sorted(ts, key=lambda x: x["p_meet"])[:3] if x["p_meet"] < 0.5]
+    worst = [x for x in sorted(ts, key=lambda x: x["p_meet"])[:3] if ad.light(x["p_meet"]) == "red"]
     if worst:
-        items = _join([f"{ad.indicator_name(x['indicator'], lang)} ({100 * x['p_meet']:.0f}%)" for x in worst], lang)
+        items = _join([f"{ad.indicator_name(x['indicator'], lang)} ({ad.percent(x['p_meet'])}%)" for x in worst], lang)
         parts.append(t("head_worst", lang, items=items))
     money = money_sentence(summary, lang)
     if money and summary["money"]["total"]["unspent_share"]["p50"] >= ad.UNSPENT_HEADLINE:

@@ -64,6 +64,8 @@ def TargetTables(result: outcome.Result, language: str):
         solara.Text(t("drawn_note", language), classes=["innosim-caption"])
         if any(r["baseline"].endswith("†") for r in rows):
             solara.Text(t("derived_note", language), classes=["innosim-caption", "derived-note"])
+        if any(r["about"] for r in rows):
+            solara.Text(t("about_note", language), classes=["innosim-caption", "about-note"])
     promised = outcome.commitment_rows(result, language)
     if promised:
         heading("commitments", language)

@@ -146,6 +146,11 @@ TEXT: dict[str, dict[str, str]] = {
     "col_target": {"zh": "目标", "en": "Target"},
     "col_range": {"zh": "P50 [P10 - P90]", "en": "P50 [P10 - P90]"},
     "col_pmeet": {"zh": "达成概率", "en": "P(meet)"},
+    "target_about_cell": {"zh": "{cmp} {value}（{year}；左右：{cmp} {measured} 计为达成）",
+                          "en": "{cmp} {value} ({year}; about: {cmp} {measured} counts)"},
+    "about_note": {"zh": "左右：规划以“左右”表述的目标，落在其容差内的值计为达成，达成概率按此计算。",
+                   "en": "about: the plan sets the target at about (左右) its figure; a value within the target's "
+                         "tolerance of it counts as met, and P(meet) is measured against that threshold."},
     "drawn_note": {"zh": "* 基期值未公布：每次模拟从其文献区间抽取（显示中位数）。",
                    "en": "* baseline not published: drawn per replication from its documented range (median shown)."},
     "derived_note": {"zh": "† 基期值部分由规划自身的目标推算（seed 004）：其达成概率部分衡量的是目标与由它推出的估计之间的距离。",

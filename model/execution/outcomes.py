@@ -15,7 +15,8 @@ import numpy as np
 
 from ..indicators import INDICATORS
 from ..parameters import DEFAULTS, ParameterSource
-from ..scenario import Scenario, Target, meets, target_row
+from ..scenario import Scenario, Target, target_row
+from ..targets import meets
 from .ensemble import run_replication
 from .parallel import Pool
 

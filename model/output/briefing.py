@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from . import plotting
-from .labels import indicator_name, t
+from .labels import dashboard_title, indicator_name
 from .report import HEADLINE_INDICATORS, outcomes
 
 CHART_DIR = "charts"
@@ -102,7 +102,7 @@ def comparison(folders: list[Path], out: Path, lang: str = "zh") -> list[Path]:
 def chart_section(summary: dict, lang: str) -> str:
     lines = ["## Charts", ""]
     if outcomes(summary):
-        lines += [f"![{t('dashboard_title', lang, year='')}]({CHART_DIR}/dashboard-{lang}.png)", ""]
+        lines += [f"![{dashboard_title(outcomes(summary), lang)}]({CHART_DIR}/dashboard-{lang}.png)", ""]
     for ind, _target in fan_charts(summary):
         lines += [f"![{indicator_name(ind, lang)}]({CHART_DIR}/fan-{ind}-{lang}.png)", ""]
     return "\n".join(lines)
@@ -115,8 +115,19 @@ def with_charts(report_md: str, summary: dict, lang: str) -> str:
     return report_md.replace(marker, section + marker, 1) if marker in report_md else report_md + "\n" + section
 
 
+# A markdown backslash escape ("\* baseline not published", kept from becoming a list item): the character itself
+MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+
+
+def _unescape(text: str) -> str:
+    """Markdown's backslash escapes as the characters they stand for (as entities, so that an escaped * opens no bold);
+    inside a code span a backslash stays."""
+    parts = re.split(r"(`[^`]+`)", text)
+    return "".join(p if i % 2 else MD_ESCAPE.sub(lambda m: f"&#{ord(m.group(1))};", p) for i, p in enumerate(parts))
+
+
 def _inline(text: str, folder: Path) -> str:
-    text = html.escape(text)
+    text = _unescape(html.escape(text))
     text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
     text = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", text)
     return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..indicators import INDICATORS
+from .report import fmt, measured_value
 
 LANGS = ("zh", "en")
 
@@ -13,9 +14,16 @@ TEXT: dict[str, dict[str, str]] = {
     "band_80": {"zh": "P10–P90 区间", "en": "P10–P90 band"},
     "band_50": {"zh": "P25–P75 区间", "en": "P25–P75 band"},
     "target": {"zh": "目标 {cmp} {value}（{year}年）", "en": "target {cmp} {value} ({year})"},
+    # an 'about' (左右) target: the line is drawn where P(meet) is measured (model/targets.py, measured_threshold)
+    "target_about": {"zh": "目标 {cmp} {value} 左右（{year}年）：\n{cmp} {measured} 计为达成",
+                     "en": "target {cmp} {value}, about ({year}):\n{cmp} {measured} counts as met"},
+    "target_written": {"zh": "规划数值 {value}", "en": "the plan's figure {value}"},
+    "threshold_about": {"zh": "{cmp} {value} 左右：{cmp} {measured} 计为达成",
+                        "en": "{cmp} {value}, about: {cmp} {measured} counts"},
     "baseline": {"zh": "基期值 {value}（{month}）", "en": "baseline {value} ({month})"},
     "month": {"zh": "月份", "en": "month"},
     "dashboard_title": {"zh": "{year}年目标达成概率", "en": "Probability of meeting each {year} target"},
+    "dashboard_title_any": {"zh": "目标达成概率", "en": "Probability of meeting each target"},
     "dashboard_x": {"zh": "达成概率", "en": "probability of meeting the target"},
     "dashboard_from_plan": {"zh": "† 基期部分依据规划目标推算", "en": "† baseline estimated partly from the plan's targets"},
     "dashboard_known_limit": {"zh": "‡ 模型已知局限（见报告），概率勿单独引用",
@@ -57,6 +65,9 @@ TEXT: dict[str, dict[str, str]] = {
     "source": {"zh": "来源：innosim 模拟；目标引自《三量齐升行动计划》",
                "en": "Source: innosim simulation; targets quoted from the plan"},
     "source_sim": {"zh": "来源：innosim 模拟", "en": "Source: innosim simulation"},
+    # --- response curves (sensitivity --method sweep)
+    "sweep_title": {"zh": "{name}：各杠杆单独变化的响应", "en": "{name}: response to each lever alone"},
+    "sweep_own": {"zh": "方案取值", "en": "the scenario's value"},
     # --- optimize
     "opt_title": {"zh": "最低成本政策组合：所选目标达成概率 ≥ {p}",
                   "en": "Cheapest lever mix meeting the chosen targets with probability ≥ {p}"},
@@ -179,7 +190,7 @@ UNITS: dict[str, dict[str, str]] = {
     "万元/year": {"zh": "亿元/年", "en": "100m yuan/year"},
     "万元": {"zh": "亿元", "en": "100m yuan"},
     "%": {"zh": "%", "en": "%"},
-    "x": {"zh": "倍", "en": "x"},
+    "x": {"zh": "基期倍数", "en": "× baseline"},
     "index": {"zh": "指数", "en": "index"},
     "1/year": {"zh": "每年", "en": "per year"},
     "share": {"zh": "占比", "en": "share"},
@@ -188,6 +199,27 @@ UNITS: dict[str, dict[str, str]] = {
 
 def t(key: str, lang: str, **kw) -> str:
     return TEXT[key][lang].format(**kw)
+
+
+# Comparators as the charts write them
+CMP = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def threshold(target: dict, lang: str) -> str:
+    """A target's threshold with its unit ('≥ 4.00%'); an 'about' target's also says what counts as met
+    ('≥ 400, about: ≥ 380 counts'), the threshold its P(meet) is measured against."""
+    ind, cmp_ = target["indicator"], CMP[target["comparator"]]
+    value, measured = fmt(ind, target["threshold"]), measured_value(target)
+    if measured is None:
+        return f"{cmp_} {value}"
+    return t("threshold_about", lang, cmp=cmp_, value=value, measured=fmt(ind, measured))
+
+
+def dashboard_title(targets: list[dict], lang: str) -> str:
+    """The dashboard's title, with the targets' last year: also the report's caption of it."""
+    if not targets:
+        return t("dashboard_title_any", lang)
+    return t("dashboard_title", lang, year=max(r["year"] for r in targets))
 
 
 def indicator_name(name: str, lang: str) -> str:

@@ -17,11 +17,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
+from matplotlib import transforms as mtransforms
 from matplotlib.ticker import MaxNLocator
 
 from ..indicators import INDICATORS
-from .labels import indicator_name, scale, t, unit
-from .report import KNOWN_LIMITS, fmt, light
+from .labels import CMP, dashboard_title, indicator_name, scale, t, threshold, unit
+from .report import KNOWN_LIMITS, fmt, light, measured_value, percent
 
 SIZE = (13.33, 7.5)
 DPI = 200
@@ -70,7 +71,7 @@ def finish(fig, ax, lang: str, title: str, xlabel: str, legend_loc: str, source:
     ax.set_xlabel(xlabel, fontsize=14)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=12, loc=legend_loc, **LEGEND_BOX)
-    _source_line(fig, t(source, lang))
+    source_line(fig, t(source, lang))
 
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,150}")
@@ -99,10 +100,6 @@ def png(fig, dpi: int = 100) -> bytes:
     return buf.getvalue()
 
 
-def _fmt(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
 def fan_chart(series: np.ndarray, dates: list[dt.date], indicator: str, lang: str, scenario: str,
               target: dict | None = None):
     """Baseline point, P50 line, P10-P90 and P25-P75 bands, the target and its year."""
@@ -114,14 +111,11 @@ def fan_chart(series: np.ndarray, dates: list[dt.date], indicator: str, lang: st
     ax.fill_between(x, q[0], q[4], color=COLORS["band"], alpha=0.18, lw=0, label=t("band_80", lang))
     ax.fill_between(x, q[1], q[3], color=COLORS["band"], alpha=0.32, lw=0, label=t("band_50", lang))
     ax.plot(x, q[2], color=COLORS["band"], lw=2.5, label=t("p50", lang))
-    base = float(np.median(series[:, 0]) * k)
-    ax.scatter([x[0]], [base], color=COLORS["base"], zorder=5, s=60,
-               label=t("baseline", lang, value=_fmt(base), month=dates[0].strftime("%Y-%m")))
+    base = float(np.median(series[:, 0]))
+    ax.scatter([x[0]], [base * k], color=COLORS["base"], zorder=5, s=60,
+               label=t("baseline", lang, value=fmt(indicator, base), month=dates[0].strftime("%Y-%m")))
     if target:
-        thr = target["threshold"] * k
-        ax.axhline(thr, color=COLORS["target"], ls="--", lw=1.8,
-                   label=t("target", lang, cmp=target["comparator"], value=_fmt(thr), year=target["year"]))
-        ax.axvline(np.datetime64(f"{target['year']}-12-01"), color=COLORS["target"], ls=":", lw=1.2)
+        _target_lines(ax, indicator, target, lang)
     name = indicator_name(indicator, lang)
     ax.set_title(t("fan_title", lang, name=name), fontsize=22, loc="left", pad=28)
     fig.text(0.012, 0.905, t("fan_subtitle", lang, scenario=scenario, n=series.shape[0]), fontsize=13, color="#555")
@@ -130,9 +124,27 @@ def fan_chart(series: np.ndarray, dates: list[dt.date], indicator: str, lang: st
     _style(ax)
     if INDICATORS[indicator].unit in COUNT_UNITS:  # no half a platform on the axis of a count
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(fontsize=12, loc="best", **LEGEND_BOX)  # "best" is the emptiest corner; the target line may cross it
+    # beside the axes: inside, the legend sat on the target line, which runs along the top of the band's corner
+    ax.legend(fontsize=12, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, **LEGEND_BOX)
     fig.text(0.99, 0.01, t("source" if target else "source_sim", lang), fontsize=10, color="#777", ha="right")
     return fig
+
+
+def _target_lines(ax, indicator: str, target: dict, lang: str) -> None:
+    """The target's value (dashed) where its P(meet) is measured, and its year (dotted). An 'about' target's line is
+    at what counts as met (report.measured_value: 'about 400' at 5% is >= 380), the plan's figure faint beside it."""
+    k, cmp_, thr = scale(indicator), CMP[target["comparator"]], target["threshold"]
+    measured = measured_value(target)
+    if measured is None:
+        ax.axhline(thr * k, color=COLORS["target"], ls="--", lw=1.8,
+                   label=t("target", lang, cmp=cmp_, value=fmt(indicator, thr), year=target["year"]))
+    else:
+        ax.axhline(measured * k, color=COLORS["target"], ls="--", lw=1.8,
+                   label=t("target_about", lang, cmp=cmp_, value=fmt(indicator, thr),
+                           measured=fmt(indicator, measured), year=target["year"]))
+        ax.axhline(thr * k, color=COLORS["target"], ls="--", lw=1.0, alpha=0.35,
+                   label=t("target_written", lang, value=fmt(indicator, thr)))
+    ax.axvline(np.datetime64(f"{target['year']}-12-01"), color=COLORS["target"], ls=":", lw=1.2)
 
 
 def dashboard(targets: list[dict], lang: str):
@@ -152,13 +164,13 @@ def dashboard(targets: list[dict], lang: str):
             bar.set_edgecolor((1.0, 1.0, 1.0, 0.6))
     for yi, v in zip(y, p, strict=True):
         inside = v > 0.9  # long bars carry their label inside, in white, on the bar's colour over any hatching
-        ax.text(v - 0.01 if inside else v + 0.01, yi, f"{100 * v:.0f}%", va="center", fontsize=12,
+        ax.text(v - 0.01 if inside else v + 0.01, yi, f"{percent(v)}%", va="center", fontsize=12,
                 ha="right" if inside else "left", color="white" if inside else "#222",
                 bbox={"facecolor": COLORS[light(v)], "edgecolor": "none", "pad": 1.5} if inside else None)
 
     # † a baseline estimated partly from the plan's own targets (report.NOTE_FROM_PLAN)
     labels = [f"{indicator_name(r['indicator'], lang)}{'†' if r.get('baseline_source', {}).get('from_plan') else ''}"
-              f"{'‡' if lim else ''}  ({r['comparator']} {fmt(r['indicator'], r['threshold'])})"
+              f"{'‡' if lim else ''}  ({threshold(r, lang)})"
               for r, lim in zip(rows, limited, strict=True)]
     ax.set_yticks(y, labels, fontsize=12)
     ax.set_xlim(0, 1)
@@ -167,8 +179,7 @@ def dashboard(targets: list[dict], lang: str):
     ax.axvline(0.5, color="#999", lw=1, ls=":")
     for c in ("green", "amber", "red"):  # legend entries for the three lights
         ax.barh([0], [0], color=COLORS[c], label=t(c, lang))  # zero-width: only the legend sees it
-    year = max(r["year"] for r in rows) if rows else ""
-    finish(fig, ax, lang, t("dashboard_title", lang, year=year), t("dashboard_x", lang), "lower right")
+    finish(fig, ax, lang, dashboard_title(rows, lang), t("dashboard_x", lang), "lower right")
     notes = ([t("dashboard_from_plan", lang)] if any(r.get("baseline_source", {}).get("from_plan") for r in rows)
              else []) + ([t("dashboard_known_limit", lang)] if any(limited) else [])
     if notes:
@@ -238,7 +249,7 @@ def paired_differences(rows: list[dict], scenarios: list[str], reference: str, l
     left.invert_yaxis()
     left.legend(fontsize=10, frameon=False, loc="best")
     fig.suptitle(t("delta_title", lang, ref=reference), fontsize=18, x=0.01, ha="left")
-    _source_line(fig, t("delta_source" if crn else "delta_source_independent", lang))
+    source_line(fig, t("delta_source" if crn else "delta_source_independent", lang))
     return fig
 
 
@@ -267,12 +278,15 @@ def calibration_fit(rows: list[dict], lang: str):
 ROLE_COLORS = {"fit": "#2e8b57", "out": "#c0392b", "input": "#777777"}
 
 
-def _source_line(fig, text: str) -> None:
-    """A source line under the axis labels; a constrained layout keeps room for it."""
+def source_line(fig, text: str, fontsize: float = 10) -> None:
+    """A source line under the axis labels, ending 10 points from the right edge whatever the figure's width; a
+    constrained layout keeps two lines' height for it (at least 3% of the figure's)."""
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
-        engine.set(rect=(0, 0.03, 1, 0.97))
-    fig.text(0.99, 0.01, text, fontsize=10, color="#777", ha="right")
+        room = max(0.03, 2 * fontsize / 72 / fig.get_figheight())
+        engine.set(rect=(0, room, 1, 1 - room))
+    fig.text(1.0, 0.01, text, fontsize=fontsize, color="#777", ha="right",
+             transform=mtransforms.offset_copy(fig.transFigure, fig=fig, x=-10, units="points"))
 
 
 def history_chart(series: np.ndarray, dates: list[dt.date], indicator: str, rows: list, lang: str, run: str):
@@ -311,7 +325,7 @@ def history_chart(series: np.ndarray, dates: list[dt.date], indicator: str, rows
     ax.set_xlabel(t("month", lang), fontsize=14)
     _style(ax)
     ax.legend(fontsize=12, frameon=False, loc="upper left")
-    _source_line(fig, t("history_source", lang))
+    source_line(fig, t("history_source", lang))
     return fig
 
 
@@ -335,5 +349,5 @@ def certification_flows(first: np.ndarray, again: np.ndarray, renewed: np.ndarra
     ax.set_xlabel(t("year", lang), fontsize=14)
     _style(ax)
     ax.legend(fontsize=12, frameon=False, loc="upper left")
-    _source_line(fig, t("history_source", lang))
+    source_line(fig, t("history_source", lang))
     return fig

@@ -8,8 +8,10 @@ from ..indicators import INDICATORS
 from ..lever_registry import LEVERS
 from ..profiles import PROFILES
 from ..scenario import Scenario
+from ..targets import measured_threshold
 
-LIGHTS = (("green", 0.8), ("amber", 0.5), ("red", 0.0))
+# Traffic lights on P(meet) as shown, in whole percent: green from 80%, amber from 50%, red below
+LIGHTS = (("green", 80), ("amber", 50), ("red", 0))
 # Shown at the horizon when no target reads them (a scenario without targets, such as the city baseline).
 HEADLINE_INDICATORS = ("high_tech", "specialized_sme", "listed", "rd_intensity", "to_above_scale_cum",
                        "national_platforms", "municipal_platforms")
@@ -18,8 +20,28 @@ CONTEXT = ("living_firms", "above_scale", "entries_cum", "exits_cum", "researche
            "total_index", "increment_index", "quality_index")
 
 
+def percent(p: float) -> int:
+    """P(meet) in the whole percent every table and chart prints."""
+    return round(100 * p)
+
+
 def light(p: float) -> str:
-    return next(name for name, lo in LIGHTS if p >= lo)
+    """The light of a P(meet), decided on the percent shown: 0.495 prints 50% and is amber, never a red "50%"."""
+    shown = percent(p)
+    return next(name for name, lo in LIGHTS if shown >= lo)
+
+
+def measured_value(t: dict) -> float | None:
+    """The threshold an 'about' target's P(meet) is measured against (400 at 5%: 380); None without a tolerance."""
+    tolerance = t.get("tolerance") or 0.0
+    return measured_threshold(t["threshold"], t["comparator"], tolerance) if tolerance else None
+
+
+def target_cell(t: dict) -> str:
+    """'> 1,500 (2026)'; an 'about' target also says what counts as met: '>= 400 (2026; about: >= 380 counts)'."""
+    ind, measured = t["indicator"], measured_value(t)
+    about = f"; about: {t['comparator']} {fmt(ind, measured)} counts" if measured is not None else ""
+    return f"{t['comparator']} {fmt(ind, t['threshold'])} ({t['year']}{about})"
 
 
 def fmt(indicator: str, v: float) -> str:
@@ -68,27 +90,28 @@ def _rows(summary: dict) -> list[list[str]]:
     rows = []
     for t in outcomes(summary):
         ind = t["indicator"]
-        cmp_ = t["comparator"] + ("~" if t["tolerance"] else "")
         rows.append([
             INDICATORS[ind].zh,
             _baseline_cell(summary, t),
-            f"{cmp_} {fmt(ind, t['threshold'])} ({t['year']})",
+            target_cell(t),
             f"{fmt(ind, t['p50'])} [{fmt(ind, t['p10'])} - {fmt(ind, t['p90'])}]",
-            f"{100 * t['p_meet']:.0f}%",
+            f"{percent(t['p_meet'])}%",
             light(t["p_meet"]),
         ])
     return rows
 
 
 def _commitment_rows(summary: dict) -> list[list[str]]:
-    return [[INDICATORS[t["indicator"]].zh, f"{t['comparator']} {fmt(t['indicator'], t['threshold'])} ({t['year']})",
-             fmt(t["indicator"], t["p50"]), t["delivery"] or ""] for t in commitments(summary)]
+    return [[INDICATORS[t["indicator"]].zh, target_cell(t), fmt(t["indicator"], t["p50"]), t["delivery"] or ""]
+            for t in commitments(summary)]
 
 
 HEAD_COMMITMENTS = ["commitment 承诺事项", "target 目标", "delivered 交付", "by the lever 由杠杆直接交付"]
 NOTE_DRAWN = "* baseline not published: drawn per replication from its documented range (median shown)"
 NOTE_FROM_PLAN = ("† baseline estimated partly from the plan's own targets (seed 004): its P(meet) measures in part "
                   "the distance between the target and an estimate made from it")
+NOTE_ABOUT = ("about: the plan sets the target at about (左右) its figure; a value within the target's tolerance of it "
+              "counts as met, and P(meet) is measured against that threshold")
 NOTE_EFFECTS = ("lever effects drawn per replication from their published-evidence ranges, as is the firms' response "
                 "to the R&D super-deduction, so P10-P90 and P(meet) include what the evidence leaves open (report.md "
                 "lists them)")
@@ -179,6 +202,7 @@ def console_table(summary: dict) -> str:
     title = (f"{summary['title']} — {summary['replications']} replications, seed {summary['seed']}, "
              f"values at December of the target year (horizon {end})")
     notes = [NOTE_DRAWN] + ([NOTE_FROM_PLAN] if any(from_plan(t) for t in summary["targets"]) else [])
+    notes += [NOTE_ABOUT] if any(measured_value(t) is not None for t in summary["targets"]) else []
     notes += [NOTE_EFFECTS] if summary.get("lever_effects", {}).get("drawn") else []
     promised = commitments(summary)
     if promised:
@@ -290,7 +314,7 @@ def headline(summary: dict) -> str:
         return ("This scenario sets no quantified targets: the projections are in the table 'Context at the "
                 "horizon' (P50 and P10-P90 at the end of the horizon).")
     counts = {name: sum(light(t["p_meet"]) == name for t in ts) for name, _ in LIGHTS}
-    worst = sorted(ts, key=lambda t: t["p_meet"])[:3]
+    worst = [t for t in sorted(ts, key=lambda t: t["p_meet"])[:3] if light(t["p_meet"]) == "red"]
     out = (f"Of the plan's {counted_targets(len(ts))}, {are(counts['green'])} likely to be met "
            f"(probability at least 80%), {are(counts['amber'])} uncertain (50-80%) and "
            f"{are(counts['red'])} unlikely (below 50%) under this scenario.")
@@ -303,9 +327,9 @@ def headline(summary: dict) -> str:
     if derived:
         out += (f" {len(derived)} of the outcome targets {verb(len(derived))} read against a "
                 "baseline estimated partly from the plan's own targets (marked †).")
-    if worst and worst[0]["p_meet"] < 0.5:
+    if worst:
         out += " Furthest from reach: " + "; ".join(
-            f"{INDICATORS[t['indicator']].zh} ({100 * t['p_meet']:.0f}%)" for t in worst if t["p_meet"] < 0.5) + "."
+            f"{INDICATORS[t['indicator']].zh} ({percent(t['p_meet'])}%)" for t in worst) + "."
     if money.startswith("The plan's money does not bind"):
         return money + " " + out
     return out + (" " + money if money else "")
@@ -367,19 +391,21 @@ def markdown(summary: dict, scenario: Scenario) -> str:
     for t in outcomes(summary):
         ind = t["indicator"]
         lines.append(
-            f"| {INDICATORS[ind].zh} ({ind}) | {_baseline_cell(summary, t)} | {t['comparator']} "
-            f"{fmt(ind, t['threshold'])} ({t['year']}) | {fmt(ind, t['p50'])} | {fmt(ind, t['p10'])} - "
-            f"{fmt(ind, t['p90'])} | {100 * t['p_meet']:.0f}% | {light(t['p_meet'])} | {t['quote']} ({t['source']}) |")
+            f"| {INDICATORS[ind].zh} ({ind}) | {_baseline_cell(summary, t)} | {target_cell(t)} | "
+            f"{fmt(ind, t['p50'])} | {fmt(ind, t['p10'])} - {fmt(ind, t['p90'])} | {percent(t['p_meet'])}% | "
+            f"{light(t['p_meet'])} | {t['quote']} ({t['source']}) |")
     lines += ["", "\\" + NOTE_DRAWN + "."]  # not a list item
     if any(from_plan(t) for t in summary["targets"]):
         lines += ["", NOTE_FROM_PLAN + ". The profile's reasoning for each is under 'Baseline estimates' below."]
+    if any(measured_value(t) is not None for t in summary["targets"]):
+        lines += ["", NOTE_ABOUT + "."]
     if commitments(summary):
         lines += ["", "## Commitments (delivered by a lever)", "", NOTE_COMMITMENTS + ".", "",
                   "| 承诺事项 commitment | 目标 target | delivered | by the lever | 原文 quote |",
                   "|---|---|---:|---|---|"]
-        lines += [f"| {INDICATORS[t['indicator']].zh} ({t['indicator']}) | {t['comparator']} "
-                  f"{fmt(t['indicator'], t['threshold'])} ({t['year']}) | {fmt(t['indicator'], t['p50'])} | "
-                  f"{t['delivery']} | {t['quote']} ({t['source']}) |" for t in commitments(summary)]
+        lines += [f"| {INDICATORS[t['indicator']].zh} ({t['indicator']}) | {target_cell(t)} | "
+                  f"{fmt(t['indicator'], t['p50'])} | {t['delivery']} | {t['quote']} ({t['source']}) |"
+                  for t in commitments(summary)]
     lines += money_section(summary)
     limits = known_limits(summary)
     if limits:

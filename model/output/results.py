@@ -30,7 +30,8 @@ from ..lever_registry import CHANNELS, LEVERS
 from ..months import dates, december_row, span
 from ..parameters import PARAMETERS, ParameterSource, drawn_parameters
 from ..profiles import PROFILES
-from ..scenario import Scenario, Target, meets, target_row
+from ..scenario import Scenario, Target, target_row
+from ..targets import meets
 
 PACKAGES = ("numpy", "scipy", "mesa", "pydantic", "pyarrow", "matplotlib", "pyabc")
 QUANTILES = (0.1, 0.5, 0.9)

@@ -357,7 +357,7 @@ def run_mixes(scenario: Scenario, space: LeverSpace, unit_points: np.ndarray, ta
 
 def met_matrix(values: np.ndarray, targets: list[Target]) -> np.ndarray:
     """met[mix, replication, outcome]: each target, then all of them together."""
-    from ...scenario import meets
+    from ...targets import meets
 
     met = np.stack([meets(values[:, :, j], t) for j, t in enumerate(targets)], axis=-1)
     return np.concatenate([met, met.all(axis=-1, keepdims=True)], axis=-1)
