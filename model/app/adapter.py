@@ -26,6 +26,10 @@ from ..output.labels import TEXT as CHART_TEXT
 from ..output.labels import indicator_name
 from ..output.plotting import dashboard, fan_chart, png, use_cjk_font
 from ..output.report import (
+    BRIEFING_REPLICATIONS,
+    FEW_REPLICATIONS,
+    KNOWN_LIMITS,
+    NOTE_FEW_RUNS,
     UNSPENT_HEADLINE,
     are,
     commitments,
@@ -33,9 +37,11 @@ from ..output.report import (
     fmt,
     from_plan,
     idle_channels,
+    known_limits,
     light,
     markdown,
     outcomes,
+    p_meet_error,
     plural,
     verb,
     waiting_platforms,
@@ -46,12 +52,16 @@ from ..parameters import DEFAULTS, ParameterSource
 from ..scenario import MAX_FILE_BYTES, Scenario, load_scenario
 
 __all__ = [
+    "BRIEFING_REPLICATIONS",
     "CHART_TEXT",
     "DEFAULTS",
+    "FEW_REPLICATIONS",
     "FONT_STACK",
     "INDICATORS",
+    "KNOWN_LIMITS",
     "MAX_FILE_BYTES",
     "NAMES",
+    "NOTE_FEW_RUNS",
     "REGISTRY",
     "REPLICATIONS_PER_WORKER",
     "UNSPENT_HEADLINE",
@@ -77,10 +87,12 @@ __all__ = [
     "from_plan",
     "idle_channels",
     "indicator_name",
+    "known_limits",
     "light",
     "markdown",
     "months",
     "outcomes",
+    "p_meet_error",
     "plural",
     "png",
     "run_ensemble",
