@@ -8,6 +8,7 @@ import json
 import os
 import threading
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -313,6 +314,80 @@ def test_money_by_channel_is_the_summarys(app_run):
     sentence_en, sentence_zh = (outcome.money_sentence(app_run.summary, x) for x in ("en", "zh"))
     assert sentence_en.split(":")[0] == report.money_sentence(app_run.summary).split(":")[0]
     assert sentence_zh and "亿元" in sentence_zh
+
+
+def panel_text(result, lang: str) -> list[str]:
+    """Every string the result panel shows, rendered without a browser (its widgets' text, folded parts too)."""
+    import solara
+
+    from model.app.result_panel import Results
+
+    def walk(widget) -> list[str]:  # in the page's order
+        return [s for c in getattr(widget, "children", None) or () for s in ([c] if isinstance(c, str) else walk(c))]
+
+    box, rc = solara.render(Results(result, lang), handle_error=False)
+    out = walk(box)
+    rc.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def panels(app_run):
+    return {lang: panel_text(app_run, lang) for lang in LANGS}
+
+
+def test_the_result_panel_lists_the_known_limits_of_the_targets_in_both_languages(app_run, panels):
+    summary = app_run.summary
+    limited = [i for i in dict.fromkeys(x["indicator"] for x in summary["targets"]) if i in report.KNOWN_LIMITS]
+    assert limited == ["high_tech", "specialized_sme", "upgrades_cum", "listed", "rd_vs_baseline", "rd_intensity"]
+    for lang, text in panels.items():
+        title = t("known_limits", lang, n=6, indicators="6 indicators", their="their")
+        assert title in text and t("known_limits_intro", lang) in text, lang
+        lines = [s for s in text if s.startswith("‡ ") and s != title]
+        assert lines == [f"‡ {ad.indicator_name(i, lang)} ({i}): {report.KNOWN_LIMITS[i]}" for i in limited], lang
+    assert text.index(title) < text.index(lines[0])
+    assert [s.removeprefix("‡ ") for s in outcome.limit_lines(summary, "zh")] == report.known_limits(summary)
+    assert "do not quote their P(meet) alone" in panels["en"][panels["en"].index(title)]
+    names = {r["indicator"]: r["name"] for r in outcome.target_rows(app_run, "zh")}  # marked as in the dashboard
+    assert [i for i, name in names.items() if name.endswith("‡")] == limited
+    none_limited = {**summary, "targets": [x for x in summary["targets"] if x["indicator"] not in limited]}
+    assert outcome.limit_lines(none_limited, "en") == []
+
+
+def test_a_small_run_says_how_far_its_p_meet_may_be_off_and_a_large_one_does_not(app_run, panels):
+    assert app_run.summary["replications"] == 6  # binomial standard error at 50%: 100 sqrt(0.25 / 6) = 20.4 points
+    assert ("Few runs: each P(meet) from 6 runs is uncertain by about ±20 points (its binomial standard error at "
+            "50%); use at least 200 runs for a briefing.") in panels["en"]
+    assert ("模拟次数较少：基于 6 次模拟的每个达成概率约有 ±20 个百分点的不确定性（达成概率为 50% 时的二项标准误）；"
+            "用于简报请至少模拟 200 次。") in panels["zh"]
+    assert [report.p_meet_error(n) for n in (1, 4, 50, 99, 200)] == [50, 25, 7, 5, 4]
+    assert "from 1 run is" in outcome.few_runs_note({"replications": 1}, "en")
+    assert outcome.few_runs_note({"replications": 99}, "zh") and not outcome.few_runs_note({"replications": 100}, "en")
+    large = replace(app_run, summary={**app_run.summary, "replications": 200})
+    for lang in LANGS:
+        text = panel_text(large, lang)
+        assert not [s for s in text if "±" in s], lang
+        assert t("known_limits_intro", lang) in text  # the rest of the panel is there
+
+
+def test_the_known_limits_stay_open_when_the_comparison_arrives(app_run):
+    import ipyvuetify as v
+    import solara
+
+    from model.app.result_panel import Results
+
+    shown = solara.reactive(replace(app_run, differences=None))  # the page while the plan still runs
+
+    @solara.component
+    def Panel():
+        Results(shown.value, "en")
+
+    _, rc = solara.render(Panel(), handle_error=False)
+    rc.find(v.ExpansionPanels).widget.v_model = 0  # the planner opens the fold
+    shown.value = app_run  # the comparison's line arrives above it
+    assert rc.find(v.Html, class_="innosim-headline innosim-head-compare").widgets
+    assert rc.find(v.ExpansionPanels).widget.v_model == 0
+    rc.close()
 
 
 def test_an_unreadable_posterior_means_the_defaults(tmp_path, monkeypatch):

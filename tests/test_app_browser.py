@@ -25,7 +25,7 @@ import pytest
 from conftest import ROOT
 
 from model.app.text import t
-from model.output.report import fmt
+from model.output.report import BRIEFING_REPLICATIONS, fmt, p_meet_error
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -184,6 +184,11 @@ def test_plan_lever_run_matches_the_cli_and_downloads(server, browser, shots, tm
         page.screenshot(path=str(shots / "app-running-zh.png"))
         cell = page.locator('table.targets-outcome tr[data-target="municipal-platforms-2026"] td.c4')
         cell.wait_for()
+        # 8 replications: the note on how far a P(meet) may be off; the model's known limits, folded
+        few = {"n": 8, "runs": "8 runs", "points": p_meet_error(8), "briefing": BRIEFING_REPLICATIONS}
+        assert page.locator(".few-runs").inner_text() == t("few_runs", "zh", **few)
+        page.locator(".known-limits .v-expansion-panel-header").click()
+        page.locator(".known-limit", has_text="(high_tech):").wait_for()
         shown = {r.get_attribute("data-target"): (r.locator("td.c3").inner_text(), r.locator("td.c4").inner_text())
                  for r in page.locator("table.targets-outcome tbody tr").all()}
         delivered = {r.get_attribute("data-target"): r.locator("td.c2").inner_text()
@@ -208,7 +213,8 @@ def test_plan_lever_run_matches_the_cli_and_downloads(server, browser, shots, tm
         assert len(rows) == 15 and {r["目标编号"] for r in rows} == set(shown) | set(delivered)
         page.locator("table.comparison").wait_for()
         for selector in (".innosim-head", ".innosim-head-compare", "table.targets-outcome td", ".scenario-info",
-                         ".innosim-lever-name", ".v-btn__content", ".v-select__selection", ".v-card__title"):
+                         ".few-runs", ".known-limit", ".innosim-lever-name", ".v-btn__content", ".v-select__selection",
+                         ".v-card__title"):
             assert_web_font(page, selector)
         page.locator(".step-results").scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "app-results-zh.png"))
@@ -218,6 +224,8 @@ def test_plan_lever_run_matches_the_cli_and_downloads(server, browser, shots, tm
         page.locator(".step-results").scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "app-results-en.png"))
         assert page.get_by_text(t("step_results", "zh"), exact=True).count() == 0
+        assert page.locator(".few-runs").inner_text() == t("few_runs", "en", **few)
+        assert page.locator(".known-limit", has_text="National high-tech firms (high_tech):").count() == 1
 
         assert cli.wait(timeout=300) == 0, cli.stdout.read().decode()
         summary = json.loads((out / "summary.json").read_text("utf-8"))

@@ -105,7 +105,8 @@ def target_rows(result: Result, lang: str) -> list[dict]:
     for raw in ad.outcomes(result.summary):
         ind = raw["indicator"]
         rows.append({
-            "id": raw["id"], "indicator": ind, "name": ad.indicator_name(ind, lang),
+            "id": raw["id"], "indicator": ind,
+            "name": ad.indicator_name(ind, lang) + ("‡" if ind in ad.KNOWN_LIMITS else ""),  # as the dashboard
             "baseline": value(ind, raw["baseline"], lang) + baseline_mark(result.summary, raw),
             "target": target_text(raw, lang), "about": ad.measured_value(raw) is not None,
             "range": (f"{value(ind, raw['p50'], lang)} [{value(ind, raw['p10'], lang)} - "
@@ -123,6 +124,22 @@ def target_text(raw: dict, lang: str) -> str:
         return f"{raw['comparator']} {value(ind, raw['threshold'], lang)} ({raw['year']})"
     return t("target_about_cell", lang, cmp=raw["comparator"], value=value(ind, raw["threshold"], lang),
              measured=value(ind, measured, lang), year=raw["year"])
+
+
+def limit_lines(summary: dict, lang: str) -> list[str]:
+    """The report's known limits (model/output/report.py, known_limits) of the indicators the targets read, one line
+    each, the indicator named in the page's language; the limits are in English, as the report has them only so."""
+    return [f"‡ {line}" for line in ad.known_limits(summary, lambda i: ad.indicator_name(i, lang))]
+
+
+def few_runs_note(summary: dict, lang: str) -> str:
+    """The note on a run of fewer than ad.FEW_REPLICATIONS replications: how far its P(meet) may be off (the binomial
+    standard error at 50%) and how many runs a briefing needs; '' for a larger run."""
+    n = summary["replications"]
+    if n >= ad.FEW_REPLICATIONS:
+        return ""
+    return t("few_runs", lang, n=n, runs=ad.plural(n, "run"), points=ad.p_meet_error(n),
+             briefing=ad.BRIEFING_REPLICATIONS)
 
 
 def commitment_rows(result: Result, lang: str) -> list[dict]:

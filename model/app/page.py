@@ -116,6 +116,7 @@ CSS = """
 .innosim-error { display: block; color: #b00020; white-space: pre-wrap; }
 .innosim-headline { display: block; font-size: 16px; margin: 8px 0; }
 .innosim-warning { display: block; background: #fff3cd; padding: 6px 10px; margin: 4px 0; }
+.known-limit { margin-top: 6px; }
 """
 
 
@@ -226,8 +227,9 @@ def RunCard(scenario: ad.Scenario, source_name: str, language: str):
     except ad.InputError:
         stale = True
     with solara.Card(t("step_results", language), classes=["innosim-step", "step-results"]):
-        if stale:
-            solara.Text(t("stale", language), classes=["innosim-warning", "stale"])
+        with solara.Column():  # there with or without the note, so that the results below keep their state
+            if stale:
+                solara.Text(t("stale", language), classes=["innosim-warning", "stale"])
         Results(result, language)
     with solara.Card(t("step_take_home", language), classes=["innosim-step", "step-take-home"]):
         TakeHome(result, language)

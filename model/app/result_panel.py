@@ -37,6 +37,16 @@ def heading(key: str, language: str) -> None:
 
 @solara.component
 def Results(result: outcome.Result, language: str):
+    Headlines(result, language)  # one element however many lines: the parts below keep their state (an open fold)
+    TargetTables(result, language)
+    Charts(result, language)
+    Money(result, language)
+    Comparison(result, language)
+
+
+@solara.component
+def Headlines(result: outcome.Result, language: str):
+    """The headline, the comparison's once the plan has run, and the notes on the parameters and on a small run."""
     solara.Text(outcome.headline(result.summary, language), classes=["innosim-headline", "innosim-head"])
     compare_line = outcome.comparison_headline(result, language)
     if compare_line:
@@ -44,10 +54,9 @@ def Results(result: outcome.Result, language: str):
     if result.parameters_note:
         key = ad.parameters_note_key(result.parameters_note)
         solara.Text(t(key, language, reason=result.parameters_note), classes=["innosim-warning", "parameters-note"])
-    TargetTables(result, language)
-    Charts(result, language)
-    Money(result, language)
-    Comparison(result, language)
+    few = outcome.few_runs_note(result.summary, language)
+    if few:
+        solara.Text(few, classes=["innosim-warning", "few-runs"])
 
 
 @solara.component
@@ -66,6 +75,7 @@ def TargetTables(result: outcome.Result, language: str):
             solara.Text(t("derived_note", language), classes=["innosim-caption", "derived-note"])
         if any(r["about"] for r in rows):
             solara.Text(t("about_note", language), classes=["innosim-caption", "about-note"])
+    KnownLimits(result, language)
     promised = outcome.commitment_rows(result, language)
     if promised:
         heading("commitments", language)
@@ -75,6 +85,22 @@ def TargetTables(result: outcome.Result, language: str):
             "targets targets-commitment", [r["id"] for r in promised],
             titles=[f"{r['quote']} ({r['source']})" for r in promised]))
         solara.Text(t("commitments_note", language), classes=["innosim-caption"])
+
+
+@solara.component
+def KnownLimits(result: outcome.Result, language: str):
+    """What the model is known to get wrong for the targets' indicators (the report's lines, marked ‡ as in the
+    dashboard and the target table), folded so that the tables stay compact."""
+    lines = outcome.limit_lines(result.summary, language)
+    if not lines:
+        return
+    n = len(lines)
+    title = t("known_limits", language, n=n, indicators=ad.plural(n, "indicator"), their="its" if n == 1 else "their")
+    with solara.Column(classes=["known-limits"], gap="0px"):
+        with solara.Details(summary=title):
+            solara.Text(t("known_limits_intro", language), classes=["innosim-caption"])
+            for line in lines:
+                solara.Text(line, classes=["innosim-caption", "known-limit"])
 
 
 @solara.component

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
+from collections.abc import Callable
 
 from ..indicators import INDICATORS
 from ..lever_registry import LEVERS
@@ -189,10 +191,29 @@ KNOWN_LIMITS: dict[str, str] = {
 }
 
 
-def known_limits(summary: dict) -> list[str]:
-    """The known limits of the indicators the scenario's targets read, one line each."""
+def known_limits(summary: dict, name: Callable[[str], str] | None = None) -> list[str]:
+    """The known limits of the indicators the scenario's targets read, one line each. `name` names an indicator
+    (default its Chinese name; the app passes its page language's); the limits themselves are in English."""
+    name = name or (lambda i: INDICATORS[i].zh)
     seen = [t["indicator"] for t in summary["targets"]]
-    return [f"{INDICATORS[i].zh} ({i}): {KNOWN_LIMITS[i]}" for i in dict.fromkeys(seen) if i in KNOWN_LIMITS]
+    return [f"{name(i)} ({i}): {KNOWN_LIMITS[i]}" for i in dict.fromkeys(seen) if i in KNOWN_LIMITS]
+
+
+# A P(meet) is the share of N replications that meet the target: its binomial standard error is at most
+# 100 * sqrt(0.25 / N) points (at 50%). Below FEW_REPLICATIONS that is more than 5 points, so one P(meet)'s 95%
+# interval is wider than +-10 points, a third of the amber band (50-80%), and a target's light can change with the
+# seed (optimize too confirms its finalists on 100 fresh replications). The library's plans run
+# BRIEFING_REPLICATIONS (+-4 points), which the note advises. The app shows the note under its headline
+# (model/app/text.py, "few_runs"); innosim run's table and report.md do not carry it yet.
+FEW_REPLICATIONS = 100
+BRIEFING_REPLICATIONS = 200
+NOTE_FEW_RUNS = ("Few runs: each P(meet) from {runs} is uncertain by about ±{points} points (its binomial standard "
+                 "error at 50%); use at least {briefing} runs for a briefing.")
+
+
+def p_meet_error(replications: int) -> int:
+    """The binomial standard error of a P(meet) at 50% from `replications` runs, in whole percentage points."""
+    return round(100 * math.sqrt(0.25 / replications))
 
 
 def console_table(summary: dict) -> str:
