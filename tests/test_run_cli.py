@@ -68,6 +68,10 @@ def test_console_table_and_report(run_dir, capsys):
     assert "## Targets" in md and "力争突破1500" in md and "## Baseline estimates" in md
     # what the backtest says the model gets wrong for a target is printed beside it, not left to the README
     assert "! 专精特新企业 (specialized_sme):" in table and "## Known limits of the model" in md
+    # 8 runs: how far a P(meet) may be off, in the table and the report; none at 200
+    few = "Few runs: each P(meet) from 8 runs is uncertain by about ±18 points"
+    assert few in table and few in md
+    assert "Few runs" not in console_table({**s, "replications": 200})
 
 
 def test_existing_out_folder_is_refused(run_dir, capsys):

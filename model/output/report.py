@@ -204,7 +204,7 @@ def known_limits(summary: dict, name: Callable[[str], str] | None = None) -> lis
 # interval is wider than +-10 points, a third of the amber band (50-80%), and a target's light can change with the
 # seed (optimize too confirms its finalists on 100 fresh replications). The library's plans run
 # BRIEFING_REPLICATIONS (+-4 points), which the note advises. The app shows the note under its headline
-# (model/app/text.py, "few_runs"); innosim run's table and report.md do not carry it yet.
+# (model/app/text.py, "few_runs"), innosim run under its table, report.md under the targets (few_runs_note).
 FEW_REPLICATIONS = 100
 BRIEFING_REPLICATIONS = 200
 NOTE_FEW_RUNS = ("Few runs: each P(meet) from {runs} is uncertain by about ±{points} points (its binomial standard "
@@ -216,13 +216,23 @@ def p_meet_error(replications: int) -> int:
     return round(100 * math.sqrt(0.25 / replications))
 
 
+def few_runs_note(summary: dict) -> str:
+    """NOTE_FEW_RUNS for a run with targets and fewer than FEW_REPLICATIONS replications, else ''."""
+    n = summary["replications"]
+    if n >= FEW_REPLICATIONS or not summary["targets"]:
+        return ""
+    return NOTE_FEW_RUNS.format(runs=plural(n, "run"), points=p_meet_error(n), briefing=BRIEFING_REPLICATIONS)
+
+
 def console_table(summary: dict) -> str:
     rows = _rows(summary) if summary["targets"] else _untargeted_rows(summary)
     lines = text_table(HEAD, rows, right=(1, 4))
     end = summary["end"]
     title = (f"{summary['title']} — {summary['replications']} replications, seed {summary['seed']}, "
              f"values at December of the target year (horizon {end})")
-    notes = [NOTE_DRAWN] + ([NOTE_FROM_PLAN] if any(from_plan(t) for t in summary["targets"]) else [])
+    few = few_runs_note(summary)
+    notes = ([few] if few else []) + [NOTE_DRAWN] + ([NOTE_FROM_PLAN] if any(from_plan(t) for t in summary["targets"])
+                                                     else [])
     notes += [NOTE_ABOUT] if any(measured_value(t) is not None for t in summary["targets"]) else []
     notes += [NOTE_EFFECTS] if summary.get("lever_effects", {}).get("drawn") else []
     promised = commitments(summary)
@@ -415,6 +425,8 @@ def markdown(summary: dict, scenario: Scenario) -> str:
             f"| {INDICATORS[ind].zh} ({ind}) | {_baseline_cell(summary, t)} | {target_cell(t)} | "
             f"{fmt(ind, t['p50'])} | {fmt(ind, t['p10'])} - {fmt(ind, t['p90'])} | {percent(t['p_meet'])}% | "
             f"{light(t['p_meet'])} | {t['quote']} ({t['source']}) |")
+    few = few_runs_note(summary)
+    lines += ["", f"**{few}**"] if few else []
     lines += ["", "\\" + NOTE_DRAWN + "."]  # not a list item
     if any(from_plan(t) for t in summary["targets"]):
         lines += ["", NOTE_FROM_PLAN + ". The profile's reasoning for each is under 'Baseline estimates' below."]
