@@ -87,6 +87,15 @@ for _c in CHANNELS:
     INDICATORS[f"budgeted_{_c}_cum"] = Indicator(f"{_lv.en}: budgeted since start", "万元", f"{_lv.zh}预算(累计)")
     INDICATORS[f"paid_{_c}_cum"] = Indicator(f"{_lv.en}: paid since start", "万元", f"{_lv.zh}拨付(累计)")
 
+# Indicators that can be below zero: 增量 is the stocks' growth since the baseline, negative when they shrink. Every
+# other one is a count, money, a multiple, a share, a rate or an index, never negative, so a negative target
+# threshold on it is a slip (model/targets.py refuses it). Of the percents, that leaves rd_intensity: the profiles'
+# districts spend 2% (Tongzhou's low end) to 6.7% (Beijing 2023) of GDP on R&D, and a plan's target is above its
+# district's level, so a threshold below PERCENT_FLOOR, ten times under the lowest, is a fraction written for a
+# percent (0.04 for 4%), refused too. 增量 is exempt: a growth of 0.1% is a sensible target.
+SIGNED = frozenset({"increment_index"})
+PERCENT_FLOOR = 0.2
+
 # Targets on these indicators are commitments: a lever delivers them by arithmetic (the count it sets each
 # year), so meeting them is no finding of the model. Indicator -> the lever that delivers it.
 COMMITMENTS: dict[str, str] = {

@@ -22,7 +22,8 @@ from .indicators import INDICATORS
 from .months import MONTH_PATTERN, december_row, month_index, span
 from .parameters import PARAMETERS
 from .profiles import PROFILES, REQUIRED
-from .schema_errors import first_error
+from .schema_errors import SCHEMA_DOC, first_error, suggestion, unknown_key
+from .targets import target_problem
 
 # A scenario file is a page or two of TOML (the plan, with 15 quoted targets, is 8 kB; the largest
 # valid one, 200 targets with long quotes, about 200 kB): a file above 1 MB is a mistake (a data
@@ -186,6 +187,9 @@ def _ranges_within_bounds(ranges: BaseModel) -> tuple[str, str] | None:
 Comparator = Literal[">=", ">", "<=", "<"]
 
 
+INDICATORS_DOC = "the README's table \"Indicators\""
+
+
 class Target(Strict):
     id: Slug
     indicator: str
@@ -201,7 +205,7 @@ class Target(Strict):
     @classmethod
     def _known_indicator(cls, v: str) -> str:
         if v not in INDICATORS:
-            raise ValueError(f"unknown indicator {v!r}")
+            raise ValueError(f"unknown indicator {v!r}; {suggestion(v, INDICATORS, INDICATORS_DOC, 'indicators')}")
         return v
 
 
@@ -227,7 +231,7 @@ class Scenario(Strict):
     def _known_costs(cls, v: dict[str, float]) -> dict[str, float]:
         for name in v:
             if name not in UNIT_COSTS:
-                raise ValueError(f"unknown cost {name!r}; known: {', '.join(UNIT_COSTS)}")
+                raise unknown_key(name, UNIT_COSTS, SCHEMA_DOC)
         return v
 
     @field_validator("parameters")
@@ -235,7 +239,7 @@ class Scenario(Strict):
     def _known_parameters(cls, v: dict[str, float]) -> dict[str, float]:
         for name, value in v.items():
             if name not in PARAMETERS:
-                raise ValueError(f"unknown parameter {name!r}")
+                raise unknown_key(name, PARAMETERS, "model/parameters.py")
             lo, hi = PARAMETERS[name].bounds
             if not (math.isfinite(value) and lo <= value <= hi):
                 raise ValueError(f"{name} = {value} is outside [{lo}, {hi}]")
@@ -246,7 +250,7 @@ class Scenario(Strict):
     def _known_baseline(cls, v: dict[str, float]) -> dict[str, float]:
         for name, value in v.items():
             if name not in REQUIRED:
-                raise ValueError(f"unknown baseline entry {name!r}")
+                raise unknown_key(name, REQUIRED, "the [baseline] tables of model/profiles/*.toml")
             lo, hi = BASELINE_BOUNDS[name]
             if not (math.isfinite(value) and lo <= value <= hi):
                 raise ValueError(f"{name} = {value} is outside [{lo:g}, {hi:g}]")
@@ -279,14 +283,13 @@ def target_row(scenario: Scenario, t: Target) -> int:
 
 
 def cross_checks(sc: Scenario) -> tuple[str, str] | None:
-    """Checks across fields, returned as (field, reason) so the message can name the field."""
+    """Checks across fields, returned as (field, reason) so the message can name the field: the horizon first
+    (the targets are checked against it), then the ranges, then the targets (model/targets.py)."""
     meta = sc.scenario
-    problem = _ranges_within_bounds(sc.ranges)
-    if problem:
-        return problem
     last_month = month_index(meta.end, meta.start)
-    if last_month < 0:
-        return "scenario.end", f"{meta.end} is before start {meta.start}"
+    if last_month < 1:
+        return "scenario.end", (f"{meta.end} is {'before' if last_month < 0 else 'the same month as'} start "
+                                f"{meta.start}: end, the last simulated month, must be after start")
     if last_month >= 12 * 30:
         return "scenario.end", "horizon longer than 30 years"
     baseline = PROFILES[meta.profile].baseline
@@ -295,24 +298,14 @@ def cross_checks(sc: Scenario) -> tuple[str, str] | None:
                                   f"{baseline} (the model starts from the state the profile describes)")
     if meta.levers_end is not None and not 0 <= month_index(meta.levers_end, meta.start) <= last_month:
         return "scenario.levers_end", f"{meta.levers_end} is outside {meta.start}..{meta.end}"
-    first, last = int(meta.start[:4]), int(meta.end[:4])
-    if not meta.end.endswith("-12"):
-        last -= 1  # targets are read in December: the last year must be complete
-    seen = set()
-    for i, t in enumerate(sc.targets):
-        if not first <= t.year <= last:
-            return f"targets[{i}].year", f"{t.year} is outside the horizon {meta.start}..{meta.end} ({t.id})"
-        if t.id in seen:
-            return f"targets[{i}].id", f"duplicate id {t.id!r}"
-        seen.add(t.id)
-    return None
+    return _ranges_within_bounds(sc.ranges) or target_problem(sc.targets, meta.start, meta.end)
 
 
 def parse_scenario(data: dict, origin: str = "<scenario>") -> Scenario:
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise InputError(origin, *first_error(exc.errors())) from None
+        raise InputError(origin, *first_error(exc.errors(), Scenario, data)) from None
     problem = cross_checks(sc)
     if problem:
         raise InputError(origin, *problem)
@@ -449,7 +442,7 @@ def too_deep(doc: dict, limit: int) -> str | None:
         if isinstance(node, dict):
             stack += [(v, f"{where}.{k}" if where else str(k), depth + 1) for k, v in node.items()]
         elif isinstance(node, list):
-            stack += [(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(node)]
+            stack += [(v, f"{where}[{i + 1}]", depth + 1) for i, v in enumerate(node)]  # counted from 1
     return None
 
 

@@ -39,9 +39,9 @@ CASES = {
                               "parameters", "outside [0.0, 1.0]"),
     "nan": (edit("services_index = 0.5", "services_index = nan"), "levers.services_index", "finite"),
     "target-after-horizon": (edit("year = 2026\ncomparator = \">\"\nthreshold = 1500", "year = 2027\ncomparator = \">\"\nthreshold = 1500"),
-                             "targets[0].year", "outside the horizon"),
+                             "targets[1] (high-tech-2026).year", "outside the horizon"),
     "target-before-start": (edit("year = 2026\ncomparator = \">\"\nthreshold = 1500", "year = 2020\ncomparator = \">\"\nthreshold = 1500"),
-                            "targets[0].year", "outside the horizon"),
+                            "targets[1] (high-tech-2026).year", "outside the horizon"),
     "end-before-start": (edit('end = "2026-12"', 'end = "2023-06"'), "scenario.end", "before start"),
     "start-not-after-baseline": (edit('start = "2024-01"', 'start = "2024-03"'), "scenario.start", "month after profile"),
     "bad-month": (edit('start = "2024-01"', 'start = "2024-13"'), "scenario.start",
@@ -50,12 +50,13 @@ CASES = {
     "toml-date": (edit('start = "2024-01"', 'start = 2024-01-01'), "scenario.start",
                   "a TOML date or time, not text: write a month in quotes"),
     "unknown-profile": (edit('profile = "tongzhou-2023"', 'profile = "haidian-2023"'), "scenario.profile", "unknown profile"),
-    "unknown-indicator": (edit('indicator = "high_tech"', 'indicator = "hightech"'), "targets[0].indicator", "unknown indicator"),
+    "unknown-indicator": (edit('indicator = "high_tech"', 'indicator = "hightech"'), "targets[1] (high-tech-2026).indicator",
+                          "unknown indicator 'hightech'; did you mean high_tech?"),
     "missing-section": ("[levers]\nservices_index = 0.5\n", "scenario", "required"),
     # a misspelt name makes two errors (unknown, and the field it meant missing): the typo is the one to show
     "misspelt-section": (PLAN_TEXT.replace("[scenario]", "[scenaro]", 1), "scenaro",
                          "unknown key; did you mean scenario? (it is missing)"),
-    "misspelt-field": (edit("threshold = 1500", "treshold = 1500"), "targets[0].treshold",
+    "misspelt-field": (edit("threshold = 1500", "treshold = 1500"), "targets[1] (high-tech-2026).treshold",
                        "unknown key; did you mean threshold?"),
     "missing-key": (edit('title = "三量齐升 action plan 2024-2026 (Tongzhou)"\n', ""), "scenario.title", "required"),
     # each value in its own TOML type: nothing is converted (true was read as 1 team a year, "10" as 10)
@@ -66,12 +67,12 @@ CASES = {
                      "without quotes"),
     "quoted-budget": (edit("rd_growth_reward = 8000", 'rd_growth_reward = "8000"'),
                       "levers.budget.rd_growth_reward", '"8000" is text (in quotes), not a number'),
-    "quoted-threshold": (edit("threshold = 1500", 'threshold = "1500"'), "targets[0].threshold",
+    "quoted-threshold": (edit("threshold = 1500", 'threshold = "1500"'), "targets[1] (high-tech-2026).threshold",
                          '"1500" is text (in quotes), not a number'),
     "bool-for-parameter": (PLAN_TEXT.replace("[levers]", "[parameters]\nhigh_tech_approval_prob = true\n\n[levers]", 1),
                            "parameters.high_tech_approval_prob", "true is a boolean, not a number"),
     "quoted-range": (edit("municipal_platforms_per_year = [0, 8]", 'municipal_platforms_per_year = [0, "8"]'),
-                     "ranges.municipal_platforms_per_year[1]", '"8" is text (in quotes), not a number'),
+                     "ranges.municipal_platforms_per_year[2]", '"8" is text (in quotes), not a number'),
     "quoted-replications": (edit("replications = 200", 'replications = "200"'), "scenario.replications",
                             '"200" is text (in quotes), not a whole number: write a whole number, without quotes'),
     "decimal-replications": (edit("replications = 200", "replications = 200.0"), "scenario.replications",
@@ -82,6 +83,80 @@ CASES = {
     "number-for-switch": (edit("adaptive = false", "adaptive = 1"), "levers.adaptive",
                           "1 is a number, not a boolean: write true or false"),
 }
+
+
+def table(name: str, body: str) -> str:
+    """The plan with a [name] table of `body` before its [levers]."""
+    return edit("[levers]\n", f"[{name}]\n{body}\n\n[levers]\n")
+
+
+# The whole message after the file name, for the mistakes a planner makes most: a misspelt key in any table gets
+# the valid key closest to it, or the table's valid keys if they are few, or where they are listed.
+MESSAGES = {
+    "typo-top": (edit('[scenario]\n', 'extend = "x.toml"\n\n[scenario]\n'), "extend: unknown key; did you mean extends?"),
+    "typo-scenario": (edit("seed = 20240227", "sede = 20240227"), "scenario.sede: unknown key; did you mean seed?"),
+    "unknown-scenario": (edit("seed = 20240227", "zzz = 1"), "scenario.zzz: unknown key; valid keys: name, title, "
+                         "profile, start, end, seed, levers_end, replications, scale"),
+    "typo-levers": (edit("municipal_platforms_per_year = 3.0", "municipal_platfroms_per_year = 3.0"),
+                    "levers.municipal_platfroms_per_year: unknown key; did you mean municipal_platforms_per_year?"),
+    "unknown-lever": (edit("municipal_platforms_per_year = 3.0", "zzz = 3.0"),
+                      "levers.zzz: unknown key; see `innosim schema` for the valid keys"),
+    "typo-budget": (edit("rent_subsidy = 6000", "rent_subsdy = 6000"),
+                    "levers.budget.rent_subsdy: unknown key; did you mean rent_subsidy?"),
+    "typo-ranges": (edit("services_index = [0, 1]", "service_index = [0, 1]"),
+                    "ranges.service_index: unknown key; did you mean services_index?"),
+    "typo-ranges-budget": (edit("rent_subsidy = [0, 12000]", "rent_subsidi = [0, 12000]"),
+                           "ranges.budget.rent_subsidi: unknown key; did you mean rent_subsidy?"),
+    "typo-target": (edit("tolerance = 0.05", "tolerence = 0.05"),
+                    "targets[2] (specialized-sme-2026).tolerence: unknown key; did you mean tolerance?"),
+    "typo-costs": (table("costs", "servces_index = 1"), "costs.servces_index: unknown key; did you mean services_index?"),
+    "unknown-cost": (table("costs", "zzz = 1"), "costs.zzz: unknown key; valid keys: talents_placed_per_year, "
+                     "high_tech_pool_per_year, listing_pool_size, application_scenarios_per_year, "
+                     "attracted_firms_per_year, new_municipal_incubators, new_ordinary_incubators, services_index"),
+    "typo-parameters": (table("parameters", "high_tech_aproval_prob = 0.5"),
+                        "parameters.high_tech_aproval_prob: unknown key; did you mean high_tech_approval_prob?"),
+    "unknown-parameter": (table("parameters", "zzz = 0.5"),
+                          "parameters.zzz: unknown key; see model/parameters.py for the valid keys"),
+    "typo-baseline": (table("baseline", "high_teck = 1000"), "baseline.high_teck: unknown key; did you mean high_tech?"),
+    "unknown-baseline": (table("baseline", "zzz = 1000"), "baseline.zzz: unknown key; see the [baseline] tables of "
+                         "model/profiles/*.toml for the valid keys"),
+    # a target is named by its place, counted from 1 as a planner counts the [[targets]] blocks, and by its id
+    "target-comparator": (edit('comparator = ">="\nthreshold = 400', 'comparator = "=>"\nthreshold = 400'),
+                          "targets[2] (specialized-sme-2026).comparator: Input should be '>=', '>', '<=' or '<'"),
+    "target-without-id": (edit('id = "high-tech-2026"\n', ""), "targets[1].id: Field required"),
+    "duplicate-id": (edit('id = "listed-2026"', 'id = "high-tech-2026"'),
+                     "targets[4] (high-tech-2026).id: duplicate id: targets[1] (high-tech-2026) has it too"),
+    "target-after-a-mid-year-end": (edit('end = "2026-12"', 'end = "2026-06"'), "targets[1] (high-tech-2026).year: "
+                                    "2026 is outside the horizon 2024-01..2026-06; its December is after end 2026-06"),
+    # the horizon is checked before the targets read against it
+    "end-equals-start": (edit('end = "2026-12"', 'end = "2024-01"'), "scenario.end: 2024-01 is the same month as "
+                         "start 2024-01: end, the last simulated month, must be after start"),
+    # a threshold that cannot be in its indicator's unit: P(meet) would be 100% whatever the levers
+    "negative-count": (edit("threshold = 1500", "threshold = -1500"),
+                       "targets[1] (high-tech-2026).threshold: -1500 is below 0, which high_tech (unit: firms) never is"),
+    "negative-multiple": (edit("threshold = 2.0", "threshold = -2"), "targets[5] (rd-doubling-2026).threshold: -2 is "
+                          "below 0, which rd_vs_baseline (unit: x) never is"),
+    "percent-as-fraction": (edit("threshold = 4.0", "threshold = 0.04"), "targets[6] (rd-intensity-2026).threshold: "
+                            "0.04 reads as 0.04%: rd_intensity is in percent, so write 4 for 4%"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_the_message_says_what_to_write(name, capsys, tmp_path):
+    text, message = MESSAGES[name]
+    f = tmp_path / "s.toml"
+    f.write_text(text, "utf-8")
+    assert main(["validate", str(f)]) == 2
+    assert capsys.readouterr().err == f"innosim: error: {f}: {message}\n"
+
+
+@pytest.mark.parametrize("threshold", ["-5", "0.1", "0"])
+def test_the_growth_index_may_be_small_or_negative(threshold, capsys, tmp_path):
+    """增量 (increment_index) is a growth in %: a shrinking or barely growing district is a sensible target."""
+    f = tmp_path / "s.toml"
+    f.write_text(edit('indicator = "high_tech"\nyear = 2026\ncomparator = ">"\nthreshold = 1500',
+                      f'indicator = "increment_index"\nyear = 2026\ncomparator = ">"\nthreshold = {threshold}'), "utf-8")
+    assert main(["validate", str(f)]) == 0, capsys.readouterr().err
 
 
 def check_rejected(capsys, tmp_path, args, field, reason, path_shown):

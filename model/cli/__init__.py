@@ -330,13 +330,14 @@ def _read_json(path: Path):
 def _read_summary(path: Path) -> dict:
     """summary.json of a results folder, checked where its values become file names (the charts')."""
     from ..indicators import INDICATORS
+    from ..schema_errors import target_name
 
     summary = _read_json(path)
     if not isinstance(summary, dict) or not isinstance(summary.get("targets"), list):
         raise InputError(str(path), "targets", "missing: not a summary written by innosim run")
     for i, t in enumerate(summary["targets"]):
         if not isinstance(t, dict) or t.get("indicator") not in INDICATORS:
-            raise InputError(str(path), f"targets[{i}].indicator", "unknown indicator")
+            raise InputError(str(path), f"{target_name(i, t)}.indicator", "unknown indicator")
     return summary
 
 
