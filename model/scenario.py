@@ -287,9 +287,9 @@ def cross_checks(sc: Scenario) -> tuple[str, str] | None:
     (the targets are checked against it), then the ranges, then the targets (model/targets.py)."""
     meta = sc.scenario
     last_month = month_index(meta.end, meta.start)
-    if last_month < 1:
-        return "scenario.end", (f"{meta.end} is {'before' if last_month < 0 else 'the same month as'} start "
-                                f"{meta.start}: end, the last simulated month, must be after start")
+    if last_month < 0:  # end = start is a run of one month
+        return "scenario.end", (f"{meta.end} is before start {meta.start}: end, the last simulated month, must not "
+                                f"be before start")
     if last_month >= 12 * 30:
         return "scenario.end", "horizon longer than 30 years"
     baseline = PROFILES[meta.profile].baseline

@@ -128,9 +128,11 @@ MESSAGES = {
                      "targets[4] (high-tech-2026).id: duplicate id: targets[1] (high-tech-2026) has it too"),
     "target-after-a-mid-year-end": (edit('end = "2026-12"', 'end = "2026-06"'), "targets[1] (high-tech-2026).year: "
                                     "2026 is outside the horizon 2024-01..2026-06; its December is after end 2026-06"),
-    # the horizon is checked before the targets read against it
-    "end-equals-start": (edit('end = "2026-12"', 'end = "2024-01"'), "scenario.end: 2024-01 is the same month as "
-                         "start 2024-01: end, the last simulated month, must be after start"),
+    # the horizon is checked before the targets read against it; end = start is a run of one month
+    "end-before-start": (edit('end = "2026-12"', 'end = "2023-11"'), "scenario.end: 2023-11 is before start 2024-01: "
+                         "end, the last simulated month, must not be before start"),
+    "one-month-horizon": (edit('end = "2026-12"', 'end = "2024-01"'), "targets[1] (high-tech-2026).year: 2026 is "
+                          "outside the horizon 2024-01..2024-01"),
     # a threshold that cannot be in its indicator's unit: P(meet) would be 100% whatever the levers
     "negative-count": (edit("threshold = 1500", "threshold = -1500"),
                        "targets[1] (high-tech-2026).threshold: -1500 is below 0, which high_tech (unit: firms) never is"),
