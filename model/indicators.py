@@ -87,6 +87,14 @@ for _c in CHANNELS:
     INDICATORS[f"budgeted_{_c}_cum"] = Indicator(f"{_lv.en}: budgeted since start", "万元", f"{_lv.zh}预算(累计)")
     INDICATORS[f"paid_{_c}_cum"] = Indicator(f"{_lv.en}: paid since start", "万元", f"{_lv.zh}拨付(累计)")
 
+
+def indicator_name(name: str, lang: str) -> str:
+    """An indicator as the charts, reports and terminal name it: its Chinese name (zh) or its English label, capitalised
+    (en)."""
+    ind = INDICATORS[name]
+    return ind.zh if lang == "zh" else ind.label[:1].upper() + ind.label[1:]
+
+
 # Targets on these indicators are commitments: a lever delivers them by arithmetic (the count it sets each
 # year), so meeting them is no finding of the model. Indicator -> the lever that delivers it.
 COMMITMENTS: dict[str, str] = {
