@@ -96,6 +96,13 @@ for _c in CHANNELS:
 SIGNED = frozenset({"increment_index"})
 PERCENT_FLOOR = 0.2
 
+def indicator_name(name: str, lang: str) -> str:
+    """An indicator as the charts, reports and terminal name it: its Chinese name (zh) or its English label, capitalised
+    (en)."""
+    ind = INDICATORS[name]
+    return ind.zh if lang == "zh" else ind.label[:1].upper() + ind.label[1:]
+
+
 # Targets on these indicators are commitments: a lever delivers them by arithmetic (the count it sets each
 # year), so meeting them is no finding of the model. Indicator -> the lever that delivers it.
 COMMITMENTS: dict[str, str] = {

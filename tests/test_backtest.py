@@ -53,3 +53,13 @@ def test_bad_out_is_one_line(tmp_path, capsys):
     assert main(["backtest", "-n", "1", "--out", str(tmp_path / "taken"), "--no-progress"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("innosim: error:") and "exists" in err and "\n" not in err
+
+
+def test_the_terminal_table_names_the_figures_in_the_language_chosen():
+    """innosim backtest --lang sets the language of the figures printed, as in every command (it printed English
+    whatever --lang was, while backtest.md followed it)."""
+    f = history.FIGURES[0]
+    bt = backtest.Backtest([backtest.Row(f, "out", np.full(3, f.value))], {}, DEFAULTS, 0.0)
+    zh, en = backtest.console(bt, "zh"), backtest.console(bt, "en")
+    assert f.zh in zh and f.en not in zh and "figure 编号" in zh and "样本外" in zh
+    assert f.en in en and f.zh not in en and "out of sample" in en

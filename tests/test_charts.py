@@ -68,13 +68,51 @@ def test_run_writes_charts_and_a_self_contained_html(two_runs):
     assert "## Charts" in md and "charts/dashboard-zh.png" in md
 
 
-def test_chart_command_redraws_in_english_and_compares(two_runs, tmp_path, capsys):
+def _files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_comparing_folders_leaves_them_as_they_are_and_warns_when_they_differ(two_runs, tmp_path, capsys):
+    """`chart A B` once redrew both folders' reports in Chinese, replacing an English one, and compared runs of other
+    seeds and replications without a word: now it writes the comparison only, and says what differs."""
+    import json
+    import shutil
+
+    a, b = two_runs  # a drawn in Chinese, b in English; both seed 20240227, 6 replications, 2024-01 to 2026-12
+    c = tmp_path / "other"
+    shutil.copytree(a, c)
+    summary = json.loads((c / "summary.json").read_text("utf-8"))
+    (c / "summary.json").write_text(json.dumps({**summary, "seed": 1, "replications": 20}), "utf-8")
+    before = {f: _files(f) for f in (a, b, c)}
+    capsys.readouterr()
+    assert main(["chart", str(a), str(b), "--out", str(tmp_path / "same")]) == 0
+    assert capsys.readouterr().err == ""  # alike: no warning
+    assert main(["chart", str(a), str(c), str(b), "--out", str(tmp_path / "unlike")]) == 0
+    out, err = capsys.readouterr()
+    assert err == ("innosim: warning: the folders differ in seed (20240227, 1, 20240227) and replications (6, 20, 6), "
+                   "in the order given: their bands are not like for like\n")
+    assert "the folders compared are unchanged" in out
+    assert {f: _files(f) for f in (a, b, c)} == before
+    assert (tmp_path / "unlike" / "comparison-zh.png").is_file()  # zh and en folders: the default language
+
+
+def test_chart_command_keeps_a_folders_language_unless_told(two_runs, tmp_path, capsys):
+    import shutil
+
     a, b = two_runs
+    for folder, lang, other in ((a, "zh", "en"), (b, "en", "zh")):
+        copy = tmp_path / folder.name
+        shutil.copytree(folder, copy)
+        assert main(["chart", str(copy)]) == 0
+        assert capsys.readouterr().out.strip().endswith(f"({lang})")
+        md = (copy / "report.md").read_text("utf-8")
+        assert f"charts/dashboard-{lang}.png" in md and f"-{other}.png" not in md
+        assert not list((copy / "charts").glob(f"*-{other}.png"))
     assert main(["chart", str(a), "--lang", "en"]) == 0
-    assert (a / "charts" / "dashboard-en.png").is_file()
+    assert (a / "charts" / "dashboard-en.png").is_file() and "charts/dashboard-en.png" in (a / "report.md").read_text()
     out = tmp_path / "cmp"
-    assert main(["chart", str(a), str(b), "--out", str(out)]) == 0
-    assert (out / "comparison-zh.png").is_file() and (out / "comparison-zh.svg").is_file()
+    assert main(["chart", str(a), str(b), "--out", str(out)]) == 0  # both now English: so is their comparison
+    assert (out / "comparison-en.png").is_file() and (out / "comparison-en.svg").is_file()
 
 
 def test_chart_command_rejects_a_folder_that_is_not_results(tmp_path, capsys):

@@ -133,6 +133,13 @@ def test_compare_cli_writes_table_chart_and_markdown(tmp_path, capsys):
     assert d["alt_p_meet"] == 0.0 and d["ref_p_meet"] == 1.0
 
 
+def test_compare_cli_names_the_indicators_in_lang(tmp_path, capsys):
+    assert main(["compare", str(PLAN), str(LIBRARY / "no-plan-baseline.toml"), "-n", "2", "-w", "1", "--lang", "en",
+                 "--out", str(tmp_path / "en"), "--no-progress", "--parameters", "defaults"]) == 0
+    text = capsys.readouterr().out
+    assert "National high-tech firms" in text and "高新技术企业" not in text and "目标" not in text
+
+
 @pytest.mark.parametrize("args, field", [
     ([str(PLAN)], "scenarios"),
     ([str(PLAN), "nowhere.toml"], "(file)"),

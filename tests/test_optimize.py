@@ -103,6 +103,23 @@ def test_winner_toml_round_trips_validates_and_runs(run1, small, capsys):
     capsys.readouterr()
 
 
+def test_the_search_generations_are_numbered_from_one(run1):
+    """--generations 1 is generation 1 after generation 0 (the log and candidates.csv called it generation 2)."""
+    _, rows = read(run1)
+    assert {r["generation"] for r in rows if r["phase"] == "search"} == {"1"}
+    assert {r["generation"] for r in rows if r["phase"] in ("sample", "trim")} == {"0"}
+
+
+def test_the_log_and_the_table_follow_lang(small, tmp_path, capsys):
+    assert main(["optimize", str(small), *TINY, "--workers", "1", "--lang", "en", "--out", str(tmp_path / "en")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("optimize: 2 levers, 2 targets, ")
+    assert "generation 0 " in out and ", generation 1 " in out and "generations" not in out.split("\n")[0]
+    assert "  generation 1: " in out and "generation 2" not in out
+    assert "Municipal innovation platforms >= 51 (2026)" in out and "市级创新平台" not in out
+    assert "lever  " in out and "政策" not in out and "cost: " in out
+
+
 def test_same_seed_same_result_with_two_workers(run1, small):
     out = small.parent / "out2"
     assert main(["optimize", str(small), *TINY, "--workers", "2", "--out", str(out)]) == 0

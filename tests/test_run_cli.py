@@ -74,6 +74,49 @@ def test_console_table_and_report(run_dir, capsys):
     assert "Few runs" not in console_table({**s, "replications": 200})
 
 
+def test_the_table_names_the_indicators_in_the_language_chosen(run_dir):
+    """--lang en names the indicators of the targets, the commitments and the known limits in English, as the English
+    charts do; the default (zh) table is the Chinese one."""
+    from model.output.report import console_table
+
+    s = json.loads((run_dir / "summary.json").read_text("utf-8"))
+    zh, en = console_table(s), console_table(s, "en")
+    assert zh == console_table(s, "zh")
+    assert "indicator 指标" in zh and "高新技术企业" in zh and "! 专精特新企业 (specialized_sme):" in zh
+    assert "commitment 承诺事项" in zh and "服务企业引进人才(累计)" in zh
+    assert "National high-tech firms" in en and "! Specialized SMEs (专精特新) (specialized_sme):" in en
+    assert "Talents placed in firms since start" in en and "commitment  " in en
+    for t in s["targets"]:
+        assert INDICATORS[t["indicator"]].zh not in en, t["indicator"]
+    assert "指标" not in en and "承诺事项" not in en
+    assert en.splitlines()[0] == zh.splitlines()[0]  # the title and the notes are the same English
+
+
+def test_run_prints_the_table_in_the_language_chosen(tmp_path, capsys):
+    assert main(["run", str(PLAN), "-n", "2", "-w", "1", "--no-progress", "--lang", "en",
+                 "--out", str(tmp_path / "en")]) == 0
+    out = capsys.readouterr().out
+    assert "National high-tech firms" in out and "高新技术企业" not in out
+
+
+def test_every_argument_has_help_and_lang_says_the_same_everywhere():
+    """A planner reading `innosim COMMAND --help` learns what each argument is (validate's scenario and chart's --lang
+    had no text), and --lang reads alike in every command that prints names."""
+    import argparse
+
+    from model.cli import build_parser
+    from model.cli.arguments import LANG_RULE
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for name, parser in commands.items():
+        for action in parser._actions:
+            if not isinstance(action, argparse._HelpAction):
+                assert action.help, f"innosim {name}: {action.dest} has no help text"
+            if "--lang" in action.option_strings:
+                assert action.default == ("zh" if name != "chart" else None), name
+                assert name == "chart" or LANG_RULE in action.help, name
+
+
 def test_existing_out_folder_is_refused(run_dir, capsys):
     assert main(["run", str(PLAN), "-n", "1", "--out", str(run_dir)]) == 2
     assert "folder exists" in capsys.readouterr().err

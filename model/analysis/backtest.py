@@ -123,10 +123,18 @@ HEAD = {"en": ["figure", "what", "documented", "interval", "model P10 - P50 - P9
         "zh": ["编号", "指标", "公布值", "区间", "模型 P10 - P50 - P90", "落入", "P50误差", "区间宽度", "类别"]}
 
 
-def console(bt: Backtest) -> str:
+# The terminal's headings: bilingual beside the Chinese names and findings (as innosim run's), else English
+TERMINAL_HEAD = {"en": HEAD["en"],
+                 "zh": ["figure 编号", "what 指标", "documented 公布值", "interval 区间", "model P10 - P50 - P90",
+                        "inside 落入", "P50 error 误差", "band width 区间宽度", "role 类别"]}
+
+
+def console(bt: Backtest, lang: str = "en") -> str:
+    """The table for the terminal: the figures, and whether each is inside, in `lang` (innosim backtest --lang)."""
     from ..output.report import text_table
 
-    lines = text_table(HEAD["en"], [[c.replace("**", "") for c in row] for row in table_rows(bt)], right=(2, 4, 6, 7))
+    rows = [[c.replace("**", "") for c in row] for row in table_rows(bt, lang)]
+    lines = text_table(TERMINAL_HEAD[lang], rows, right=(2, 4, 6, 7))
     lines += ["", summary_line(bt)]
     return "\n".join(lines)
 

@@ -119,10 +119,11 @@ def _star(lo: float, hi: float) -> str:
     return "*" if lo > 0 or hi < 0 else ""
 
 
-def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> list[str]:
+def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict, lang: str = "zh") -> list[str]:
     """Two matrices, targets down and alternatives across: the change in P(meet) in percentage points, and the
-    median paired change in the indicator itself (a target far from its threshold moves in value, not in P(meet))."""
-    from ..indicators import INDICATORS
+    median paired change in the indicator itself (a target far from its threshold moves in value, not in P(meet)).
+    `lang` names the indicators; the heading is bilingual beside the Chinese names."""
+    from ..indicators import indicator_name
     from ..output.report import fmt, text_table
 
     ref = ensembles[0].scenario
@@ -132,18 +133,19 @@ def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> l
     for t in ref.targets:
         first = by[(t.id, alts[0])]
         ds = [by[(t.id, a)] for a in alts]
-        p_rows.append([INDICATORS[t.indicator].zh, f"{100 * first.ref_p_meet:.0f}%",
+        p_rows.append([indicator_name(t.indicator, lang), f"{100 * first.ref_p_meet:.0f}%",
                        *[_pp(d.d_p_meet) + _star(d.d_p_meet_low, d.d_p_meet_high) for d in ds]])
-        v_rows.append([INDICATORS[t.indicator].zh, fmt(t.indicator, first.ref_p50),
+        v_rows.append([indicator_name(t.indicator, lang), fmt(t.indicator, first.ref_p50),
                        *[_delta(t.indicator, d.d_p50) + _star(d.d_p50_low, d.d_p50_high) for d in ds]])
     kind = "common random numbers" if meta["common_random_numbers"] else "independent seeds"
     right = tuple(range(1, len(alts) + 2))
+    target = "target 目标" if lang == "zh" else "target"
     return [f"P(meet) of the reference {meta['scenarios'][0]}, and the change in percentage points of each "
             f"alternative ({meta['replications']} paired replications, {kind}); * = the 95% interval excludes 0",
-            *text_table(["target 目标", "reference", *alts], p_rows, right=right), "",
+            *text_table([target, "reference", *alts], p_rows, right=right), "",
             "P50 of the reference, and the median change of each alternative, replication by replication, in the "
             "indicator's units (not the difference of the two P50s); * = the 95% interval excludes 0",
-            *text_table(["target 目标", "reference P50", *alts], v_rows, right=right)]
+            *text_table([target, "reference P50", *alts], v_rows, right=right)]
 
 
 def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> str:

@@ -28,7 +28,7 @@ from ..costs import total_annual_cost
 from ..errors import InputError
 from ..execution.context import RunContext
 from ..execution.outcomes import Outcomes, evaluate
-from ..indicators import COMMITMENTS, INDICATORS
+from ..indicators import COMMITMENTS, INDICATORS, indicator_name
 from ..scenario import Scenario, Target
 
 POINTS = 5
@@ -158,7 +158,7 @@ def markdown(r: Response, lang: str = "en") -> str:
              "replications. A range that straddles zero says the model cannot tell the lever's effect on this "
              "target from nothing at this many replications.", ""]
     for t in r.targets:
-        lines += [f"## {INDICATORS[t.indicator].zh} ({t.id}): {t.comparator} {t.threshold:g} by {t.year}", "",
+        lines += [f"## {indicator_name(t.indicator, lang)} ({t.id}): {t.comparator} {t.threshold:g} by {t.year}", "",
                   "| lever | effect | per | the range costs (亿元 a year) | P(meet) across the range |",
                   "|---|---|---|---|---|"]
         for c, e in zip(r.curves, [e for e in effects if e["target"] == t.id], strict=True):
@@ -181,9 +181,9 @@ def console(r: Response, lang: str = "en", top: int = 4) -> list[str]:
                 and max(abs(e["p10"]), abs(e["p90"])) > 0]  # a lever that moved nothing in any replication
         rows.sort(key=lambda e: -abs(e["p50"]))
         if not rows:
-            out.append(f"{INDICATORS[t.indicator].zh} ({t.id}): no priced lever moves it in any replication")
+            out.append(f"{indicator_name(t.indicator, lang)} ({t.id}): no priced lever moves it in any replication")
             continue
-        out.append(f"{INDICATORS[t.indicator].zh} ({t.id}), per 1亿元 a year:")
+        out.append(f"{indicator_name(t.indicator, lang)} ({t.id}), per 1亿元 a year:")
         out += [f"  {lv.label(e['lever'], lang):<28} {effect_text(e)}" for e in rows[:top]]
     return out
 
@@ -193,7 +193,7 @@ def chart(r: Response, t: Target, lang: str, folder: Path, name: str) -> None:
     P(meet) is measured (an 'about' target's tolerance applied) and the scenario's own value."""
     import matplotlib.pyplot as plt
 
-    from ..output.labels import indicator_name, scale, threshold, unit
+    from ..output.labels import scale, threshold, unit
     from ..output.labels import t as tx
     from ..output.plotting import save, source_line, use_cjk_font
     from ..targets import measured_threshold

@@ -19,7 +19,7 @@ from ..scenario import json_schema, load_scenario
 from ..sim import InvariantError
 from . import app as cli_app
 from . import calibrate as cli_calibrate
-from .arguments import whole_number
+from .arguments import LANGS, lang_option, whole_number
 
 EXIT_INPUT = 2
 PARAMETER_MODES = ("posterior", "posterior-mean", "defaults")
@@ -31,6 +31,21 @@ ANALYSES = {
     "optimize": ("optimize", "the cheapest lever mix that meets the targets with a given probability"),
     "discover": ("discover", "which ranges of the levers make success likely (PRIM boxes)"),
 }
+# What each command writes in the language --lang chooses (arguments.LANG_RULE adds the terminal)
+LANG_FILES = {
+    "run": "the charts (and their captions in report.md)",
+    "compare": "the charts",
+    "sensitivity": "the charts and the report (sensitivity.md, response.md)",
+    "optimize": "the charts",
+    "discover": "the charts (discovery.md states each finding in both)",
+    "backtest": "backtest.md (charts: both)",
+}
+
+
+CHART_HELP = ("redraw the charts and the report of one saved results folder, in --lang or else in the folder's own "
+              "language; given several folders, draw their comparison into --out instead and leave the folders as "
+              "they are (a warning names what differs if they were run with other seeds, replications, start or "
+              "horizon)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a posterior draw and lever effects (and the response to the R&D super-deduction) "
                           "drawn from their evidence per replication (default), the posterior mean with central "
                           "effects, or the uncalibrated defaults")
-    run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
+    lang_option(run, LANG_FILES["run"])
     run.add_argument("--until", type=whole_number("until"), metavar="YEAR",
                      help="run past the scenario's horizon to December of YEAR, levers as in its last year")
     run.add_argument("--debug", action="store_true", help="check model invariants every month")
@@ -63,23 +78,28 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (module, text) in ANALYSES.items():
         a = sub.add_parser(name, help=text, description=text)
         importlib.import_module(f"model.cli.{module}").add_arguments(a)
-        analysis_options(a)
-    sub.add_parser("validate", help="check a scenario file").add_argument("scenario")
+        analysis_options(a, name)
+    validate = sub.add_parser("validate", help="check a scenario file", description="check a scenario file: exit 0 "
+                              "if it is valid, 2 with one line naming the problem")
+    validate.add_argument("scenario", help="scenario TOML file")
     cli_calibrate.add_arguments(sub.add_parser("calibrate", help="fit behavioural parameters to the documented figures "
                                                        "(ABC-SMC)"))
-    bt = sub.add_parser("backtest", help="run the historical scenarios and compare them with every documented figure")
+    text = "run the historical scenarios and compare them with every documented figure"
+    bt = sub.add_parser("backtest", help=text, description=text)
     bt.add_argument("--replications", "-n", type=whole_number("replications"), default=40,
                     help="replications of each historical run (default 40)")
     bt.add_argument("--seed", type=whole_number("seed", 0), help="default: each scenario's")
     bt.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
     bt.add_argument("--parameters", choices=PARAMETER_MODES, default="posterior",
                     help="behavioural parameters (default: a posterior draw per replication)")
-    bt.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of backtest.md (charts: both)")
+    lang_option(bt, LANG_FILES["backtest"])
     bt.add_argument("--out", help="results folder (default results/backtest-<UTC time>)")
     bt.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    chart = sub.add_parser("chart", help="redraw charts and report of saved results; several folders: compare")
-    chart.add_argument("folders", nargs="+", help="results folders written by innosim run")
-    chart.add_argument("--lang", choices=("zh", "en"), default="zh")
+    chart = sub.add_parser("chart", help="redraw a saved results folder's charts and report, or chart several "
+                           "folders' comparison", description=CHART_HELP)
+    chart.add_argument("folders", nargs="+", metavar="FOLDER", help="results folders written by innosim run")
+    chart.add_argument("--lang", choices=LANGS, help="language of the charts (and of the report's captions of them); "
+                       "default: the folder's own, or for a comparison the folders' when they share one, else zh")
     chart.add_argument("--out", help="folder for the comparison (default results/comparison-<UTC time>)")
     sch = sub.add_parser("schema", help="print the scenario JSON Schema")
     sch.add_argument("--out", help="write to this file instead of stdout")
@@ -87,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def analysis_options(p: argparse.ArgumentParser) -> None:
+def analysis_options(p: argparse.ArgumentParser, command: str) -> None:
     """Options every analysis command shares with `run`."""
     p.add_argument("--seed", type=whole_number("seed", 0), help="default: the scenario's")
     p.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
@@ -96,7 +116,7 @@ def analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="results folder (default results/<scenario>-<command>-<UTC time>)")
     p.add_argument("--parameters", choices=("posterior", "posterior-mean", "defaults"), default="posterior",
                    help="behavioural parameters (default: a posterior draw per replication)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of charts (default zh)")
+    lang_option(p, LANG_FILES[command])
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
@@ -177,7 +197,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
     checkpoint.remove()
-    print(console_table(summary))
+    print(console_table(summary, meta["lang"]))
     print(f"\nthe ensemble took {summary['wall_seconds']:.1f} s; wrote {out}/ "
           f"(indicators.parquet, summary.json, scenario.json, report.md, report.html, charts/) in "
           f"{time.perf_counter() - t0 - summary['wall_seconds']:.1f} s")
@@ -288,14 +308,14 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         backtest.write(bt, out, args.lang)
     except OSError as exc:
         raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
-    print(backtest.console(bt))
+    print(backtest.console(bt, args.lang))
     print(f"\nwrote {out}/ (backtest.md, backtest.html, backtest.csv, backtest.json, charts/) in {bt.seconds:.0f} s")
     return 0
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
-    import datetime as dt
-
+    """One folder: redraw its charts and report, in --lang or its own language. Several: their comparison, into --out
+    only; the folders are read, never rewritten (a redraw would replace a report the user drew in another language)."""
     from ..output import briefing
     from ..output.report import markdown
     from ..scenario import parse_scenario
@@ -305,18 +325,34 @@ def cmd_chart(args: argparse.Namespace) -> int:
         for name in ("summary.json", "indicators.parquet", "scenario.json"):
             if not (f / name).is_file():
                 raise InputError(str(f), name, "missing: not a results folder written by innosim run")
-    for f in folders:
-        summary = _read_summary(f / "summary.json")
-        scenario = parse_scenario(_read_json(f / "scenario.json"), str(f / "scenario.json"))
-        briefing.write(f, markdown(summary, scenario), args.lang)
-        print(f"redrew {f}/charts and report ({args.lang})")
+    summaries = [_read_summary(f / "summary.json") for f in folders]
     if len(folders) > 1:
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        out = Path(args.out) if args.out else Path("results") / f"comparison-{stamp}"
-        files = briefing.comparison(folders, out, args.lang)
-        lines = ["# Scenario comparison", "", *[f"- `{f}`" for f in folders], "", f"![comparison]({files[0].name})", ""]
-        (out / "comparison.md").write_text("\n".join(lines), "utf-8")
-        print(f"wrote {files[0]} and {files[1]}")
+        return _chart_comparison(folders, summaries, args)
+    (f,), (summary,) = folders, summaries
+    scenario = parse_scenario(_read_json(f / "scenario.json"), str(f / "scenario.json"))
+    lang = args.lang or briefing.folder_lang(f)
+    briefing.write(f, markdown(summary, scenario), lang)
+    print(f"redrew {f}/charts and report ({lang})")
+    return 0
+
+
+def _chart_comparison(folders: list[Path], summaries: list[dict], args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from ..output import briefing
+
+    differ = briefing.unlike(summaries)
+    if differ:
+        print(f"innosim: warning: the folders differ in {differ}, in the order given: their bands are not like for "
+              "like", file=sys.stderr)
+    langs = {briefing.folder_lang(f) for f in folders}
+    lang = args.lang or (langs.pop() if len(langs) == 1 else "zh")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = Path(args.out) if args.out else Path("results") / f"comparison-{stamp}"
+    files = briefing.comparison(folders, out, lang)
+    lines = ["# Scenario comparison", "", *[f"- `{f}`" for f in folders], "", f"![comparison]({files[0].name})", ""]
+    (out / "comparison.md").write_text("\n".join(lines), "utf-8")
+    print(f"wrote {files[0]} and {files[1]} ({lang}); the folders compared are unchanged")
     return 0
 
 

@@ -37,3 +37,16 @@ def probability(text: str) -> float:
     if not (math.isfinite(v) and 0 < v <= 1):
         raise argparse.ArgumentTypeError(f"probability must be in (0, 1], e.g. 0.8, got {v}")
     return v
+
+
+LANGS = ("zh", "en")
+# The one rule of --lang (README, "Using the CLI"): it sets the language of what a command draws and writes in one
+# language, and of the names and findings it prints: the indicators, levers and documented figures, and the
+# sentences of discover and sensitivity. The terminal's framing (headings, notes, progress) is in English, with
+# bilingual headings beside Chinese names.
+LANG_RULE = "and of the names and findings printed in the terminal (framing in English): zh (default) or en"
+
+
+def lang_option(p: argparse.ArgumentParser, files: str) -> None:
+    """--lang, `files` naming what the command writes in the chosen language."""
+    p.add_argument("--lang", choices=LANGS, default="zh", help=f"language of {files} {LANG_RULE}")

@@ -50,6 +50,6 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
             "common_random_numbers": not args.independent, "wall_seconds": round(wall, 2),
             "parameters": parameters.mode, "bootstrap": compare.BOOTSTRAP}
     compare.write(out, ensembles, diffs, meta, args.lang)
-    print("\n".join(compare.console(ensembles, diffs, meta)))
+    print("\n".join(compare.console(ensembles, diffs, meta, args.lang)))
     print(f"\nwrote {out}/ (compare.md, compare.csv, compare.json, charts/) in {wall:.1f} s")
     return 0

@@ -9,6 +9,7 @@ from ..analysis import discovery
 from ..execution.context import RunContext
 from ..execution.parallel import Pool
 from ..levers import LeverSpace
+from ..output.report import plural
 from ..output.results import results_folder
 from ..parameters import ParameterSource
 from ..scenario import load_scenario, select_targets
@@ -41,9 +42,9 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
     out = results_folder(args.out, scenario, "discover")
     n, reps = args.samples, args.replications
     check = (args.validation + max(1, args.validation // 2)) * reps
-    print(f"discover: {space.dim} levers, {len(targets)} targets; {n} lever mixes x {reps} run(s) = {n * reps} "
-          f"runs, then {check} runs to check each box found (at most {len(targets) + 1} boxes), on {pool.where}",
-          flush=True)
+    print(f"discover: {plural(space.dim, 'lever')}, {plural(len(targets), 'target')}; {n} lever mixes x {reps} "
+          f"run(s) = {n * reps} runs, then {check} runs to check each box found (at most {len(targets) + 1} boxes), "
+          f"on {pool.where}", flush=True)
     found = discovery.discover(scenario, space, targets, RunContext(pool, parameters, seed), args.probability, n,
                                reps, args.validation)
     wall = time.perf_counter() - t0

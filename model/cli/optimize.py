@@ -29,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--initial", type=whole_number("initial", 1, 100_000), default=32,
                    help="Latin-hypercube candidates of generation 0 (default 32)")
     p.add_argument("--generations", type=whole_number("generations", 0, 100_000), default=2,
-                   help="cross-entropy generations after generation 0 (default 2)")
+                   help="cross-entropy generations after generation 0, numbered from 1 (default 2)")
     p.add_argument("--population", type=whole_number("population", 1, 100_000), default=12,
                    help="candidates per generation (default 12)")
     p.add_argument("--confirm", type=whole_number("confirm", 1, 100_000), default=100,
@@ -52,6 +52,6 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
     result = search.run()
     result.origin = args.scenario
     optimize.write_folder(result, out, args.lang)
-    print("\n".join(optimize.terminal(result)))
+    print("\n".join(optimize.terminal(result, args.lang)))
     print(f"\nwrote {out}/ (optimize.md, winner.toml, candidates.csv, optimize.json, charts/optimize.png/.svg)")
     return 0

@@ -11,6 +11,7 @@ from ..analysis.sensitivity import MAX_SOBOL_LEVERS, REPLICATIONS, SAMPLES, TRAJ
 from ..execution.context import RunContext
 from ..execution.parallel import Pool
 from ..levers import LeverSpace
+from ..output.report import plural
 from ..parameters import ParameterSource
 from ..scenario import Scenario, Target, load_scenario, select_targets
 from .arguments import id_list, whole_number
@@ -94,8 +95,8 @@ def _sweep(args: argparse.Namespace, scenario: Scenario, space: LeverSpace, targ
     kept = response.outcome_targets(scenario, targets)
     runs = response.runs(scenario, space, args.points, reps)
     per_run = sensitivity.seconds_per_run(scenario, context.seed, context.parameters)
-    sensitivity.announce(f"response curves of {space.dim} levers x {len(kept)} outcome targets: {args.points} "
-                         f"points each x {reps} replications", runs, context.pool, per_run)
+    sensitivity.announce(f"response curves of {plural(space.dim, 'lever')} x {plural(len(kept), 'outcome target')}: "
+                         f"{args.points} points each x {plural(reps, 'replication')}", runs, context.pool, per_run)
     t0 = time.perf_counter()
     r = response.sweep(scenario, space, targets, context, args.points, reps)
     wall = time.perf_counter() - t0

@@ -95,8 +95,32 @@ def fan_charts(summary: dict) -> list[tuple[str, dict | None]]:
 
 
 def comparison(folders: list[Path], out: Path, lang: str = "zh") -> list[Path]:
+    """The comparison chart of several results folders, into `out` (the folders are only read)."""
     summaries = [load(f)[0] for f in folders]
     return plotting.save(plotting.comparison(summaries, lang), out, f"comparison-{lang}")
+
+
+# What makes two results folders' bands unlike: summary.json key -> the word a warning uses for it
+RUN_SETTINGS = {"seed": "seed", "replications": "replications", "start": "start", "end": "horizon"}
+
+
+def unlike(summaries: list[dict]) -> str:
+    """How the runs of a comparison differ in seed, replications, start or horizon, in the order given, e.g.
+    'seed (1, 20240227) and replications (20, 200)'; '' when they agree."""
+    parts = [f"{word} ({', '.join(str(s.get(key)) for s in summaries)})" for key, word in RUN_SETTINGS.items()
+             if len({str(s.get(key)) for s in summaries}) > 1]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def folder_lang(folder: Path) -> str:
+    """The language a results folder's charts were last drawn in, read from its report's chart section (innosim run
+    --lang, or innosim chart); zh, the default, when the report names no chart."""
+    try:
+        md = (folder / "report.md").read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "zh"
+    found = re.search(rf"\]\({CHART_DIR}/[A-Za-z0-9_\-]+-(zh|en)\.png\)", md)
+    return found.group(1) if found else "zh"
 
 
 def chart_section(summary: dict, lang: str) -> str:

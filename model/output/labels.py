@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..indicators import INDICATORS
+from ..indicators import INDICATORS, indicator_name
 from .report import fmt, measured_value
 
 LANGS = ("zh", "en")
@@ -220,11 +220,6 @@ def dashboard_title(targets: list[dict], lang: str) -> str:
     if not targets:
         return t("dashboard_title_any", lang)
     return t("dashboard_title", lang, year=max(r["year"] for r in targets))
-
-
-def indicator_name(name: str, lang: str) -> str:
-    ind = INDICATORS[name]
-    return ind.zh if lang == "zh" else ind.label[:1].upper() + ind.label[1:]
 
 
 def unit(name: str, lang: str) -> str:

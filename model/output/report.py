@@ -6,7 +6,7 @@ import math
 import unicodedata
 from collections.abc import Callable
 
-from ..indicators import INDICATORS
+from ..indicators import INDICATORS, indicator_name
 from ..lever_registry import LEVERS
 from ..profiles import PROFILES
 from ..scenario import Scenario
@@ -88,12 +88,12 @@ def commitments(summary: dict) -> list[dict]:
     return [t for t in summary["targets"] if t.get("kind") == "commitment"]
 
 
-def _rows(summary: dict) -> list[list[str]]:
+def _rows(summary: dict, lang: str = "zh") -> list[list[str]]:
     rows = []
     for t in outcomes(summary):
         ind = t["indicator"]
         rows.append([
-            INDICATORS[ind].zh,
+            indicator_name(ind, lang),
             _baseline_cell(summary, t),
             target_cell(t),
             f"{fmt(ind, t['p50'])} [{fmt(ind, t['p10'])} - {fmt(ind, t['p90'])}]",
@@ -103,12 +103,14 @@ def _rows(summary: dict) -> list[list[str]]:
     return rows
 
 
-def _commitment_rows(summary: dict) -> list[list[str]]:
-    return [[INDICATORS[t["indicator"]].zh, target_cell(t), fmt(t["indicator"], t["p50"]), t["delivery"] or ""]
+def _commitment_rows(summary: dict, lang: str = "zh") -> list[list[str]]:
+    return [[indicator_name(t["indicator"], lang), target_cell(t), fmt(t["indicator"], t["p50"]), t["delivery"] or ""]
             for t in commitments(summary)]
 
 
-HEAD_COMMITMENTS = ["commitment 承诺事项", "target 目标", "delivered 交付", "by the lever 由杠杆直接交付"]
+# The terminal tables' headings: bilingual with the Chinese names (the default), English with the English ones
+HEAD_COMMITMENTS = {"zh": ["commitment 承诺事项", "target 目标", "delivered 交付", "by the lever 由杠杆直接交付"],
+                    "en": ["commitment", "target", "delivered", "by the lever"]}
 NOTE_DRAWN = "* baseline not published: drawn per replication from its documented range (median shown)"
 NOTE_FROM_PLAN = ("† baseline estimated partly from the plan's own targets (seed 004): its P(meet) measures in part "
                   "the distance between the target and an estimate made from it")
@@ -121,7 +123,8 @@ NOTE_COMMITMENTS = ("commitments: a lever delivers them by arithmetic (the count
                     "no finding of the model")
 
 
-HEAD = ["indicator 指标", "baseline 基期", "target 目标", "P50 [P10 - P90]", "P(meet)", ""]
+HEAD = {"zh": ["indicator 指标", "baseline 基期", "target 目标", "P50 [P10 - P90]", "P(meet)", ""],
+        "en": ["indicator", "baseline", "target", "P50 [P10 - P90]", "P(meet)", ""]}
 
 
 def text_table(head: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
@@ -148,12 +151,12 @@ def context_indicators(summary: dict) -> list[str]:
     return [i for i in HEADLINE_INDICATORS if i not in targeted] + list(CONTEXT)
 
 
-def _untargeted_rows(summary: dict) -> list[list[str]]:
+def _untargeted_rows(summary: dict, lang: str = "zh") -> list[list[str]]:
     rows = []
     for ind in HEADLINE_INDICATORS:
         s = summary["indicators"][ind]
         drawn = "*" if s["baseline_p10"] != s["baseline_p90"] else ""
-        rows.append([INDICATORS[ind].zh, fmt(ind, s["baseline_p50"]) + drawn, "-",
+        rows.append([indicator_name(ind, lang), fmt(ind, s["baseline_p50"]) + drawn, "-",
                      f"{fmt(ind, s['p50'])} [{fmt(ind, s['p10'])} - {fmt(ind, s['p90'])}]", "-", ""])
     return rows
 
@@ -224,9 +227,10 @@ def few_runs_note(summary: dict) -> str:
     return NOTE_FEW_RUNS.format(runs=plural(n, "run"), points=p_meet_error(n), briefing=BRIEFING_REPLICATIONS)
 
 
-def console_table(summary: dict) -> str:
-    rows = _rows(summary) if summary["targets"] else _untargeted_rows(summary)
-    lines = text_table(HEAD, rows, right=(1, 4))
+def console_table(summary: dict, lang: str = "zh") -> str:
+    """The terminal's table, notes and known limits; `lang` names the indicators (innosim run --lang)."""
+    rows = _rows(summary, lang) if summary["targets"] else _untargeted_rows(summary, lang)
+    lines = text_table(HEAD[lang], rows, right=(1, 4))
     end = summary["end"]
     title = (f"{summary['title']} — {summary['replications']} replications, seed {summary['seed']}, "
              f"values at December of the target year (horizon {end})")
@@ -237,10 +241,11 @@ def console_table(summary: dict) -> str:
     notes += [NOTE_EFFECTS] if summary.get("lever_effects", {}).get("drawn") else []
     promised = commitments(summary)
     if promised:
-        lines += ["", *text_table(HEAD_COMMITMENTS, _commitment_rows(summary), right=(2,))]
+        lines += ["", *text_table(HEAD_COMMITMENTS[lang], _commitment_rows(summary, lang), right=(2,))]
         notes.append(NOTE_COMMITMENTS)
     money = [f"$ {money_sentence(summary)}"] if money_sentence(summary) else []
-    return "\n".join([title, *lines, *notes, *money, *(f"! {x}" for x in known_limits(summary))])
+    limits = known_limits(summary, lambda i: indicator_name(i, lang))
+    return "\n".join([title, *lines, *notes, *money, *(f"! {x}" for x in limits)])
 
 
 UNSPENT_HEADLINE = 0.10  # a budget that leaves this share unspent (P50) does not bind: the headline says so first

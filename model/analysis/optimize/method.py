@@ -16,6 +16,7 @@ from ...errors import InputError
 from ...execution.context import RunContext
 from ...execution.outcomes import evaluate, target_rows
 from ...levers import LeverSpace, get
+from ...output.report import plural
 from ...scenario import Scenario, Target
 from ..stats import wilson
 
@@ -266,9 +267,10 @@ class Search:
         confirm = (s.finalists + 1) * s.confirm
         total = gen0 + gens + trim + confirm
         cap = f", cost at most {s.budget_max:,.0f} 万元/year" if s.budget_max is not None else ""
-        return (f"optimize: {self.space.dim} levers, {len(self.chosen)} targets, P(meet) >= {s.probability:g}{cap}; "
-                f"about {total} runs on {self.pool.where}: generation 0 {gen0}, {s.generations} generations "
-                f"{gens}, trim up to {trim}, confirmation {confirm} (seed {self.seed + CONFIRM_SEED_STEP}), plus "
+        return (f"optimize: {plural(self.space.dim, 'lever')}, {plural(len(self.chosen), 'target')}, "
+                f"P(meet) >= {s.probability:g}{cap}; about {total} runs on {self.pool.where}: generation 0 {gen0}, "
+                f"{search_generations(s.generations, gens)}, "
+                f"trim up to {trim}, confirmation {confirm} (seed {self.seed + CONFIRM_SEED_STEP}), plus "
                 f"{s.probe} for each best candidate of a target not clearly above P")
 
     def generation_zero(self) -> None:
@@ -317,7 +319,7 @@ class Search:
         s = self.settings
         ranked = sorted(self.candidates, key=self.key)[:s.elites]
         units = np.array([np.clip(self.space.unit(c.values), 0, 1) for c in ranked])
-        spread = np.maximum(units.std(axis=0), 0.2 * 0.5 ** (g - 2))
+        spread = np.maximum(units.std(axis=0), 0.2 * 0.5 ** (g - 1))
         out = []
         for k in range(s.population):
             centre = ranked[k % len(ranked)]
@@ -325,8 +327,10 @@ class Search:
             if self.feasible(centre):  # cost is certain, feasibility is not: look for cheaper mixes near it
                 u[self.priced] *= self.rng.uniform(0.7, 1.0, int(self.priced.sum()))
             out.append(self.within_cap(self.snap(self.space.scale(np.clip(u, 0, 1)))))
-        self.add(out, "search", g)
-        self.log(f"  generation {g}: {len(self.candidates)} candidates; {self._status()}")
+        before = len(self.candidates)
+        self.add(out, "search", g)  # a mix tried before is not run again
+        self.log(f"  generation {g}: {plural(len(self.candidates) - before, 'new candidate')}, "
+                 f"{len(self.candidates)} in all; {self._status()}")
 
     def trim(self, g: int, passes: int = 3) -> None:
         """Cut the priced levers of the best feasible mix: find each lever's cut alone, then combine the cuts."""
@@ -349,8 +353,8 @@ class Search:
             tried = self.add([self._with(best, {i: moves[i]}) for i in left], "trim", g)
             moves = {i: moves[i] for i, c in zip(left, tried, strict=True)
                      if self.feasible(c) and c.cost < best.cost - EPS}
-        self.log(f"  trim: {found} priced levers can be cut alone; {start / 1e4:,.2f} -> {best.cost / 1e4:,.2f} "
-                 f"亿元/year; {self._status()}")
+        self.log(f"  trim: {plural(found, 'priced lever')} can be cut alone; {start / 1e4:,.2f} -> "
+                 f"{best.cost / 1e4:,.2f} 亿元/year; {self._status()}")
 
     def _with(self, c: Candidate, values: dict[int, float]) -> np.ndarray:
         v = c.values.copy()
@@ -434,8 +438,8 @@ class Search:
         t0 = time.perf_counter()
         self.generation_zero()
         self.judge_reach()
-        self.trim(1)
-        for g in range(2, self.settings.generations + 2):
+        self.trim(0)  # the cuts of generation 0's best mix, numbered with it
+        for g in range(1, self.settings.generations + 1):  # the search generations, 1 to --generations
             self.generation(g)
         finalists = self.pick_finalists()
         plan = self.candidates[0]
@@ -456,6 +460,14 @@ class Search:
             return f"{len(feasible)} feasible, cheapest {c.cost / 1e4:,.2f} 亿元/year"
         b = self.best()
         return f"none feasible yet; closest: shortfall {self.shortfall(b):.2f}, {b.cost / 1e4:,.2f} 亿元/year"
+
+
+def search_generations(n: int, runs: int) -> str:
+    """The n search generations after generation 0, numbered as the log numbers them, and their runs:
+    'generation 1 192', 'generations 1-3 576', 'no search generation'."""
+    if n < 1:
+        return "no search generation"
+    return f"generation 1 {runs}" if n == 1 else f"generations 1-{n} {runs}"
 
 
 def _step(name: str, span: float) -> float:

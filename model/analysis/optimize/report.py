@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ...costs import annual_cost
-from ...indicators import INDICATORS
+from ...indicators import indicator_name
 from ...levers import get, label
 from ...levers import unit as lever_unit
 from ...months import lever_years
@@ -81,8 +81,8 @@ def _ci(k_or_met: np.ndarray) -> str:
     return f"{_pct(k / n)} [{_pct(lo)}-{_pct(hi)}]"
 
 
-def _target_name(t: Target) -> str:
-    return f"{INDICATORS[t.indicator].zh} {t.comparator} {fmt(t.indicator, t.threshold)} ({t.year})"
+def _target_name(t: Target, lang: str = "zh") -> str:
+    return f"{indicator_name(t.indicator, lang)} {t.comparator} {fmt(t.indicator, t.threshold)} ({t.year})"
 
 
 def _status(result: Result, j: int) -> str:
@@ -92,13 +92,15 @@ def _status(result: Result, j: int) -> str:
     return {"reachable": "required", "uncertain": "not shown to reach P", "unreachable": "cannot reach P"}[r.status]
 
 
-def lever_rows(result: Result) -> list[list[str]]:
+def lever_rows(result: Result, lang: str = "zh") -> list[list[str]]:
+    """One row per lever explored: named in both languages (zh, as in optimize.md) or in English (en)."""
     rows = []
     for i, name in enumerate(result.space.names):
         old, new = get(result.scenario, name), get(result.winner_scenario, name)  # channels with their counts' money
         change = "" if abs(new - old) < 1e-9 else (f"{new - old:+,.0f}" if name.startswith("budget.")
                                                    else f"{new - old:+.2f}")
-        rows.append([f"{label(name, 'zh')} / {label(name, 'en')}", lever_unit(name),
+        named = f"{label(name, 'zh')} / {label(name, 'en')}" if lang == "zh" else label(name, "en")
+        rows.append([named, lever_unit(name),
                      f"{_num(name, result.space.low[i])}-{_num(name, result.space.high[i])}",
                      _num(name, old), _num(name, new), change])
     return rows
@@ -120,16 +122,17 @@ def _change(d: float) -> str:
     return f"{d:+,.0f}" if abs(d) >= 0.5 else ""
 
 
-def target_rows_report(result: Result) -> list[list[str]]:
+def target_rows_report(result: Result, lang: str = "zh") -> list[list[str]]:
     rows = []
     for j, t in enumerate(result.scenario.targets):
         w, plan = result.winner, result.plan
-        rows.append([_target_name(t), t.id, _status(result, j), _ci(w.met[:, j]), _ci(w.confirm[:, j]),
+        rows.append([_target_name(t, lang), t.id, _status(result, j), _ci(w.met[:, j]), _ci(w.confirm[:, j]),
                      _ci(plan.confirm[:, j])])
     return rows
 
 
-def headline(result: Result) -> str:
+def headline(result: Result, lang: str = "zh") -> str:
+    """The result in a paragraph; `lang` names the targets' indicators."""
     P = result.settings.probability
     w, plan = result.winner, result.plan
     diff = w.cost - plan.cost
@@ -153,20 +156,21 @@ def headline(result: Result) -> str:
         text += (f" {_plural(len(result.unreachable), 'chosen target')} reached {P:g} in none of the "
                  f"{len(result.candidates)} mixes tried (the all-high corner included), so the search treats "
                  f"{'it' if len(result.unreachable) == 1 else 'them'} as out of reach within the ranges: "
-                 + "; ".join(f"{INDICATORS[names[j].indicator].zh} ({_best(result, j)})"
-                                            for j in result.unreachable) + ".")
+                 + "; ".join(f"{indicator_name(names[j].indicator, lang)} ({_best(result, j)})"
+                            for j in result.unreachable) + ".")
     if result.uncertain:
         n = len(result.uncertain)
         text += (f" {_plural(n, 'chosen target')} could not be shown to reach {P:g} (best estimate below {P:g}, "
                  f"but {P:g} not ruled out) and {'is' if n == 1 else 'are'} left out of the constraint too: "
-                 + "; ".join(f"{INDICATORS[names[j].indicator].zh} ({_best(result, j)})" for j in result.uncertain)
-                 + ".")
+                 + "; ".join(f"{indicator_name(names[j].indicator, lang)} ({_best(result, j)})"
+                             for j in result.uncertain) + ".")
     worse = [j for j in [*result.unreachable, *result.uncertain]
              if result.winner.p_confirm[j] < result.plan.p_confirm[j] - EPS]
     if worse:
         text += (" Left out of the constraint, these do worse under the winner than under the scenario's own mix "
-                 "(re-run): " + "; ".join(f"{INDICATORS[names[j].indicator].zh} {_pct(result.plan.p_confirm[j])} → "
-                                          f"{_pct(result.winner.p_confirm[j])}" for j in worse) + ".")
+                 "(re-run): " + "; ".join(f"{indicator_name(names[j].indicator, lang)} "
+                                          f"{_pct(result.plan.p_confirm[j])} → {_pct(result.winner.p_confirm[j])}"
+                                          for j in worse) + ".")
         if any(result.reach[j].k > 0 for j in worse):
             text += (" To hold one of them too, ask for a probability no higher than the share of runs its best mix "
                      "met it in (the k of n runs above; --probability applies to every chosen target): choosing it "
@@ -218,10 +222,11 @@ platypus) or a TPE sampler (optuna) would each need many more evaluations of man
    bound and halfway, then a quarter or three quarters of the way), all levers in parallel. The
    cuts that keep the mix feasible alone are combined, largest saving first (bisecting on how
    many fit); the ones that did not fit are tried again on top of the cheaper mix (3 passes).
-4. Cross-entropy generations: candidates drawn around the {elites} best (ranked by the shortfall
-   sum_j max(0, level_j - P_j), then cost) with a shrinking spread; around a feasible one the
-   priced levers are also pulled down, several at once, since cost is certain and feasibility
-   is not.
+4. Cross-entropy generations (numbered from 1 in the log and candidates.csv, where the trim's
+   candidates count in generation 0): candidates drawn around the {elites} best (ranked by the
+   shortfall sum_j max(0, level_j - P_j), then cost) with a shrinking spread; around a feasible
+   one the priced levers are also pulled down, several at once, since cost is certain and
+   feasibility is not.
 5. Confirmation: finalists (the cheapest feasible mix and the cheapest ones with a margin above P)
    and the scenario's own mix are re-run with {confirm} replications on seed {cseed} (seed +
    {step}), which shares no random draw with the search. The winner is the cheapest finalist
@@ -336,15 +341,23 @@ def _confirmed(result: Result, c: Candidate) -> bool:
     return c.confirm is not None and not over and _worst(result, c.p_confirm) >= result.settings.probability - EPS
 
 
-def terminal(result: Result) -> list[str]:
+# The terminal's headings (lever table, cost line, target table): bilingual beside Chinese names, else English
+TERMINAL_HEADS = {"zh": (["lever 政策", "unit", "scenario 原方案", "winner 最优", "change"], "cost 成本",
+                         "target 目标"),
+                  "en": (["lever", "unit", "scenario", "winner", "change"], "cost", "target")}
+
+
+def terminal(result: Result, lang: str = "zh") -> list[str]:
+    """What innosim optimize prints, its levers and targets named in `lang`."""
     sc = result.scenario
-    lines = ["", headline(result), "",
-             *text_table(["lever 政策", "unit", "scenario 原方案", "winner 最优", "change"],
-                         [[r[0], r[1], r[3], r[4], r[5]] for r in lever_rows(result)], right=(2, 3, 4)), ""]
-    lines.append(f"cost 成本: {result.winner.cost:,.0f} 万元/year against {result.plan.cost:,.0f} for "
+    levers, cost, target = TERMINAL_HEADS[lang]
+    lines = ["", headline(result, lang), "",
+             *text_table(levers, [[r[0], r[1], r[3], r[4], r[5]] for r in lever_rows(result, lang)], right=(2, 3, 4)),
+             ""]
+    lines.append(f"{cost}: {result.winner.cost:,.0f} 万元/year against {result.plan.cost:,.0f} for "
                  f"{sc.scenario.name} ({result.winner.cost - result.plan.cost:+,.0f})")
-    head = ["target 目标", "status", "search", f"re-run ({result.settings.confirm})", "scenario re-run"]
-    lines += ["", *text_table(head, [[r[0], r[2], r[3], r[4], r[5]] for r in target_rows_report(result)]), ""]
+    head = [target, "status", "search", f"re-run ({result.settings.confirm})", "scenario re-run"]
+    lines += ["", *text_table(head, [[r[0], r[2], r[3], r[4], r[5]] for r in target_rows_report(result, lang)]), ""]
     lines.append(f"runs: {sum(result.runs.values())} in {result.wall_seconds:.0f} s on {result.where}; "
                  f"seed {result.seed}, confirmation seed {result.confirm_seed}")
     return lines
