@@ -77,6 +77,9 @@ def attract(m: EcosystemModel, rng: CohortStream, n: int, shares: np.ndarray, ki
     idx = add(m, rng, EntryDraw(n, sectors, revenue,
                                 capabilities(rng, p["attracted_capability_mean"], n),
                                 rng.random(n) < p["attracted_future_share"], attracted=True, kind=3 + kind))
+    # a firm that moves in brings its year's revenue (the statistics count a firm where it is registered): as if it
+    # had earned this month's rate since January, not from the month it joined (the 规上 review reads the year's)
+    f.revenue_year[idx] = f.revenue[idx] * m.calendar_month / 12.0
     ht = idx[rng.random(n) < p["attracted_high_tech_share"]]
     year = m.calendar_year
     thr = cert.high_tech_rd_threshold(f.revenue[ht], year)

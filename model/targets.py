@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 def measured_threshold(threshold: float, comparator: str, tolerance: float) -> float:
     """The value a target is measured against: an 'about' target's threshold moved by its tolerance towards the side
     that does not meet it ('about 400' with a 5% tolerance: >= 380 counts as met)."""
-    return threshold * (1.0 - tolerance) if comparator in (">=", ">") else threshold * (1.0 + tolerance)
+    slack = tolerance * abs(threshold)  # a negative threshold (a growth) loosens the same way
+    return threshold - slack if comparator in (">=", ">") else threshold + slack
 
 
 def meets(values: np.ndarray, t: Target) -> np.ndarray:
@@ -53,8 +54,8 @@ def target_problem(targets: Sequence[Target], start: str, end: str) -> tuple[str
 
 
 def threshold_problem(indicator: str, threshold: float) -> str | None:
-    """Why `threshold` cannot be meant in the unit of `indicator`: a negative count, sum or share, or a fraction
-    written for a percent (0.04 for 4%); else None."""
+    """Why `threshold` cannot be meant in the unit of `indicator`: a negative count, sum or share, a fraction
+    written for a percent (0.04 for 4%) or a percent written for a share (60 for 0.6); else None."""
     if indicator in SIGNED:
         return None
     unit = INDICATORS[indicator].unit
@@ -63,4 +64,7 @@ def threshold_problem(indicator: str, threshold: float) -> str | None:
     if unit == "%" and 0 < threshold < PERCENT_FLOOR:
         return (f"{threshold:g} reads as {threshold:g}%: {indicator} is in percent, so write "
                 f"{100 * threshold:g} for {100 * threshold:g}%")
+    if unit == "share" and threshold > 1:
+        return (f"{threshold:g} is above 1: {indicator} is a share, so write {threshold / 100:g} for "
+                f"{threshold:g}%")
     return None

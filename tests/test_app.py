@@ -361,8 +361,14 @@ def test_a_small_run_says_how_far_its_p_meet_may_be_off_and_a_large_one_does_not
     assert ("模拟次数较少：基于 6 次模拟的每个达成概率约有 ±20 个百分点的不确定性（达成概率为 50% 时的二项标准误）；"
             "用于简报请至少模拟 200 次。") in panels["zh"]
     assert [report.p_meet_error(n) for n in (1, 4, 50, 99, 200)] == [50, 25, 7, 5, 4]
-    assert "from 1 run is" in outcome.few_runs_note({"replications": 1}, "en")
-    assert outcome.few_runs_note({"replications": 99}, "zh") and not outcome.few_runs_note({"replications": 100}, "en")
+    targets = app_run.summary["targets"]
+    assert "from 1 run is" in outcome.few_runs_note({"replications": 1, "targets": targets}, "en")
+    assert outcome.few_runs_note({"replications": 99, "targets": targets}, "zh")
+    assert not outcome.few_runs_note({"replications": 100, "targets": targets}, "en")
+    # no P(meet) on the page: no outcome target (none, or only commitments, which a lever delivers by arithmetic)
+    promised = [x for x in targets if x.get("kind") == "commitment"]
+    assert not outcome.few_runs_note({"replications": 6, "targets": []}, "en")
+    assert promised and not outcome.few_runs_note({"replications": 6, "targets": promised}, "en")
     large = replace(app_run, summary={**app_run.summary, "replications": 200})
     for lang in LANGS:
         text = panel_text(large, lang)

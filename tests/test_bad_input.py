@@ -140,6 +140,10 @@ MESSAGES = {
                           "below 0, which rd_vs_baseline (unit: x) never is"),
     "percent-as-fraction": (edit("threshold = 4.0", "threshold = 0.04"), "targets[6] (rd-intensity-2026).threshold: "
                             "0.04 reads as 0.04%: rd_intensity is in percent, so write 4 for 4%"),
+    "percent-as-share": (edit('indicator = "high_tech"\nyear = 2026\ncomparator = ">"\nthreshold = 1500',
+                              'indicator = "above_scale_high_tech_share"\nyear = 2026\ncomparator = ">"\nthreshold = 60'),
+                         "targets[1] (high-tech-2026).threshold: 60 is above 1: above_scale_high_tech_share is a share, "
+                         "so write 0.6 for 60%"),
 }
 
 
@@ -265,3 +269,12 @@ def test_out_folder_that_cannot_be_created(capsys, tmp_path):
     err = capsys.readouterr().err
     assert code == 2 and "--out" in err and "cannot write" in err and len(err.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_an_about_target_below_zero_loosens_towards_the_side_that_does_not_meet_it():
+    from model.targets import measured_threshold
+
+    assert measured_threshold(400, ">=", 0.05) == 380 and measured_threshold(100, "<=", 0.05) == 105
+    assert measured_threshold(-5, ">=", 0.05) == -5.25  # -4.75 would be stricter than the written -5
+    assert measured_threshold(-5, "<=", 0.05) == -4.75
+

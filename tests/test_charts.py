@@ -121,6 +121,26 @@ def test_chart_command_rejects_a_folder_that_is_not_results(tmp_path, capsys):
     assert "summary.json" in err and len(err.strip().splitlines()) == 1
 
 
+def test_comparing_folders_without_targets_or_into_a_file_is_one_line(two_runs, tmp_path, capsys):
+    import json
+    import shutil
+
+    a, b = two_runs
+    bare = tmp_path / "bare"
+    shutil.copytree(a, bare)
+    summary = json.loads((bare / "summary.json").read_text("utf-8"))
+    (bare / "summary.json").write_text(json.dumps({**summary, "targets": []}), "utf-8")
+    capsys.readouterr()
+    assert main(["chart", str(bare), str(b), "--out", str(tmp_path / "cmp")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"innosim: error: {bare}: summary.json: the scenario has no targets: a comparison charts targets\n"
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    assert main(["chart", str(a), str(b), "--out", str(a_file)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--out: cannot write the comparison" in err, err
+
+
 def test_dashboard_hatches_and_marks_the_targets_with_a_known_limit():
     """A briefing that shows only the dashboard must not present a probability the backtest disowns as a finding."""
     from model.output.report import KNOWN_LIMITS
@@ -234,7 +254,8 @@ def test_fan_charts_write_values_in_the_indicators_units_beside_the_axes():
 
     dates = [dt.date(2023 + (m + 11) // 12, (m + 11) % 12 + 1, 1) for m in range(37)]
     cases = (("rd_intensity", 2.72, 4.0, "≥ 4.00%", "2.72%", "%"), ("rd_vs_baseline", 1.0, 2.0, "≥ 2.00x", "1.00x",
-                                                                     "× baseline"))
+                                                                     "× baseline"),
+             ("above_scale_high_tech_share", 0.41, 0.6, "≥ 0.60", "0.41", None))  # a share as written, not '1' and '0'
     for ind, base, thr, target_words, base_words, axis in cases:
         series = base * np.linspace(1.0, 1.4, 37)[None, :] * np.ones((5, 1))
         target = {"indicator": ind, "year": 2026, "comparator": ">=", "threshold": thr, "tolerance": 0.0}
@@ -242,7 +263,7 @@ def test_fan_charts_write_values_in_the_indicators_units_beside_the_axes():
         ax = fig.axes[0]
         texts = [x.get_text() for x in ax.get_legend().get_texts()]
         assert any(target_words in x for x in texts) and any(base_words in x for x in texts), texts
-        assert ax.get_ylabel() == axis
+        assert axis is None or ax.get_ylabel() == axis
         fig.canvas.draw()
         assert not ax.get_legend().get_window_extent().overlaps(ax.get_window_extent())
         plotting.plt.close(fig)

@@ -357,3 +357,14 @@ def test_the_years_revenue_is_the_mean_of_its_monthly_rates_and_starts_again_in_
     m.step()  # January: the year starts again (the compaction keeps living rows in order; entrants join at the end)
     before = np.flatnonzero(f.alive & (f.born < m.month - 1))
     assert np.allclose(f.revenue_year[before], f.revenue[before] / 12.0)
+
+
+def test_a_firm_that_moves_in_brings_its_years_revenue_to_the_scale_review():
+    m = EcosystemModel(make_scenario(), replication=0)
+    f = m.firms
+    for _ in range(9):  # to September
+        month, calendar = m.month, m.calendar_month
+        m.step()
+        joined = np.flatnonzero(f.attracted & (f.born == month))
+        assert np.allclose(f.revenue_year[joined], f.revenue[joined] * calendar / 12.0)
+    assert np.count_nonzero(f.attracted) > 0

@@ -136,7 +136,7 @@ def few_runs_note(summary: dict, lang: str) -> str:
     """The note on a run of fewer than ad.FEW_REPLICATIONS replications: how far its P(meet) may be off (the binomial
     standard error at 50%) and how many runs a briefing needs; '' for a larger run."""
     n = summary["replications"]
-    if n >= ad.FEW_REPLICATIONS:
+    if not ad.needs_few_runs_note(summary):
         return ""
     return t("few_runs", lang, n=n, runs=ad.plural(n, "run"), points=ad.p_meet_error(n),
              briefing=ad.BRIEFING_REPLICATIONS)

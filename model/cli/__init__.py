@@ -327,11 +327,21 @@ def cmd_chart(args: argparse.Namespace) -> int:
                 raise InputError(str(f), name, "missing: not a results folder written by innosim run")
     summaries = [_read_summary(f / "summary.json") for f in folders]
     if len(folders) > 1:
-        return _chart_comparison(folders, summaries, args)
+        for f, summary in zip(folders, summaries, strict=True):
+            if not summary["targets"]:
+                raise InputError(str(f), "summary.json", "the scenario has no targets: a comparison charts targets")
+        try:
+            return _chart_comparison(folders, summaries, args)
+        except OSError as exc:
+            where = getattr(exc, "filename", None) or args.out or "results"
+            raise InputError(str(where), "--out", f"cannot write the comparison: {exc.strerror or exc}") from None
     (f,), (summary,) = folders, summaries
     scenario = parse_scenario(_read_json(f / "scenario.json"), str(f / "scenario.json"))
     lang = args.lang or briefing.folder_lang(f)
-    briefing.write(f, markdown(summary, scenario), lang)
+    try:
+        briefing.write(f, markdown(summary, scenario), lang)
+    except OSError as exc:
+        raise InputError(str(f), "(folder)", f"cannot redraw its charts and report: {exc.strerror or exc}") from None
     print(f"redrew {f}/charts and report ({lang})")
     return 0
 

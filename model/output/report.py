@@ -54,6 +54,10 @@ def fmt(indicator: str, v: float) -> str:
         return f"{v:.2f}x"
     if unit == "index":
         return f"{v:.1f}"
+    if unit == "share":  # written as a fraction in scenario files (0.6), shown as written
+        return f"{v:.2f}"
+    if unit == "1/year":  # exit hazards, a few hundredths
+        return f"{v:.3f}"
     if unit.startswith("万元"):
         return f"{v / 1e4:,.1f}亿"
     return f"{v:,.0f}"
@@ -219,10 +223,16 @@ def p_meet_error(replications: int) -> int:
     return round(100 * math.sqrt(0.25 / replications))
 
 
+def needs_few_runs_note(summary: dict) -> bool:
+    """A run of fewer than FEW_REPLICATIONS replications with an outcome target (a P(meet) the model finds; a
+    commitment's is arithmetic)."""
+    return summary["replications"] < FEW_REPLICATIONS and bool(outcomes(summary))
+
+
 def few_runs_note(summary: dict) -> str:
-    """NOTE_FEW_RUNS for a run with targets and fewer than FEW_REPLICATIONS replications, else ''."""
+    """NOTE_FEW_RUNS when needs_few_runs_note, else ''."""
     n = summary["replications"]
-    if n >= FEW_REPLICATIONS or not summary["targets"]:
+    if not needs_few_runs_note(summary):
         return ""
     return NOTE_FEW_RUNS.format(runs=plural(n, "run"), points=p_meet_error(n), briefing=BRIEFING_REPLICATIONS)
 
