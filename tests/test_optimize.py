@@ -13,7 +13,7 @@ import tomllib
 
 import numpy as np
 import pytest
-from conftest import make_scenario, plan_doc
+from conftest import PLAN, make_scenario, plan_doc
 
 from model.analysis.optimize import reach_status
 from model.analysis.stats import wilson
@@ -202,3 +202,11 @@ def test_a_search_no_target_holds_says_so_in_its_winner(small, tmp_path, capsys)
     loaded = load_scenario(out / "winner.toml")
     assert loaded.scenario.name.endswith("-cheapest-no-target")
     assert "no target reaches P(meet)" in loaded.scenario.title
+
+
+def test_an_about_target_is_named_by_what_the_search_holds_it_to():
+    from model.analysis.optimize.report import _target_name
+
+    sme = next(t for t in load_scenario(PLAN).targets if t.tolerance)
+    assert _target_name(sme, "zh") == "专精特新企业 >= 400 (2026; about: >= 380 counts)"
+

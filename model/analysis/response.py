@@ -147,6 +147,8 @@ def effect_text(e: dict) -> str:
 
 
 def markdown(r: Response, lang: str = "en") -> str:
+    from ..output.report import target_cell
+
     sc = r.scenario.scenario
     effects = r.effects()
     lines = [f"# Lever response curves: {sc.title}", "",
@@ -158,7 +160,7 @@ def markdown(r: Response, lang: str = "en") -> str:
              "replications. A range that straddles zero says the model cannot tell the lever's effect on this "
              "target from nothing at this many replications.", ""]
     for t in r.targets:
-        lines += [f"## {indicator_name(t.indicator, lang)} ({t.id}): {t.comparator} {t.threshold:g} by {t.year}", "",
+        lines += [f"## {indicator_name(t.indicator, lang)} ({t.id}): {target_cell(t.model_dump())}", "",
                   "| lever | effect | per | the range costs (亿元 a year) | P(meet) across the range |",
                   "|---|---|---|---|---|"]
         for c, e in zip(r.curves, [e for e in effects if e["target"] == t.id], strict=True):

@@ -14,7 +14,7 @@ from ...indicators import indicator_name
 from ...levers import get, label
 from ...levers import unit as lever_unit
 from ...months import lever_years
-from ...output.report import fmt, markdown_table, text_table
+from ...output.report import markdown_table, target_cell, text_table
 from ...output.toml_writer import toml_document
 from ...scenario import Target
 from ..stats import wilson
@@ -82,7 +82,8 @@ def _ci(k_or_met: np.ndarray) -> str:
 
 
 def _target_name(t: Target, lang: str = "zh") -> str:
-    return f"{indicator_name(t.indicator, lang)} {t.comparator} {fmt(t.indicator, t.threshold)} ({t.year})"
+    """'专精特新企业 >= 400 (2026; about: >= 380 counts)': what the search holds the target to."""
+    return f"{indicator_name(t.indicator, lang)} {target_cell(t.model_dump())}"
 
 
 def _status(result: Result, j: int) -> str:
