@@ -344,9 +344,15 @@ def test_the_result_panel_lists_the_known_limits_of_the_targets_in_both_language
         title = t("known_limits", lang, n=6, indicators="6 indicators", their="their")
         assert title in text and t("known_limits_intro", lang) in text, lang
         lines = [s for s in text if s.startswith("‡ ") and s != title]
-        assert lines == [f"‡ {ad.indicator_name(i, lang)} ({i}): {report.KNOWN_LIMITS[i]}" for i in limited], lang
+        assert lines == [f"‡ {ad.indicator_name(i, lang)} ({i}): {report.KNOWN_LIMITS[i][lang]}" for i in limited], lang
     assert text.index(title) < text.index(lines[0])
-    assert [s.removeprefix("‡ ") for s in outcome.limit_lines(summary, "zh")] == report.known_limits(summary)
+    assert [s.removeprefix("‡ ") for s in outcome.limit_lines(summary, "zh")] == report.known_limits(summary, lang="zh")
+    # the Chinese page shows them in Chinese, and no longer apologises for English text below a Chinese heading
+    assert "英文" not in t("known_limits_intro", "zh")
+    assert not [s for s in panels["zh"] for i in limited if report.KNOWN_LIMITS[i]["en"] in s]
+    md = (app_run.folder / "report.md").read_text("utf-8")  # the briefing of a run on the Chinese page: the same
+    limits = [report.KNOWN_LIMITS[i] for i in limited]
+    assert all(d["zh"] in md and d["en"] not in md for d in limits)
     assert "do not quote their P(meet) alone" in panels["en"][panels["en"].index(title)]
     names = {r["indicator"]: r["name"] for r in outcome.target_rows(app_run, "zh")}  # marked as in the dashboard
     assert [i for i, name in names.items() if name.endswith("‡")] == limited

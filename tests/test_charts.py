@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import warnings
 from collections import defaultdict
@@ -12,6 +14,7 @@ from conftest import PLAN
 from model.cli import main
 from model.indicators import INDICATORS
 from model.output import labels, plotting
+from model.output.limits import KNOWN_LIMITS
 
 
 def test_every_label_string_renders_without_missing_glyphs(tmp_path):
@@ -68,6 +71,27 @@ def test_run_writes_charts_and_a_self_contained_html(two_runs):
     assert "## Charts" in md and "charts/dashboard-zh.png" in md
 
 
+def limit_lines(md: str) -> list[str]:
+    """The list items of report.md's section of known limits."""
+    section = md.split("## Known limits of the model for these targets\n\n", 1)[1].split("\n\n", 1)[0]
+    return section.splitlines()
+
+
+def test_the_report_gives_the_known_limits_in_its_language(two_runs):
+    """The Chinese report (innosim run's default) had the limits in English under the Chinese names; now each
+    report has them in its language, the indicators named in Chinese in both as in its tables."""
+    for folder, lang, other in ((two_runs[0], "zh", "en"), (two_runs[1], "en", "zh")):
+        md = (folder / "report.md").read_text("utf-8")
+        page = (folder / "report.html").read_text("utf-8")
+        summary = json.loads((folder / "summary.json").read_text("utf-8"))
+        limited = [i for i in dict.fromkeys(t["indicator"] for t in summary["targets"]) if i in KNOWN_LIMITS]
+        assert limited == ["high_tech", "specialized_sme", "upgrades_cum", "listed", "rd_vs_baseline", "rd_intensity"]
+        assert limit_lines(md) == [f"- {INDICATORS[i].zh} ({i}): {KNOWN_LIMITS[i][lang]}" for i in limited], lang
+        for i in limited:
+            assert KNOWN_LIMITS[i][other] not in md, (lang, i)
+            assert html.escape(KNOWN_LIMITS[i][lang]) in page and html.escape(KNOWN_LIMITS[i][other]) not in page
+
+
 def _files(folder):
     return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -110,6 +134,8 @@ def test_chart_command_keeps_a_folders_language_unless_told(two_runs, tmp_path, 
         assert not list((copy / "charts").glob(f"*-{other}.png"))
     assert main(["chart", str(a), "--lang", "en"]) == 0
     assert (a / "charts" / "dashboard-en.png").is_file() and "charts/dashboard-en.png" in (a / "report.md").read_text()
+    # the report redrawn in English has its limits in English too
+    assert f"- 上市挂牌企业 (listed): {KNOWN_LIMITS['listed']['en']}" in limit_lines((a / "report.md").read_text())
     out = tmp_path / "cmp"
     assert main(["chart", str(a), str(b), "--out", str(out)]) == 0  # both now English: so is their comparison
     assert (out / "comparison-en.png").is_file() and (out / "comparison-en.svg").is_file()
@@ -143,8 +169,6 @@ def test_comparing_folders_without_targets_or_into_a_file_is_one_line(two_runs, 
 
 def test_dashboard_hatches_and_marks_the_targets_with_a_known_limit():
     """A briefing that shows only the dashboard must not present a probability the backtest disowns as a finding."""
-    from model.output.report import KNOWN_LIMITS
-
     rows = [{"indicator": ind, "p_meet": p, "comparator": ">=", "threshold": 10.0, "year": 2026}
             for ind, p in (("specialized_sme", 0.92), ("joint_labs", 0.3))]
     assert "specialized_sme" in KNOWN_LIMITS and "joint_labs" not in KNOWN_LIMITS

@@ -11,6 +11,7 @@ from conftest import PLAN
 
 from model.cli import main
 from model.indicators import INDICATORS
+from model.output.limits import KNOWN_LIMITS
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +91,10 @@ def test_the_table_names_the_indicators_in_the_language_chosen(run_dir):
         assert INDICATORS[t["indicator"]].zh not in en, t["indicator"]
     assert "指标" not in en and "承诺事项" not in en
     assert en.splitlines()[0] == zh.splitlines()[0]  # the title and the notes are the same English
+    # the known limits in the language chosen: a planner reading the Chinese table reads them in Chinese
+    for name, lang, table in (("专精特新企业", "zh", zh), ("Specialized SMEs (专精特新)", "en", en)):
+        assert f"! {name} (specialized_sme): {KNOWN_LIMITS['specialized_sme'][lang]}" in table.splitlines(), lang
+    assert not [i for i, d in KNOWN_LIMITS.items() if d["en"] in zh or d["zh"] in en]
 
 
 def test_run_prints_the_table_in_the_language_chosen(tmp_path, capsys):

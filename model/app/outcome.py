@@ -79,7 +79,7 @@ def run(settings: runner.Settings, source_name: str, results_root: Path, lang: s
     if should_stop():
         raise runner.Cancelled
     out = results_folder(results_root, settings.scenario)
-    ad.write_results(ens, out, summary, ad.markdown(summary, settings.scenario), lang)
+    ad.write_results(ens, out, summary, ad.markdown(summary, settings.scenario, lang), lang)
     yield State("done", replace(result, folder=out))
 
 
@@ -128,8 +128,8 @@ def target_text(raw: dict, lang: str) -> str:
 
 def limit_lines(summary: dict, lang: str) -> list[str]:
     """The report's known limits (model/output/report.py, known_limits) of the indicators the targets read, one line
-    each, the indicator named in the page's language; the limits are in English, as the report has them only so."""
-    return [f"‡ {line}" for line in ad.known_limits(summary, lambda i: ad.indicator_name(i, lang))]
+    each, in the page's language."""
+    return [f"‡ {line}" for line in ad.known_limits(summary, lambda i: ad.indicator_name(i, lang), lang=lang)]
 
 
 def few_runs_note(summary: dict, lang: str) -> str:

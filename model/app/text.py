@@ -155,11 +155,10 @@ TEXT: dict[str, dict[str, str]] = {
                    "en": "* baseline not published: drawn per replication from its documented range (median shown)."},
     "derived_note": {"zh": "† 基期值部分由规划自身的目标推算（seed 004）：其达成概率部分衡量的是目标与由它推出的估计之间的距离。",
                      "en": "† baseline estimated partly from the plan's own targets (seed 004): its P(meet) measures in part the distance between the target and an estimate made from it."},
-    # the limits themselves are the report's (model/output/report.py, KNOWN_LIMITS), written in English only
+    # the limits themselves are the report's (model/output/limits.py, KNOWN_LIMITS), in the page's language
     "known_limits": {"zh": "‡ 模型已知局限（{n} 个指标）：其达成概率勿单独引用",
                      "en": "‡ Known limits of the model for {indicators}: do not quote {their} P(meet) alone"},
-    "known_limits_intro": {"zh": "回测等检验表明模型在下列指标上存在已知局限。以下说明为英文原文，与简报 report.html 中的"
-                                 "相同（报告没有中文版本）。",
+    "known_limits_intro": {"zh": "回测等检验表明模型在下列指标上存在已知局限，简报（report.html）中列有同样的说明。",
                            "en": "What the backtest and the settled-start test show the model gets wrong for these "
                                  "indicators, as the briefing (report.html) lists it."},
     "few_runs": {"zh": "模拟次数较少：基于 {n} 次模拟的每个达成概率约有 ±{points} 个百分点的不确定性（达成概率为 50% "
@@ -250,4 +249,4 @@ def all_strings() -> list[str]:
     """Every string of the page in both languages (for the glyph test)."""
     return [v for d in TEXT.values() for v in d.values()] + [
         s for c in CONTROLS.values() for s in (c.zh, c.en, c.unit_zh, c.unit_en, c.explain_zh, c.explain_en)] + [
-        *ad.KNOWN_LIMITS.values()]  # shown as they are under "known_limits"
+        *(s for d in ad.KNOWN_LIMITS.values() for s in d.values())]  # shown as they are under "known_limits"

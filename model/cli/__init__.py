@@ -33,7 +33,7 @@ ANALYSES = {
 }
 # What each command writes in the language --lang chooses (arguments.LANG_RULE adds the terminal)
 LANG_FILES = {
-    "run": "the charts (and their captions in report.md)",
+    "run": "the charts (and, in report.md, their captions and the known limits of the model)",
     "compare": "the charts",
     "sensitivity": "the charts and the report (sensitivity.md, response.md)",
     "optimize": "the charts",
@@ -98,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     chart = sub.add_parser("chart", help="redraw a saved results folder's charts and report, or chart several "
                            "folders' comparison", description=CHART_HELP)
     chart.add_argument("folders", nargs="+", metavar="FOLDER", help="results folders written by innosim run")
-    chart.add_argument("--lang", choices=LANGS, help="language of the charts (and of the report's captions of them); "
-                       "default: the folder's own, or for a comparison the folders' when they share one, else zh")
+    chart.add_argument("--lang", choices=LANGS, help="language of the charts (and of the report's captions of them "
+                       "and its known limits of the model); default: the folder's own, or for a comparison the "
+                       "folders' when they share one, else zh")
     chart.add_argument("--out", help="folder for the comparison (default results/comparison-<UTC time>)")
     sch = sub.add_parser("schema", help="print the scenario JSON Schema")
     sch.add_argument("--out", help="write to this file instead of stdout")
@@ -193,7 +194,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                           f"{checkpoint.folder}") from None
     summary = build_summary(ens, time.perf_counter() - t0, args.scenario)
     try:
-        write_results(ens, out, summary, markdown(summary, scenario), meta["lang"])
+        write_results(ens, out, summary, markdown(summary, scenario, meta["lang"]), meta["lang"])
     except OSError as exc:
         raise InputError(str(out), "--out", f"cannot write the results folder: {exc.strerror or exc}") from None
     checkpoint.remove()
@@ -339,7 +340,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
     scenario = parse_scenario(_read_json(f / "scenario.json"), str(f / "scenario.json"))
     lang = args.lang or briefing.folder_lang(f)
     try:
-        briefing.write(f, markdown(summary, scenario), lang)
+        briefing.write(f, markdown(summary, scenario, lang), lang)
     except OSError as exc:
         raise InputError(str(f), "(folder)", f"cannot redraw its charts and report: {exc.strerror or exc}") from None
     print(f"redrew {f}/charts and report ({lang})")

@@ -22,7 +22,8 @@ from matplotlib.ticker import MaxNLocator
 
 from ..indicators import INDICATORS
 from .labels import CMP, dashboard_title, indicator_name, scale, t, threshold, unit
-from .report import KNOWN_LIMITS, fmt, light, measured_value, percent
+from .limits import KNOWN_LIMITS
+from .report import fmt, light, measured_value, percent
 
 SIZE = (13.33, 7.5)
 DPI = 200
@@ -155,7 +156,7 @@ def dashboard(targets: list[dict], lang: str):
     y = np.arange(len(rows))
     p = np.array([r["p_meet"] for r in rows])
     bars = ax.barh(y, p, color=[COLORS[light(v)] for v in p], height=0.7)
-    # ‡ a target whose indicator the backtest shows the model gets wrong (report.KNOWN_LIMITS): hatched, so a
+    # ‡ a target whose indicator the backtest shows the model gets wrong (limits.KNOWN_LIMITS): hatched, so a
     # briefing that shows only this chart does not present that probability as a finding
     limited = [r["indicator"] in KNOWN_LIMITS for r in rows]
     for bar, lim in zip(bars, limited, strict=True):

@@ -11,6 +11,7 @@ from ..lever_registry import LEVERS
 from ..profiles import PROFILES
 from ..scenario import Scenario
 from ..targets import measured_threshold
+from .limits import KNOWN_LIMITS
 
 # Traffic lights on P(meet) as shown, in whole percent: green from 80%, amber from 50%, red below
 LIGHTS = (("green", 80), ("amber", 50), ("red", 0))
@@ -165,45 +166,13 @@ def _untargeted_rows(summary: dict, lang: str = "zh") -> list[list[str]]:
     return rows
 
 
-# What the backtest and the settled-start test say the model gets wrong for a target's indicator, measured
-# (README, "Status and limits"; model/history.py NOTES). Printed under the target table and in the report, so
-# that a probability the model cannot yet support is not read alone.
-_UPGRADES = ("no documented count of firms entering 规上 or reaching 1亿 calibrates it, and the plan does not say "
-             "which firms it counts: the model counts firms of the cultivation system crossing their industry's "
-             "threshold on the year's revenue (industry 2000万, most services 1000万), about a third of them firms "
-             "that had been above it before; counted in industry alone, the plan's 小升规 were 20-34 firms over "
-             "2024-2026 (6 replications, 2026-12-06): P(meet) hangs on that definition more than on the levers")
-KNOWN_LIMITS: dict[str, str] = {
-    "high_tech": "depends on the firms' ages at the start, which no figure documents: a 96-month spin-up instead of "
-                 "48 (median firm age 38 months, not 26) lowered the 三量齐升 plan's P50 by about 115 firms and its "
-                 "P(meet) by 13 points (posterior of 2026-12-03); and on how large start-ups are, which no figure "
-                 "documents either: at the ends of startup_revenue_median's range (20万 and 150万 against 50万) the "
-                 "plan's P50 was 1,235 and 1,955 and P(meet) 5% and 90% (20 replications, 2026-12-05)",
-    "specialized_sme": "the model's pool of qualifying firms (1000万 of revenue, 100万 of R&D) is too small and grows "
-                       "about 5% a year, too slowly for Beijing's ~29% a year in 2023-2024 (backtest: PE31 at P50 "
-                       "-24%; its holders average 0.58亿 of revenue against >1.3亿 documented), and the district's "
-                       "start is an estimate: P(meet) is more likely too low than too high; start-ups' size, an "
-                       "estimate, moves it too (P50 355 to 538 over startup_revenue_median's range)",
-    "listed": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",
-    "rd_intensity": "the model's R&D intensity is nearly flat in Beijing's run after 2016 (P50 6.09% in 2016, 6.22% "
-                    "in 2023) while Beijing's rose to 6.73% (backtest: from 2019 P50 6-8% low, inside only by its "
-                    "band); the R&D super-deduction's steps add about 1.3% by 2023 and nothing else in the model "
-                    "raises it (R&D outside firms keeps its share of GDP): P(meet) more likely too low than too high",
-    "upgrades_cum": _UPGRADES,
-    "to_above_scale_cum": _UPGRADES,
-    "above_scale_to_strong_cum": _UPGRADES,
-    "rd_vs_baseline": "the model's R&D grows too slowly in Beijing's run: from 2019 its P50 is 6-8% below the "
-                      "documented, inside only by its band (backtest: bj-rd-2019, bj-rd-2021, bj-rd-intensity-2023, "
-                      "bj-rd-intensity-2024), its intensity flat where Beijing's rose: P(meet) more likely too low",
-}
-
-
-def known_limits(summary: dict, name: Callable[[str], str] | None = None) -> list[str]:
-    """The known limits of the indicators the scenario's targets read, one line each. `name` names an indicator
-    (default its Chinese name; the app passes its page language's); the limits themselves are in English."""
+def known_limits(summary: dict, name: Callable[[str], str] | None = None, *, lang: str) -> list[str]:
+    """The known limits (limits.KNOWN_LIMITS) of the indicators the scenario's targets read, one line each, in
+    `lang`. `name` names an indicator (default its Chinese name, as the report's tables; the terminal and the app
+    pass their language's)."""
     name = name or (lambda i: INDICATORS[i].zh)
     seen = [t["indicator"] for t in summary["targets"]]
-    return [f"{name(i)} ({i}): {KNOWN_LIMITS[i]}" for i in dict.fromkeys(seen) if i in KNOWN_LIMITS]
+    return [f"{name(i)} ({i}): {KNOWN_LIMITS[i][lang]}" for i in dict.fromkeys(seen) if i in KNOWN_LIMITS]
 
 
 # A P(meet) is the share of N replications that meet the target: its binomial standard error is at most
@@ -238,7 +207,8 @@ def few_runs_note(summary: dict) -> str:
 
 
 def console_table(summary: dict, lang: str = "zh") -> str:
-    """The terminal's table, notes and known limits; `lang` names the indicators (innosim run --lang)."""
+    """The terminal's table, notes and known limits; `lang` names the indicators and writes the known limits
+    (innosim run --lang)."""
     rows = _rows(summary, lang) if summary["targets"] else _untargeted_rows(summary, lang)
     lines = text_table(HEAD[lang], rows, right=(1, 4))
     end = summary["end"]
@@ -254,7 +224,7 @@ def console_table(summary: dict, lang: str = "zh") -> str:
         lines += ["", *text_table(HEAD_COMMITMENTS[lang], _commitment_rows(summary, lang), right=(2,))]
         notes.append(NOTE_COMMITMENTS)
     money = [f"$ {money_sentence(summary)}"] if money_sentence(summary) else []
-    limits = known_limits(summary, lambda i: indicator_name(i, lang))
+    limits = known_limits(summary, lambda i: indicator_name(i, lang), lang=lang)
     return "\n".join([title, *lines, *notes, *money, *(f"! {x}" for x in limits)])
 
 
@@ -423,7 +393,8 @@ SOURCES = ["", "## Sources", "",
            "calibration/data/policy-evidence.csv rows cited by id.", ""]
 
 
-def markdown(summary: dict, scenario: Scenario) -> str:
+def markdown(summary: dict, scenario: Scenario, lang: str = "zh") -> str:
+    """report.md before its charts (briefing.with_charts); `lang` (innosim run --lang) writes its known limits."""
     prof = PROFILES[scenario.scenario.profile]
     lines = [f"# {summary['title']}", "",
              f"Scenario `{summary['scenario']}` ({summary['scenario_file'] or 'in memory'}), "
@@ -455,7 +426,7 @@ def markdown(summary: dict, scenario: Scenario) -> str:
                   f"{fmt(t['indicator'], t['p50'])} | {t['delivery']} | {t['quote']} ({t['source']}) |"
                   for t in commitments(summary)]
     lines += money_section(summary)
-    limits = known_limits(summary)
+    limits = known_limits(summary, lang=lang)
     if limits:
         lines += ["", "## Known limits of the model for these targets", "", *(f"- {x}" for x in limits)]
     lines += ["", "## Context at the horizon", "", "| indicator | baseline | P50 | P10-P90 |", "|---|---:|---:|---|"]

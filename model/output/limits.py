@@ -1,0 +1,73 @@
+"""The model's known limits, per indicator, in Chinese and English.
+
+What the backtest and the settled-start test say the model gets wrong for a target's indicator, measured (README,
+"Status and limits"; model/history.py NOTES). Printed under the target table and in the report, so that a
+probability the model cannot yet support is not read alone. The planners read the Chinese; the English is the
+original the figures were written down in. Both say the same: the same figures, backtest ids and parameter names
+(tests/test_limits.py holds them to it), so a correction goes into both.
+"""
+
+from __future__ import annotations
+
+_UPGRADES = {
+    "en": "no documented count of firms entering 规上 or reaching 1亿 calibrates it, and the plan does not say "
+          "which firms it counts: the model counts firms of the cultivation system crossing their industry's "
+          "threshold on the year's revenue (industry 2000万, most services 1000万), about a third of them firms "
+          "that had been above it before; counted in industry alone, the plan's 小升规 were 20-34 firms over "
+          "2024-2026 (6 replications, 2026-12-06): P(meet) hangs on that definition more than on the levers",
+    "zh": "没有任何公开的进入规上或营业收入达到 1亿的企业数可用于校准，规划也未说明统计哪些企业：模型统计的是培育体系"
+          "内当年营业收入跨过所属行业门槛（工业 2000万，多数服务业 1000万）的企业，其中约三分之一此前曾在门槛之上；若"
+          "只统计工业，规划的小升规在 2024-2026 年为 20-34 家（6 次模拟，2026-12-06）：达成概率取决于这一统计口径，甚"
+          "于取决于政策杠杆",
+}
+# indicator -> {"zh": ..., "en": ...}, shown after the indicator's name ("高新技术企业 (high_tech): ...")
+KNOWN_LIMITS: dict[str, dict[str, str]] = {
+    "high_tech": {
+        "en": "depends on the firms' ages at the start, which no figure documents: a 96-month spin-up instead of "
+              "48 (median firm age 38 months, not 26) lowered the 三量齐升 plan's P50 by about 115 firms and its "
+              "P(meet) by 13 points (posterior of 2026-12-03); and on how large start-ups are, which no figure "
+              "documents either: at the ends of startup_revenue_median's range (20万 and 150万 against 50万) the "
+              "plan's P50 was 1,235 and 1,955 and P(meet) 5% and 90% (20 replications, 2026-12-05)",
+        "zh": "模拟结果取决于起始时企业的年龄，而这没有公开数据可依：起始前的预热模拟取 96 个月而非 48 个月（企业年龄"
+              "中位数 38 个月而非 26 个月），使“三量齐升”规划的中位数 P50 减少约 115 家、达成概率降低 13 个百分点（"
+              "2026-12-03 的校准后验）；也取决于初创企业的规模，这同样没有公开数据可依：startup_revenue_median 取其区"
+              "间两端（20万和 150万，对照 50万）时，规划的中位数 P50 分别为 1,235 和 1,955 家，达成概率分别为 5% 和 "
+              "90%（20 次模拟，2026-12-05）",
+    },
+    "specialized_sme": {
+        "en": "the model's pool of qualifying firms (1000万 of revenue, 100万 of R&D) is too small and grows "
+              "about 5% a year, too slowly for Beijing's ~29% a year in 2023-2024 (backtest: PE31 at P50 "
+              "-24%; its holders average 0.58亿 of revenue against >1.3亿 documented), and the district's "
+              "start is an estimate: P(meet) is more likely too low than too high; start-ups' size, an "
+              "estimate, moves it too (P50 355 to 538 over startup_revenue_median's range)",
+        "zh": "模型中符合认定条件（营业收入 1000万、R&D 投入 100万）的企业池过小，每年只增长约 5%，赶不上北京 "
+              "2023-2024 年每年约 29% 的增速（回测：PE31 的中位数 P50 偏差 -24%；模型中专精特新企业平均营业收入 0.58亿"
+              "，公开数据为 1.3亿以上），且该区的起始值是估计值：达成概率更可能偏低而非偏高；初创企业的规模（也是估计"
+              "值）同样影响达成概率（在 startup_revenue_median 的区间内，中位数 P50 为 355 至 538 家）",
+    },
+    "listed": {
+        "en": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",
+        "zh": "企业走向上市的过程没有任何公开数据可供校准（回测：zgc-parks-listed-2023 未落入区间）",
+    },
+    "rd_intensity": {
+        "en": "the model's R&D intensity is nearly flat in Beijing's run after 2016 (P50 6.09% in 2016, 6.22% "
+              "in 2023) while Beijing's rose to 6.73% (backtest: from 2019 P50 6-8% low, inside only by its "
+              "band); the R&D super-deduction's steps add about 1.3% by 2023 and nothing else in the model "
+              "raises it (R&D outside firms keeps its share of GDP): P(meet) more likely too low than too high",
+        "zh": "在北京市的回测模拟中，模型的 R&D 投入强度在 2016 年后几乎持平（中位数 P50：2016 年 6.09%，2023 年 6.22%"
+              "），而北京实际升至 6.73%（回测：自 2019 年起中位数 P50 偏低 6-8%，仅因模拟区间较宽才落入）；研发费用加"
+              "计扣除比例的历次提高到 2023 年累计约使其增加 1.3%，模型中没有其他因素提高它（企业以外的 R&D 保持其占 "
+              "GDP 的比重）：达成概率更可能偏低而非偏高",
+    },
+    "upgrades_cum": _UPGRADES,
+    "to_above_scale_cum": _UPGRADES,
+    "above_scale_to_strong_cum": _UPGRADES,
+    "rd_vs_baseline": {
+        "en": "the model's R&D grows too slowly in Beijing's run: from 2019 its P50 is 6-8% below the "
+              "documented, inside only by its band (backtest: bj-rd-2019, bj-rd-2021, bj-rd-intensity-2023, "
+              "bj-rd-intensity-2024), its intensity flat where Beijing's rose: P(meet) more likely too low",
+        "zh": "在北京市的回测模拟中，模型的 R&D 增长过慢：自 2019 年起其中位数 P50 比公布值低 6-8%，仅因模拟区间较宽才"
+              "落入（回测：bj-rd-2019、bj-rd-2021、bj-rd-intensity-2023、bj-rd-intensity-2024），其 R&D 投入强度持平，"
+              "而北京实际在上升：达成概率更可能偏低",
+    },
+}
