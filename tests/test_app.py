@@ -312,7 +312,7 @@ def test_money_by_channel_is_the_summarys(app_run):
     head, table = exports.money_table(app_run, "en")
     assert head[0] == "channel id" and [r[0] for r in table] == list(app_run.summary["money"])
     sentence_en, sentence_zh = (outcome.money_sentence(app_run.summary, x) for x in ("en", "zh"))
-    assert sentence_en.split(":")[0] == report.money_sentence(app_run.summary).split(":")[0]
+    assert sentence_en.split(":")[0] == report.money_sentence(app_run.summary, "en").split(":")[0]
     assert sentence_zh and "亿元" in sentence_zh
 
 

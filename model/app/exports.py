@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import adapter as ad
 from . import controls
-from .outcome import FAN_QUANTILES, Result, baseline_mark, channel_name, fan_quantiles
+from .outcome import FAN_QUANTILES, Result, baseline_mark, fan_quantiles
 from .text import t
 
 Table = tuple[list[str], list[list]]
@@ -59,7 +59,7 @@ def money_table(result: Result, lang: str) -> Table:
             "unspent_p50", "unspent_p90"]
     rows = []
     for c, v in (result.summary.get("money") or {}).items():
-        rows.append([c, t("money_total", lang) if c == "total" else channel_name(c, lang), v["budgeted"]["p50"],
+        rows.append([c, t("money_total", lang) if c == "total" else ad.channel_name(c, lang), v["budgeted"]["p50"],
                      v["paid"]["p10"], v["paid"]["p50"], v["paid"]["p90"], v["unspent_share"]["p10"],
                      v["unspent_share"]["p50"], v["unspent_share"]["p90"]])
     return [t("h_" + k, lang) for k in keys], rows

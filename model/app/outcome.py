@@ -188,11 +188,6 @@ def yi(wan: float, lang: str) -> str:
     return t("yi", lang, v=f"{wan / 1e4:,.1f}" if lang == "zh" else f"{wan / 1e5:,.2f}")
 
 
-def channel_name(channel: str, lang: str) -> str:
-    lever = ad.REGISTRY[f"budget.{channel}"]
-    return lever.zh if lang == "zh" else lever.en
-
-
 def waiting_sentence(summary: dict, lang: str) -> str:
     """The platforms still waiting for a grant at the horizon (model/output/report.py, awaiting_platforms)."""
     w = ad.waiting_platforms(summary)
@@ -219,8 +214,8 @@ def _budget_binds(m: dict, lang: str) -> str:
     total = m["total"]
     share = total["unspent_share"]["p50"]
     idle = ad.idle_channels(m)
-    items = _join([t("money_channel_idle", lang, name=channel_name(c, lang), share=f"{100 * u:.0f}") for c, u in idle],
-                  lang)
+    items = _join([t("money_channel_idle", lang, name=ad.channel_name(c, lang), share=f"{100 * u:.0f}")
+                   for c, u in idle], lang)
     if share < ad.UNSPENT_HEADLINE:
         detail = t("money_detail", lang, items=items) if items else ""
         return t("money_binds", lang, paid=f"{100 * (1 - share):.0f}", total=yi(total["budgeted"]["p50"], lang),
@@ -240,7 +235,7 @@ def money_rows(summary: dict, lang: str) -> list[dict]:
     rows = []
     for c, v in (summary.get("money") or {}).items():
         u, paid = v["unspent_share"], v["paid"]
-        rows.append({"id": c, "name": t("money_total", lang) if c == "total" else channel_name(c, lang),
+        rows.append({"id": c, "name": t("money_total", lang) if c == "total" else ad.channel_name(c, lang),
                      "budgeted": amount(v["budgeted"]["p50"]),
                      "paid": f"{amount(paid['p50'])} [{amount(paid['p10'])} - {amount(paid['p90'])}]",
                      "unspent": f"{100 * u['p50']:.0f}% [{100 * u['p10']:.0f} - {100 * u['p90']:.0f}%]"})
