@@ -54,6 +54,7 @@ from ..output.results import build_summary, months, write_results
 from ..output.toml_writer import toml_document
 from ..parameters import DEFAULTS, ParameterSource
 from ..scenario import MAX_FILE_BYTES, Scenario, load_scenario
+from ..targets import threshold_measured
 
 __all__ = [
     "BRIEFING_REPLICATIONS",
@@ -106,6 +107,7 @@ __all__ = [
     "run_ensemble",
     "spawn_context",
     "stop_workers",
+    "threshold_measured",
     "toml_document",
     "use_cjk_font",
     "verb",

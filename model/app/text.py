@@ -207,6 +207,7 @@ TEXT: dict[str, dict[str, str]] = {
     "h_year": {"zh": "年份", "en": "year"},
     "h_comparator": {"zh": "比较", "en": "comparator"},
     "h_threshold": {"zh": "目标值", "en": "threshold"},
+    "h_measured": {"zh": "判定达成的阈值（左右目标按容差放宽）", "en": "threshold measured (about targets: loosened)"},
     "h_baseline": {"zh": "基期值", "en": "baseline"},
     "h_p10": {"zh": "P10", "en": "P10"},
     "h_p25": {"zh": "P25", "en": "P25"},
