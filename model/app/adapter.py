@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..analysis import calibration
-from ..analysis.compare import Difference, compare
+from ..analysis.compare import Difference, compare, points, signed_change
 from ..errors import InputError
 from ..execution.ensemble import NAMES, REPLICATIONS_PER_WORKER, Ensemble, run_ensemble
 from ..execution.lifeline import spawn_context
@@ -104,7 +104,9 @@ __all__ = [
     "percent",
     "plural",
     "png",
+    "points",
     "run_ensemble",
+    "signed_change",
     "spawn_context",
     "stop_workers",
     "threshold_measured",
