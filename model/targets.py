@@ -28,6 +28,12 @@ def measured_threshold(threshold: float, comparator: str, tolerance: float) -> f
     return threshold - slack if comparator in (">=", ">") else threshold + slack
 
 
+def threshold_measured(target: dict) -> float:
+    """measured_threshold of a target as summary.json gives it (380 for 'about 400'; a threshold as written without a
+    tolerance): what a table or chart that puts one number on the target shows, so that it is the one measured."""
+    return measured_threshold(target["threshold"], target["comparator"], target.get("tolerance") or 0.0)
+
+
 def meets(values: np.ndarray, t: Target) -> np.ndarray:
     thr = measured_threshold(t.threshold, t.comparator, t.tolerance)
     return {">=": values >= thr, ">": values > thr, "<=": values <= thr, "<": values < thr}[t.comparator]

@@ -195,6 +195,32 @@ def test_fan_data_and_xlsx(app_run):
     assert wb["fan-charts"].max_row == len(rows) + 1
 
 
+def test_the_exports_give_an_about_target_the_threshold_measured(monkeypatch):
+    """'400家左右' was exported as 400 beside a P(meet) counted from 380 (the run's table says '>= 400 (2026;
+    about: >= 380 counts)'): the targets and fan-chart tables give both, the measured one beside the plan's."""
+    from types import SimpleNamespace
+
+    flat = {"baseline_p10": 1.0, "baseline_p90": 1.0}
+    sme = {"id": "specialized-sme-2026", "indicator": "specialized_sme", "kind": "outcome", "year": 2026,
+           "comparator": ">=", "threshold": 400.0, "tolerance": 0.05, "baseline": 283.0, "p10": 292.0, "p50": 345.0,
+           "p90": 448.0, "p_meet": 0.375, "delivery": None, "quote": "“专精特新”企业达到400家左右"}
+    listed = {**sme, "id": "listed-2026", "indicator": "listed", "threshold": 40.0, "tolerance": 0.0}
+    result = SimpleNamespace(summary={"targets": [sme, listed], "indicators": {"specialized_sme": flat,
+                                                                                 "listed": flat}}, differences=None)
+    for lang in ("zh", "en"):
+        head, rows = exports.targets_table(result, lang)
+        measured = head.index(t("h_measured", lang))
+        assert head[measured - 1] == t("h_threshold", lang)
+        assert [r[measured - 1: measured + 1] for r in rows] == [[400.0, pytest.approx(380.0)], [40.0, 40.0]]
+    months = [np.datetime64("2026-11-01").astype(object), np.datetime64("2026-12-01").astype(object)]
+    quantiles = np.tile(np.array([[300.0], [320.0], [345.0], [370.0], [448.0]]), (1, 2))
+    monkeypatch.setattr(exports, "fan_quantiles", lambda r: [("specialized_sme", months, quantiles, sme),
+                                                             ("living_firms", months, quantiles, None)])
+    head, rows = exports.fan_table(result, "en")
+    assert head[9:12] == [t("h_threshold", "en"), t("h_measured", "en"), t("h_year", "en")]
+    assert rows[-3][9:12] == [400.0, pytest.approx(380.0), 2026] and rows[-1][9:12] == ["", "", ""]
+
+
 def test_the_scenario_toml_runs_unchanged(app_run, tmp_path, capsys):
     text = exports.scenario_toml(app_run.settings.scenario, 6, 11, "plan.toml", True)
     doc = tomllib.loads(text)
@@ -312,7 +338,7 @@ def test_money_by_channel_is_the_summarys(app_run):
     head, table = exports.money_table(app_run, "en")
     assert head[0] == "channel id" and [r[0] for r in table] == list(app_run.summary["money"])
     sentence_en, sentence_zh = (outcome.money_sentence(app_run.summary, x) for x in ("en", "zh"))
-    assert sentence_en.split(":")[0] == report.money_sentence(app_run.summary).split(":")[0]
+    assert sentence_en.split(":")[0] == report.money_sentence(app_run.summary, "en").split(":")[0]
     assert sentence_zh and "亿元" in sentence_zh
 
 

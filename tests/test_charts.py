@@ -255,6 +255,29 @@ def test_an_about_target_shows_and_draws_what_is_measured():
         plotting.plt.close(fig)
 
 
+def test_the_comparison_of_folders_measures_an_about_target_where_it_counts():
+    """`innosim chart A B` drew '400家左右' against 400 (P50 377 at 94%, left of the target line) while its P(meet)
+    counts from 380: the points are shares of what is measured (377 / 380), the label says so, the plan's 400 faint."""
+    other = {**SME, "id": "listed-2026", "indicator": "listed", "threshold": 40.0, "tolerance": 0.0, "p10": 30.0,
+             "p50": 36.0, "p90": 44.0}
+    for lang, words in (("zh", "≥ 400 左右：≥ 380 计为达成"), ("en", "≥ 400, about: ≥ 380 counts")):
+        fig = plotting.comparison([_summary(SME, other), _summary({**SME, "p50": 390.0}, other)], lang)
+        ax = fig.axes[0]
+        ticks = [x.get_text() for x in ax.get_yticklabels()]
+        assert words in ticks[0] and ticks[1].endswith("(≥ 40)"), ticks
+        points = [c.get_children()[0].get_xdata() for c in ax.containers]  # each folder's P50s, target by target
+        assert points[0][0] == pytest.approx(377.0 / 380.0) and points[1][0] == pytest.approx(390.0 / 380.0)
+        assert points[0][1] == pytest.approx(36.0 / 40.0)  # a target without a tolerance as before
+        written = [line for line in ax.get_lines() if line.get_label() == labels.t("compare_written", lang)]
+        assert len(written) == 1 and written[0].get_xdata()[0] == pytest.approx(400.0 / 380.0)
+        assert ax.get_xlabel() == labels.t("compare_ratio_about", lang)
+        plotting.plt.close(fig)
+    fig = plotting.comparison([_summary(other), _summary(other)], "en")  # no about target: the chart as it was
+    assert fig.axes[0].get_xlabel() == "share of the target value"
+    assert not any(line.get_label() == labels.t("compare_written", "en") for line in fig.axes[0].get_lines())
+    plotting.plt.close(fig)
+
+
 def test_the_dashboard_caption_names_the_year_in_the_report():
     from model.output.briefing import chart_section
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -131,6 +132,57 @@ def test_compare_cli_writes_table_chart_and_markdown(tmp_path, capsys):
     # the plan's levers deliver the application scenarios; without them the count is 0
     d = next(r for r in meta["differences"] if r["target"] == "scenarios-published-2026")
     assert d["alt_p_meet"] == 0.0 and d["ref_p_meet"] == 1.0
+
+
+@pytest.mark.parametrize(("indicator", "v", "interval", "shown"), [
+    (None, 0.004, (0.001, 0.008), "+<1*"),  # P(meet), whole points: a significant rise under half a point
+    (None, 0.005, (0.001, 0.010), "+<1*"),  # 0.5 points rounds to 0 (half to even)
+    (None, 0.006, (0.001, 0.010), "+1*"),
+    (None, -0.004, (-0.008, -0.001), "-<1*"),
+    (None, 0.0, (0.001, 0.010), "+<1*"),  # the median's bootstrap interval can exclude its own 0: its side shows
+    (None, 0.004, (-0.001, 0.008), "0"),
+    (None, -0.004, (-0.008, 0.001), "0"),  # was "-0", read as a loss
+    (None, 0.2, (0.1, 0.3), "+20*"),
+    ("rd_intensity", 5.7e-05, (1.2e-07, 3.3e-04), "+<0.01 pp*"),  # compare plan vs guidance fund +5%, 20 runs
+    ("rd_intensity", 0.006, (0.001, 0.010), "+0.01 pp*"),
+    ("rd_vs_baseline", 9.3e-05, (9.8e-11, 1.5e-04), "+<0.01x*"),
+    ("high_tech", 0.5, (0.5, 1.0), "+<1*"),
+    ("high_tech", -2.0, (-3.0, 1.0), "-2"),
+    ("budget_disbursed_cum", 400.0, (100.0, 900.0), "+<0.1亿*"),
+])
+def test_a_significant_change_too_small_to_print_is_not_0_star(indicator, v, interval, shown):
+    """`innosim compare` printed "0.00 pp*" and "0.00x*" (a change of 0.00006 pp whose interval excludes 0): zero and
+    significant at once. Such a change prints its side and the smallest step shown; an insignificant one is "0"."""
+    from model.analysis.compare import _delta, _pp
+
+    assert (_pp(v, interval) if indicator is None else _delta(indicator, v, interval)) == shown
+
+
+def test_the_compare_table_and_the_app_never_print_0_star():
+    from types import SimpleNamespace
+
+    from model.analysis.compare import Difference, console
+    from model.app import outcome
+
+    plan = load_scenario(PLAN)
+    tiny = {"rd-intensity-2026": (5.7e-05, 1.2e-07, 3.3e-04), "rd-doubling-2026": (9.3e-05, 9.8e-11, 1.5e-04)}
+    diffs = []
+    for t in plan.targets:
+        d, lo, hi = tiny.get(t.id, (0.0, 0.0, 0.0))
+        p = (0.004, 0.001, 0.008) if t.id in tiny else (0.0, -0.1, 0.1)
+        diffs.append(Difference(t.id, t.indicator, t.threshold, "alt", 1.0, 1.0 + d, d, lo, hi, 0.5, 0.5 + p[0], *p,
+                                d, 0.0, 0.0))
+    meta = {"scenarios": [plan.scenario.name, "alt"], "replications": 20, "common_random_numbers": True}
+    text = "\n".join(console([SimpleNamespace(scenario=plan)], diffs, meta))
+    cells = [c for line in text.splitlines() for c in line.split()]
+    assert "+<0.01" in cells and "+<0.01x*" in cells and "+<1*" in cells, text
+    assert not re.search(r"(^|\s)[+-]?0(\.0+)?(x| pp)?\*", text), text  # "0*", "+0*", "0.00 pp*", "0.00x*"
+    assert "-0" not in cells and "+<1*, -<0.01 pp*: a change up (+) or down (-)" in text
+    result = SimpleNamespace(summary={"targets": [{"id": t.id, "kind": "outcome"} for t in plan.targets]},
+                             differences=diffs)
+    rows = {r["id"]: r for r in outcome.comparison_rows(result, "en")}
+    assert rows["rd-intensity-2026"]["d_p_meet"] == "+<1* [0, +1]"
+    assert rows["high-tech-2026"]["d_p_meet"] == "0 [-10, +10]"
 
 
 def test_compare_cli_names_the_indicators_in_lang(tmp_path, capsys):

@@ -7,8 +7,8 @@ import pytest
 from conftest import PLAN
 
 from model import load_scenario, run_ensemble, with_levers
-from model.lever_registry import CHANNELS
-from model.output.report import headline, markdown, money_sentence
+from model.lever_registry import CHANNELS, LEVERS
+from model.output.report import console_table, headline, markdown, money_sentence
 from model.output.results import build_summary
 
 YEARS = 3  # the plan runs 2024-2026
@@ -65,10 +65,10 @@ def ledger(budgeted: float, paid: float) -> dict:
 def test_the_sentence_says_whether_the_budget_binds():
     binds = {"money": {"rd_growth_reward": ledger(100.0, 70.0), "platform_grant": ledger(900.0, 900.0),
                        "total": ledger(1000.0, 970.0)}, "targets": []}
-    assert money_sentence(binds) == ("The budget binds: 97% of its 0.1亿元 over the horizon is paid out (P50), "
+    assert money_sentence(binds, "en") == ("The budget binds: 97% of its 0.1亿元 over the horizon is paid out (P50), "
                                      "though R&D-growth rewards 30% unspent.")
     idle = {"money": {"rd_growth_reward": ledger(600.0, 250.0), "total": ledger(1000.0, 650.0)}, "targets": []}
-    assert money_sentence(idle).startswith("The plan's money does not bind: 35% of its 0.1亿元 over the horizon")
+    assert money_sentence(idle, "en").startswith("The plan's money does not bind: 35% of its 0.1亿元 over the horizon")
 
 
 def test_platforms_left_waiting_for_money_are_named_beside_the_unspent_share():
@@ -77,20 +77,41 @@ def test_platforms_left_waiting_for_money_are_named_beside_the_unspent_share():
     money = {"platform_grant": ledger(1000.0, 800.0), "total": ledger(1000.0, 800.0)}
     waiting = {"money": money, "targets": [], "indicators": {"platforms_awaiting_grant": {"p10": 1.0, "p50": 3.0,
                                                                                         "p90": 4.0}}}
-    assert money_sentence(waiting).endswith(
+    assert money_sentence(waiting, "en").endswith(
         "3 platforms due under the platform levers are still waiting for a grant at the end of the horizon (P50; "
         "P10-P90 1-4): each cost more than the platform grants had left in its year (money does not roll over), so "
         "unspent platform money and missing platforms go together.")
     one = {"money": {"platform_grant": ledger(1000.0, 1000.0), "total": ledger(1000.0, 1000.0)}, "targets": [],
            "indicators": {"platforms_awaiting_grant": {"p10": 1.0, "p50": 1.0, "p90": 1.0}}}
-    assert money_sentence(one).endswith(
+    assert money_sentence(one, "en").endswith(
         "1 platform due under the platform levers is still waiting for a grant at the end of the horizon (P50; P10 "
         "and P90 also 1): it cost more than the platform grants had left in its year (money does not roll over).")
     none = {**waiting, "indicators": {"platforms_awaiting_grant": {"p10": 0.0, "p50": 0.0, "p90": 1.0}}}
-    assert "waiting" not in money_sentence(none)
+    assert "waiting" not in money_sentence(none, "en")
     nothing = {"p10": 0.0, "p50": 0.0, "p90": 0.0}
     unfunded = {**one, "money": {"total": {"budgeted": nothing, "paid": nothing, "unspent_share": nothing}}}
-    assert money_sentence(unfunded).startswith("1 platform due under the platform levers is still waiting")
+    assert money_sentence(unfunded, "en").startswith("1 platform due under the platform levers is still waiting")
+
+
+def test_the_money_line_names_its_channels_in_the_language_chosen(plan):
+    """innosim run --lang zh (the default) printed "$ The budget binds ... though platform grants 18% unspent": the `$`
+    line names the channels in the language of the table's names, and report.md in Chinese, as it names indicators."""
+    sc, summary = plan
+    money = {c: ledger(1000.0, 500.0) for c in CHANNELS}  # every channel idle, so every name is printed
+    s = {**summary, "money": {**money, "total": ledger(1000.0 * len(CHANNELS), 500.0 * len(CHANNELS))},
+         "indicators": {**summary["indicators"], "platforms_awaiting_grant": {"p10": 1.0, "p50": 2.0, "p90": 3.0}}}
+
+    def line(table: str) -> str:
+        return next(x for x in table.splitlines() if x.startswith("$ "))
+
+    zh, en = line(console_table(s, "zh")), line(console_table(s, "en"))
+    report = markdown(s, sc).split("## Money by channel")[1].split("|")[0] + headline(s)
+    for c in CHANNELS:
+        lever = LEVERS[f"budget.{c}"]
+        assert lever.zh in zh and lever.en not in zh, c
+        assert lever.en in en and lever.zh not in en, c
+        assert lever.zh in report and lever.en not in report, c
+    assert "more than 平台资助 had left" in zh and "more than the platform grants had left" in en
 
 
 def test_larger_firms_claim_the_reward_more_often():

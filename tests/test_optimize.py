@@ -13,7 +13,7 @@ import tomllib
 
 import numpy as np
 import pytest
-from conftest import PLAN, make_scenario, plan_doc
+from conftest import PLAN, ROOT, make_scenario, plan_doc
 
 from model.analysis.optimize import reach_status
 from model.analysis.stats import wilson
@@ -187,6 +187,29 @@ def test_toml_writer_round_trips_awkward_strings():
     assert parse_scenario(tomllib.loads(text)) == sc
 
 
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "scenarios").glob("*.toml")))
+def test_every_file_innosim_writes_of_a_shipped_scenario_loads_again_unchanged(name, tmp_path):
+    """The schema refuses 200.0 for a whole number: a writer that turned seed, replications, scale or a target's year
+    into a decimal would write a file that does not load. Levers are decimals in the schema (10.0 loads as 10). Each
+    writer, load -> write -> load: the results folder's scenario.json (as `innosim chart` reads it), the TOML writer
+    (optimize's winner.toml), the app's scenario file, and whole-number lever values written as decimals."""
+    from model.app.exports import scenario_toml
+
+    sc = load_scenario(ROOT / "scenarios" / name)
+    flat = sc.model_copy(update={"extends": None})  # a written file is complete: it extends nothing
+    folder = json.loads(json.dumps(sc.model_dump(mode="json"), ensure_ascii=False))  # model/output/results.py
+    assert parse_scenario(folder, "scenario.json") == sc
+    whole = with_levers(flat, {"municipal_platforms_per_year": 10.0, "budget.rd_growth_reward": 8000.0})
+    for expected, text in ((flat, toml_document(flat.model_dump(mode="json", exclude_none=True), [name])),
+                           (flat, scenario_toml(sc, sc.scenario.replications, sc.scenario.seed, name, False, sc)),
+                           (whole, toml_document(whole.model_dump(mode="json", exclude_none=True), [name]))):
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        assert load_scenario(path) == expected
+        assert main(["validate", str(path)]) == 0
+    assert "municipal_platforms_per_year = 10.0" in text and f"seed = {sc.scenario.seed}\n" in text
 
 
 def test_a_search_no_target_holds_says_so_in_its_winner(small, tmp_path, capsys):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -98,25 +100,42 @@ def check_comparable(scenarios: list[Scenario], files: list[str]) -> None:
 
 
 # ------------------------------------------------------------------ output
-def _pp(x: float) -> str:
-    return f"{100 * x:+.0f}"
+def signed_change(v: float, text: Callable[[float], str], interval: tuple[float, float] | None = None) -> str:
+    """A change as printed: its size in `text`'s precision with a sign, and "*" when its 95% `interval` excludes 0.
+
+    A change that prints as zero is "0", unsigned: "-0" read as a loss. One that prints as zero although its
+    interval excludes 0 would read "0*", no change and a significant one at once; it prints the side its interval is
+    on and the smallest step the precision shows, "+<0.01 pp*" or "-<1*": real, and smaller than that."""
+    star = "*" if interval is not None and (interval[0] > 0 or interval[1] < 0) else ""
+    shown, zero = text(abs(v)), text(0.0)
+    if shown != zero:
+        return ("-" if v < 0 else "+") + shown + star
+    if not star:
+        return zero
+    step = re.sub(r"0(?=\D*$)", "1", zero)  # the last digit of zero as printed: "0.00 pp" -> "0.01 pp", "0" -> "1"
+    return ("+" if interval[0] > 0 else "-") + "<" + step + star
 
 
-def _delta(indicator: str, v: float) -> str:
+def points(x: float) -> str:
+    """A change in P(meet) in whole percentage points, unsigned (signed_change signs it)."""
+    return f"{100 * x:.0f}"
+
+
+def _pp(x: float, interval: tuple[float, float] | None = None) -> str:
+    return signed_change(x, points, interval)
+
+
+def _delta(indicator: str, v: float, interval: tuple[float, float] | None = None) -> str:
     """A change in the indicator's own units; a change in a percentage is in percentage points."""
     from ..indicators import INDICATORS
     from ..output.report import fmt
 
-    text = fmt(indicator, abs(v))
-    if INDICATORS[indicator].unit == "%":
-        text = text.replace("%", " pp")
-    if text == fmt(indicator, 0.0).replace("%", " pp"):
-        return text  # rounds to nothing: no sign (a "-0" read as a loss)
-    return ("-" if v < 0 else "+") + text
+    pp = INDICATORS[indicator].unit == "%"
+    return signed_change(v, lambda x: fmt(indicator, x).replace("%", " pp") if pp else fmt(indicator, x), interval)
 
 
-def _star(lo: float, hi: float) -> str:
-    return "*" if lo > 0 or hi < 0 else ""
+NOTE_BELOW_PRECISION = ("+<1*, -<0.01 pp*: a change up (+) or down (-) smaller than the last digit printed, whose 95% "
+                        "interval excludes 0")
 
 
 def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict, lang: str = "zh") -> list[str]:
@@ -134,9 +153,9 @@ def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict, lang
         first = by[(t.id, alts[0])]
         ds = [by[(t.id, a)] for a in alts]
         p_rows.append([indicator_name(t.indicator, lang), f"{100 * first.ref_p_meet:.0f}%",
-                       *[_pp(d.d_p_meet) + _star(d.d_p_meet_low, d.d_p_meet_high) for d in ds]])
+                       *[_pp(d.d_p_meet, (d.d_p_meet_low, d.d_p_meet_high)) for d in ds]])
         v_rows.append([indicator_name(t.indicator, lang), fmt(t.indicator, first.ref_p50),
-                       *[_delta(t.indicator, d.d_p50) + _star(d.d_p50_low, d.d_p50_high) for d in ds]])
+                       *[_delta(t.indicator, d.d_p50, (d.d_p50_low, d.d_p50_high)) for d in ds]])
     kind = "common random numbers" if meta["common_random_numbers"] else "independent seeds"
     right = tuple(range(1, len(alts) + 2))
     target = "target 目标" if lang == "zh" else "target"
@@ -145,7 +164,8 @@ def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict, lang
             *text_table([target, "reference", *alts], p_rows, right=right), "",
             "P50 of the reference, and the median change of each alternative, replication by replication, in the "
             "indicator's units (not the difference of the two P50s); * = the 95% interval excludes 0",
-            *text_table([target, "reference P50", *alts], v_rows, right=right)]
+            *text_table([target, "reference P50", *alts], v_rows, right=right),
+            *([NOTE_BELOW_PRECISION] if any("<" in c for r in p_rows + v_rows for c in r[2:]) else [])]
 
 
 def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> str:

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..analysis import calibration
-from ..analysis.compare import Difference, compare
+from ..analysis.compare import Difference, compare, points, signed_change
 from ..errors import InputError
 from ..execution.ensemble import NAMES, REPLICATIONS_PER_WORKER, Ensemble, run_ensemble
 from ..execution.lifeline import spawn_context
@@ -32,6 +32,7 @@ from ..output.report import (
     NOTE_FEW_RUNS,
     UNSPENT_HEADLINE,
     are,
+    channel_name,
     commitments,
     counted_targets,
     fmt,
@@ -53,6 +54,7 @@ from ..output.results import build_summary, months, write_results
 from ..output.toml_writer import toml_document
 from ..parameters import DEFAULTS, ParameterSource
 from ..scenario import MAX_FILE_BYTES, Scenario, load_scenario
+from ..targets import threshold_measured
 
 __all__ = [
     "BRIEFING_REPLICATIONS",
@@ -77,6 +79,7 @@ __all__ = [
     "Scenario",
     "are",
     "build_summary",
+    "channel_name",
     "chunks",
     "commitments",
     "compare",
@@ -101,9 +104,12 @@ __all__ = [
     "percent",
     "plural",
     "png",
+    "points",
     "run_ensemble",
+    "signed_change",
     "spawn_context",
     "stop_workers",
+    "threshold_measured",
     "toml_document",
     "use_cjk_font",
     "verb",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import adapter as ad
 from . import controls
-from .outcome import FAN_QUANTILES, Result, baseline_mark, channel_name, fan_quantiles
+from .outcome import FAN_QUANTILES, Result, baseline_mark, fan_quantiles
 from .text import t
 
 Table = tuple[list[str], list[list]]
@@ -19,9 +19,10 @@ Table = tuple[list[str], list[list]]
 
 def targets_table(result: Result, lang: str) -> Table:
     """One row per target: the numbers of summary.json (P(meet) as a share), its kind (outcome or commitment), the
-    report's baseline marks and a commitment's delivery, and the paired change against the plan."""
-    keys = ["id", "indicator_id", "indicator", "kind", "year", "comparator", "threshold", "baseline", "mark", "p10",
-            "p50", "p90", "p_meet", "light", "delivery", "quote"]
+    threshold its P(meet) is measured against beside the plan's (as the run's table gives both), the report's
+    baseline marks and a commitment's delivery, and the paired change against the plan."""
+    keys = ["id", "indicator_id", "indicator", "kind", "year", "comparator", "threshold", "measured", "baseline",
+            "mark", "p10", "p50", "p90", "p_meet", "light", "delivery", "quote"]
     diffs = {d.target: d for d in result.differences or ()}
     if diffs:
         keys += ["plan_p50", "plan_p_meet", "d_p_meet", "d_p_meet_low", "d_p_meet_high"]
@@ -29,9 +30,9 @@ def targets_table(result: Result, lang: str) -> Table:
     rows = []
     for raw in result.summary["targets"]:
         row = [raw["id"], raw["indicator"], ad.indicator_name(raw["indicator"], lang), t("kind_" + raw["kind"], lang),
-               raw["year"], raw["comparator"], raw["threshold"], raw["baseline"], baseline_mark(result.summary, raw),
-               raw["p10"], raw["p50"], raw["p90"], raw["p_meet"], ad.light(raw["p_meet"]), raw["delivery"] or "",
-               raw["quote"]]
+               raw["year"], raw["comparator"], raw["threshold"], ad.threshold_measured(raw), raw["baseline"],
+               baseline_mark(result.summary, raw), raw["p10"], raw["p50"], raw["p90"], raw["p_meet"],
+               ad.light(raw["p_meet"]), raw["delivery"] or "", raw["quote"]]
         if diffs:
             d = diffs[raw["id"]]
             row += [d.ref_p50, d.ref_p_meet, d.d_p_meet, d.d_p_meet_low, d.d_p_meet_high]
@@ -41,15 +42,16 @@ def targets_table(result: Result, lang: str) -> Table:
 
 def fan_table(result: Result, lang: str) -> Table:
     """The fan charts' data: per indicator and month, P10, P25, P50, P75 and P90 over the replications (in the
-    model's units, 万元 for money) and the target, if any."""
+    model's units, 万元 for money) and the target, if any, with the threshold its P(meet) is measured against."""
     head = [t("h_indicator_id", lang), t("h_indicator", lang), t("h_unit", lang), t("h_date", lang),
-            *(t(f"h_p{round(100 * q)}", lang) for q in FAN_QUANTILES), t("h_threshold", lang), t("h_year", lang)]
+            *(t(f"h_p{round(100 * q)}", lang) for q in FAN_QUANTILES), t("h_threshold", lang), t("h_measured", lang),
+            t("h_year", lang)]
     rows = []
     for ind, dates, q, tg in fan_quantiles(result):
         name, unit = ad.indicator_name(ind, lang), ad.INDICATORS[ind].unit
         for k, d in enumerate(dates):
-            rows.append([ind, name, unit, d.strftime("%Y-%m"), *(float(x) for x in q[:, k]),
-                         tg["threshold"] if tg else "", tg["year"] if tg else ""])
+            target = [tg["threshold"], ad.threshold_measured(tg), tg["year"]] if tg else ["", "", ""]
+            rows.append([ind, name, unit, d.strftime("%Y-%m"), *(float(x) for x in q[:, k]), *target])
     return head, rows
 
 
@@ -59,7 +61,7 @@ def money_table(result: Result, lang: str) -> Table:
             "unspent_p50", "unspent_p90"]
     rows = []
     for c, v in (result.summary.get("money") or {}).items():
-        rows.append([c, t("money_total", lang) if c == "total" else channel_name(c, lang), v["budgeted"]["p50"],
+        rows.append([c, t("money_total", lang) if c == "total" else ad.channel_name(c, lang), v["budgeted"]["p50"],
                      v["paid"]["p10"], v["paid"]["p50"], v["paid"]["p90"], v["unspent_share"]["p10"],
                      v["unspent_share"]["p50"], v["unspent_share"]["p90"]])
     return [t("h_" + k, lang) for k in keys], rows

@@ -188,11 +188,6 @@ def yi(wan: float, lang: str) -> str:
     return t("yi", lang, v=f"{wan / 1e4:,.1f}" if lang == "zh" else f"{wan / 1e5:,.2f}")
 
 
-def channel_name(channel: str, lang: str) -> str:
-    lever = ad.REGISTRY[f"budget.{channel}"]
-    return lever.zh if lang == "zh" else lever.en
-
-
 def waiting_sentence(summary: dict, lang: str) -> str:
     """The platforms still waiting for a grant at the horizon (model/output/report.py, awaiting_platforms)."""
     w = ad.waiting_platforms(summary)
@@ -219,8 +214,8 @@ def _budget_binds(m: dict, lang: str) -> str:
     total = m["total"]
     share = total["unspent_share"]["p50"]
     idle = ad.idle_channels(m)
-    items = _join([t("money_channel_idle", lang, name=channel_name(c, lang), share=f"{100 * u:.0f}") for c, u in idle],
-                  lang)
+    items = _join([t("money_channel_idle", lang, name=ad.channel_name(c, lang), share=f"{100 * u:.0f}")
+                   for c, u in idle], lang)
     if share < ad.UNSPENT_HEADLINE:
         detail = t("money_detail", lang, items=items) if items else ""
         return t("money_binds", lang, paid=f"{100 * (1 - share):.0f}", total=yi(total["budgeted"]["p50"], lang),
@@ -240,7 +235,7 @@ def money_rows(summary: dict, lang: str) -> list[dict]:
     rows = []
     for c, v in (summary.get("money") or {}).items():
         u, paid = v["unspent_share"], v["paid"]
-        rows.append({"id": c, "name": t("money_total", lang) if c == "total" else channel_name(c, lang),
+        rows.append({"id": c, "name": t("money_total", lang) if c == "total" else ad.channel_name(c, lang),
                      "budgeted": amount(v["budgeted"]["p50"]),
                      "paid": f"{amount(paid['p50'])} [{amount(paid['p10'])} - {amount(paid['p90'])}]",
                      "unspent": f"{100 * u['p50']:.0f}% [{100 * u['p10']:.0f} - {100 * u['p90']:.0f}%]"})
@@ -260,18 +255,17 @@ def comparison_headline(result: Result, lang: str) -> str | None:
     return t("head_compare", lang, up=up, down=down)
 
 
-def _pp(x: float) -> str:
-    v = round(100 * x)
-    return f"{v:+d}" if v else "0"
-
-
 def _delta(indicator: str, v: float, lang: str) -> str:
-    text = value(indicator, abs(v), lang)
-    if ad.INDICATORS[indicator].unit == "%":
-        text = text.replace("%", " pp")
-    if not any(c in "123456789" for c in text):  # rounds to zero: no sign
-        return text
-    return ("-" if v < 0 else "+") + text
+    """A change in the indicator's units as the page writes them (value); a change in a percentage in points."""
+    def text(x: float) -> str:
+        shown = value(indicator, x, lang)
+        return shown.replace("%", " pp") if ad.INDICATORS[indicator].unit == "%" else shown
+
+    return ad.signed_change(v, text)
+
+
+def _pp(x: float, interval: tuple[float, float] | None = None) -> str:
+    return ad.signed_change(x, ad.points, interval)
 
 
 def comparison_rows(result: Result, lang: str) -> list[dict]:
@@ -280,7 +274,6 @@ def comparison_rows(result: Result, lang: str) -> list[dict]:
     rows = []
     for d in sorted(result.differences or (), key=lambda d: kinds[d.target] != "outcome"):
         ind = d.indicator
-        star = "*" if d.d_p_meet_low > 0 or d.d_p_meet_high < 0 else ""
         tag = t("commitment_tag", lang) if kinds[d.target] == "commitment" else ""
         rows.append({
             "id": d.target, "name": ad.indicator_name(ind, lang) + tag, "kind": kinds[d.target],
@@ -288,7 +281,8 @@ def comparison_rows(result: Result, lang: str) -> list[dict]:
             "d_p50": (f"{_delta(ind, d.d_p50, lang)} [{_delta(ind, d.d_p50_low, lang)}, "
                       f"{_delta(ind, d.d_p50_high, lang)}]"),
             "p_meet": f"{100 * d.ref_p_meet:.0f}% → {100 * d.alt_p_meet:.0f}%",
-            "d_p_meet": f"{_pp(d.d_p_meet)}{star} [{_pp(d.d_p_meet_low)}, {_pp(d.d_p_meet_high)}]",
+            "d_p_meet": (f"{_pp(d.d_p_meet, (d.d_p_meet_low, d.d_p_meet_high))} "
+                         f"[{_pp(d.d_p_meet_low)}, {_pp(d.d_p_meet_high)}]"),
         })
     return rows
 

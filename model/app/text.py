@@ -175,7 +175,9 @@ TEXT: dict[str, dict[str, str]] = {
     "col_dp50": {"zh": "P50 变化 [95%]", "en": "Change in P50 [95%]"},
     "col_pmeet_change": {"zh": "达成概率", "en": "P(meet)"},
     "col_dpmeet": {"zh": "变化（百分点）[95%]", "en": "Change, pp [95%]"},
-    "star_note": {"zh": "* 95% 区间不含 0。", "en": "* the 95% interval excludes 0."},
+    "star_note": {"zh": "* 95% 区间不含 0；+<1* 为不足 1 个百分点的增加（-<1* 为减少），其 95% 区间同样不含 0。",
+                  "en": "* the 95% interval excludes 0; +<1* is a rise of less than a point (-<1* a fall), its interval "
+                        "excluding 0 too."},
     # --- step 5
     "step_take_home": {"zh": "5. 下载", "en": "5. Take it home"},
     "dl_report": {"zh": "简报 report.html", "en": "Briefing report.html"},
@@ -207,6 +209,7 @@ TEXT: dict[str, dict[str, str]] = {
     "h_year": {"zh": "年份", "en": "year"},
     "h_comparator": {"zh": "比较", "en": "comparator"},
     "h_threshold": {"zh": "目标值", "en": "threshold"},
+    "h_measured": {"zh": "判定达成的阈值（左右目标按容差放宽）", "en": "threshold measured (about targets: loosened)"},
     "h_baseline": {"zh": "基期值", "en": "baseline"},
     "h_p10": {"zh": "P10", "en": "P10"},
     "h_p25": {"zh": "P25", "en": "P25"},

@@ -34,7 +34,12 @@ TEXT: dict[str, dict[str, str]] = {
     "compare_title": {"zh": "情景比较：{year}年各指标预测（P50 与 P10–P90）",
                       "en": "Scenario comparison: {year} projections (P50 and P10–P90)"},
     "compare_ratio": {"zh": "相对目标值的比例", "en": "share of the target value"},
+    # with an 'about' target the axis and the line are of what counts as met (plotting.comparison)
+    "compare_ratio_about": {"zh": "相对目标值的比例（“左右”目标：相对计为达成的值）",
+                            "en": "share of the target value (an 'about' target: of what counts as met)"},
     "target_line": {"zh": "目标", "en": "target"},
+    "target_line_about": {"zh": "目标（“左右”目标：计为达成的值）", "en": "target (an 'about' target: what counts as met)"},
+    "compare_written": {"zh": "“左右”目标的规划数值", "en": "an 'about' target's figure in the plan"},
     "delta_title": {"zh": "相对“{ref}”的变化（配对比较，95% 置信区间）",
                     "en": "Change against {ref} (paired, 95% intervals)"},
     "delta_meet_x": {"zh": "达成概率变化（百分点）", "en": "change in P(meet), percentage points"},

@@ -21,6 +21,7 @@ from matplotlib import transforms as mtransforms
 from matplotlib.ticker import MaxNLocator
 
 from ..indicators import INDICATORS
+from ..targets import threshold_measured
 from .labels import CMP, dashboard_title, indicator_name, scale, t, threshold, unit
 from .limits import KNOWN_LIMITS
 from .report import fmt, light, measured_value, percent
@@ -192,34 +193,46 @@ def dashboard(targets: list[dict], lang: str):
 
 
 def comparison(summaries: list[dict], lang: str):
-    """The same targets across scenarios: P50 and P10-P90 as a share of each target value."""
+    """The same targets across scenarios: P50 and P10-P90 as a share of the value each target's P(meet) is measured
+    against, so that the target line is where it counts as met; an 'about' target's (report.measured_value: 'about
+    400' at 5% is >= 380) has the plan's figure faint beside it, as in its fan chart."""
     use_cjk_font()
     ids = [tg["id"] for tg in summaries[0]["targets"]]
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     n = len(summaries)
     palette = plt.get_cmap("tab10")
+    written: dict[int, float] = {}  # row of an 'about' target -> the plan's figure as a share of what is measured
     for j, s in enumerate(summaries):
         by_id = {tg["id"]: tg for tg in s["targets"]}
         ys, p50, lo, hi = [], [], [], []
         for i, tid in enumerate(ids):
             tg = by_id.get(tid)
-            if tg is None or not tg["threshold"]:
+            goal = threshold_measured(tg) if tg else 0.0
+            if not goal:
                 continue
             ys.append(i + (j - (n - 1) / 2) * 0.8 / max(n, 1))
-            p50.append(tg["p50"] / tg["threshold"])
-            lo.append(tg["p10"] / tg["threshold"])
-            hi.append(tg["p90"] / tg["threshold"])
+            p50.append(tg["p50"] / goal)
+            lo.append(tg["p10"] / goal)
+            hi.append(tg["p90"] / goal)
+            if measured_value(tg) is not None:
+                written.setdefault(i, tg["threshold"] / goal)
         ys, p50 = np.array(ys), np.array(p50)
         ax.errorbar(p50, ys, xerr=[p50 - np.array(lo), np.array(hi) - p50], fmt="o", color=palette(j),
                     capsize=3, label=s["title"])
-    ax.axvline(1.0, color=COLORS["target"], ls="--", lw=1.5, label=t("target_line", lang))
+    ax.axvline(1.0, color=COLORS["target"], ls="--", lw=1.5,
+               label=t("target_line_about" if written else "target_line", lang))
+    for k, (i, x) in enumerate(written.items()):
+        ax.plot([x, x], [i - 0.45, i + 0.45], color=COLORS["target"], ls="--", lw=1.4, alpha=0.5,
+                label=t("compare_written", lang) if k == 0 else "_nolegend_")
     first = {tg["id"]: tg for tg in summaries[0]["targets"]}
-    ax.set_yticks(range(len(ids)), [indicator_name(first[i]["indicator"], lang) for i in ids], fontsize=12)
+    ax.set_yticks(range(len(ids)), [f"{indicator_name(first[i]['indicator'], lang)}  ({threshold(first[i], lang)})"
+                                    for i in ids], fontsize=12)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.grid(axis="x", color="#dddddd", lw=0.8)
     year = max(tg["year"] for tg in summaries[0]["targets"])
-    finish(fig, ax, lang, t("compare_title", lang, year=year), t("compare_ratio", lang), "lower right")
+    finish(fig, ax, lang, t("compare_title", lang, year=year),
+           t("compare_ratio_about" if written else "compare_ratio", lang), "lower right")
     return fig
 
 

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable
 
 from ..indicators import INDICATORS, indicator_name
-from ..lever_registry import LEVERS
+from ..levers import label
 from ..profiles import PROFILES
 from ..scenario import Scenario
 from ..targets import measured_threshold
@@ -223,11 +223,14 @@ def console_table(summary: dict, lang: str = "zh") -> str:
     if promised:
         lines += ["", *text_table(HEAD_COMMITMENTS[lang], _commitment_rows(summary, lang), right=(2,))]
         notes.append(NOTE_COMMITMENTS)
-    money = [f"$ {money_sentence(summary)}"] if money_sentence(summary) else []
+    sentence = money_sentence(summary, lang)
+    money = [f"$ {sentence}"] if sentence else []
     limits = known_limits(summary, lambda i: indicator_name(i, lang), lang=lang)
     return "\n".join([title, *lines, *notes, *money, *(f"! {x}" for x in limits)])
 
 
+# report.md names indicators and channels as the plan does, in Chinese, whatever --lang (captions, limits follow it)
+REPORT_NAMES = "zh"
 UNSPENT_HEADLINE = 0.10  # a budget that leaves this share unspent (P50) does not bind: the headline says so first
 
 
@@ -253,34 +256,43 @@ def waiting_platforms(summary: dict) -> tuple[int, int, int, bool] | None:
     return round(s["p50"]), round(s["p10"]), round(s["p90"]), unspent
 
 
-def awaiting_platforms(summary: dict) -> str:
-    """A sentence on the platforms still waiting for a grant at the horizon ('' when none waits at the P50)."""
+def channel_name(channel: str, lang: str) -> str:
+    """A budget channel's name, its lever's (model/lever_registry.py): '平台资助' (zh), 'platform grants' (en). Every
+    table and sentence on money names channels through here, the app's too, so that no name stays English in zh."""
+    return label(f"budget.{channel}", lang)
+
+
+def awaiting_platforms(summary: dict, lang: str) -> str:
+    """A sentence on the platforms still waiting for a grant at the horizon ('' when none waits at the P50); `lang`
+    names the channel."""
     w = waiting_platforms(summary)
     if w is None:
         return ""
     n, lo, hi, unspent = w
     spread = f"P10 and P90 also {n}" if lo == hi == n else f"P10-P90 {lo}-{hi}"
+    grants = channel_name("platform_grant", lang)
+    grants = grants if lang == "zh" else f"the {grants}"
     return (f"{plural(n, 'platform')} due under the platform levers {verb(n)} still waiting for a grant at the end of "
-            f"the horizon (P50; {spread}): {'it' if n == 1 else 'each'} cost more than the platform grants had left in "
+            f"the horizon (P50; {spread}): {'it' if n == 1 else 'each'} cost more than {grants} had left in "
             "its year (money does not roll over)"
             + (", so unspent platform money and missing platforms go together." if unspent else "."))
 
 
-def money_sentence(summary: dict) -> str:
+def money_sentence(summary: dict, lang: str) -> str:
     """Whether the budget binds: the unspent share of the whole and of the channels that leave most; then the
-    platforms still waiting for a grant, if any."""
+    platforms still waiting for a grant, if any. English, its channels named in `lang` (the terminal's rule)."""
     m = summary.get("money")
-    waiting = awaiting_platforms(summary)
+    waiting = awaiting_platforms(summary, lang)
     if not m or m["total"]["budgeted"]["p50"] <= 0:
         return waiting
-    return _budget_binds(m) + (" " + waiting if waiting else "")
+    return _budget_binds(m, lang) + (" " + waiting if waiting else "")
 
 
-def _budget_binds(m: dict) -> str:
+def _budget_binds(m: dict, lang: str) -> str:
     total = m["total"]
     share = total["unspent_share"]["p50"]
     idle = idle_channels(m)
-    detail = "; ".join(f"{LEVERS['budget.' + c].en} {100 * u:.0f}% unspent" for c, u in idle)
+    detail = "; ".join(f"{channel_name(c, lang)} {100 * u:.0f}% unspent" for c, u in idle)
     if share < UNSPENT_HEADLINE:
         return (f"The budget binds: {100 * (1 - share):.0f}% of its {_yi(total['budgeted']['p50'])} over the horizon "
                 "is paid out (P50)"
@@ -295,7 +307,7 @@ def _budget_binds(m: dict) -> str:
 def money_rows(summary: dict) -> list[list[str]]:
     rows = []
     for c, v in summary["money"].items():
-        name = "total 合计" if c == "total" else f"{LEVERS['budget.' + c].zh} {c}"
+        name = "total 合计" if c == "total" else f"{channel_name(c, REPORT_NAMES)} {c}"
         u, paid = v["unspent_share"], v["paid"]
         rows.append([name, _yi(v["budgeted"]["p50"]),
                      f"{_yi(paid['p50'])} [{_yi(paid['p10'])} - {_yi(paid['p90'])}]",
@@ -325,7 +337,7 @@ def are(n: int) -> str:
 
 def headline(summary: dict) -> str:
     ts, promised = outcomes(summary), commitments(summary)
-    money = money_sentence(summary)
+    money = money_sentence(summary, REPORT_NAMES)
     if not summary["targets"]:
         return ("This scenario sets no quantified targets: the projections are in the table 'Context at the "
                 "horizon' (P50 and P10-P90 at the end of the horizon).")
@@ -355,7 +367,8 @@ def money_section(summary: dict) -> list[str]:
     """Each channel's budget, payments and unspent share over the horizon."""
     if not summary.get("money"):
         return []
-    return ["", "## Money by channel (budgeted, paid, unspent over the horizon)", "", money_sentence(summary), "",
+    return ["", "## Money by channel (budgeted, paid, unspent over the horizon)", "",
+            money_sentence(summary, REPORT_NAMES), "",
             *markdown_table(["channel 渠道", "budgeted P50", "paid P50 [P10 - P90]", "unspent [P10 - P90]"],
                             money_rows(summary), right=(1, 2, 3)),
             "", "Payments are made when a channel decides (no multi-year commitments in the model), so committed "
