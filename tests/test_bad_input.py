@@ -278,3 +278,9 @@ def test_an_about_target_below_zero_loosens_towards_the_side_that_does_not_meet_
     assert measured_threshold(-5, ">=", 0.05) == -5.25  # -4.75 would be stricter than the written -5
     assert measured_threshold(-5, "<=", 0.05) == -4.75
 
+
+
+def test_validate_counts_targets_in_english(capsys):
+    """bda-2016-2020 has one target: 'ok (..., 1 target)', not '1 targets'."""
+    assert main(["validate", "scenarios/bda-2016-2020.toml"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(", 1 target)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 
@@ -120,11 +121,15 @@ def test_compare_cli_writes_table_chart_and_markdown(tmp_path, capsys):
     assert code == 0
     text = capsys.readouterr().out
     assert "no-plan-baseline" in text and "高新技术企业" in text
-    # beside the change in P(meet), the median paired change in the indicator's own units
-    assert "median change of each alternative, replication by replication" in text
-    assert "median paired Δ [95%]" in (out / "compare.md").read_text("utf-8")
+    # beside the change in P(meet), the change in P50 in the indicator's own units
+    assert "the change in P50 of each alternative (its P50 minus the reference's)" in text
+    assert "Δ P50 [95%]" in (out / "compare.md").read_text("utf-8")
     rows = (out / "compare.csv").read_text("utf-8").strip().splitlines()
     assert len(rows) == 1 + 15
+    # the change printed is what its label says: the difference of the two P50s (with 3 replications, a median of
+    # paired differences would differ from it in most targets)
+    for r in csv.DictReader(rows):
+        assert float(r["d_p50"]) == pytest.approx(float(r["alt_p50"]) - float(r["ref_p50"]), abs=1e-9)
     meta = json.loads((out / "compare.json").read_text("utf-8"))
     assert meta["common_random_numbers"] and meta["replications"] == 3
     assert (out / "charts" / "compare-delta.png").stat().st_size > 10_000

@@ -140,7 +140,8 @@ NOTE_BELOW_PRECISION = ("+<1*, -<0.01 pp*: a change up (+) or down (-) smaller t
 
 def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict, lang: str = "zh") -> list[str]:
     """Two matrices, targets down and alternatives across: the change in P(meet) in percentage points, and the
-    median paired change in the indicator itself (a target far from its threshold moves in value, not in P(meet)).
+    change in the indicator's P50 (a target far from its threshold moves in value, not in P(meet)), each with the star
+    of its paired 95% interval.
     `lang` names the indicators; the heading is bilingual beside the Chinese names."""
     from ..indicators import indicator_name
     from ..output.report import fmt, text_table
@@ -162,8 +163,8 @@ def console(ensembles: list[Ensemble], diffs: list[Difference], meta: dict, lang
     return [f"P(meet) of the reference {meta['scenarios'][0]}, and the change in percentage points of each "
             f"alternative ({meta['replications']} paired replications, {kind}); * = the 95% interval excludes 0",
             *text_table([target, "reference", *alts], p_rows, right=right), "",
-            "P50 of the reference, and the median change of each alternative, replication by replication, in the "
-            "indicator's units (not the difference of the two P50s); * = the 95% interval excludes 0",
+            "P50 of the reference, and the change in P50 of each alternative (its P50 minus the reference's), in the "
+            "indicator's units; * = the 95% interval (a bootstrap of the replication pairs) excludes 0",
             *text_table([target, "reference P50", *alts], v_rows, right=right),
             *([NOTE_BELOW_PRECISION] if any("<" in c for r in p_rows + v_rows for c in r[2:]) else [])]
 
@@ -180,8 +181,8 @@ def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> 
              f"scenario, seed {meta['seed']}, {kind}; parameters `{meta['parameters']}`; {meta['wall_seconds']:.0f} s.",
              "Every scenario is read against the reference's targets, in December of the target year. Intervals are "
              f"95%: for the median a paired bootstrap ({meta['bootstrap']} resamples of the replication pairs), for "
-             "P(meet) Newcombe's score interval for paired proportions. The median paired Δ is the median of the "
-             "replication-by-replication differences, which need not equal the difference of the two P50s. "
+             "P(meet) Newcombe's score interval for paired proportions. Δ P50 is the alternative's P50 minus the "
+             "reference's; its interval resamples the replication pairs, so common random numbers narrow it. "
              "The CRN factor is var(B - A) / (var(A) + var(B)): 1 for independent runs; the smaller, the more "
              "precise the paired comparison.", "",
              "![change in P(meet)](charts/compare-delta.png)", "", "![P50 against target](charts/compare.png)", ""]
@@ -202,7 +203,7 @@ def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> 
                          f"{_delta(ind, d.d_p50)} [{_delta(ind, d.d_p50_low)}, {_delta(ind, d.d_p50_high)}]",
                          f"{100 * d.ref_p_meet:.0f}% → {100 * d.alt_p_meet:.0f}%",
                          f"{_pp(d.d_p_meet)} [{_pp(d.d_p_meet_low)}, {_pp(d.d_p_meet_high)}]", f"{d.crn_factor:.3f}"])
-        head = ["target", "P50 ref", "P50 alt", "median paired Δ [95%]", "P(meet)", "Δ pp [95%]", "CRN factor"]
+        head = ["target", "P50 ref", "P50 alt", "Δ P50 [95%]", "P(meet)", "Δ pp [95%]", "CRN factor"]
         lines += markdown_table(head, rows, right=(1, 2, 3, 5, 6))
     return "\n".join(lines) + "\n"
 

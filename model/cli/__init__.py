@@ -389,9 +389,11 @@ def _read_summary(path: Path) -> dict:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..output.report import plural
+
     sc = load_scenario(args.scenario)
     print(f"{args.scenario}: ok ({sc.scenario.name}, profile {sc.scenario.profile}, "
-          f"{sc.scenario.start}..{sc.scenario.end}, {len(sc.targets)} targets)")
+          f"{sc.scenario.start}..{sc.scenario.end}, {plural(len(sc.targets), 'target')})")
     return 0
 
 
