@@ -12,6 +12,7 @@ from conftest import PLAN
 from model.cli import main
 from model.indicators import INDICATORS
 from model.output.limits import KNOWN_LIMITS
+from model.scenario import load_scenario, parse_scenario
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +157,13 @@ def test_run_without_out_writes_a_timestamped_folder_under_results(tmp_path, mon
     (folder,) = (tmp_path / "results").iterdir()
     assert folder.name.startswith("sanliang-qisheng-2024-2026-") and (folder / "summary.json").is_file()
     assert "wrote results/sanliang-qisheng-2024-2026-" in capsys.readouterr().out
+
+
+def test_the_folders_scenario_is_the_run_not_the_file(run_dir):
+    """-n 8 --seed 7 of a file asking 200 replications on its own seed: scenario.json says 8 and 7, so the folder's
+    scenario gives the folder's numbers again; everything else is the file's."""
+    sc = parse_scenario(json.loads((run_dir / "scenario.json").read_text("utf-8")), "scenario.json")
+    assert (sc.scenario.replications, sc.scenario.seed) == (8, 7)
+    plan = load_scenario(PLAN)
+    assert (plan.scenario.replications, plan.scenario.seed) != (8, 7)
+    assert sc.model_copy(update={"scenario": plan.scenario}) == plan

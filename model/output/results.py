@@ -260,11 +260,18 @@ def atomic_folder(out: Path) -> Iterator[Path]:
         raise
 
 
+def as_run(ens: Ensemble) -> Scenario:
+    """The scenario as the ensemble ran it: `run -n 8 --seed 1` of a file asking 200 replications on its seed wrote
+    the file's 200 and seed into scenario.json, so the folder's scenario did not give the folder's numbers again."""
+    meta = ens.scenario.scenario.model_copy(update={"replications": ens.replications, "seed": ens.seed})
+    return ens.scenario.model_copy(update={"scenario": meta})
+
+
 def write_results(ens: Ensemble, out: Path, summary: dict, report_md: str, lang: str = "zh") -> Path:
     with atomic_folder(out) as tmp:
         pq.write_table(tidy_table(ens), tmp / "indicators.parquet")
         (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
-        (tmp / "scenario.json").write_text(json.dumps(ens.scenario.model_dump(mode="json"), ensure_ascii=False,
+        (tmp / "scenario.json").write_text(json.dumps(as_run(ens).model_dump(mode="json"), ensure_ascii=False,
                                                       indent=2), "utf-8")
         from .briefing import write as write_briefing
 
