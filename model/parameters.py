@@ -362,6 +362,37 @@ PARAMETERS: dict[str, Param] = {
 BACKGROUND_DRAWN: tuple[str, ...] = ("rd_user_cost_elasticity",)
 
 
+# The Chinese names of the parameters a replication draws from their evidence (drawn_parameters), which report.md
+# lists under the lever effects; a test keeps one for each. The English is each Param's label; a figure in one is
+# in the other.
+LABELS_ZH: dict[str, str] = {
+    "attracted_future_share": "招商引进企业中属于未来产业的比例",
+    "attracted_high_tech_share": "招商引进企业中已认定为高新技术企业的比例",
+    "equity_rd_uplift": "获得引导基金股权投资的企业 R&D 投入倾向的提高",
+    "exit_incubator_reduction": "在孵期间退出风险降低的比例",
+    "exit_subsidy_reduction": "享受房租补贴或贷款贴息期间退出风险降低的比例",
+    "growth_equity_boost": "引导基金股权投资期间（24 个月）企业营业收入的附加增长率",
+    "growth_incubator_boost": "在孵期间企业营业收入的附加增长率",
+    "growth_scenario_boost": "对接的应用场景实施期间（12 个月）企业营业收入的附加增长率",
+    "growth_talent_boost": "企业引进的高层次人才在岗期间（36 个月）其营业收入的附加增长率",
+    "growth_team_boost": "企业获资助的创新团队在岗期间（36 个月）其营业收入的附加增长率",
+    "listing_rate_pool": "上市培育库内企业的上市风险率",
+    "pool_apply_uplift": "高企培育库入库企业申报和获批概率的提高",
+    "rd_per_joint_lab": "每个校企联合实验室或新型研发机构的 R&D 经费",
+    "rd_per_municipal_platform": "每个市级创新平台的 R&D 经费",
+    "rd_per_national_platform": "每个国家级创新平台的 R&D 经费",
+    "rd_per_pilot_base": "每个中试或检验检测基地的 R&D 经费",
+    "rd_reward_elasticity": "R&D 对研发投入增长奖励比例的价格弹性",
+    "rd_reward_take_up_size": "有资格获得研发投入增长奖励的企业中半数申领时的营业收入（营业收入为 R 的企业以 R / (R + 该值) "
+                              "的概率申领）",
+    "spillover_per_density": "所在行业的平台密度每增加一个单位带来的企业能力提升",
+    "spinoff_rate": "每个运行中的平台衍生的企业数",
+    "startup_incubator_elasticity": "初创企业进入对孵化器工位的弹性",
+    "talent_services_effect": "人才服务（温度）指数每增加一个单位对人才流入的乘数",
+    "rd_user_cost_elasticity": "R&D 对其使用成本的弹性，研发费用加计扣除比例的历次提高经由它起作用（rd_tax.py）",
+}
+
+
 def drawn_parameters() -> tuple[str, ...]:
     """What a replication draws from an evidence range, in the order it draws them: lever effects, then background."""
     return (*effect_parameters(), *BACKGROUND_DRAWN)

@@ -1,7 +1,9 @@
 """Region profiles: the documented state of a district at its baseline date.
 
 Profiles live as TOML files next to this module. An entry is a sourced `value` or an
-estimated `range`; `draw_baseline` draws one value per entry for one replication.
+estimated `range`; `draw_baseline` draws one value per entry for one replication. Each entry
+says what it is in Chinese too (`label_zh`, an estimate's `estimate_zh`, a source with words in it
+`source_zh`), with the same figures and ids: report.md in Chinese lists them.
 """
 
 from __future__ import annotations
@@ -96,6 +98,8 @@ def parse_profile(name: str, doc: dict) -> Profile:
             raise ValueError(f"profile {name}: {k} needs exactly one of value / range")
         if ("value" in e and "source" not in e) or ("range" in e and "estimate" not in e):
             raise ValueError(f"profile {name}: {k} lacks its source or estimate reasoning")
+        if "label_zh" not in e or ("range" in e and "estimate_zh" not in e):  # report.md lists them in Chinese too
+            raise ValueError(f"profile {name}: {k} lacks its Chinese label or reasoning (label_zh, estimate_zh)")
         if not isinstance(e.get("from_plan", False), bool):
             raise ValueError(f"profile {name}: {k}.from_plan must be true or false")
     gdp_months = []

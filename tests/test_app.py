@@ -21,7 +21,7 @@ from model.app.text import LANGS, TEXT, all_strings, t
 from model.cli import main
 from model.lever_registry import LEVERS
 from model.levers import unit_grant, with_levers
-from model.output import report
+from model.output import readings, report
 
 
 def cli_mode() -> str:
@@ -337,9 +337,10 @@ def test_money_by_channel_is_the_summarys(app_run):
         f"{app_run.summary['money']['guidance_fund_equity']['budgeted']['p50'] / 1e5:,.2f}"  # bn yuan
     head, table = exports.money_table(app_run, "en")
     assert head[0] == "channel id" and [r[0] for r in table] == list(app_run.summary["money"])
-    sentence_en, sentence_zh = (outcome.money_sentence(app_run.summary, x) for x in ("en", "zh"))
+    sentence_en, sentence_zh = (ad.money_sentence(app_run.summary, x, page=True) for x in ("en", "zh"))
     assert sentence_en.split(":")[0] == report.money_sentence(app_run.summary, "en").split(":")[0]
-    assert sentence_zh and "亿元" in sentence_zh
+    assert sentence_zh and "亿元" in sentence_zh and "bn yuan" in sentence_en  # the page's amounts
+    assert sentence_zh == report.money_sentence(app_run.summary, "zh")  # one sentence: the page's, the terminal's
 
 
 def panel_text(result, lang: str) -> list[str]:
@@ -392,15 +393,15 @@ def test_a_small_run_says_how_far_its_p_meet_may_be_off_and_a_large_one_does_not
             "50%); use at least 200 runs for a briefing.") in panels["en"]
     assert ("模拟次数较少：基于 6 次模拟的每个达成概率约有 ±20 个百分点的不确定性（达成概率为 50% 时的二项标准误）；"
             "用于简报请至少模拟 200 次。") in panels["zh"]
-    assert [report.p_meet_error(n) for n in (1, 4, 50, 99, 200)] == [50, 25, 7, 5, 4]
+    assert [readings.p_meet_error(n) for n in (1, 4, 50, 99, 200)] == [50, 25, 7, 5, 4]
     targets = app_run.summary["targets"]
-    assert "from 1 run is" in outcome.few_runs_note({"replications": 1, "targets": targets}, "en")
-    assert outcome.few_runs_note({"replications": 99, "targets": targets}, "zh")
-    assert not outcome.few_runs_note({"replications": 100, "targets": targets}, "en")
+    assert "from 1 run is" in ad.few_runs_note({"replications": 1, "targets": targets}, "en")
+    assert ad.few_runs_note({"replications": 99, "targets": targets}, "zh")
+    assert not ad.few_runs_note({"replications": 100, "targets": targets}, "en")
     # no P(meet) on the page: no outcome target (none, or only commitments, which a lever delivers by arithmetic)
     promised = [x for x in targets if x.get("kind") == "commitment"]
-    assert not outcome.few_runs_note({"replications": 6, "targets": []}, "en")
-    assert promised and not outcome.few_runs_note({"replications": 6, "targets": promised}, "en")
+    assert not ad.few_runs_note({"replications": 6, "targets": []}, "en")
+    assert promised and not ad.few_runs_note({"replications": 6, "targets": promised}, "en")
     large = replace(app_run, summary={**app_run.summary, "replications": 200})
     for lang in LANGS:
         text = panel_text(large, lang)
@@ -454,12 +455,41 @@ def test_every_string_in_both_languages_with_glyphs():
 
 
 def test_headline_in_both_languages_counts_as_the_report(app_run):
-    zh, en = outcome.headline(app_run.summary, "zh"), outcome.headline(app_run.summary, "en")
-    assert "个量化成果目标中" in zh and "3 项政府承诺" in zh
-    counts = report.headline(app_run.summary).split("Of the plan's ")[1].split(" under this scenario")[0]
+    zh, en = (ad.headline(app_run.summary, lang, page=True) for lang in ("zh", "en"))
+    assert "在本情景下，12 个量化成果目标中" in zh and "3 项政府承诺" in zh
+    counts = report.headline(app_run.summary, "en").split("Of the plan's ")[1].split(" under this scenario")[0]
     assert "Of the " + counts in en
+    # the report's Chinese headline is the page's, but for the plan's targets and its names in Chinese
+    assert report.headline(app_run.summary, "zh").startswith("在本情景下，规划的 12 个量化成果目标中")
     assert "Its 3 commitments" in en and "marked †" in en
     assert t("head_compare", "en", up=1, down=0).startswith("Against the plan")
+
+
+def test_the_page_says_the_reports_sentences_in_its_own_names_and_amounts():
+    """The page's money sentence and headline are built by the report's builder (model/output/phrases.py) and read as
+    they did when the page had its own copy: its names in its language, billions of yuan in English, 'Of the N
+    targets' and the charts below where the report says 'the plan's' and points to its context table."""
+    def ledger(budgeted: float, paid: float) -> dict:
+        q = lambda v: {"p10": v, "p50": v, "p90": v}  # noqa: E731
+        return {"budgeted": q(budgeted), "paid": q(paid), "unspent_share": q(1 - paid / budgeted)}
+
+    idle = {"targets": [], "money": {"platform_grant": ledger(10000, 8000), "total": ledger(10000, 8000)},
+            "indicators": {"platforms_awaiting_grant": {"p10": 1, "p50": 2, "p90": 3}}}
+    assert ad.money_sentence(idle, "zh", page=True) == (
+        "方案的资金并不构成约束：期内 1.0亿元 中有 20% 未被使用（P50，P10–P90 20–20%）："
+        "向这些未用完的渠道追加资金本身不会带来任何效果（平台资助未用 20%）。"
+        "期末仍有 2 个按平台杠杆到期的平台在等待资助（P50；P10–P90 1–3）："
+        "其资助额超过了当年平台资助的余额（资金不结转），因此平台资金未用完与平台缺口同时存在。")
+    assert ad.money_sentence(idle, "en", page=True) == (
+        "The plan's money does not bind: 20% of its 0.10 bn yuan over the horizon is left unspent (P50, P10-P90 "
+        "20-20%): more money in the channels that leave it unspent buys nothing by itself (platform grants 20% "
+        "unspent). 2 platforms due under the platform levers are still waiting for a grant at the end of the horizon "
+        "(P50; P10-P90 1-3): each cost more than the platform grants had left in its year (money does not roll "
+        "over), so unspent platform money and missing platforms go together.")
+    assert ad.headline(idle, "zh", page=True) == "本情景没有量化目标，预测见下方图表。"
+    assert ad.headline(idle, "en", page=True) == ("This scenario sets no quantified targets: see the projections in "
+                                                  "the charts below.")
+    assert not set(TEXT) & set(ad.PHRASES)  # t() finds a key in one table only
 
 
 def test_headlines_agree_in_number_with_one_target_and_one_commitment(app_run):
@@ -467,7 +497,7 @@ def test_headlines_agree_in_number_with_one_target_and_one_commitment(app_run):
     target = report.outcomes(summary)[0]
     summary["targets"] = [target, report.commitments(summary)[0]]
     light = report.light(target["p_meet"])
-    for text in (report.headline(summary), outcome.headline(summary, "en")):
+    for text in (report.headline(summary, "en"), ad.headline(summary, "en", page=True)):
         assert "single quantified outcome target, " in text and "Its 1 commitment (" in text, text
         assert ") is delivered" in text and "1 is " + {"green": "likely", "amber": "uncertain",
                                                            "red": "unlikely"}[light] in text, text

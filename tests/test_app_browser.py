@@ -25,7 +25,8 @@ import pytest
 from conftest import ROOT
 
 from model.app.text import t
-from model.output.report import BRIEFING_REPLICATIONS, fmt, p_meet_error
+from model.output.readings import BRIEFING_REPLICATIONS, p_meet_error
+from model.output.report import fmt
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -33,6 +33,7 @@ def test_the_folder_has_report_table_and_charts(quick, tmp_path):
     out = backtest.write(quick, tmp_path / "bt", "en")
     md = (out / "backtest.md").read_text("utf-8")
     assert "Does the model reproduce history?" in md and "## What each miss means" in md
+    assert '<html lang="en">' in (out / "backtest.html").read_text("utf-8")  # the page says its language
     for r in quick.rows:
         assert f"| {r.figure.id} |" in md
     raw = (out / "backtest.csv").read_bytes()

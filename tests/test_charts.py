@@ -15,6 +15,7 @@ from model.cli import main
 from model.indicators import INDICATORS
 from model.output import labels, plotting
 from model.output.limits import KNOWN_LIMITS
+from model.output.phrases import say
 
 
 def test_every_label_string_renders_without_missing_glyphs(tmp_path):
@@ -68,12 +69,14 @@ def test_run_writes_charts_and_a_self_contained_html(two_runs):
     html = (a / "report.html").read_text("utf-8")
     assert html.count("data:image/png;base64,") == 16 and "高新技术企业" in html and 'src="charts/' not in html
     md = (a / "report.md").read_text("utf-8")
-    assert "## Charts" in md and "charts/dashboard-zh.png" in md
+    assert "## 图表" in md and "charts/dashboard-zh.png" in md and 'html lang="zh"' in html
+    assert "## Charts" in (b / "report.md").read_text("utf-8")
+    assert 'html lang="en"' in (b / "report.html").read_text("utf-8")
 
 
-def limit_lines(md: str) -> list[str]:
-    """The list items of report.md's section of known limits."""
-    section = md.split("## Known limits of the model for these targets\n\n", 1)[1].split("\n\n", 1)[0]
+def limit_lines(md: str, lang: str) -> list[str]:
+    """The list items of report.md's section of known limits (its heading in the report's language)."""
+    section = md.split(f"## {say('h_limits', lang)}\n\n", 1)[1].split("\n\n", 1)[0]
     return section.splitlines()
 
 
@@ -86,10 +89,115 @@ def test_the_report_gives_the_known_limits_in_its_language(two_runs):
         summary = json.loads((folder / "summary.json").read_text("utf-8"))
         limited = [i for i in dict.fromkeys(t["indicator"] for t in summary["targets"]) if i in KNOWN_LIMITS]
         assert limited == ["high_tech", "specialized_sme", "upgrades_cum", "listed", "rd_vs_baseline", "rd_intensity"]
-        assert limit_lines(md) == [f"- {INDICATORS[i].zh} ({i}): {KNOWN_LIMITS[i][lang]}" for i in limited], lang
+        assert limit_lines(md, lang) == [f"- {INDICATORS[i].zh} ({i}): {KNOWN_LIMITS[i][lang]}" for i in limited], lang
         for i in limited:
             assert KNOWN_LIMITS[i][other] not in md, (lang, i)
             assert html.escape(KNOWN_LIMITS[i][lang]) in page and html.escape(KNOWN_LIMITS[i][other]) not in page
+
+
+# ------------------------------------------------------------------ report.md in the language of --lang
+# A figure as written (1,235, 6.09, 2026; a range or a date gives its parts): every one the English gives must be in
+# the Chinese, as often
+NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
+# An English phrase: four words or more with nothing Chinese between them
+ENGLISH = re.compile(r"[A-Za-z][A-Za-z'&]*(?:[\s,;:()/+\-]+[A-Za-z][A-Za-z'&]*){3,}")
+# What a Chinese report keeps as it is: code spans, and ids and file names (a digit, an underscore or a dot in them:
+# high_tech, PE31, bj-rd-2019, budget.platform_grant, calibration/data/policy-evidence.csv)
+KEPT = re.compile(r"`[^`]*`|[A-Za-z0-9_.\-/]*(?:\d|_|\.[a-z])[A-Za-z0-9_.\-/]*")
+HEADINGS = ("h_headline", "h_targets", "commitments", "money", "h_limits", "h_charts", "h_context", "h_levers",
+            "h_estimates", "h_sourced", "h_sources")
+
+
+def _reports(folder) -> tuple[dict, dict[str, str]]:
+    """A run's report.md in both languages, from its one summary.json and scenario.json (as `innosim chart --lang`
+    draws it; read from the files, as a test below redraws the folder's report.md in English)."""
+    from model.output.briefing import with_charts
+    from model.output.report import markdown
+    from model.scenario import parse_scenario
+
+    summary = json.loads((folder / "summary.json").read_text("utf-8"))
+    scenario = parse_scenario(json.loads((folder / "scenario.json").read_text("utf-8")), "scenario.json")
+    return summary, {lang: with_charts(markdown(summary, scenario, lang), summary, lang) for lang in ("zh", "en")}
+
+
+def _sections(md: str) -> list[tuple[str, str]]:
+    """(heading, text) of every '## ' section, the title and the run's line first (heading '')."""
+    parts = re.split(r"^## (.*)$", md, flags=re.M)
+    return [("", parts[0]), *zip(parts[1::2], parts[2::2], strict=True)]
+
+
+def _english(text: str) -> list[str]:
+    return [m for line in text.splitlines() for m in ENGLISH.findall(KEPT.sub(" ", line))]
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_chinese_report_gives_every_figure_the_english_one_gives(two_runs, which):
+    """The same run rendered in both languages (the plan with its targets, the no-plan run without): section by
+    section, under each other's headings, the same figures as often, so a translation that drops, adds or mistypes a
+    figure fails; and it has hundreds of them to keep, not a handful."""
+    _, md = _reports(two_runs[which])
+    zh, en = _sections(md["zh"]), _sections(md["en"])
+    heading = {say(k, "en"): say(k, "zh") for k in HEADINGS}
+    heading |= {say("h_effects", "en", how=say(h, "en")): say("h_effects", "zh", how=say(h, "zh"))
+                for h in ("effects_drawn", "effects_held")}
+    assert [heading.get(h, h) for h, _ in en] == [h for h, _ in zh] and len(zh) >= 11
+    assert zh[0][1].startswith(en[0][1].split("\n", 1)[0])  # the title is the scenario's own
+    figures = 0
+    for (h, z), (_, e) in zip(zh, en, strict=True):
+        assert z != e or not z.strip(), h
+        assert sorted(NUMBER.findall(z)) == sorted(NUMBER.findall(e)), h
+        figures += len(NUMBER.findall(e))
+    assert figures > 400, figures
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_chinese_report_has_no_english_sentence_left(two_runs, which):
+    """Every sentence, heading, note and table head of report.md in Chinese, the lever effects and the profile's
+    reasoning too: what is left in Latin letters is ids, figures, file names, R&D and GDP, and the scenario's title."""
+    _, md = _reports(two_runs[which])
+    body = md["zh"].split("\n", 1)[1]
+    assert not _english(body), _english(body)
+    assert len(_english(md["en"])) > 100  # a check on the check: it finds the English report's sentences
+    assert sum("\u4e00" <= c <= "\u9fff" for c in body) > 3 * len(re.findall("[A-Za-z]", KEPT.sub("", body)))
+
+
+def test_an_english_report_is_written_as_before(two_runs):
+    """--lang en writes report.md as it did: English headings, table heads and notes beside the plan's Chinese names
+    and quotes (one change: the commitments' note starts with a capital, the sentence the page shows), and none of
+    the Chinese report's sentences."""
+    from model.output.phrases import PHRASES
+
+    summary, md = _reports(two_runs[0])
+    lines = md["en"].splitlines()
+    assert re.findall(r"^## (.*)$", md["en"], flags=re.M) == [
+        "Headline", "Targets", "Commitments (delivered by a lever)",
+        "Money by channel (budgeted, paid, unspent over the horizon)", "Known limits of the model for these targets",
+        "Charts", "Context at the horizon", "Levers",
+        "Lever effects (drawn per replication, triangular over the range and peaked at the central value)",
+        "Baseline estimates (drawn per replication from these ranges)", "Sourced baseline values", "Sources"]
+    assert lines[2] == (f"Scenario `sanliang-qisheng-2024-2026` ({summary['scenario_file']}), profile `tongzhou-2023`, "
+                        f"2024-01 to 2026-12, 6 replications, seed 20240227, scenario hash "
+                        f"`{summary['scenario_hash']}`, commit `{summary['git_commit']}`.")
+    assert lines[6].startswith("Of the plan's 12 quantified outcome targets, ")
+    assert "Its 3 commitments (服务企业" in lines[6]
+    for line in ("| 指标 indicator | 基期 baseline | 目标 target | P50 | P10-P90 | P(meet) | | 原文 quote |",
+                 "| 承诺事项 commitment | 目标 target | delivered | by the lever | 原文 quote |",
+                 "| channel 渠道 | budgeted P50 | paid P50 [P10 - P90] | unspent [P10 - P90] |",
+                 "| indicator | baseline | P50 | P10-P90 |", "| lever | value |", "| adaptive | False |",
+                 "| parameter | central | range | unit | evidence | levers |",
+                 "| quantity | range | unit | reasoning |",
+                 "\\* baseline not published: drawn per replication from its documented range (median shown).",
+                 "**Few runs: each P(meet) from 6 runs is uncertain by about ±20 points (its binomial standard error "
+                 "at 50%); use at least 200 runs for a briefing.**",
+                 "Commitments: a lever delivers them by arithmetic (the count it sets each year); meeting them is no "
+                 "finding of the model.",
+                 "- calibration/data/public-figures.csv rows cited by id in the profile."):
+        assert line in lines, line
+    assert any(line.startswith("| 服务企业引进人才(累计) (talents_placed_cum) | >= 100 (2026) | 105 | "
+                               "talents_placed_per_year 35 a year x 3 years = 105 |") for line in lines)
+    chinese = [part for key, d in PHRASES.items() if not key.startswith("th_")
+               for part in re.findall("[\u4e00-\u9fff]{4,}", re.sub(r"\{[^}]*\}", " ", d["zh"]))]
+    assert len(chinese) > 50 and not [part for part in chinese if part in md["en"]]
 
 
 def _files(folder):
@@ -135,7 +243,8 @@ def test_chart_command_keeps_a_folders_language_unless_told(two_runs, tmp_path, 
     assert main(["chart", str(a), "--lang", "en"]) == 0
     assert (a / "charts" / "dashboard-en.png").is_file() and "charts/dashboard-en.png" in (a / "report.md").read_text()
     # the report redrawn in English has its limits in English too
-    assert f"- 上市挂牌企业 (listed): {KNOWN_LIMITS['listed']['en']}" in limit_lines((a / "report.md").read_text())
+    redrawn = (a / "report.md").read_text()
+    assert f"- 上市挂牌企业 (listed): {KNOWN_LIMITS['listed']['en']}" in limit_lines(redrawn, "en")
     out = tmp_path / "cmp"
     assert main(["chart", str(a), str(b), "--out", str(out)]) == 0  # both now English: so is their comparison
     assert (out / "comparison-en.png").is_file() and (out / "comparison-en.svg").is_file()
@@ -222,7 +331,7 @@ def test_a_target_printed_at_50_percent_is_not_furthest_from_reach():
     from model.output import report
 
     text = report.headline({**_summary(SME, {**SME, "id": "other", "indicator": "listed", "p_meet": 0.3}),
-                            "money": None})
+                            "money": None}, "en")
     assert "1 are uncertain" not in text and "1 is uncertain" in text and "1 is unlikely" in text
     assert "上市挂牌企业 (30%)" in text and "专精特新企业 (50%)" not in text
 

@@ -114,7 +114,10 @@ def test_the_summary_and_report_say_which_effects_were_drawn_and_from_what():
     assert reward["range"][0] < 0 and "PE01" in reward["evidence"] and "budget.rd_growth_reward" in reward["levers"]
     assert "lever effects drawn per replication" in console_table(drawn)
     assert "lever effects drawn" not in console_table(held)
-    md = markdown(drawn, sc)
+    md = markdown(drawn, sc, "en")
     assert "## Lever effects (drawn per replication" in md and "| PE13, PE19, PE11, PE01, PE03 |" in md
     assert "| PE13, PE19, PE11 | none (background rule) |" in md
     assert "| PE40; no evidence found |" in md and "| no evidence found |" in md
+    md = markdown(drawn, sc, "zh")  # the same rows in Chinese: the evidence ids as they are
+    assert "## 杠杆效应（每次模拟从区间内按三角分布抽取" in md and "| PE13, PE19, PE11 | 无（背景规则） |" in md
+    assert "| PE40; 未找到已发表的估计 |" in md and "(`rd_user_cost_elasticity`) | 0.397 | 0.21 - 0.5 | - |" in md

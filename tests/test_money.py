@@ -3,11 +3,14 @@ and a budget that leaves money unspent says so in the headline rather than silen
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import PLAN
 
 from model import load_scenario, run_ensemble, with_levers
 from model.lever_registry import CHANNELS, LEVERS
+from model.output.phrases import say
 from model.output.report import console_table, headline, markdown, money_sentence
 from model.output.results import build_summary
 
@@ -40,12 +43,12 @@ def test_every_channel_has_a_ledger_that_adds_up(plan):
 def test_money_left_unspent_leads_the_headline(plan):
     sc, summary = plan
     share = summary["money"]["total"]["unspent_share"]["p50"]
-    text = headline(summary)
+    text, zh = headline(summary, "en"), headline(summary, "zh")
     if share >= 0.10:
-        assert text.startswith("The plan's money does not bind")
+        assert text.startswith("The plan's money does not bind") and zh.startswith("方案的资金并不构成约束")
     else:
-        assert "The budget binds" in text
-    assert "## Money by channel" in markdown(summary, sc)
+        assert "The budget binds" in text and "预算是约束" in zh
+    assert "## Money by channel" in markdown(summary, sc, "en") and "## 各渠道资金" in markdown(summary, sc, "zh")
 
 
 def test_a_reward_budget_smaller_than_the_claims_is_spent():
@@ -93,9 +96,10 @@ def test_platforms_left_waiting_for_money_are_named_beside_the_unspent_share():
     assert money_sentence(unfunded, "en").startswith("1 platform due under the platform levers is still waiting")
 
 
-def test_the_money_line_names_its_channels_in_the_language_chosen(plan):
-    """innosim run --lang zh (the default) printed "$ The budget binds ... though platform grants 18% unspent": the `$`
-    line names the channels in the language of the table's names, and report.md in Chinese, as it names indicators."""
+def test_the_money_line_is_in_the_language_chosen(plan):
+    """innosim run --lang zh (the default) printed "$ The budget binds ... though platform grants 18% unspent", then
+    "... though 平台资助 18% unspent": the `$` line is now written in --lang, channels and all; report.md names the
+    channels in Chinese in either language, as it names indicators, in sentences of its own language."""
     sc, summary = plan
     money = {c: ledger(1000.0, 500.0) for c in CHANNELS}  # every channel idle, so every name is printed
     s = {**summary, "money": {**money, "total": ledger(1000.0 * len(CHANNELS), 500.0 * len(CHANNELS))},
@@ -105,13 +109,18 @@ def test_the_money_line_names_its_channels_in_the_language_chosen(plan):
         return next(x for x in table.splitlines() if x.startswith("$ "))
 
     zh, en = line(console_table(s, "zh")), line(console_table(s, "en"))
-    report = markdown(s, sc).split("## Money by channel")[1].split("|")[0] + headline(s)
+    reports = {lang: markdown(s, sc, lang).split(f"## {say('money', lang)}")[1].split("|")[0] + headline(s, lang)
+               for lang in ("zh", "en")}
     for c in CHANNELS:
         lever = LEVERS[f"budget.{c}"]
         assert lever.zh in zh and lever.en not in zh, c
         assert lever.en in en and lever.zh not in en, c
-        assert lever.zh in report and lever.en not in report, c
-    assert "more than 平台资助 had left" in zh and "more than the platform grants had left" in en
+        for lang, report in reports.items():
+            assert lever.zh in report and lever.en not in report, (lang, c)
+    assert zh.startswith("$ 方案的资金并不构成约束") and "超过了当年平台资助的余额" in zh
+    assert not re.search("[A-Za-z]{4,}", zh.replace("P50", "").replace("P10", "").replace("P90", ""))
+    assert en.startswith("$ The plan's money does not bind") and "more than the platform grants had left" in en
+    assert "more than 平台资助 had left" in reports["en"] and "超过了当年平台资助的余额" in reports["zh"]
 
 
 def test_larger_firms_claim_the_reward_more_often():

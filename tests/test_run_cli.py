@@ -66,13 +66,13 @@ def test_console_table_and_report(run_dir, capsys):
     s = json.loads((run_dir / "summary.json").read_text("utf-8"))
     table = console_table(s)
     assert "高新技术企业" in table and "P(meet)" in table and "> 1,500 (2026)" in table
-    md = (run_dir / "report.md").read_text("utf-8")
-    assert "## Targets" in md and "力争突破1500" in md and "## Baseline estimates" in md
+    md = (run_dir / "report.md").read_text("utf-8")  # --lang zh, the default: a report in Chinese
+    assert "## 成果目标" in md and "力争突破1500" in md and "## 基期估计值" in md
     # what the backtest says the model gets wrong for a target is printed beside it, not left to the README
-    assert "! 专精特新企业 (specialized_sme):" in table and "## Known limits of the model" in md
-    # 8 runs: how far a P(meet) may be off, in the table and the report; none at 200
-    few = "Few runs: each P(meet) from 8 runs is uncertain by about ±18 points"
-    assert few in table and few in md
+    assert "! 专精特新企业 (specialized_sme):" in table and "## 模型对这些目标的已知局限" in md
+    # 8 runs: how far a P(meet) may be off, in the table (English, its framing) and the report (Chinese); none at 200
+    assert "Few runs: each P(meet) from 8 runs is uncertain by about ±18 points" in table
+    assert "**模拟次数较少：基于 8 次模拟的每个达成概率约有 ±18 个百分点的不确定性" in md
     assert "Few runs" not in console_table({**s, "replications": 200})
 
 

@@ -40,8 +40,11 @@ def test_commitments_stand_apart_and_derived_baselines_are_marked(plan):
     assert "服务企业引进人才" in rest and "服务企业引进人才" not in outcomes and "P(meet)" in outcomes
     assert "1,500" in outcomes and "†" in outcomes.split("高新技术企业")[1].splitlines()[0]
     assert "† baseline estimated partly from the plan's own targets" in table
-    md = markdown(summary, sc)
+    md = markdown(summary, sc, "en")
     assert "## Commitments (delivered by a lever)" in md and "marked †" in md
+    md = markdown(summary, sc, "zh")
+    assert "## 政府承诺事项（由杠杆直接交付）" in md and "（标 †）" in md
+    assert "| talents_placed_per_year 每年 35 × 3 年 = 105 |" in md  # summary.json's delivery, in Chinese
 
 
 def test_the_tables_behind_kinds_are_consistent():

@@ -239,7 +239,7 @@ def write(bt: Backtest, out: Path, lang: str = "zh") -> Path:
             charts(bt, charts_dir, each)
         md = markdown(bt, lang)
         (tmp / "backtest.md").write_text(md, "utf-8")
-        (tmp / "backtest.html").write_text(to_html(md, tmp, "innosim backtest"), "utf-8")
+        (tmp / "backtest.html").write_text(to_html(md, tmp, "innosim backtest", lang), "utf-8")
         (tmp / "backtest.csv").write_text("\ufeff" + csv_text(bt), "utf-8")
         meta = {"created_utc": f"{dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ}", "git_commit": git_commit(),
                 "versions": versions(), "parameters": {"mode": bt.parameters.mode,

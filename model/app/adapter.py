@@ -24,32 +24,19 @@ from ..lever_registry import LEVERS as REGISTRY
 from ..output.briefing import FONT_STACK, WEB_FONT, fan_charts, font_face
 from ..output.labels import TEXT as CHART_TEXT
 from ..output.labels import indicator_name
+from ..output.limits import KNOWN_LIMITS
+from ..output.phrases import PHRASES, few_runs_note, headline, money_sentence, plural
 from ..output.plotting import dashboard, fan_chart, png, use_cjk_font
-from ..output.report import (
-    BRIEFING_REPLICATIONS,
-    FEW_REPLICATIONS,
-    KNOWN_LIMITS,
-    NOTE_FEW_RUNS,
-    UNSPENT_HEADLINE,
-    are,
+from ..output.readings import (
     channel_name,
     commitments,
-    counted_targets,
-    fmt,
     from_plan,
-    idle_channels,
-    known_limits,
     light,
-    markdown,
     measured_value,
-    needs_few_runs_note,
     outcomes,
-    p_meet_error,
     percent,
-    plural,
-    verb,
-    waiting_platforms,
 )
+from ..output.report import fmt, known_limits, markdown
 from ..output.results import build_summary, months, write_results
 from ..output.toml_writer import toml_document
 from ..parameters import DEFAULTS, ParameterSource
@@ -57,19 +44,16 @@ from ..scenario import MAX_FILE_BYTES, Scenario, load_scenario
 from ..targets import threshold_measured
 
 __all__ = [
-    "BRIEFING_REPLICATIONS",
     "CHART_TEXT",
     "DEFAULTS",
-    "FEW_REPLICATIONS",
     "FONT_STACK",
     "INDICATORS",
     "KNOWN_LIMITS",
     "MAX_FILE_BYTES",
     "NAMES",
-    "NOTE_FEW_RUNS",
+    "PHRASES",
     "REGISTRY",
     "REPLICATIONS_PER_WORKER",
-    "UNSPENT_HEADLINE",
     "WEB_FONT",
     "Difference",
     "Ensemble",
@@ -77,30 +61,28 @@ __all__ = [
     "ParameterSource",
     "Pool",
     "Scenario",
-    "are",
     "build_summary",
     "channel_name",
     "chunks",
     "commitments",
     "compare",
-    "counted_targets",
     "dashboard",
     "default_workers",
     "fan_chart",
     "fan_charts",
+    "few_runs_note",
     "fmt",
     "font_face",
     "from_plan",
-    "idle_channels",
+    "headline",
     "indicator_name",
     "known_limits",
     "light",
     "markdown",
     "measured_value",
+    "money_sentence",
     "months",
-    "needs_few_runs_note",
     "outcomes",
-    "p_meet_error",
     "percent",
     "plural",
     "png",
@@ -112,8 +94,6 @@ __all__ = [
     "threshold_measured",
     "toml_document",
     "use_cjk_font",
-    "verb",
-    "waiting_platforms",
     "write_results",
 ]
 # Ends a pool's processes at once without leaving a half-read result pipe for the interpreter's exit to wait on.

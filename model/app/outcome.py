@@ -118,7 +118,8 @@ def target_rows(result: Result, lang: str) -> list[dict]:
 
 
 def target_text(raw: dict, lang: str) -> str:
-    """The table's target (model/output/report.py, target_cell): '>= 400 (2026; about: >= 380 counts)'."""
+    """The table's target (model/output/report.py, target_cell) with the page's amounts: '>= 400 (2026; about: >= 380
+    counts)'."""
     ind, measured = raw["indicator"], ad.measured_value(raw)
     if measured is None:
         return f"{raw['comparator']} {value(ind, raw['threshold'], lang)} ({raw['year']})"
@@ -132,16 +133,6 @@ def limit_lines(summary: dict, lang: str) -> list[str]:
     return [f"‡ {line}" for line in ad.known_limits(summary, lambda i: ad.indicator_name(i, lang), lang=lang)]
 
 
-def few_runs_note(summary: dict, lang: str) -> str:
-    """The note on a run of fewer than ad.FEW_REPLICATIONS replications: how far its P(meet) may be off (the binomial
-    standard error at 50%) and how many runs a briefing needs; '' for a larger run."""
-    n = summary["replications"]
-    if not ad.needs_few_runs_note(summary):
-        return ""
-    return t("few_runs", lang, n=n, runs=ad.plural(n, "run"), points=ad.p_meet_error(n),
-             briefing=ad.BRIEFING_REPLICATIONS)
-
-
 def commitment_rows(result: Result, lang: str) -> list[dict]:
     """One row per commitment, as the report's commitments table: the target, what was delivered (P50) and the
     lever's arithmetic that delivers it."""
@@ -150,80 +141,6 @@ def commitment_rows(result: Result, lang: str) -> list[dict]:
              "delivered": value(raw["indicator"], raw["p50"], lang), "delivery": raw["delivery"] or "",
              "quote": raw["quote"], "source": raw["source"]}
             for raw in ad.commitments(result.summary)]
-
-
-def _join(items: list[str], lang: str) -> str:
-    return ("；" if lang == "zh" else "; ").join(items)
-
-
-def headline(summary: dict, lang: str) -> str:
-    """The report's headline (model/output/report.py, headline), in Chinese or English: the outcome targets by
-    light, the commitments apart, the derived baselines, the furthest targets and whether the money binds."""
-    if not summary["targets"]:
-        return t("head_none", lang)
-    ts, promised = ad.outcomes(summary), ad.commitments(summary)
-    sep = "" if lang == "zh" else " "
-    counts = {c: sum(ad.light(x["p_meet"]) == c for x in ts) for c in ("green", "amber", "red")}
-    parts = [t("head_counts", lang, n=len(ts), targets=ad.counted_targets(len(ts)), **counts,
-               **{f"{c}_are": ad.are(k) for c, k in counts.items()})]
-    if promised:
-        names = ("、" if lang == "zh" else ", ").join(ad.indicator_name(x["indicator"], lang) for x in promised)
-        parts.append(t("head_commitments", lang, n=len(promised), items=names,
-                       commitments=ad.plural(len(promised), "commitment"), verb=ad.verb(len(promised))))
-    derived = [x for x in ts if ad.from_plan(x)]
-    if derived:
-        parts.append(t("head_derived", lang, n=len(derived), verb=ad.verb(len(derived))))
-    worst = [x for x in sorted(ts, key=lambda x: x["p_meet"])[:3] if ad.light(x["p_meet"]) == "red"]
-    if worst:
-        items = _join([f"{ad.indicator_name(x['indicator'], lang)} ({ad.percent(x['p_meet'])}%)" for x in worst], lang)
-        parts.append(t("head_worst", lang, items=items))
-    money = money_sentence(summary, lang)
-    if money and summary["money"]["total"]["unspent_share"]["p50"] >= ad.UNSPENT_HEADLINE:
-        return sep.join([money, *parts])  # money that does not bind comes first, as in the report
-    return sep.join(parts + ([money] if money else []))
-
-
-def yi(wan: float, lang: str) -> str:
-    """An amount of 万元 as the report writes it (亿元), in billions of yuan in English (1亿元 = 0.1 bn)."""
-    return t("yi", lang, v=f"{wan / 1e4:,.1f}" if lang == "zh" else f"{wan / 1e5:,.2f}")
-
-
-def waiting_sentence(summary: dict, lang: str) -> str:
-    """The platforms still waiting for a grant at the horizon (model/output/report.py, awaiting_platforms)."""
-    w = ad.waiting_platforms(summary)
-    if w is None:
-        return ""
-    n, lo, hi, unspent = w
-    spread = t("money_waiting_same", lang, n=n) if lo == hi == n else t("money_waiting_spread", lang, lo=lo, hi=hi)
-    return t("money_waiting", lang, n=n, platforms=ad.plural(n, "platform"), verb=ad.verb(n), spread=spread,
-             each="it" if n == 1 else "each", tail=t("money_waiting_tail", lang) if unspent else "")
-
-
-def money_sentence(summary: dict, lang: str) -> str:
-    """Whether the budget binds (model/output/report.py, money_sentence), in Chinese or English; then the platforms
-    still waiting for a grant, if any."""
-    m = summary.get("money")
-    waiting = waiting_sentence(summary, lang)
-    if not m or m["total"]["budgeted"]["p50"] <= 0:
-        return waiting
-    sep = "" if lang == "zh" else " "
-    return _budget_binds(m, lang) + (sep + waiting if waiting else "")
-
-
-def _budget_binds(m: dict, lang: str) -> str:
-    total = m["total"]
-    share = total["unspent_share"]["p50"]
-    idle = ad.idle_channels(m)
-    items = _join([t("money_channel_idle", lang, name=ad.channel_name(c, lang), share=f"{100 * u:.0f}")
-                   for c, u in idle], lang)
-    if share < ad.UNSPENT_HEADLINE:
-        detail = t("money_detail", lang, items=items) if items else ""
-        return t("money_binds", lang, paid=f"{100 * (1 - share):.0f}", total=yi(total["budgeted"]["p50"], lang),
-                 detail=detail)
-    detail = t("money_detail_idle", lang, items=items) if items else ""
-    return t("money_idle", lang, unspent=f"{100 * share:.0f}", total=yi(total["budgeted"]["p50"], lang),
-             lo=f"{100 * total['unspent_share']['p10']:.0f}", hi=f"{100 * total['unspent_share']['p90']:.0f}",
-             detail=detail)
 
 
 def money_rows(summary: dict, lang: str) -> list[dict]:

@@ -47,14 +47,15 @@ def Results(result: outcome.Result, language: str):
 @solara.component
 def Headlines(result: outcome.Result, language: str):
     """The headline, the comparison's once the plan has run, and the notes on the parameters and on a small run."""
-    solara.Text(outcome.headline(result.summary, language), classes=["innosim-headline", "innosim-head"])
+    # the report's headline (model/output/phrases.py) in the page's words: its names, its amounts, its charts below
+    solara.Text(ad.headline(result.summary, language, page=True), classes=["innosim-headline", "innosim-head"])
     compare_line = outcome.comparison_headline(result, language)
     if compare_line:
         solara.Text(compare_line, classes=["innosim-headline", "innosim-head-compare"])
     if result.parameters_note:
         key = ad.parameters_note_key(result.parameters_note)
         solara.Text(t(key, language, reason=result.parameters_note), classes=["innosim-warning", "parameters-note"])
-    few = outcome.few_runs_note(result.summary, language)
+    few = ad.few_runs_note(result.summary, language)
     if few:
         solara.Text(few, classes=["innosim-warning", "few-runs"])
 
@@ -133,7 +134,7 @@ def Money(result: outcome.Result, language: str):
     if not rows:
         return
     heading("money", language)
-    sentence = outcome.money_sentence(result.summary, language)
+    sentence = ad.money_sentence(result.summary, language, page=True)
     if sentence:
         solara.Text(sentence, classes=["innosim-caption", "money-sentence"])
     head = [t(k, language) for k in ("col_channel", "col_budgeted", "col_paid", "col_unspent")]

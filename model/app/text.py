@@ -1,8 +1,9 @@
-"""Every string the app shows, in Chinese and English; chart strings come from model/output/labels.py (via the
-adapter) and the levers' from the lever registry (via `controls`).
+"""Every string the app shows, in Chinese and English; the sentences and notes it shares with the report (its
+headline, money sentence, notes under the targets) come from model/output/phrases.py, chart strings from
+model/output/labels.py (both via the adapter) and the levers' from the lever registry (via `controls`).
 
-`t(key, lang, **values)` looks here first, then in the charts' table, so a string the charts and the page share
-is written once.
+`t(key, lang, **values)` looks here first, then in the report's phrases, then in the charts' table, so a string the
+page shares with the report or the charts is written once.
 """
 
 from __future__ import annotations
@@ -94,40 +95,11 @@ TEXT: dict[str, dict[str, str]] = {
               "en": "Levers or settings changed since this run: the results below are for the settings of the last run."},
     # --- step 4
     "step_results": {"zh": "4. 结果", "en": "4. Results"},
-    "head_counts": {"zh": "在本情景下，{n} 个量化成果目标中，{green} 个大概率达成（概率至少 80%），{amber} 个不确定（50%–80%），"
-                          "{red} 个难以达成（低于 50%）。",
-                    "en": "Of the {targets}, {green_are} likely to be met (probability at least 80%), "
-                          "{amber_are} uncertain (50-80%) and {red_are} unlikely (below 50%) under this scenario."},
-    "head_commitments": {"zh": "另有 {n} 项政府承诺（{items}）由相应杠杆按算术直接交付，并非模型的发现。",
-                         "en": "Its {commitments} ({items}) {verb} delivered by their levers by arithmetic, not found by "
-                               "the model."},
-    "head_derived": {"zh": "其中 {n} 个成果目标的基期值部分由规划自身的目标推算（标 †）。",
-                     "en": "{n} of the outcome targets {verb} read against a baseline estimated partly from the plan's "
-                           "own targets (marked †)."},
-    "head_worst": {"zh": "距离最远：{items}。", "en": "Furthest from reach: {items}."},
-    "head_none": {"zh": "本情景没有量化目标，预测见下方图表。",
-                  "en": "This scenario sets no quantified targets: see the projections in the charts below."},
-    "money_binds": {"zh": "预算是约束：期内 {total} 中有 {paid}% 被支付（P50）{detail}。",
-                    "en": "The budget binds: {paid}% of its {total} over the horizon is paid out (P50){detail}."},
-    "money_idle": {"zh": "方案的资金并不构成约束：期内 {total} 中有 {unspent}% 未被使用（P50，P10–P90 {lo}–{hi}%）：向这些未用完的渠道追加资金本身不会带来任何效果{detail}。",
-                   "en": "The plan's money does not bind: {unspent}% of its {total} over the horizon is left unspent (P50, P10-P90 {lo}-{hi}%): more money in the channels that leave it unspent buys nothing by itself{detail}."},
-    "money_detail": {"zh": "，其中{items}", "en": ", though {items}"},
-    "money_waiting": {"zh": "期末仍有 {n} 个按平台杠杆到期的平台在等待资助（P50；{spread}）：其资助额超过了当年平台资助的余额（资金不结转）{tail}。",
-                      "en": "{platforms} due under the platform levers {verb} still waiting for a grant at the end of the horizon (P50; {spread}): {each} cost more than the platform grants had left in its year (money does not roll over){tail}."},
-    "money_waiting_spread": {"zh": "P10–P90 {lo}–{hi}", "en": "P10-P90 {lo}-{hi}"},
-    "money_waiting_same": {"zh": "P10 与 P90 同为 {n}", "en": "P10 and P90 also {n}"},
-    "money_waiting_tail": {"zh": "，因此平台资金未用完与平台缺口同时存在", "en": ", so unspent platform money and missing platforms go together"},
-    "money_detail_idle": {"zh": "（{items}）", "en": " ({items})"},
-    "money_channel_idle": {"zh": "{name}未用 {share}%", "en": "{name} {share}% unspent"},
-    "money": {"zh": "各渠道资金（期内预算、支付、未用）", "en": "Money by channel (budgeted, paid, unspent over the horizon)"},
-    "money_note": {"zh": "资金在渠道决定时支付（模型中没有跨年承诺），因此承诺额等于支付额；年末未用的资金不结转。",
-                   "en": "Payments are made when a channel decides (no multi-year commitments in the model), so committed equals paid; money left at the end of a year does not roll over."},
     "col_channel": {"zh": "渠道", "en": "Channel"},
     "col_budgeted": {"zh": "预算 P50（亿元）", "en": "Budgeted P50 (bn yuan)"},
     "col_paid": {"zh": "支付 P50 [P10 - P90]（亿元）", "en": "Paid P50 [P10 - P90] (bn yuan)"},
     "col_unspent": {"zh": "未用 [P10 - P90]", "en": "Unspent [P10 - P90]"},
     "money_total": {"zh": "合计", "en": "Total"},
-    "yi": {"zh": "{v}亿元", "en": "{v} bn yuan"},
     "head_compare": {"zh": "与原方案相比（相同随机数）：{up} 个成果目标的达成概率明显上升，{down} 个明显下降，"
                            "其余变化不显著。",
                      "en": "Against the plan (common random numbers), outcome targets whose P(meet) clearly rises: {up}; "
@@ -135,9 +107,6 @@ TEXT: dict[str, dict[str, str]] = {
     "head_same": {"zh": "当前设置与原方案相同；修改杠杆后可与原方案对比。",
                   "en": "These are the plan's own settings; move a lever to compare with the plan."},
     "outcomes": {"zh": "成果目标", "en": "Outcome targets"},
-    "commitments": {"zh": "政府承诺事项（由杠杆直接交付）", "en": "Commitments (delivered by a lever)"},
-    "commitments_note": {"zh": "承诺事项由杠杆按算术交付（每年设定的数量），达成与否不是模型的发现。",
-                         "en": "Commitments: a lever delivers them by arithmetic (the count it sets each year); meeting them is no finding of the model."},
     "col_delivered": {"zh": "交付 P50", "en": "Delivered P50"},
     "col_delivery": {"zh": "由杠杆交付（算术）", "en": "By the lever (arithmetic)"},
     "commitment_tag": {"zh": "（承诺）", "en": " (commitment)"},
@@ -146,24 +115,12 @@ TEXT: dict[str, dict[str, str]] = {
     "col_target": {"zh": "目标", "en": "Target"},
     "col_range": {"zh": "P50 [P10 - P90]", "en": "P50 [P10 - P90]"},
     "col_pmeet": {"zh": "达成概率", "en": "P(meet)"},
-    "target_about_cell": {"zh": "{cmp} {value}（{year}；左右：{cmp} {measured} 计为达成）",
-                          "en": "{cmp} {value} ({year}; about: {cmp} {measured} counts)"},
-    "about_note": {"zh": "左右：规划以“左右”表述的目标，落在其容差内的值计为达成，达成概率按此计算。",
-                   "en": "about: the plan sets the target at about (左右) its figure; a value within the target's "
-                         "tolerance of it counts as met, and P(meet) is measured against that threshold."},
-    "drawn_note": {"zh": "* 基期值未公布：每次模拟从其文献区间抽取（显示中位数）。",
-                   "en": "* baseline not published: drawn per replication from its documented range (median shown)."},
-    "derived_note": {"zh": "† 基期值部分由规划自身的目标推算（seed 004）：其达成概率部分衡量的是目标与由它推出的估计之间的距离。",
-                     "en": "† baseline estimated partly from the plan's own targets (seed 004): its P(meet) measures in part the distance between the target and an estimate made from it."},
     # the limits themselves are the report's (model/output/limits.py, KNOWN_LIMITS), in the page's language
     "known_limits": {"zh": "‡ 模型已知局限（{n} 个指标）：其达成概率勿单独引用",
                      "en": "‡ Known limits of the model for {indicators}: do not quote {their} P(meet) alone"},
     "known_limits_intro": {"zh": "回测等检验表明模型在下列指标上存在已知局限，简报（report.html）中列有同样的说明。",
                            "en": "What the backtest and the settled-start test show the model gets wrong for these "
                                  "indicators, as the briefing (report.html) lists it."},
-    "few_runs": {"zh": "模拟次数较少：基于 {n} 次模拟的每个达成概率约有 ±{points} 个百分点的不确定性（达成概率为 50% "
-                       "时的二项标准误）；用于简报请至少模拟 {briefing} 次。",
-                 "en": ad.NOTE_FEW_RUNS},
     "fan_charts": {"zh": "扇形图", "en": "Fan charts"},
     "fan_pick": {"zh": "指标", "en": "Indicator"},
     "dashboard": {"zh": "目标达成概率一览", "en": "Target dashboard"},
@@ -244,12 +201,12 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: str, **kw) -> str:
-    table = TEXT.get(key) or ad.CHART_TEXT[key]
+    table = TEXT.get(key) or ad.PHRASES.get(key) or ad.CHART_TEXT[key]
     return table[lang].format(**kw)
 
 
 def all_strings() -> list[str]:
     """Every string of the page in both languages (for the glyph test)."""
-    return [v for d in TEXT.values() for v in d.values()] + [
+    return [v for table in (TEXT, ad.PHRASES) for d in table.values() for v in d.values()] + [
         s for c in CONTROLS.values() for s in (c.zh, c.en, c.unit_zh, c.unit_en, c.explain_zh, c.explain_en)] + [
         *(s for d in ad.KNOWN_LIMITS.values() for s in d.values())]  # shown as they are under "known_limits"

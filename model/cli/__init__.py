@@ -33,7 +33,7 @@ ANALYSES = {
 }
 # What each command writes in the language --lang chooses (arguments.LANG_RULE adds the terminal)
 LANG_FILES = {
-    "run": "the charts (and, in report.md, their captions and the known limits of the model)",
+    "run": "the charts and the report (report.md, report.html)",
     "compare": "the charts",
     "sensitivity": "the charts and the report (sensitivity.md, response.md)",
     "optimize": "the charts",
@@ -98,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     chart = sub.add_parser("chart", help="redraw a saved results folder's charts and report, or chart several "
                            "folders' comparison", description=CHART_HELP)
     chart.add_argument("folders", nargs="+", metavar="FOLDER", help="results folders written by innosim run")
-    chart.add_argument("--lang", choices=LANGS, help="language of the charts (and of the report's captions of them "
-                       "and its known limits of the model); default: the folder's own, or for a comparison the "
+    chart.add_argument("--lang", choices=LANGS, help="language of the charts and of the report redrawn with them "
+                       "(report.md, report.html); default: the folder's own, or for a comparison the "
                        "folders' when they share one, else zh")
     chart.add_argument("--out", help="folder for the comparison (default results/comparison-<UTC time>)")
     sch = sub.add_parser("schema", help="print the scenario JSON Schema")
@@ -389,7 +389,7 @@ def _read_summary(path: Path) -> dict:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..output.report import plural
+    from ..output.phrases import plural
 
     sc = load_scenario(args.scenario)
     print(f"{args.scenario}: ok ({sc.scenario.name}, profile {sc.scenario.profile}, "

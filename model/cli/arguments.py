@@ -41,9 +41,9 @@ def probability(text: str) -> float:
 
 LANGS = ("zh", "en")
 # The one rule of --lang (README, "Using the CLI"): it sets the language of what a command draws and writes in one
-# language, and of the names and findings it prints: the indicators, levers and documented figures, the
-# sentences of discover and sensitivity, and run's known limits of the model. The terminal's framing (headings,
-# notes, progress) is in English, with bilingual headings beside Chinese names.
+# language (run's report.md whole), and of the names and findings it prints: the indicators, levers and documented
+# figures, the sentences of discover and sensitivity, and run's money line and known limits of the model. The
+# terminal's framing (headings, notes, progress) is in English, with bilingual headings beside Chinese names.
 LANG_RULE = "and of the names and findings printed in the terminal (framing in English): zh (default) or en"
 
 

@@ -9,7 +9,7 @@ from ..analysis import discovery
 from ..execution.context import RunContext
 from ..execution.parallel import Pool
 from ..levers import LeverSpace
-from ..output.report import plural
+from ..output.phrases import plural
 from ..output.results import results_folder
 from ..parameters import ParameterSource
 from ..scenario import load_scenario, select_targets

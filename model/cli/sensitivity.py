@@ -11,7 +11,7 @@ from ..analysis.sensitivity import MAX_SOBOL_LEVERS, REPLICATIONS, SAMPLES, TRAJ
 from ..execution.context import RunContext
 from ..execution.parallel import Pool
 from ..levers import LeverSpace
-from ..output.report import plural
+from ..output.phrases import plural
 from ..parameters import ParameterSource
 from ..scenario import Scenario, Target, load_scenario, select_targets
 from .arguments import id_list, whole_number

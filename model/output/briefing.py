@@ -20,7 +20,9 @@ import pyarrow.parquet as pq
 
 from . import plotting
 from .labels import dashboard_title, indicator_name
-from .report import HEADLINE_INDICATORS, outcomes
+from .phrases import PHRASES, say
+from .readings import outcomes
+from .report import HEADLINE_INDICATORS
 
 CHART_DIR = "charts"
 # Chinese on the page: Noto Sans SC from the pylopdf-fonts-zh-cn package (as in the charts) as a web font, so the
@@ -124,7 +126,7 @@ def folder_lang(folder: Path) -> str:
 
 
 def chart_section(summary: dict, lang: str) -> str:
-    lines = ["## Charts", ""]
+    lines = [f"## {say('h_charts', lang)}", ""]
     if outcomes(summary):
         lines += [f"![{dashboard_title(outcomes(summary), lang)}]({CHART_DIR}/dashboard-{lang}.png)", ""]
     for ind, _target in fan_charts(summary):
@@ -133,12 +135,15 @@ def chart_section(summary: dict, lang: str) -> str:
 
 
 def with_charts(report_md: str, summary: dict, lang: str) -> str:
-    """Insert the chart section after the target table (before 'Context at the horizon')."""
-    marker = "## Context at the horizon"
+    """Insert the chart section after the target table (before 'Context at the horizon', in the report's `lang`)."""
+    marker = f"## {say('h_context', lang)}"
     section = chart_section(summary, lang) + "\n"
     return report_md.replace(marker, section + marker, 1) if marker in report_md else report_md + "\n" + section
 
 
+# A table cell that is a light, as report.md writes it in either language -> the colour it is drawn in
+LIGHT_CELLS = {v[lang]: key.removeprefix("light_") for key, v in PHRASES.items() if key.startswith("light_")
+               for lang in v}
 # A markdown backslash escape ("\* baseline not published", kept from becoming a list item): the character itself
 MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 
@@ -167,8 +172,8 @@ def _image(alt: str, src: str, folder: Path) -> str:
     return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></figure>'
 
 
-def to_html(md: str, folder: Path, title: str) -> str:
-    """Our own markdown (headings, tables, lists, images, paragraphs) to one self-contained page."""
+def to_html(md: str, folder: Path, title: str, lang: str = "zh") -> str:
+    """Our own markdown (headings, tables, lists, images, paragraphs) to one self-contained page in `lang`."""
     out, table, items = [], [], []
 
     def flush():
@@ -176,7 +181,7 @@ def to_html(md: str, folder: Path, title: str) -> str:
             rows = [r for r in table if not re.fullmatch(r"\|[-:| ]+\|", r)]
             cells = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
             head = "".join(f"<th>{_inline(c, folder)}</th>" for c in cells[0])
-            body = "".join("<tr>" + "".join(f'<td class="{c if c in ("green", "amber", "red") else ""}">'
+            body = "".join("<tr>" + "".join(f'<td class="{LIGHT_CELLS.get(c, "")}">'
                                             f"{_inline(c, folder)}</td>" for c in r) + "</tr>" for r in cells[1:])
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
             table.clear()
@@ -205,7 +210,7 @@ def to_html(md: str, folder: Path, title: str) -> str:
              "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top}th{background:#f3f3f3}"
              "td.green{background:#2e8b57;color:#fff}td.amber{background:#e0a100}td.red{background:#c0392b;color:#fff}"
              "img{max-width:100%}figure{margin:1em 0}code{background:#f5f5f5}")
-    return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f"<style>{style}</style></head><body>{''.join(out)}</body></html>\n")
 
 
@@ -215,5 +220,5 @@ def write(folder: Path, report_md: str, lang: str = "zh") -> list[Path]:
     files = charts(folder, lang)
     md = with_charts(report_md, summary, lang)
     (folder / "report.md").write_text(md, "utf-8")
-    (folder / "report.html").write_text(to_html(md, folder, summary["title"]), "utf-8")
+    (folder / "report.html").write_text(to_html(md, folder, summary["title"], lang), "utf-8")
     return files

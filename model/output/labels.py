@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..indicators import INDICATORS, indicator_name
-from .report import fmt, measured_value
+from .readings import measured_value
+from .report import fmt
 
 LANGS = ("zh", "en")
 

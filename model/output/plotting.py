@@ -24,7 +24,8 @@ from ..indicators import INDICATORS
 from ..targets import threshold_measured
 from .labels import CMP, dashboard_title, indicator_name, scale, t, threshold, unit
 from .limits import KNOWN_LIMITS
-from .report import fmt, light, measured_value, percent
+from .readings import light, measured_value, percent
+from .report import fmt
 
 SIZE = (13.33, 7.5)
 DPI = 200
@@ -134,7 +135,7 @@ def fan_chart(series: np.ndarray, dates: list[dt.date], indicator: str, lang: st
 
 def _target_lines(ax, indicator: str, target: dict, lang: str) -> None:
     """The target's value (dashed) where its P(meet) is measured, and its year (dotted). An 'about' target's line is
-    at what counts as met (report.measured_value: 'about 400' at 5% is >= 380), the plan's figure faint beside it."""
+    at what counts as met (readings.measured_value: 'about 400' at 5% is >= 380), the plan's figure faint beside it."""
     k, cmp_, thr = scale(indicator), CMP[target["comparator"]], target["threshold"]
     measured = measured_value(target)
     if measured is None:
@@ -170,7 +171,7 @@ def dashboard(targets: list[dict], lang: str):
                 ha="right" if inside else "left", color="white" if inside else "#222",
                 bbox={"facecolor": COLORS[light(v)], "edgecolor": "none", "pad": 1.5} if inside else None)
 
-    # † a baseline estimated partly from the plan's own targets (report.NOTE_FROM_PLAN)
+    # † a baseline estimated partly from the plan's own targets (phrases.NOTE_FROM_PLAN)
     labels = [f"{indicator_name(r['indicator'], lang)}{'†' if r.get('baseline_source', {}).get('from_plan') else ''}"
               f"{'‡' if lim else ''}  ({threshold(r, lang)})"
               for r, lim in zip(rows, limited, strict=True)]
@@ -194,7 +195,7 @@ def dashboard(targets: list[dict], lang: str):
 
 def comparison(summaries: list[dict], lang: str):
     """The same targets across scenarios: P50 and P10-P90 as a share of the value each target's P(meet) is measured
-    against, so that the target line is where it counts as met; an 'about' target's (report.measured_value: 'about
+    against, so that the target line is where it counts as met; an 'about' target's (readings.measured_value: 'about
     400' at 5% is >= 380) has the plan's figure faint beside it, as in its fan chart."""
     use_cjk_font()
     ids = [tg["id"] for tg in summaries[0]["targets"]]

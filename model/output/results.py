@@ -27,11 +27,12 @@ from ..errors import InputError
 from ..execution.ensemble import Ensemble
 from ..indicators import BASELINE_ENTRY, COMMITMENTS
 from ..lever_registry import CHANNELS, LEVERS
-from ..months import dates, december_row, span
+from ..months import dates
 from ..parameters import PARAMETERS, ParameterSource, drawn_parameters
 from ..profiles import PROFILES
 from ..scenario import Scenario, Target, target_row
 from ..targets import meets
+from .phrases import delivery
 
 PACKAGES = ("numpy", "scipy", "mesa", "pydantic", "pyarrow", "matplotlib", "pyabc")
 QUANTILES = (0.1, 0.5, 0.9)
@@ -200,19 +201,7 @@ def target_kind(scenario: Scenario, t: Target) -> dict:
         source = {"how": "published" if "value" in e else "estimate", "entry": entry, "source": e.get("source"),
                   "from_plan": bool(e.get("from_plan", False))}
     return {"kind": "commitment" if lever else "outcome", "delivered_by": lever, "baseline_source": source,
-            "delivery": _delivery(scenario, t, lever) if lever else None}
-
-
-def _delivery(scenario: Scenario, t: Target, lever: str) -> str:
-    """How a lever delivers a commitment, as arithmetic: '35 a year x 3 years = 105'."""
-    meta, lv = scenario.scenario, scenario.levers
-    years = min(december_row(t.year, meta.start), span(meta.start, meta.levers_end or meta.end)) / 12.0
-    if lever == "scenarios_for_attracted_share":
-        rate = lv.scenarios_for_attracted_share * lv.application_scenarios_per_year
-        return (f"{lever} {lv.scenarios_for_attracted_share:.0%} of {lv.application_scenarios_per_year:g} scenarios "
-                f"a year x {years:g} years = {rate * years:,.0f}")
-    rate = float(getattr(lv, lever))
-    return f"{lever} {rate:g} a year x {years:g} years = {rate * years:,.0f}"
+            "delivery": delivery(scenario, t, "en")}
 
 
 def default_out(scenario: Scenario, root: str | Path = "results", kind: str = "") -> Path:

@@ -16,7 +16,7 @@ from ...errors import InputError
 from ...execution.context import RunContext
 from ...execution.outcomes import evaluate, target_rows
 from ...levers import LeverSpace, get
-from ...output.report import plural
+from ...output.phrases import plural
 from ...scenario import Scenario, Target
 from ..stats import wilson
 
