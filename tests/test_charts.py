@@ -441,3 +441,18 @@ def test_the_app_table_says_what_an_about_target_counts():
     assert outcome.target_text(SME, "en") == ">= 400 (2026; about: >= 380 counts)"
     assert outcome.target_text(SME, "zh") == ">= 400（2026；左右：>= 380 计为达成）"
     assert outcome.target_text({**SME, "tolerance": 0.0}, "en") == ">= 400 (2026)"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("profile", ["tongzhou-2023", "bda-2015"])
+def test_the_sourced_baseline_section_is_never_an_empty_table(profile, lang):
+    """Tongzhou's baseline values are all estimates: a sentence says so where a table head with no rows stood."""
+    from model.output.phrases import say
+    from model.output.report import _profile_sections
+    from model.profiles import PROFILES
+
+    text = "\n".join(_profile_sections(PROFILES[profile], lang))
+    section = text.split(f"## {say('h_sourced', lang)}")[1]
+    sourced = [e for e in PROFILES[profile].entries.values() if "value" in e]
+    assert (say("none_sourced", lang) in section) == (not sourced)
+    assert section.count("\n|") == (2 + len(sourced) if sourced else 0)

@@ -164,6 +164,9 @@ PHRASES: dict[str, dict[str, str]] = {
                    "en": "| parameter | central | range | unit | evidence | levers |"},
     "th_estimates": {"zh": "| 项目 | 区间 | 单位 | 推算依据 |", "en": "| quantity | range | unit | reasoning |"},
     "th_sourced": {"zh": "| 项目 | 数值 | 单位 | 来源 |", "en": "| quantity | value | unit | source |"},
+    "none_sourced": {"zh": "该地区档案的基期值均为估计值，每次模拟从上表的区间中抽取。",
+                     "en": "Every baseline value of this profile is an estimate, drawn per replication from its range "
+                           "in the table above."},
     "light_green": {"zh": "绿灯", "en": "green"},
     "light_amber": {"zh": "黄灯", "en": "amber"},
     "light_red": {"zh": "红灯", "en": "red"},

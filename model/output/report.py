@@ -302,10 +302,13 @@ def _profile_sections(prof: Profile, lang: str) -> list[str]:
         e = prof.entries[key]
         lines.append(f"| {_entry(e, 'label', lang)} | {e['range'][0]:,} - {e['range'][1]:,} | "
                      f"{unit_name(e['unit'], lang)} | {_entry(e, 'estimate', lang)} |")
-    lines += ["", f"## {say('h_sourced', lang)}", "", say("th_sourced", lang), "|---|---:|---|---|"]
-    lines += [f"| {_entry(e, 'label', lang)} | {e['value']:,} | {unit_name(e['unit'], lang)} | "
-              f"{_entry(e, 'source', lang)} |" for e in prof.entries.values() if "value" in e]
-    return lines
+    sourced = [e for e in prof.entries.values() if "value" in e]
+    lines += ["", f"## {say('h_sourced', lang)}", ""]
+    if not sourced:  # Tongzhou's: every baseline value is drawn from a range, and an empty table reads as a fault
+        return [*lines, say("none_sourced", lang)]
+    lines += [say("th_sourced", lang), "|---|---:|---|---|"]
+    return lines + [f"| {_entry(e, 'label', lang)} | {e['value']:,} | {unit_name(e['unit'], lang)} | "
+                    f"{_entry(e, 'source', lang)} |" for e in sourced]
 
 
 SEEDS = ["- seed 004: 北京城市副中心科技创新“三量齐升”行动计划(2024-2026年), 通州区科技领导小组办公室, 2024.",
