@@ -376,7 +376,7 @@ LABELS_ZH: dict[str, str] = {
     "growth_scenario_boost": "对接的应用场景实施期间（12 个月）企业营业收入的附加增长率",
     "growth_talent_boost": "企业引进的高层次人才在岗期间（36 个月）其营业收入的附加增长率",
     "growth_team_boost": "企业获资助的创新团队在岗期间（36 个月）其营业收入的附加增长率",
-    "listing_rate_pool": "上市培育库内企业的上市风险率",
+    "listing_rate_pool": "上市培育库内企业的年上市率（风险率）",
     "pool_apply_uplift": "高企培育库入库企业申报和获批概率的提高",
     "rd_per_joint_lab": "每个校企联合实验室或新型研发机构的 R&D 经费",
     "rd_per_municipal_platform": "每个市级创新平台的 R&D 经费",
@@ -387,7 +387,7 @@ LABELS_ZH: dict[str, str] = {
                               "的概率申领）",
     "spillover_per_density": "所在行业的平台密度每增加一个单位带来的企业能力提升",
     "spinoff_rate": "每个运行中的平台衍生的企业数",
-    "startup_incubator_elasticity": "初创企业进入对孵化器工位的弹性",
+    "startup_incubator_elasticity": "初创企业进入对孵化器在孵名额的弹性",
     "talent_services_effect": "人才服务（温度）指数每增加一个单位对人才流入的乘数",
     "rd_user_cost_elasticity": "R&D 对其使用成本的弹性，研发费用加计扣除比例的历次提高经由它起作用（rd_tax.py）",
 }

@@ -163,8 +163,8 @@ def test_a_chinese_report_has_no_english_sentence_left(two_runs, which):
 
 def test_an_english_report_is_written_as_before(two_runs):
     """--lang en writes report.md as it did: English headings, table heads and notes beside the plan's Chinese names
-    and quotes (one change: the commitments' note starts with a capital, the sentence the page shows), and none of
-    the Chinese report's sentences."""
+    and quotes (two changes: the commitments' note starts with a capital, the sentence the page shows, and the money
+    sentences name the channels in Chinese, as the money table does), and none of the Chinese report's sentences."""
     from model.output.phrases import PHRASES
 
     summary, md = _reports(two_runs[0])

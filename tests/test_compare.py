@@ -166,7 +166,7 @@ def test_a_significant_change_too_small_to_print_is_not_0_star(indicator, v, int
 def test_the_compare_table_and_the_app_never_print_0_star():
     from types import SimpleNamespace
 
-    from model.analysis.compare import Difference, console
+    from model.analysis.compare import Difference, console, markdown
     from model.app import outcome
 
     plan = load_scenario(PLAN)
@@ -186,8 +186,15 @@ def test_the_compare_table_and_the_app_never_print_0_star():
     result = SimpleNamespace(summary={"targets": [{"id": t.id, "kind": "outcome"} for t in plan.targets]},
                              differences=diffs)
     rows = {r["id"]: r for r in outcome.comparison_rows(result, "en")}
-    assert rows["rd-intensity-2026"]["d_p_meet"] == "+<1* [0, +1]"
+    # the interval's ends too: a lower end of +0.001 beside a star is "+<1", not "0" (an interval seeming to hold 0)
+    assert rows["rd-intensity-2026"]["d_p_meet"] == "+<1* [+<1, +1]"
+    assert rows["rd-intensity-2026"]["d_p50"] == "+<0.01 pp* [+<0.01 pp, +<0.01 pp]"
     assert rows["high-tech-2026"]["d_p_meet"] == "0 [-10, +10]"
+    md = markdown([SimpleNamespace(scenario=plan)], diffs, {**meta, "files": ["plan.toml"], "seed": 1,
+                                                            "parameters": "defaults", "wall_seconds": 1.0,
+                                                            "bootstrap": 2000})
+    assert "| +<1* [+<1, +1] |" in md and "| +<0.01 pp* [+<0.01 pp, +<0.01 pp] |" in md, md
+    assert not re.search(r"(^|\s)[+-]?0(\.0+)?(x| pp)?\*", md), md
 
 
 def test_compare_cli_names_the_indicators_in_lang(tmp_path, capsys):

@@ -167,3 +167,5 @@ def test_the_folders_scenario_is_the_run_not_the_file(run_dir):
     plan = load_scenario(PLAN)
     assert (plan.scenario.replications, plan.scenario.seed) != (8, 7)
     assert sc.model_copy(update={"scenario": plan.scenario}) == plan
+    # the hash the report and summary.json give is this scenario's
+    assert json.loads((run_dir / "summary.json").read_text("utf-8"))["scenario_hash"] == sc.digest() != plan.digest()

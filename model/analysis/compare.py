@@ -112,8 +112,26 @@ def signed_change(v: float, text: Callable[[float], str], interval: tuple[float,
         return ("-" if v < 0 else "+") + shown + star
     if not star:
         return zero
-    step = re.sub(r"0(?=\D*$)", "1", zero)  # the last digit of zero as printed: "0.00 pp" -> "0.01 pp", "0" -> "1"
-    return ("+" if interval[0] > 0 else "-") + "<" + step + star
+    return ("+" if interval[0] > 0 else "-") + "<" + _step(zero) + star
+
+
+def _step(zero: str) -> str:
+    """The smallest step a precision prints, from its zero: "0.00 pp" -> "0.01 pp", "0" -> "1"."""
+    return re.sub(r"0(?=\D*$)", "1", zero)
+
+
+def _end(v: float, text: Callable[[float], str]) -> str:
+    """An interval's end, signed; one that prints as zero without being zero shows its side and the smallest step
+    ("+<1"): "+<1* [0, +1]" read as a significant change beside an interval holding 0."""
+    shown, zero = text(abs(v)), text(0.0)
+    if shown != zero:
+        return ("-" if v < 0 else "+") + shown
+    return zero if v == 0 else ("+" if v > 0 else "-") + "<" + _step(zero)
+
+
+def change_with_interval(v: float, low: float, high: float, text: Callable[[float], str]) -> str:
+    """"+12* [+3, +20]": the change (signed_change, starred by its interval) and its 95% interval, in `text`'s units."""
+    return f"{signed_change(v, text, (low, high))} [{_end(low, text)}, {_end(high, text)}]"
 
 
 def points(x: float) -> str:
@@ -125,13 +143,17 @@ def _pp(x: float, interval: tuple[float, float] | None = None) -> str:
     return signed_change(x, points, interval)
 
 
-def _delta(indicator: str, v: float, interval: tuple[float, float] | None = None) -> str:
-    """A change in the indicator's own units; a change in a percentage is in percentage points."""
+def _units(indicator: str) -> Callable[[float], str]:
+    """How a change in the indicator prints: in its own units, a change in a percentage in percentage points."""
     from ..indicators import INDICATORS
     from ..output.report import fmt
 
     pp = INDICATORS[indicator].unit == "%"
-    return signed_change(v, lambda x: fmt(indicator, x).replace("%", " pp") if pp else fmt(indicator, x), interval)
+    return lambda x: fmt(indicator, x).replace("%", " pp") if pp else fmt(indicator, x)
+
+
+def _delta(indicator: str, v: float, interval: tuple[float, float] | None = None) -> str:
+    return signed_change(v, _units(indicator), interval)
 
 
 NOTE_BELOW_PRECISION = ("+<1*, -<0.01 pp*: a change up (+) or down (-) smaller than the last digit printed, whose 95% "
@@ -184,14 +206,15 @@ def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> 
              "P(meet) Newcombe's score interval for paired proportions. Δ P50 is the alternative's P50 minus the "
              "reference's; its interval resamples the replication pairs, so common random numbers narrow it. "
              "The CRN factor is var(B - A) / (var(A) + var(B)): 1 for independent runs; the smaller, the more "
-             "precise the paired comparison.", "",
+             "precise the paired comparison. * = the 95% interval excludes 0; +<1 or -<0.01 pp: a change or an "
+             "interval's end smaller than the last digit printed, on that side of 0.", "",
              "![change in P(meet)](charts/compare-delta.png)", "", "![P50 against target](charts/compare.png)", ""]
     lines += ["## Change in P(meet), percentage points", ""]
     alts = meta["scenarios"][1:]
     by = {(d.target, d.scenario): d for d in diffs}
     rows = [[f"{INDICATORS[t.indicator].zh} ({t.id})", f"{100 * by[(t.id, alts[0])].ref_p_meet:.0f}%",
-             *[f"{_pp(by[(t.id, a)].d_p_meet)} [{_pp(by[(t.id, a)].d_p_meet_low)}, {_pp(by[(t.id, a)].d_p_meet_high)}]"
-               for a in alts]] for t in ref.targets]
+             *[change_with_interval(by[(t.id, a)].d_p_meet, by[(t.id, a)].d_p_meet_low, by[(t.id, a)].d_p_meet_high,
+                                    points) for a in alts]] for t in ref.targets]
     lines += markdown_table(["target", f"{meta['scenarios'][0]}", *alts], rows, right=tuple(range(1, len(alts) + 2)))
     for a in alts:
         lines += ["", f"## {a} against {meta['scenarios'][0]}", ""]
@@ -200,9 +223,10 @@ def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> 
             d = by[(t.id, a)]
             ind = t.indicator
             rows.append([f"{INDICATORS[ind].zh} ({t.id})", fmt(ind, d.ref_p50), fmt(ind, d.alt_p50),
-                         f"{_delta(ind, d.d_p50)} [{_delta(ind, d.d_p50_low)}, {_delta(ind, d.d_p50_high)}]",
+                         change_with_interval(d.d_p50, d.d_p50_low, d.d_p50_high, _units(ind)),
                          f"{100 * d.ref_p_meet:.0f}% → {100 * d.alt_p_meet:.0f}%",
-                         f"{_pp(d.d_p_meet)} [{_pp(d.d_p_meet_low)}, {_pp(d.d_p_meet_high)}]", f"{d.crn_factor:.3f}"])
+                         change_with_interval(d.d_p_meet, d.d_p_meet_low, d.d_p_meet_high, points),
+                         f"{d.crn_factor:.3f}"])
         head = ["target", "P50 ref", "P50 alt", "Δ P50 [95%]", "P(meet)", "Δ pp [95%]", "CRN factor"]
         lines += markdown_table(head, rows, right=(1, 2, 3, 5, 6))
     return "\n".join(lines) + "\n"

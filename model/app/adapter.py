@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..analysis import calibration
-from ..analysis.compare import Difference, compare, points, signed_change
+from ..analysis.compare import Difference, change_with_interval, compare, points, signed_change
 from ..errors import InputError
 from ..execution.ensemble import NAMES, REPLICATIONS_PER_WORKER, Ensemble, run_ensemble
 from ..execution.lifeline import spawn_context
@@ -25,7 +25,7 @@ from ..output.briefing import FONT_STACK, WEB_FONT, fan_charts, font_face
 from ..output.labels import TEXT as CHART_TEXT
 from ..output.labels import indicator_name
 from ..output.limits import KNOWN_LIMITS
-from ..output.phrases import PHRASES, few_runs_note, headline, money_sentence, plural
+from ..output.phrases import PHRASES, delivery, few_runs_note, headline, money_sentence, plural
 from ..output.plotting import dashboard, fan_chart, png, use_cjk_font
 from ..output.readings import (
     channel_name,
@@ -36,7 +36,7 @@ from ..output.readings import (
     outcomes,
     percent,
 )
-from ..output.report import fmt, known_limits, markdown
+from ..output.report import fmt, known_limits, markdown, target_cell
 from ..output.results import build_summary, months, write_results
 from ..output.toml_writer import toml_document
 from ..parameters import DEFAULTS, ParameterSource
@@ -62,12 +62,14 @@ __all__ = [
     "Pool",
     "Scenario",
     "build_summary",
+    "change_with_interval",
     "channel_name",
     "chunks",
     "commitments",
     "compare",
     "dashboard",
     "default_workers",
+    "delivery",
     "fan_chart",
     "fan_charts",
     "few_runs_note",
@@ -91,6 +93,7 @@ __all__ = [
     "signed_change",
     "spawn_context",
     "stop_workers",
+    "target_cell",
     "threshold_measured",
     "toml_document",
     "use_cjk_font",

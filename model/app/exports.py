@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import adapter as ad
 from . import controls
-from .outcome import FAN_QUANTILES, Result, baseline_mark, fan_quantiles
+from .outcome import FAN_QUANTILES, Result, baseline_mark, delivery, fan_quantiles
 from .text import t
 
 Table = tuple[list[str], list[list]]
@@ -32,7 +32,7 @@ def targets_table(result: Result, lang: str) -> Table:
         row = [raw["id"], raw["indicator"], ad.indicator_name(raw["indicator"], lang), t("kind_" + raw["kind"], lang),
                raw["year"], raw["comparator"], raw["threshold"], ad.threshold_measured(raw), raw["baseline"],
                baseline_mark(result.summary, raw), raw["p10"], raw["p50"], raw["p90"], raw["p_meet"],
-               ad.light(raw["p_meet"]), raw["delivery"] or "", raw["quote"]]
+               ad.light(raw["p_meet"]), delivery(result, raw, lang), raw["quote"]]
         if diffs:
             d = diffs[raw["id"]]
             row += [d.ref_p50, d.ref_p_meet, d.d_p_meet, d.d_p_meet_low, d.d_p_meet_high]

@@ -120,11 +120,7 @@ def target_rows(result: Result, lang: str) -> list[dict]:
 def target_text(raw: dict, lang: str) -> str:
     """The table's target (model/output/report.py, target_cell) with the page's amounts: '>= 400 (2026; about: >= 380
     counts)'."""
-    ind, measured = raw["indicator"], ad.measured_value(raw)
-    if measured is None:
-        return f"{raw['comparator']} {value(ind, raw['threshold'], lang)} ({raw['year']})"
-    return t("target_about_cell", lang, cmp=raw["comparator"], value=value(ind, raw["threshold"], lang),
-             measured=value(ind, measured, lang), year=raw["year"])
+    return ad.target_cell(raw, lang, lambda ind, v: value(ind, v, lang))
 
 
 def limit_lines(summary: dict, lang: str) -> list[str]:
@@ -133,12 +129,20 @@ def limit_lines(summary: dict, lang: str) -> list[str]:
     return [f"‡ {line}" for line in ad.known_limits(summary, lambda i: ad.indicator_name(i, lang), lang=lang)]
 
 
+def delivery(result: Result, raw: dict, lang: str) -> str:
+    """A commitment's arithmetic in the page's language, as report.md gives it (summary.json keeps the English)."""
+    if raw["delivery"] is None:  # an outcome target
+        return ""
+    sc = result.settings.scenario
+    return ad.delivery(sc, next(x for x in sc.targets if x.id == raw["id"]), lang) or ""
+
+
 def commitment_rows(result: Result, lang: str) -> list[dict]:
     """One row per commitment, as the report's commitments table: the target, what was delivered (P50) and the
     lever's arithmetic that delivers it."""
     return [{"id": raw["id"], "name": ad.indicator_name(raw["indicator"], lang),
              "target": target_text(raw, lang),
-             "delivered": value(raw["indicator"], raw["p50"], lang), "delivery": raw["delivery"] or "",
+             "delivered": value(raw["indicator"], raw["p50"], lang), "delivery": delivery(result, raw, lang),
              "quote": raw["quote"], "source": raw["source"]}
             for raw in ad.commitments(result.summary)]
 
@@ -172,17 +176,13 @@ def comparison_headline(result: Result, lang: str) -> str | None:
     return t("head_compare", lang, up=up, down=down)
 
 
-def _delta(indicator: str, v: float, lang: str) -> str:
-    """A change in the indicator's units as the page writes them (value); a change in a percentage in points."""
+def _units(indicator: str, lang: str) -> Callable[[float], str]:
+    """How a change in the indicator prints on the page (value); a change in a percentage in points."""
     def text(x: float) -> str:
         shown = value(indicator, x, lang)
         return shown.replace("%", " pp") if ad.INDICATORS[indicator].unit == "%" else shown
 
-    return ad.signed_change(v, text)
-
-
-def _pp(x: float, interval: tuple[float, float] | None = None) -> str:
-    return ad.signed_change(x, ad.points, interval)
+    return text
 
 
 def comparison_rows(result: Result, lang: str) -> list[dict]:
@@ -195,11 +195,9 @@ def comparison_rows(result: Result, lang: str) -> list[dict]:
         rows.append({
             "id": d.target, "name": ad.indicator_name(ind, lang) + tag, "kind": kinds[d.target],
             "p50_plan": value(ind, d.ref_p50, lang), "p50_yours": value(ind, d.alt_p50, lang),
-            "d_p50": (f"{_delta(ind, d.d_p50, lang)} [{_delta(ind, d.d_p50_low, lang)}, "
-                      f"{_delta(ind, d.d_p50_high, lang)}]"),
+            "d_p50": ad.change_with_interval(d.d_p50, d.d_p50_low, d.d_p50_high, _units(ind, lang)),
             "p_meet": f"{100 * d.ref_p_meet:.0f}% → {100 * d.alt_p_meet:.0f}%",
-            "d_p_meet": (f"{_pp(d.d_p_meet, (d.d_p_meet_low, d.d_p_meet_high))} "
-                         f"[{_pp(d.d_p_meet_low)}, {_pp(d.d_p_meet_high)}]"),
+            "d_p_meet": ad.change_with_interval(d.d_p_meet, d.d_p_meet_low, d.d_p_meet_high, ad.points),
         })
     return rows
 

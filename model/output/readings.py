@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from ..levers import label
-from ..targets import measured_threshold
+from ..targets import threshold_measured
 
 # Traffic lights on P(meet) as shown, in whole percent: green from 80%, amber from 50%, red below
 LIGHTS = (("green", 80), ("amber", 50), ("red", 0))
@@ -37,8 +37,7 @@ def light(p: float) -> str:
 
 def measured_value(t: dict) -> float | None:
     """The threshold an 'about' target's P(meet) is measured against (400 at 5%: 380); None without a tolerance."""
-    tolerance = t.get("tolerance") or 0.0
-    return measured_threshold(t["threshold"], t["comparator"], tolerance) if tolerance else None
+    return threshold_measured(t) if t.get("tolerance") else None
 
 
 def from_plan(t: dict) -> bool:

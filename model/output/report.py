@@ -45,14 +45,16 @@ CONTEXT = ("living_firms", "above_scale", "entries_cum", "exits_cum", "researche
 REPORT_NAMES = "zh"
 
 
-def target_cell(t: dict, lang: str = "en") -> str:
+def target_cell(t: dict, lang: str = "en", number: Callable[[str, float], str] | None = None) -> str:
     """'> 1,500 (2026)'; an 'about' target also says what counts as met: '>= 400 (2026; about: >= 380 counts)',
-    '>= 400（2026；左右：>= 380 计为达成）' (zh). The terminal's is English, its framing."""
+    '>= 400（2026；左右：>= 380 计为达成）' (zh). The terminal's is English, its framing. `number(indicator, value)`
+    writes the amounts (the app passes its page's)."""
+    number = number or fmt
     ind, measured = t["indicator"], measured_value(t)
     if measured is None:
-        return f"{t['comparator']} {fmt(ind, t['threshold'])} ({t['year']})"
-    return say("target_about_cell", lang, cmp=t["comparator"], value=fmt(ind, t["threshold"]),
-               measured=fmt(ind, measured), year=t["year"])
+        return f"{t['comparator']} {number(ind, t['threshold'])} ({t['year']})"
+    return say("target_about_cell", lang, cmp=t["comparator"], value=number(ind, t["threshold"]),
+               measured=number(ind, measured), year=t["year"])
 
 
 def fmt(indicator: str, v: float) -> str:

@@ -128,7 +128,7 @@ def build_summary(ens: Ensemble, wall_seconds: float, source_file: str | None) -
         "title": sc.scenario.title,
         "profile": sc.scenario.profile,
         "scenario_file": source_file,
-        "scenario_hash": sc.digest(),
+        "scenario_hash": as_run(ens).digest(),  # scenario.json's, which holds the run's replications and seed
         "seed": ens.seed,
         "replications": ens.replications,
         "start": sc.scenario.start,
