@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_scenario
+from conftest import SMALL_SCALE, make_scenario
 
 from model.cli import main
 from model.execution.ensemble import run_ensemble
@@ -24,7 +24,8 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def short():
-    return make_scenario(end="2024-12")
+    """A year of the plan at a small scale: a cluster must give a local run's numbers at any size."""
+    return make_scenario(end="2024-12", scale=SMALL_SCALE)
 
 
 def test_ensemble_on_a_local_cluster_equals_a_local_run(cluster, short):
@@ -44,11 +45,9 @@ def test_lever_points_on_a_cluster_equal_local_ones(cluster, short, plan):
     np.testing.assert_array_equal(on_dask.values, local.values)
 
 
-def test_cli_run_accepts_a_scheduler(cluster, tmp_path):
-    from conftest import PLAN
-
+def test_cli_run_accepts_a_scheduler(cluster, small_plan, tmp_path):
     out_dask, out_local = tmp_path / "dask", tmp_path / "local"
-    common = [str(PLAN), "-n", "4", "--no-progress", "--parameters", "defaults"]
+    common = [str(small_plan), "-n", "4", "--no-progress", "--parameters", "defaults"]
     assert main(["run", *common, "--scheduler", cluster.scheduler_address, "--out", str(out_dask)]) == 0
     assert main(["run", *common, "-w", "1", "--out", str(out_local)]) == 0
     import json
@@ -60,9 +59,12 @@ def test_cli_run_accepts_a_scheduler(cluster, tmp_path):
 
 @pytest.mark.parametrize("address, reason", [("tcp://127.0.0.1:9", "cannot reach the dask scheduler"),
                                              ("notanaddress", "not a scheduler address")])
-def test_unreachable_scheduler_is_a_one_line_error(tmp_path, capsys, address, reason):
+def test_unreachable_scheduler_is_a_one_line_error(tmp_path, capsys, monkeypatch, address, reason):
     from conftest import PLAN
 
+    # The command gives a scheduler 10 s to answer; nothing answers on port 9, so 1 s ends in the same error.
+    client = distributed.Client
+    monkeypatch.setattr(distributed, "Client", lambda address, timeout, **kw: client(address, timeout="1s", **kw))
     out = tmp_path / "x"
     assert main(["run", str(PLAN), "-n", "2", "--scheduler", address, "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()

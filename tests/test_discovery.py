@@ -213,11 +213,15 @@ def test_discover_finds_the_incubator_lever_and_checks_it(one_worker):
     assert (one_worker / "charts" / "discover-municipal-incubators-2026.png").exists()
 
 
-def test_same_seed_same_numbers_whatever_the_workers(one_worker, tmp_path):
-    out = tmp_path / "w2"
-    assert main(["discover", str(PLAN), *ARGS, "--workers", "2", "--out", str(out)]) == 0
+def test_same_seed_same_numbers_whatever_the_workers(small_plan, tmp_path):
+    """The same numbers at any size: the plan at a small scale, on a target its levers still decide there (it never
+    adds a tenth of 2 municipal incubators), so that the workers also share a box's fresh runs."""
+    args = [a.replace("municipal-incubators-2026", "talents-placed-2026") for a in ARGS]
+    for workers in ("1", "2"):
+        assert main(["discover", str(small_plan), *args, "--workers", workers, "--out", str(tmp_path / workers)]) == 0
+    assert all(int(r["fresh_runs"]) > 0 for r in rows(tmp_path / "1" / "boxes.csv"))
     for name in ("samples.csv", "boxes.csv"):
-        assert (out / name).read_bytes() == (one_worker / name).read_bytes()
+        assert (tmp_path / "2" / name).read_bytes() == (tmp_path / "1" / name).read_bytes()
 
 
 def exit_code(argv: list[str]) -> int:

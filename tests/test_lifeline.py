@@ -13,7 +13,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import NO_PLAN, PLAN, ROOT
+from conftest import NO_PLAN, ROOT
 from processes import HAVE_PROC, cpu_seconds, kill_main, session, start, wait_for, workers
 
 from model.execution.checkpoint import folder_for
@@ -35,9 +35,9 @@ def computing(sid: int, seconds: float = 3.0) -> bool:
     return len(busy) >= 2
 
 
-def test_kill_9_of_run_leaves_no_worker_and_no_resource_tracker(tmp_path):
+def test_kill_9_of_run_leaves_no_worker_and_no_resource_tracker(small_plan, tmp_path):
     out, log = tmp_path / "out", tmp_path / "log"
-    proc = start(["run", str(PLAN), "-n", "200", "-w", "2", "--out", str(out), "--no-progress"], log)
+    proc = start(["run", str(small_plan), "-n", "200", "-w", "2", "--out", str(out), "--no-progress"], log)
     partial = folder_for(out)
     wait_for(lambda: any(partial.glob("rep-*.npy")) and computing(proc.pid), proc, log, "a checkpoint")
     assert any("resource_tracker" in cmd for cmd in session(proc.pid).values())
@@ -45,11 +45,11 @@ def test_kill_9_of_run_leaves_no_worker_and_no_resource_tracker(tmp_path):
     assert not out.exists()
 
 
-def test_a_finished_run_leaves_no_process_behind(tmp_path):
+def test_a_finished_run_leaves_no_process_behind(small_plan, tmp_path):
     """Nothing of the session lives once `run --workers 2` has returned: its resource tracker used to end only
     when it noticed the main process gone, a moment after the command had exited."""
     out, log = tmp_path / "out", tmp_path / "log"
-    proc = start(["run", str(PLAN), "-n", "2", "-w", "2", "--out", str(out), "--no-progress"], log)
+    proc = start(["run", str(small_plan), "-n", "2", "-w", "2", "--out", str(out), "--no-progress"], log)
     assert proc.wait(timeout=300) == 0, log.read_text()[-2000:]
     left = session(proc.pid)
     assert not left, "alive after the command returned: " + "; ".join(cmd[:120] for cmd in left.values())
@@ -85,9 +85,10 @@ def test_the_cli_registers_the_trackers_end_before_multiprocessing_registers_its
         assert order.index("model.execution.at_exit") < order.index("multiprocessing.util")
 
 
-def test_kill_9_of_an_analysis_command_leaves_no_process(tmp_path):
+def test_kill_9_of_an_analysis_command_leaves_no_process(small_plan, tmp_path):
     out, log = tmp_path / "out", tmp_path / "log"
-    proc = start(["compare", str(PLAN), str(NO_PLAN), "-n", "200", "-w", "2", "--out", str(out), "--no-progress"],
+    no_plan = small_plan.parent / NO_PLAN.name
+    proc = start(["compare", str(small_plan), str(no_plan), "-n", "200", "-w", "2", "--out", str(out), "--no-progress"],
                  log)
     wait_for(lambda: computing(proc.pid), proc, log, "two busy workers")
     assert_nothing_left(proc, log)

@@ -55,9 +55,9 @@ def test_attraction_buys_future_industry_firms_per_yi(response):
     assert 10 < e["p10"] <= e["p50"] <= e["p90"] < 65
 
 
-def test_the_sweep_command_writes_its_folder(tmp_path, capsys):
+def test_the_sweep_command_writes_its_folder(small_plan, tmp_path, capsys):
     out = tmp_path / "sweep"
-    assert cli.main(["sensitivity", str(PLAN), "--method", "sweep", "--levers", LEVERS[0], "--targets",
+    assert cli.main(["sensitivity", str(small_plan), "--method", "sweep", "--levers", LEVERS[0], "--targets",
                      "future-eco-firms-2026", "--points", "2", "--replications", "2", "--workers", "1",
                      "--lang", "en", "--out", str(out)]) == 0
     assert "per 1亿元 a year" in capsys.readouterr().out

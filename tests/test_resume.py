@@ -1,7 +1,7 @@
 """Crash safety of `innosim run`: checkpoints per replication, Ctrl-C and kill -9, then --resume.
 
 The runs are killed for real (a subprocess, SIGINT or SIGKILL to its process group) part way
-through, on a district shrunk to 1,500 firms so that a few hundred replications take seconds.
+through, on the plan at a small scale (conftest.small_plan) so that its replications take seconds.
 """
 
 from __future__ import annotations
@@ -16,37 +16,13 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from conftest import PLAN
 from processes import WITH_STACKS, abort_with_stacks
 
 from model.cli import main
 from model.execution.checkpoint import Checkpoint, folder_for
 
-SMALL = """[baseline]
-tech_firms = 1500
-new_market_entities = 1200
-high_tech = 60
-specialized_sme = 17
-listed = 2
-national_platforms = 1
-municipal_platforms = 3
-joint_labs = 1
-pilot_bases = 1
-incubators_ordinary = 2
-incubators_municipal = 1
-rd_total = 20000
-gdp = 750000
-
-[levers]
-"""
-REPLICATIONS = 80
-
-
-@pytest.fixture(scope="module")
-def small_plan(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("scenario") / "small-plan.toml"
-    path.write_text(PLAN.read_text("utf-8").replace("[levers]\n", SMALL, 1), "utf-8")
-    return path
+# Enough for a run to be stopped part way (at least 10 checkpoints, more still to come) and resumed.
+REPLICATIONS = 40
 
 
 def _start(scenario: Path, out: Path) -> subprocess.Popen:

@@ -32,10 +32,10 @@ def _value(rows: list[dict], target: str, lever: str, index: str) -> float:
     return float(row["value"])
 
 
-def _plan_with_ranges(tmp_path: Path, keep: set[str]) -> Path:
+def _plan_with_ranges(tmp_path: Path, keep: set[str], plan: Path = PLAN) -> Path:
     """The plan with only the `keep` lines of [ranges] and [ranges.budget] (keys as written there)."""
     out, section = [], ""
-    for line in PLAN.read_text("utf-8").splitlines():
+    for line in plan.read_text("utf-8").splitlines():
         if line.startswith("["):
             section = line.split("]")[0] + "]"
         key = line.split("=")[0].strip()
@@ -143,17 +143,17 @@ def test_sobol_sample_size_must_be_a_power_of_two(sens_cli, tmp_path, capsys):
     assert exit_.value.code == 2 and "power of two" in capsys.readouterr().err
 
 
-def test_sobol_screens_first_and_is_identical_on_1_and_2_workers(sens_cli, tmp_path):
-    scenario = _plan_with_ranges(tmp_path, keep={"municipal_platforms_per_year", "services_index",
-                                                 "rd_growth_reward"})
-    common = [scenario, "--method", "sobol", "--trajectories", 2, "--samples", 2, "--replications", 2,
-              "--max-levers", 2, "--targets", "municipal-platforms-2026,rd-intensity-2026",
-              "--parameters", "defaults", "--no-progress"]
-    assert sens_cli(*common, "--workers", 1, "--out", tmp_path / "w1") == 0
-    assert sens_cli(*common, "--workers", 2, "--out", tmp_path / "w2") == 0
-    one, two = tmp_path / "w1", tmp_path / "w2"
-    assert (one / "sensitivity.csv").read_text() == (two / "sensitivity.csv").read_text()
-    assert (one / "samples-sobol.parquet").read_bytes() == (two / "samples-sobol.parquet").read_bytes()
+SOBOL_RANGES = {"municipal_platforms_per_year", "services_index", "rd_growth_reward"}
+SOBOL = ["--method", "sobol", "--trajectories", 2, "--samples", 2, "--replications", 2, "--max-levers", 2,
+         "--targets", "municipal-platforms-2026,rd-intensity-2026", "--parameters", "defaults", "--no-progress"]
+
+
+def test_sobol_screens_first_and_keeps_a_lever_that_matters(sens_cli, tmp_path):
+    """At the plan's size: which levers the screen keeps is a lever effect (at a small scale the platforms lever
+    moves its target in steps of 10, and the screen kept the two others)."""
+    scenario = _plan_with_ranges(tmp_path, keep=SOBOL_RANGES)
+    one = tmp_path / "w1"
+    assert sens_cli(scenario, *SOBOL, "--workers", 1, "--out", one) == 0
     summary = json.loads((one / "sensitivity.json").read_text("utf-8"))
     assert len(summary["screen"]["levers"]) == 3  # the Morris screen saw every lever with a range
     chosen = list(summary["analysis"]["levers"])
@@ -164,6 +164,17 @@ def test_sobol_screens_first_and_is_identical_on_1_and_2_workers(sens_cli, tmp_p
     assert (one / "charts" / "sensitivity-rd-intensity-2026.png").exists()
     md = (one / "sensitivity.md").read_text("utf-8")
     assert re.search(r"--method sobol --levers [a-z_.,]+", md)
+
+
+def test_sobol_after_its_screen_is_identical_on_1_and_2_workers(sens_cli, small_plan, tmp_path):
+    """The same numbers at any size: the plan at a small scale."""
+    scenario = _plan_with_ranges(tmp_path, keep=SOBOL_RANGES, plan=small_plan)
+    for workers in (1, 2):
+        assert sens_cli(scenario, *SOBOL, "--workers", workers, "--out", tmp_path / f"w{workers}") == 0
+    one, two = tmp_path / "w1", tmp_path / "w2"
+    assert {r["method"] for r in _rows(one)} == {"morris", "sobol"}
+    assert (one / "sensitivity.csv").read_text() == (two / "sensitivity.csv").read_text()
+    assert (one / "samples-sobol.parquet").read_bytes() == (two / "samples-sobol.parquet").read_bytes()
 
 
 # ------------------------------------------------------------------ the analysis on synthetic outputs
