@@ -88,6 +88,9 @@ def save(fig, folder: Path, name: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     fig.savefig(paths[0], dpi=DPI)
+    # The PNG's drawing has laid the figure out; the SVG keeps that layout instead of computing it again (a
+    # third of a chart's time; the two layouts differ by a fraction of a point, from the text's hinting at 200 dpi)
+    fig.set_layout_engine("none")
     fig.savefig(paths[1])
     plt.close(fig)
     return paths
