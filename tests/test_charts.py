@@ -387,6 +387,63 @@ def test_the_comparison_of_folders_measures_an_about_target_where_it_counts():
     plotting.plt.close(fig)
 
 
+def test_a_comparison_of_folders_that_set_a_target_differently_labels_each_value():
+    """A copy of the plan asking 1,700 high-tech firms was drawn in the row labelled with the first folder's 1,500, and
+    the same title twice in the legend: its points, shares of 1,700, read as fewer firms. Each folder's value is now in
+    the row's label, a target of one folder only has its row, and the legend takes the names given."""
+    listed = {**SME, "id": "listed-2026", "indicator": "listed", "threshold": 40.0, "tolerance": 0.0, "p10": 30.0,
+              "p50": 36.0, "p90": 44.0}
+    higher, later = {**listed, "threshold": 45.0}, {**listed, "id": "listed-2027", "year": 2027}
+    fig = plotting.comparison([_summary(listed), _summary(higher, later)], "en", ["t (a)", "t (b)"])
+    ax = fig.axes[0]
+    ticks = [x.get_text() for x in ax.get_yticklabels()]
+    assert [tick.split("  ")[1] for tick in ticks] == ["(≥ 40 / ≥ 45)", "(≥ 40)"], ticks
+    points = [c.get_children()[0].get_xdata() for c in ax.containers]
+    assert list(points[0]) == pytest.approx([36.0 / 40.0]) and list(points[1]) == pytest.approx([36.0 / 45, 36.0 / 40])
+    assert {"t (a)", "t (b)"} <= set(ax.get_legend_handles_labels()[1])
+    assert ax.get_title(loc="left") == "Scenario comparison: 2027 projections (P50 and P10–P90)"  # the last year
+    plotting.plt.close(fig)
+    moved = plotting.comparison([_summary(listed), _summary({**listed, "year": 2025})], "en")
+    assert moved.axes[0].get_yticklabels()[0].get_text().endswith("(≥ 40 (2026) / ≥ 40 (2025))")
+    plotting.plt.close(moved)
+
+
+def test_the_folders_targets_that_differ_are_named_folder_by_folder():
+    from pathlib import Path
+
+    from model.output import briefing
+
+    a, b = Path("runs/a"), Path("runs/b")
+    listed = {**SME, "id": "listed-2026", "indicator": "listed", "threshold": 40.0, "tolerance": 0.0}
+    assert briefing.unlike_targets([a, b], [_summary(SME, listed), _summary(listed, SME)]) == ""  # order is no change
+    differ = briefing.unlike_targets([a, b], [_summary(SME, listed), _summary({**listed, "threshold": 45.0})])
+    assert differ == ("specialized-sme-2026 (runs/a: ≥ 400, about: ≥ 380 counts in 2026; runs/b: none), "
+                      "listed-2026 (runs/a: ≥ 40 in 2026; runs/b: ≥ 45 in 2026)")
+    assert briefing.legend_names([a, b], [_summary(SME), _summary(SME)]) == ["t (runs/a)", "t (runs/b)"]
+    assert briefing.legend_names([a, b], [_summary(SME), {**_summary(SME), "title": "u"}]) == ["t", "u"]
+
+
+def test_comparing_folders_whose_targets_differ_says_so_in_one_line_and_in_the_comparison(two_runs, tmp_path, capsys):
+    import json
+    import shutil
+
+    a, _ = two_runs
+    c = tmp_path / "higher"
+    shutil.copytree(a, c)
+    summary = json.loads((c / "summary.json").read_text("utf-8"))
+    summary["targets"][0] = {**summary["targets"][0], "threshold": 1700.0}
+    (c / "summary.json").write_text(json.dumps(summary), "utf-8")
+    capsys.readouterr()
+    assert main(["chart", str(a), str(c), "--out", str(tmp_path / "cmp")]) == 0
+    err = capsys.readouterr().err
+    tid = summary["targets"][0]["id"]
+    assert err == (f"innosim: warning: the folders' targets differ: {tid} ({a}: > 1,500 in 2026; {c}: > 1,700 in "
+                   "2026); each folder's points are shares of its own target\n")
+    md = (tmp_path / "cmp" / "comparison.md").read_text("utf-8")
+    assert f"The folders' targets differ: {tid} ({a}: > 1,500 in 2026; {c}: > 1,700 in 2026)" in md
+    assert f"- `{c}`: {summary['title']}" in md
+
+
 def test_the_dashboard_caption_names_the_year_in_the_report():
     from model.output.briefing import chart_section
 

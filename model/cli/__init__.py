@@ -356,12 +356,21 @@ def _chart_comparison(folders: list[Path], summaries: list[dict], args: argparse
     if differ:
         print(f"innosim: warning: the folders differ in {differ}, in the order given: their bands are not like for "
               "like", file=sys.stderr)
+    targets = briefing.unlike_targets(folders, summaries)
+    if targets:
+        print(f"innosim: warning: the folders' targets differ: {targets}; each folder's points are shares of its own "
+              "target", file=sys.stderr)
     langs = {briefing.folder_lang(f) for f in folders}
     lang = args.lang or (langs.pop() if len(langs) == 1 else "zh")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out = Path(args.out) if args.out else Path("results") / f"comparison-{stamp}"
     files = briefing.comparison(folders, out, lang)
-    lines = ["# Scenario comparison", "", *[f"- `{f}`" for f in folders], "", f"![comparison]({files[0].name})", ""]
+    lines = ["# Scenario comparison", ""]
+    lines += [f"- `{f}`: {s['title']}" for f, s in zip(folders, summaries, strict=True)] + [""]
+    lines += [f"The folders differ in {differ}: their bands are not like for like.", ""] if differ else []
+    lines += [f"The folders' targets differ: {targets}; each folder's points are shares of its own target.",
+              ""] if targets else []
+    lines += [f"![comparison]({files[0].name})", ""]
     (out / "comparison.md").write_text("\n".join(lines), "utf-8")
     print(f"wrote {files[0]} and {files[1]} ({lang}); the folders compared are unchanged")
     return 0

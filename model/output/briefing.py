@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from . import plotting
-from .labels import dashboard_title, indicator_name
+from .labels import dashboard_title, indicator_name, threshold
 from .phrases import PHRASES, say
 from .readings import outcomes
 from .report import HEADLINE_INDICATORS
@@ -101,7 +101,31 @@ def fan_charts(summary: dict) -> list[tuple[str, dict | None]]:
 def comparison(folders: list[Path], out: Path, lang: str = "zh") -> list[Path]:
     """The comparison chart of several results folders, into `out` (the folders are only read)."""
     summaries = [load(f)[0] for f in folders]
-    return plotting.save(plotting.comparison(summaries, lang), out, f"comparison-{lang}")
+    return plotting.save(plotting.comparison(summaries, lang, legend_names(folders, summaries)), out,
+                         f"comparison-{lang}")
+
+
+def legend_names(folders: list[Path], summaries: list[dict]) -> list[str]:
+    """Each folder's name in a comparison: its scenario's title, with the folder as given where two titles are the
+    same (a copy of the plan with other levers keeps the plan's title: two legend entries alike told nothing)."""
+    titles = [s["title"] for s in summaries]
+    return [f"{title} ({folder})" if titles.count(title) > 1 else title
+            for title, folder in zip(titles, folders, strict=True)]
+
+
+def unlike_targets(folders: list[Path], summaries: list[dict]) -> str:
+    """The targets the folders do not set alike (another threshold, comparator, tolerance or year, or none), in the
+    order given, e.g. 'high-tech-2026 (a: > 1,500 in 2026; b: > 1,700 in 2026)'; '' when every folder sets every
+    target alike."""
+    ids = dict.fromkeys(tg["id"] for s in summaries for tg in s["targets"])
+    parts = []
+    for tid in ids:
+        found = [next((tg for tg in s["targets"] if tg["id"] == tid), None) for s in summaries]
+        said = [f"{threshold(tg, 'en')} in {tg['year']}" if tg else "none" for tg in found]
+        if len(set(said)) > 1:
+            each = "; ".join(f"{f}: {w}" for f, w in zip(folders, said, strict=True))
+            parts.append(f"{tid} ({each})")
+    return ", ".join(parts)
 
 
 # What makes two results folders' bands unlike: summary.json key -> the word a warning uses for it

@@ -196,12 +196,16 @@ def dashboard(targets: list[dict], lang: str):
     return fig
 
 
-def comparison(summaries: list[dict], lang: str):
+def comparison(summaries: list[dict], lang: str, names: list[str] | None = None):
     """The same targets across scenarios: P50 and P10-P90 as a share of the value each target's P(meet) is measured
     against, so that the target line is where it counts as met; an 'about' target's (readings.measured_value: 'about
-    400' at 5% is >= 380) has the plan's figure faint beside it, as in its fan chart."""
+    400' at 5% is >= 380) has the plan's figure faint beside it, as in its fan chart.
+
+    A row is a target id found in any of the summaries; where the folders set it differently its label gives each
+    value ('> 1,500 / > 1,700'), each folder's points being shares of its own. `names` label the folders in the
+    legend (default: their titles)."""
     use_cjk_font()
-    ids = [tg["id"] for tg in summaries[0]["targets"]]
+    ids = list(dict.fromkeys(tg["id"] for s in summaries for tg in s["targets"]))
     fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     n = len(summaries)
     palette = plt.get_cmap("tab10")
@@ -222,22 +226,29 @@ def comparison(summaries: list[dict], lang: str):
                 written.setdefault(i, tg["threshold"] / goal)
         ys, p50 = np.array(ys), np.array(p50)
         ax.errorbar(p50, ys, xerr=[p50 - np.array(lo), np.array(hi) - p50], fmt="o", color=palette(j),
-                    capsize=3, label=s["title"])
+                    capsize=3, label=names[j] if names else s["title"])
     ax.axvline(1.0, color=COLORS["target"], ls="--", lw=1.5,
                label=t("target_line_about" if written else "target_line", lang))
     for k, (i, x) in enumerate(written.items()):
         ax.plot([x, x], [i - 0.45, i + 0.45], color=COLORS["target"], ls="--", lw=1.4, alpha=0.5,
                 label=t("compare_written", lang) if k == 0 else "_nolegend_")
-    first = {tg["id"]: tg for tg in summaries[0]["targets"]}
-    ax.set_yticks(range(len(ids)), [f"{indicator_name(first[i]['indicator'], lang)}  ({threshold(first[i], lang)})"
-                                    for i in ids], fontsize=12)
+    ax.set_yticks(range(len(ids)), [_row_label(summaries, i, lang) for i in ids], fontsize=12)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.grid(axis="x", color="#dddddd", lw=0.8)
-    year = max(tg["year"] for tg in summaries[0]["targets"])
+    year = max(tg["year"] for s in summaries for tg in s["targets"])
     finish(fig, ax, lang, t("compare_title", lang, year=year),
            t("compare_ratio_about" if written else "compare_ratio", lang), "lower right")
     return fig
+
+
+def _row_label(summaries: list[dict], tid: str, lang: str) -> str:
+    """A comparison row's label: the indicator and the target as each folder sets it, in folder order, once each
+    ('高新技术企业  (> 1,500 / > 1,700)'); the year too when the folders' years differ."""
+    tgs = [tg for s in summaries for tg in s["targets"] if tg["id"] == tid]
+    years = {tg["year"] for tg in tgs}
+    goals = dict.fromkeys(threshold(tg, lang) + (f" ({tg['year']})" if len(years) > 1 else "") for tg in tgs)
+    return f"{indicator_name(tgs[0]['indicator'], lang)}  ({' / '.join(goals)})"
 
 
 def paired_differences(rows: list[dict], scenarios: list[str], reference: str, lang: str, crn: bool = True):
