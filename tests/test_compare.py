@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import NO_PLAN, PLAN, ROOT, SMALL_SCALE, make_scenario
+from conftest import NO_PLAN, PLAN, ROOT, SMALL_SCALE, make_scenario, small_scale
 
 from model.analysis.compare import INDEPENDENT_OFFSET, compare, target_values
 from model.cli import main
@@ -207,8 +207,39 @@ def test_compare_cli_names_the_indicators_in_lang(small_plan, tmp_path, capsys):
     no_plan = small_plan.parent / NO_PLAN.name
     assert main(["compare", str(small_plan), str(no_plan), "-n", "2", "-w", "1", "--lang", "en",
                  "--out", str(tmp_path / "en"), "--no-progress", "--parameters", "defaults"]) == 0
-    text = capsys.readouterr().out
+    text, err = capsys.readouterr()
     assert "National high-tech firms" in text and "高新技术企业" not in text and "目标" not in text
+    assert err == ""  # the no-plan baseline sets the plan's targets: no warning
+
+
+def test_an_alternative_setting_the_targets_otherwise_is_named_before_it_runs(tmp_path, capsys):
+    """A copy of the plan asking 1,700 high-tech firms was compared in silence against the plan's 1,500 (P(meet)
+    change 0): every scenario is read against the reference's targets, and compare now says which it overrides."""
+    import copy
+    import tomllib
+
+    from model.analysis.compare import targets_unlike
+
+    doc = tomllib.loads(PLAN.read_text("utf-8"))
+    bold = copy.deepcopy(doc)
+    bold["scenario"]["name"] = "bold"
+    bold["targets"][0]["threshold"] = 1700.0
+    fewer = copy.deepcopy(doc)
+    del fewer["targets"][1]
+    first, second = doc["targets"][0]["id"], doc["targets"][1]["id"]
+    ref, alt, short = make_scenario(doc), make_scenario(bold), make_scenario(fewer)
+    assert targets_unlike([ref, make_scenario(copy.deepcopy(doc))], ["a", "b"]) == ""
+    assert targets_unlike([ref, alt, short], ["a", "bold.toml", "c"]) == f"bold.toml ({first}); c ({second})"
+    text = PLAN.read_text("utf-8")
+    (tmp_path / "plan.toml").write_text(small_scale(text), "utf-8")
+    bold_text = text.replace("threshold = 1500\n", "threshold = 1700\n", 1).replace(
+        f'name = "{doc["scenario"]["name"]}"', 'name = "bold"', 1)
+    (tmp_path / "bold.toml").write_text(small_scale(bold_text), "utf-8")
+    assert main(["compare", str(tmp_path / "plan.toml"), str(tmp_path / "bold.toml"), "-n", "2", "-w", "1",
+                 "--out", str(tmp_path / "cmp"), "--no-progress", "--parameters", "defaults"]) == 0
+    err = capsys.readouterr().err
+    assert err == (f"innosim: warning: {tmp_path / 'bold.toml'} ({first}): set the reference's targets otherwise; "
+                   "every scenario is read against the reference's targets\n")
 
 
 @pytest.mark.parametrize("args, field", [

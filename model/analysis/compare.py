@@ -85,6 +85,23 @@ def compare(ensembles: list[Ensemble], seed: int) -> list[Difference]:
     return out
 
 
+def targets_unlike(scenarios: list[Scenario], files: list[str]) -> str:
+    """The alternatives that set the reference's targets differently (another indicator, year, comparator,
+    threshold or tolerance, or none), e.g. 'bold.toml (high-tech-2026)'; '' when none does. Their own settings are
+    not what they are read against: every scenario is read against the reference's targets."""
+    def terms(t) -> tuple:
+        return (t.indicator, t.year, t.comparator, t.threshold, t.tolerance)
+
+    ref = {t.id: terms(t) for t in scenarios[0].targets}
+    parts = []
+    for sc, f in zip(scenarios[1:], files[1:], strict=True):
+        own = {t.id: terms(t) for t in sc.targets}
+        moved = [tid for tid, term in ref.items() if own.get(tid) != term]
+        if moved:
+            parts.append(f"{f} ({', '.join(moved)})")
+    return "; ".join(parts)
+
+
 def check_comparable(scenarios: list[Scenario], files: list[str]) -> None:
     ref = scenarios[0]
     if not ref.targets:

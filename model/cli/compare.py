@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from ..analysis import compare
@@ -39,6 +40,10 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
         raise InputError("compare", "--replications", f"{n}: must be between 2 and 100000")
     seed = ref.scenario.seed if args.seed is None else args.seed
     out = results_folder(args.out, ref, "compare")
+    moved = compare.targets_unlike(scenarios, files)
+    if moved:
+        print(f"innosim: warning: {moved}: set the reference's targets otherwise; every scenario is read against the "
+              "reference's targets", file=sys.stderr)
     print(f"comparing {len(scenarios)} scenarios x {n} replications = {len(scenarios) * n} runs on {pool.where}, "
           f"{'independent seeds' if args.independent else 'common random numbers'} (seed {seed})", flush=True)
     t0 = time.perf_counter()
