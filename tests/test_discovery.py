@@ -213,15 +213,32 @@ def test_discover_finds_the_incubator_lever_and_checks_it(one_worker):
     assert (one_worker / "charts" / "discover-municipal-incubators-2026.png").exists()
 
 
-def test_same_seed_same_numbers_whatever_the_workers(small_plan, tmp_path):
+def test_same_seed_same_numbers_and_fresh_runs_whatever_the_workers(small_plan, tmp_path, monkeypatch):
     """The same numbers at any size: the plan at a small scale, on a target its levers still decide there (it never
-    adds a tenth of 2 municipal incubators), so that the workers also share a box's fresh runs."""
-    args = [a.replace("municipal-incubators-2026", "talents-placed-2026") for a in ARGS]
+    adds a tenth of 2 municipal incubators), so that the workers also share a box's fresh runs.
+
+    The box's share of fresh runs meeting the target sits at 0 or 1 whatever their draws, so the fresh runs' own
+    indicator values are compared too, with the firm count of high-tech-2026 among them: it moves with every draw."""
+    from model.analysis.discovery import method
+
+    fresh, real_run_mixes = {}, method.run_mixes
+
+    def run_mixes(*args, **kwargs):
+        values = real_run_mixes(*args, **kwargs)
+        if kwargs.get("desc") == "validation":
+            fresh[workers] = values
+        return values
+
+    monkeypatch.setattr(method, "run_mixes", run_mixes)
+    args = [a.replace("municipal-incubators-2026", "talents-placed-2026,high-tech-2026") for a in ARGS]
     for workers in ("1", "2"):
         assert main(["discover", str(small_plan), *args, "--workers", workers, "--out", str(tmp_path / workers)]) == 0
-    assert all(int(r["fresh_runs"]) > 0 for r in rows(tmp_path / "1" / "boxes.csv"))
+    checked = [int(r["fresh_runs"]) for r in rows(tmp_path / "1" / "boxes.csv") if r["target"] == "talents-placed-2026"]
+    assert checked and min(checked) > 0
     for name in ("samples.csv", "boxes.csv"):
         assert (tmp_path / "2" / name).read_bytes() == (tmp_path / "1" / name).read_bytes()
+    assert len(np.unique(fresh["1"][:, :, 1])) > 1  # high-tech firms: not one value whatever the draws
+    np.testing.assert_array_equal(fresh["2"], fresh["1"])
 
 
 def exit_code(argv: list[str]) -> int:
