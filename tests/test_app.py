@@ -281,10 +281,14 @@ def test_the_chinese_lever_panel_gives_mechanisms_and_effects_in_chinese(plan):
     from test_zh_texts import ENGLISH, KEPT, says_the_same
 
     zh, en = evidence_text(plan, "zh"), evidence_text(plan, "en")
-    studies = {" — ".join(x for x in (r.id, r.reference, r.url) if x)
-               for c in controls.CONTROLS.values() for e in c.effects for r in e.evidence}
+    def cited(name: str) -> list[str]:
+        return [" — ".join(x for x in (r.id, r.reference, r.url) if x)
+                for e in controls.CONTROLS[name].effects for r in e.evidence]
+
+    studies = {s for name in zh for s in cited(name)}
     assert studies and len(zh) == len(LEVERS)
     for name, lines in zh.items():
+        assert [s for s in lines if s in studies] == cited(name), name  # every study each effect cites, in order
         assert len(lines) == len(en[name]), name
         for z, e in zip(lines, en[name], strict=True):
             if e in studies:  # a study's reference as it was published, on both pages
