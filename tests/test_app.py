@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import threading
 import tomllib
 from dataclasses import replace
@@ -193,6 +194,23 @@ def test_fan_data_and_xlsx(app_run):
 
     wb = load_workbook(io.BytesIO(exports.xlsx_bytes({"fan-charts": (head, rows)})))
     assert wb["fan-charts"].max_row == len(rows) + 1
+
+
+def test_the_chinese_exports_name_lights_and_units_in_chinese(app_run):
+    """The Chinese target table gave its lights as 'amber' and the fan-chart data its units as 'firms'; the English
+    tables are as they were."""
+    head, rows = exports.targets_table(app_run, "zh")
+    lights = [r[head.index("信号灯")] for r in rows]
+    assert set(lights) <= {"绿灯", "黄灯", "红灯"} and len(lights) == len(app_run.summary["targets"])
+    head, rows = exports.targets_table(app_run, "en")
+    assert [r[head.index("light")] for r in rows] == [readings.light(x["p_meet"]) for x in app_run.summary["targets"]]
+    for lang in LANGS:
+        head, rows = exports.fan_table(app_run, lang)
+        units = {r[0]: r[head.index(t("h_unit", lang))] for r in rows}
+        assert units == {i: (ad.unit_name(ad.INDICATORS[i].unit, "zh") if lang == "zh" else ad.INDICATORS[i].unit)
+                         for i in units}, lang
+    named = {ad.unit_name(i.unit, "zh") for i in ad.INDICATORS.values()}  # every indicator's, not only the charts'
+    assert not [u for u in named if re.search("[A-Za-z]", u)], named
 
 
 def test_the_exports_give_an_about_target_the_threshold_measured(monkeypatch):
