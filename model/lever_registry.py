@@ -60,6 +60,7 @@ class Lever:
     cost: UnitCost | None = None  # priced here when no budget channel pays for it
     per_horizon: bool = False  # a count over the whole horizon, not per year
     mechanism: str = ""  # how the model turns the lever into outcomes
+    mechanism_zh: str = ""  # the same in Chinese (HOW gives both)
     effects: tuple[str, ...] = ()  # behavioural parameters of that mechanism: drawn from their evidence ranges
     terms: tuple[str, ...] = ()  # the programme's own terms (tickets, grants, rates): held at their value
 
@@ -158,13 +159,22 @@ LEVERS: dict[str, Lever] = {lv.name: lv for lv in (
 )}
 
 
-_PLATFORM = ("once built (platform_build_months), a platform adds its own R&D to the district's, raises the capability "
-             "of the firms of its industry in proportion to platforms per 1,000 firms there, and spins off firms")
-_SUBSIDY = "a subsidised firm's exit hazard falls while the subsidy runs (rent: firms under 3 years old; loans: " \
-           "above-scale or certified firms)"
+# A mechanism in both languages, side by side: the app's lever panel shows the Chinese on its Chinese page. Both say
+# the same, with the same figures and parameter names (tests/test_zh_texts.py holds them to it).
+_PLATFORM = {
+    "en": "once built (platform_build_months), a platform adds its own R&D to the district's, raises the capability "
+          "of the firms of its industry in proportion to platforms per 1,000 firms there, and spins off firms",
+    "zh": "平台建成后（platform_build_months），其自身的 R&D 经费计入全区 R&D 投入，按所在行业每 1,000 家企业"
+          "拥有的平台数同比例提升该行业企业的能力，并衍生新企业",
+}
+_SUBSIDY = {
+    "en": "a subsidised firm's exit hazard falls while the subsidy runs (rent: firms under 3 years old; loans: "
+          "above-scale or certified firms)",
+    "zh": "补贴期内受补贴企业的退出风险下降（房租补贴面向成立不满 3 年的企业，贷款贴息面向规上企业或已获认定的企业）",
+}
 # Each lever's mechanism, the behavioural parameters it acts through (`effects`, drawn in every replication from
 # their evidence range, see parameters.PARAMETERS for the cited rows) and the programme terms it is paid on.
-HOW: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+HOW: dict[str, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {
     "national_platforms_per_year": (_PLATFORM, ("rd_per_national_platform", "spillover_per_density", "spinoff_rate"),
                                     ("platform_grant_national", "platform_build_months")),
     "municipal_platforms_per_year": (_PLATFORM, ("rd_per_municipal_platform", "spillover_per_density", "spinoff_rate"),
@@ -173,54 +183,104 @@ HOW: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
                             ("platform_grant_joint_lab", "platform_build_months")),
     "pilot_bases_per_year": (_PLATFORM, ("rd_per_pilot_base", "spillover_per_density", "spinoff_rate"),
                              ("platform_grant_pilot", "platform_build_months")),
-    "young_talents_per_year": ("a supported young talent works 36 months in a host firm, which grows faster meanwhile "
-                               "and adds a researcher to its industry's pool", ("growth_talent_boost",),
-                               ("young_talent_grant",)),
-    "talent_teams_per_year": ("a funded team works 36 months in a host firm, which grows faster meanwhile, and brings "
-                              "about five researchers to its industry's pool", ("growth_team_boost",), ("team_grant",)),
-    "talents_placed_per_year": ("a placed high-level talent works 36 months in a host firm, which grows faster "
-                                "meanwhile; placements cannot exceed the talents that arrived",
-                                ("growth_talent_boost",), ()),
-    "high_tech_pool_per_year": ("pooled firms that meet the high-tech rules apply and pass more often in the annual "
-                                "round, and those just below its R&D rule bunch up to it more often "
-                                "(pool_bunching_factor, held at its value)", ("pool_apply_uplift",), ()),
-    "listing_pool_size": ("pooled firms list at a higher yearly rate than other firms that meet the listing rules",
-                          ("listing_rate_pool",), ()),
-    "application_scenarios_per_year": ("a firm matched to an application scenario grows faster for 12 months",
-                                       ("growth_scenario_boost",), ()),
-    "scenarios_for_attracted_share": ("reserves scenarios (and their growth boost) for attracted firms",
-                                      ("growth_scenario_boost",), ()),
-    "attracted_firms_per_year": ("attracted firms join the population, some already certified high-tech and some in "
-                                 "the plan's future industries; they arrive established (Pareto-sized from "
-                                 "attracted_revenue_min, most R&D-active ones owning IP: parameters.py, entrants)",
-                                 ("attracted_high_tech_share", "attracted_future_share"), ()),
-    "new_municipal_incubators": ("more incubator places: more start-ups enter, and incubated firms grow at a "
-                                 "different rate and exit less during their stay",
-                                 ("startup_incubator_elasticity", "growth_incubator_boost", "exit_incubator_reduction"),
-                                 ("incubator_accreditation_prob", "incubation_months", "incubator_admission_share")),
-    "new_ordinary_incubators": ("as municipal incubators, without accreditation",
-                                ("startup_incubator_elasticity", "growth_incubator_boost", "exit_incubator_reduction"),
-                                ("incubation_months", "incubator_admission_share")),
-    "services_index": ("talent services raise the inflow of researchers into every industry's pool",
-                       ("talent_services_effect",), ()),
-    "adaptive_shift": ("moves money between channels each year; it acts only through the channels' own effects",
-                       (), ()),
-    "budget.guidance_fund_equity": ("equity raises the investee's R&D propensity and its growth for 24 months",
-                                    ("equity_rd_uplift", "growth_equity_boost"), ("equity_ticket", "social_leverage")),
+    "young_talents_per_year": ({
+        "en": "a supported young talent works 36 months in a host firm, which grows faster meanwhile and adds a "
+              "researcher to its industry's pool",
+        "zh": "获支持的杰出青年人才在一家企业工作 36 个月，其间该企业增长更快，所在行业的研发人员储备增加一人"},
+        ("growth_talent_boost",), ("young_talent_grant",)),
+    "talent_teams_per_year": ({
+        "en": "a funded team works 36 months in a host firm, which grows faster meanwhile, and brings about five "
+              "researchers to its industry's pool",
+        "zh": "获资助的创新团队在一家企业工作 36 个月，其间该企业增长更快，并为所在行业的研发人员储备带来约五名"
+              "研究人员"},
+        ("growth_team_boost",), ("team_grant",)),
+    "talents_placed_per_year": ({
+        "en": "a placed high-level talent works 36 months in a host firm, which grows faster meanwhile; placements "
+              "cannot exceed the talents that arrived",
+        "zh": "为企业引进的高层次人才在该企业工作 36 个月，其间企业增长更快；引才人数不超过当期实际流入的人才数"},
+        ("growth_talent_boost",), ()),
+    "high_tech_pool_per_year": ({
+        "en": "pooled firms that meet the high-tech rules apply and pass more often in the annual round, and those "
+              "just below its R&D rule bunch up to it more often (pool_bunching_factor, held at its value)",
+        "zh": "入库企业中符合高新技术企业认定条件的，在年度认定中申报和通过的概率更高；研发费用占比略低于认定标准的入库"
+              "企业，更常将其提高到标准线（pool_bunching_factor，取固定值）"},
+        ("pool_apply_uplift",), ()),
+    "listing_pool_size": ({
+        "en": "pooled firms list at a higher yearly rate than other firms that meet the listing rules",
+        "zh": "入库企业的年上市率高于其他符合上市条件的企业"},
+        ("listing_rate_pool",), ()),
+    "application_scenarios_per_year": ({
+        "en": "a firm matched to an application scenario grows faster for 12 months",
+        "zh": "对接到应用场景的企业在随后 12 个月内增长更快"},
+        ("growth_scenario_boost",), ()),
+    "scenarios_for_attracted_share": ({
+        "en": "reserves scenarios (and their growth boost) for attracted firms",
+        "zh": "将一部分应用场景（及其带来的增长）留给招商引进企业"},
+        ("growth_scenario_boost",), ()),
+    "attracted_firms_per_year": ({
+        "en": "attracted firms join the population, some already certified high-tech and some in the plan's future "
+              "industries; they arrive established (Pareto-sized from attracted_revenue_min, most R&D-active ones "
+              "owning IP: parameters.py, entrants)",
+        "zh": "招商引进企业加入全区企业群体，其中一部分已认定为高新技术企业，一部分属于规划确定的未来产业；引进企业落地"
+              "时已具规模（营业收入自 attracted_revenue_min 起服从帕累托分布，开展实质性研发的企业大多拥有知识产权：见 "
+              "parameters.py 新进入企业部分）"},
+        ("attracted_high_tech_share", "attracted_future_share"), ()),
+    "new_municipal_incubators": ({
+        "en": "more incubator places: more start-ups enter, and incubated firms grow at a different rate and exit "
+              "less during their stay",
+        "zh": "孵化器在孵名额增加：新设初创企业增多，在孵企业在孵期间的增长率随之改变，退出减少"},
+        ("startup_incubator_elasticity", "growth_incubator_boost", "exit_incubator_reduction"),
+        ("incubator_accreditation_prob", "incubation_months", "incubator_admission_share")),
+    "new_ordinary_incubators": ({
+        "en": "as municipal incubators, without accreditation",
+        "zh": "作用同市级孵化器，但无需经过认定"},
+        ("startup_incubator_elasticity", "growth_incubator_boost", "exit_incubator_reduction"),
+        ("incubation_months", "incubator_admission_share")),
+    "services_index": ({
+        "en": "talent services raise the inflow of researchers into every industry's pool",
+        "zh": "人才服务保障水平提高各行业研发人员的流入"},
+        ("talent_services_effect",), ()),
+    "adaptive_shift": ({
+        "en": "moves money between channels each year; it acts only through the channels' own effects",
+        "zh": "每年在各资金渠道之间调剂预算，仅通过各渠道自身的效应起作用"},
+        (), ()),
+    "budget.guidance_fund_equity": ({
+        "en": "equity raises the investee's R&D propensity and its growth for 24 months",
+        "zh": "股权投资在 24 个月内提高被投企业的 R&D 投入倾向和增长率"},
+        ("equity_rd_uplift", "growth_equity_boost"), ("equity_ticket", "social_leverage")),
     "budget.loan_interest_subsidy": (_SUBSIDY, ("exit_subsidy_reduction",), ("loan_subsidy_ticket",)),
     "budget.rent_subsidy": (_SUBSIDY, ("exit_subsidy_reduction",), ("rent_subsidy_ticket",)),
-    "budget.rd_growth_reward": ("a firm paid for last year's R&D growth raises its R&D propensity by elasticity x "
-                                "rate (negative where rewards crowd out the firm's own R&D); larger firms claim "
-                                "more often (take-up)", ("rd_reward_elasticity", "rd_reward_take_up_size"),
-                                ("rd_reward_rate", "rd_reward_cap")),
-    "budget.platform_grant": ("pays for the platform levers' new platforms (a platform not paid for is not started)",
-                              (), ("platform_grant_national", "platform_grant_municipal", "platform_grant_joint_lab",
-                                   "platform_grant_pilot")),
-    "budget.talent_grant": ("pays for the young talents and teams (those not paid for are not funded)", (),
-                            ("young_talent_grant", "team_grant")),
+    "budget.rd_growth_reward": ({
+        "en": "a firm paid for last year's R&D growth raises its R&D propensity by elasticity x rate (negative where "
+              "rewards crowd out the firm's own R&D); larger firms claim more often (take-up)",
+        "zh": "因上年 R&D 投入增长获得奖励的企业，其 R&D 投入倾向提高“弹性 × 奖励比例”（奖励挤出企业自有 R&D 投入时"
+              "为负值）；规模越大的企业申领越多（申领率）"},
+        ("rd_reward_elasticity", "rd_reward_take_up_size"), ("rd_reward_rate", "rd_reward_cap")),
+    "budget.platform_grant": ({
+        "en": "pays for the platform levers' new platforms (a platform not paid for is not started)",
+        "zh": "支付各平台杠杆新建平台的资助（未获资助的平台不启动建设）"},
+        (), ("platform_grant_national", "platform_grant_municipal", "platform_grant_joint_lab",
+             "platform_grant_pilot")),
+    "budget.talent_grant": ({
+        "en": "pays for the young talents and teams (those not paid for are not funded)",
+        "zh": "支付杰出青年人才和创新团队的资助（未获资助的不予支持）"},
+        (), ("young_talent_grant", "team_grant")),
 }
-LEVERS = {name: replace(lv, mechanism=HOW[name][0], effects=HOW[name][1], terms=HOW[name][2])
-          for name, lv in LEVERS.items()}
+
+
+def with_mechanisms(levers: dict[str, Lever], how: dict) -> dict[str, Lever]:
+    """The levers with their mechanism, effects and terms; ValueError naming a lever whose mechanism lacks its
+    Chinese (the app's Chinese page would show the English)."""
+    out = {}
+    for name, lv in levers.items():
+        text, effects, terms = how[name]
+        if not text.get("en") or not text.get("zh"):
+            raise ValueError(f"lever {name}: its mechanism needs both its English and its Chinese (en, zh)")
+        out[name] = replace(lv, mechanism=text["en"], mechanism_zh=text["zh"], effects=effects, terms=terms)
+    return out
+
+
+LEVERS = with_mechanisms(LEVERS, HOW)
 
 
 CHANNELS = tuple(name.removeprefix("budget.") for name, lv in LEVERS.items() if lv.is_budget)  # the budget's
@@ -241,4 +301,5 @@ def effort() -> dict[str, tuple[list[str], list[str]]]:
     return out
 
 
-__all__ = ["CHANNELS", "HOW", "LEVERS", "UNITS", "Lever", "Unit", "UnitCost", "effect_parameters", "effort"]
+__all__ = ["CHANNELS", "HOW", "LEVERS", "UNITS", "Lever", "Unit", "UnitCost", "effect_parameters", "effort",
+           "with_mechanisms"]

@@ -1,9 +1,11 @@
-"""Behavioural parameters: every one carries its unit, label, plausible range and source.
+"""Behavioural parameters: every one carries its unit, label, plausible range and source; those a replication draws
+from their evidence (the lever effects) carry their label and source in Chinese too, with the same figures and ids.
 
 Values here are documented estimates; the calibrated ones (calibration.PRIORS) are drawn from the
 posterior in runs. A scenario may override any of them in its `[parameters]` table; the override
 must stay inside the hard `bounds` (what is physically meaningful), not the `range`
-(what we believe plausible).
+(what we believe plausible). The table is in two modules so that each reads whole: the firms' behaviour here,
+talent and the district's programmes in programme_parameters.py.
 """
 
 from __future__ import annotations
@@ -11,32 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lever_registry import effect_parameters
-
-
-@dataclass(frozen=True)
-class Param:
-    value: float
-    unit: str
-    label: str
-    source: str
-    range: tuple[float, float]
-    bounds: tuple[float, float]
-    evidence: tuple[str, ...] = ()  # rows of the policy-evidence table (PE..) the value and range come from
-
-    @property
-    def no_evidence(self) -> bool:
-        """Marked as having no published estimate behind it (its range is then wide on purpose)."""
-        return self.source.startswith(NO_EVIDENCE)
-
-
-NO_EVIDENCE = "no evidence found"
-
-
-def _p(value, unit, label, source, rng, bounds=(0.0, float("inf")), evidence: tuple[str, ...] = ()) -> Param:
-    return Param(float(value), unit, label, source, (float(rng[0]), float(rng[1])), bounds, tuple(evidence))
-
-
-PROB = (0.0, 1.0)
+from .param import PROB, Param
+from .param import param as _p
+from .programme_parameters import PROGRAMME_PARAMETERS
 
 PARAMETERS: dict[str, Param] = {
     # --- growth (Amaral et al. 1997; Bottazzi & Secchi 2006) ---
@@ -54,22 +33,39 @@ PARAMETERS: dict[str, Param] = {
                               "PE37: guidance-fund investment raised investees' fixed assets and equity but not their "
                               "sales (not significant); upper end from PE08 (an early grant doubles later VC) and the "
                               "VC-backed growth premium of 10-25%/yr, not shown for guidance funds", (0.0, 0.15), (-1, 2),
-                              evidence=("PE37", "PE08")),
+                              evidence=("PE37", "PE08"),
+                              label_zh="引导基金股权投资期间（24 个月）企业营业收入的附加增长率",
+                              source_zh="PE37：政府引导基金投资增加了被投企业的固定资产和所有者权益，"
+                                        "但未提高其营业收入（不显著）；区间上限依据 PE08（早期资助使企业后续获得的"
+                                        "风险投资翻倍）以及获风险投资支持企业每年 10-25% 的增长溢价，"
+                                        "后者尚未在政府引导基金中得到证实"),
     "growth_scenario_boost": _p(0.12, "1/year", "drift while a matched application scenario runs (12 months)",
                                 "PE43: innovation-directed procurement raised turnover from new products (significant, "
                                 "magnitude not retrieved), while price-only tenders reduce innovation; size a "
-                                "documented-sign estimate with a wide range", (0.0, 0.25), (-1, 2), evidence=("PE43",)),
+                                "documented-sign estimate with a wide range", (0.0, 0.25), (-1, 2), evidence=("PE43",),
+                                label_zh="对接的应用场景实施期间（12 个月）企业营业收入的附加增长率",
+                                source_zh="PE43：以创新为导向的政府采购提高了企业的新产品销售收入（显著，"
+                                          "未能获取效应大小），而仅以价格定标的招标抑制创新；效应方向有据可查，"
+                                          "大小为估计值，区间取宽"),
     "growth_incubator_boost": _p(0.03, "1/year", "drift while incubated",
                                  "PE21: incubator tenancy lowered sales of Italian start-ups (turning positive later); "
                                  "PE22: incubated US firms grew faster in jobs and sales; so a small central value, and "
                                  "a range that allows a negative effect", (-0.05, 0.12), (-1, 2),
-                                 evidence=("PE21", "PE22")),
+                                 evidence=("PE21", "PE22"),
+                                 label_zh="在孵期间企业营业收入的附加增长率",
+                                 source_zh="PE21：入驻孵化器降低了意大利初创企业的销售收入（其后转为正向）；PE22："
+                                           "美国在孵企业的就业和销售收入增长更快；因此中心值取小，区间允许出现负效应"),
     "spillover_per_density": _p(0.03, "1/year per platform per 1,000 firms of the industry",
                                 "capability gain of firms per unit of platform density in their industry",
                                 "PE41 (comparator): incumbents' TFP rose 12% five years after a large plant opened in "
                                 "their county, more where they share labour and technology; no estimate for R&D "
                                 "platforms, so wide: Tongzhou's ~3 platforms per 1,000 firms in its R&D-heavy industries "
-                                "then add 0.1 a year", (0.0075, 0.06), (0, 10), evidence=("PE41",)),
+                                "then add 0.1 a year", (0.0075, 0.06), (0, 10), evidence=("PE41",),
+                                label_zh="所在行业的平台密度每增加一个单位带来的企业能力提升",
+                                source_zh="PE41（参照证据）：大型工厂落户某县五年后，"
+                                          "当地原有企业的全要素生产率提高 12%，与其共享劳动力和技术的企业提高更多；"
+                                          "R&D 平台没有相应估计，因此区间取宽：按此，通州 R&D 密集行业中每 1,000 家"
+                                          "企业约有 3 个平台，每年使企业能力提高 0.1"),
     "spillover_density_cap": _p(5.0, "platforms per 1,000 firms of the industry",
                                 "platform density above which spill-overs add nothing more",
                                 "estimate: spillover_per_density is scaled on Tongzhou's R&D-heavy industries (3-5 "
@@ -93,24 +89,44 @@ PARAMETERS: dict[str, Param] = {
     "exit_incubator_reduction": _p(0.4, "-", "share of hazard removed while incubated",
                                    "PE22: exits are lower during incubation (and higher after it); PE20: no German "
                                    "incubator raised 10-year survival. The model removes hazard only during the stay",
-                                   (0.1, 0.6), PROB, evidence=("PE22", "PE20")),
+                                   (0.1, 0.6), PROB, evidence=("PE22", "PE20"),
+                                   label_zh="在孵期间退出风险降低的比例",
+                                   source_zh="PE22：企业在孵期间退出较少（出孵后则较多）；PE20："
+                                             "德国没有一家孵化器提高了企业的 10 年存活率。"
+                                             "模型只在在孵期间降低退出风险"),
     "exit_subsidy_reduction": _p(0.3, "-", "share of hazard removed while a rent/loan subsidy runs",
                                  "no evidence found for rent subsidies (PE34 says so); PE36: French loan guarantees "
                                  "raised survival (comparator, magnitude not in the table). Wide range",
-                                 (0.0, 0.6), PROB, evidence=("PE34", "PE36")),
+                                 (0.0, 0.6), PROB, evidence=("PE34", "PE36"),
+                                 label_zh="享受房租补贴或贷款贴息期间退出风险降低的比例",
+                                 source_zh="房租补贴未找到已发表的证据（PE34 对此亦有说明）；PE36："
+                                           "法国的公共贷款担保提高了企业存活率（参照证据，效应大小未列入证据表）。"
+                                           "区间取宽"),
     # --- R&D decision ---
     "rd_reward_elasticity": _p(0.4, "-", "price elasticity of R&D to the growth-reward rate",
                                "PE13: short-run R&D user-cost elasticity 0.40 for Chinese listed firms; PE19: 0.21 "
                                "meta-analytic, bias-corrected; PE11: 1.14 for real R&D at the high-tech notch; PE01, "
                                "PE03: subsidies crowd out firm-financed R&D (-0.5 RMB per RMB; -6.5% per SD), so the "
                                "range allows a negative response. PE17 (2.6, UK SMEs) and PE04 (4.51, preprint) lie "
-                               "above it", (-0.3, 1.2), (-5, 5), evidence=("PE13", "PE19", "PE11", "PE01", "PE03")),
+                               "above it", (-0.3, 1.2), (-5, 5), evidence=("PE13", "PE19", "PE11", "PE01", "PE03"),
+                               label_zh="R&D 对研发投入增长奖励比例的价格弹性",
+                               source_zh="PE13：中国上市公司 R&D 对其使用成本的短期弹性为 0.40；PE19："
+                                         "荟萃分析经偏差校正后为 0.21；PE11：高新技术企业认定门槛处实际 R&D 的弹性为 "
+                                         "1.14；PE01、PE03：财政补贴挤出企业自筹 R&D 投入（每元补贴使其减少 0.5 元；"
+                                         "补贴每增加一个标准差，减少 6.5%），因此区间允许负向反应。PE17（2.6，"
+                                         "英国中小企业）和 PE04（4.51，预印本）高于本区间"),
     "rd_user_cost_elasticity": _p(0.397, "-", "elasticity of R&D to its user cost, through which the R&D "
                                   "super-deduction's steps act (rd_tax.py)",
                                   "PE13: 0.397 in the short run for Chinese listed firms, under tax incentives "
                                   "including the super-deduction; PE19: 0.21 for the flow, meta-analytic and "
                                   "bias-corrected (the low end); PE11's seminar version: 0.34-0.50 by firm size",
-                                  (0.21, 0.50), (0, 5), evidence=("PE13", "PE19", "PE11")),
+                                  (0.21, 0.50), (0, 5), evidence=("PE13", "PE19", "PE11"),
+                                  label_zh="R&D 对其使用成本的弹性，研发费用加计扣除比例的历次提高经由它起作用"
+                                           "（rd_tax.py）",
+                                  source_zh="PE13：在包括研发费用加计扣除在内的税收优惠下，"
+                                            "中国上市公司的短期弹性为 0.397；PE19：荟萃分析经偏差校正后，"
+                                            "R&D 流量的弹性为 0.21（区间下限）；PE11 的研讨会版本："
+                                            "按企业规模为 0.34-0.50"),
     "rd_deduction_take_up_size": _p(2000.0, "万元", "revenue at which half the firms gain from the R&D "
                                     "super-deduction (a firm of revenue R claims it with chance R / (R + this))",
                                     "PE16: Chinese firms fail to claim a tax incentive on over 80% of eligible "
@@ -124,7 +140,13 @@ PARAMETERS: dict[str, Param] = {
                                  "over 80% of eligible investment, and claim more as their taxable position and "
                                  "sophistication rise. Our estimate, wide: at 200万 nearly every above-scale firm "
                                  "claims, at 20,000万 even a 2亿 firm claims half the time", (200, 20000), (1, 1e7),
-                                 evidence=("PE16",)),
+                                 evidence=("PE16",),
+                                 label_zh="有资格获得研发投入增长奖励的企业中半数申领时的营业收入（营业收入为 R 的"
+                                          "企业以 R / (R + 该值) 的概率申领）",
+                                 source_zh="财政奖励未找到已发表的证据；PE16：中国企业对超过 80% 的符合条件投资未申领"
+                                           "税收优惠，纳税状况越好、管理越规范的企业申领越多。本项目估计，区间取宽："
+                                           "取 200万 时几乎所有规上企业都会申领，取 20,000万 时即使营业收入 2亿 的"
+                                           "企业也只有一半的概率申领"),
     "rd_bunching_band": _p(0.015, "R&D ratio", "below-threshold band from which firms bunch up to the high-tech threshold",
                            "Chen, Liu, Suarez Serrato & Xu (2021, AER): bunching at the 高新 thresholds", (0.005, 0.025), (0, 0.1)),
     "rd_bunching_prob": _p(0.35, "1/year", "chance a firm in the band moves to the threshold",
@@ -200,7 +222,10 @@ PARAMETERS: dict[str, Param] = {
     "pool_apply_uplift": _p(0.3, "-", "added apply and approval probability for the 培育库 pool",
                             "no evidence found for coaching towards certification; PE09 (a selective Finnish growth "
                             "programme) shows coached firms can differ a lot. Wide range", (0.0, 0.5), PROB,
-                            evidence=("PE09",)),
+                            evidence=("PE09",),
+                            label_zh="高企培育库入库企业申报和获批概率的提高",
+                            source_zh="认定辅导未找到已发表的证据；PE09（芬兰一项择优支持的成长型企业计划）表明，"
+                                      "接受辅导的企业之间差异可能很大。区间取宽"),
     "zjtx_take_up_step_2023": _p(1.43, "x", "how many times the 专精特新 take-up of June 2022 to May 2023 the take-up "
                                  "from June 2023 is (Beijing's package of grants for certified firms, PE32)",
                                  "estimate: Beijing's stock grew at a steady ~30% a year across both rule changes "
@@ -226,7 +251,11 @@ PARAMETERS: dict[str, Param] = {
     "listing_rate_pool": _p(0.10, "1/year", "listing hazard of a firm in the 上市培育库",
                             "no evidence found for listing pools; 5-20%/yr incl. NEEQ/BSE 挂牌 is our estimate "
                             "(PE24: 0.4-0.8% of all incubator firms ever listed, an unselected comparator). Wide range",
-                            (0.02, 0.25), PROB, evidence=("PE24",)),
+                            (0.02, 0.25), PROB, evidence=("PE24",),
+                            label_zh="上市培育库内企业的年上市率（风险率）",
+                            source_zh="上市培育库未找到已发表的证据；每年 5-20%（含新三板、北交所挂牌）"
+                                      "为本项目估计（PE24：全部在孵企业中曾上市的仅占 0.4-0.8%，为未经筛选的参照）。"
+                                      "区间取宽"),
     "listing_rate_outside": _p(0.004, "1/year", "listing hazard of an eligible firm outside the pool",
                                "estimate", (0.001, 0.01), PROB),
     # --- firm sizes ---
@@ -242,16 +271,25 @@ PARAMETERS: dict[str, Param] = {
                        "seed 003: tech firms are about 30% of Beijing firms (科技型企业28.5万家,占企业总数的30%)",
                        (0.25, 0.35), PROB),
     "startup_incubator_elasticity": _p(0.15, "-", "start-up entry elasticity to incubator places",
-                                       "no evidence found; wide range", (0.0, 0.4), (0, 2)),
+                                       "no evidence found; wide range", (0.0, 0.4), (0, 2),
+                                       label_zh="初创企业进入对孵化器在孵名额的弹性",
+                                       source_zh="未找到已发表的证据；区间取宽"),
     "startup_talent_elasticity": _p(0.2, "-", "start-up entry elasticity to the researcher pool",
                                     "estimate", (0.1, 0.4), (0, 2)),
     "spinoff_rate": _p(0.4, "1/year per platform", "spin-off firms per operating platform",
-                       "no evidence found; wide range", (0.1, 1.0), (0, 20)),
+                       "no evidence found; wide range", (0.1, 1.0), (0, 20),
+                       label_zh="每个运行中的平台衍生的企业数",
+                       source_zh="未找到已发表的证据；区间取宽"),
     "attracted_high_tech_share": _p(0.25, "-", "share of attracted firms already certified high-tech",
                                     "no evidence found; our estimate for relocations from central Beijing, 15-35%, "
-                                    "widened", (0.1, 0.45), PROB),
+                                    "widened", (0.1, 0.45), PROB,
+                                    label_zh="招商引进企业中已认定为高新技术企业的比例",
+                                    source_zh="未找到已发表的证据；本项目估计从中心城区迁入的企业中有 15-35% 已获认定"
+                                              "，并适当放宽区间"),
     "attracted_future_share": _p(0.35, "-", "share of attracted firms in future industries",
-                                 "no evidence found; wide range", (0.15, 0.6), PROB),
+                                 "no evidence found; wide range", (0.15, 0.6), PROB,
+                                 label_zh="招商引进企业中属于未来产业的比例",
+                                 source_zh="未找到已发表的证据；区间取宽"),
     "startup_future_share": _p(0.015, "-", "share of start-ups in the plan's future industries (AI, metaverse, gene and cell, storage)",
                                "estimate", (0.005, 0.03), PROB),
     # what entrants are like (entry.py); no source documents a district's entrants
@@ -291,68 +329,7 @@ PARAMETERS: dict[str, Param] = {
     "attracted_ip_share_active": _p(0.7, "-", "share of R&D-active attracted firms owning IP when they arrive",
                                     "no evidence found; our estimate: established R&D-active firms mostly own IP",
                                     (0.5, 0.9), PROB),
-    # --- talent ---
-    "talent_inflow_rate": _p(0.10, "1/year", "researcher inflow as share of the pool", "estimate", (0.06, 0.14), PROB),
-    "talent_outflow_rate": _p(0.08, "1/year", "researcher outflow as share of the pool", "estimate", (0.05, 0.12), PROB),
-    "talent_market_response": _p(1.0, "1/year", "rate at which migration closes the gap between researchers and demand (both ways)",
-                                 "estimate: about a year to fill a gap", (0.5, 2.0), (0, 12)),
-    "talent_services_effect": _p(0.5, "-", "inflow multiplier per unit of the services (温度) index",
-                                 "no evidence found; wide range", (0.0, 1.0), (0, 5)),
-    "growth_talent_boost": _p(0.02, "1/year", "drift of a firm while it hosts a placed high-level talent (36 months)",
-                              "no evidence found for firms; PE40: returnee scientists publish 27% more, an effect that "
-                              "runs through the resources they get, not the title. Wide range", (0.0, 0.04), (0, 2),
-                              evidence=("PE40",)),
-    "growth_team_boost": _p(0.06, "1/year", "drift of a firm while it hosts a funded innovation team (36 months)",
-                            "no evidence found for firms (PE40 as for talents). Wide range", (0.0, 0.12), (0, 2),
-                            evidence=("PE40",)),
-    "review_noise": _p(1.0, "score", "Gumbel scale of a programme review's noise (merit: log capability + R&D/10%)",
-                       "estimate: reviews of the same proposal disagree; selection is not merit alone (PE07: "
-                       "connected founders win Innofund grants more often)", (0.5, 2.0), (0.01, 10)),
-    # --- funds ---
-    "equity_ticket": _p(1500.0, "万元", "guidance-fund ticket per firm",
-                        "no evidence found: our estimate of 500-3000万 per firm", (500, 3000), (1, 1e6)),
-    "social_leverage": _p(1.5, "-", "social capital per yuan of guidance fund (reported, no effect in the model)",
-                          "PE38: only 26% of guidance funds reached their target capital and about half of the "
-                          "targeted capital was raised, so the 1:3-1:5 the funds announce is about 1:1.5-1:2.5 "
-                          "raised", (0.5, 3.0), (0, 50), evidence=("PE38",)),
-    "equity_rd_uplift": _p(0.05, "-", "rise in R&D propensity of a firm receiving guidance-fund equity",
-                           "PE37: guidance-fund investment did not change investees' R&D (not significant); the upper "
-                           "end allows for financing constraints on R&D (Hall & Lerner 2010)", (0.0, 0.3), (0, 5),
-                           evidence=("PE37",)),
-    "loan_subsidy_ticket": _p(30.0, "万元/year", "loan-interest subsidy per firm",
-                              "PE35: Beijing discounts 2% a year of innovative financing, at most 200万 per firm-year; "
-                              "30万 is the discount on 1500万 of loans", (10, 60), (1, 1e5), evidence=("PE35",)),
-    "rent_subsidy_ticket": _p(20.0, "万元/year", "rent subsidy per firm",
-                              "no evidence found for the amount; PE34 gives the rule (up to 50% of actual rent, 3 years)",
-                              (10, 40), (1, 1e5), evidence=("PE34",)),
-    "rd_reward_rate": _p(0.10, "-", "reward as share of a firm's R&D increase",
-                         "no evidence found for the rate; seed 000 names 研发投入增长奖励 in BDA", (0.05, 0.2), PROB),
-    "rd_reward_cap": _p(300.0, "万元", "maximum R&D-growth reward per firm",
-                        "PE32: Beijing's grants for 专精特新 R&D projects stop at 200万 (year 1) and 500万; PE33: a "
-                        "district pays 10万 per new high-tech certificate", (100, 1000), (1, 1e6),
-                        evidence=("PE32", "PE33")),
-    "young_talent_grant": _p(50.0, "万元", "grant per young talent",
-                             "PE34: Shijingshan pays selected talents up to 100万", (20, 100), (0, 1e5),
-                             evidence=("PE34",)),
-    "team_grant": _p(300.0, "万元", "grant per innovation team", "no evidence found; our estimate", (100, 500),
-                     (0, 1e6)),
-    # --- platforms ---
-    "platform_build_months": _p(18.0, "months", "time from decision to operation", "no evidence found; our estimate", (12, 24), (1, 120)),
-    "rd_per_national_platform": _p(8000.0, "万元/year", "R&D spending of a national platform", "no evidence found; our estimate", (3000, 15000), (0, 1e7)),
-    "rd_per_municipal_platform": _p(1500.0, "万元/year", "R&D spending of a municipal platform", "no evidence found; our estimate", (500, 3000), (0, 1e7)),
-    "rd_per_joint_lab": _p(800.0, "万元/year", "R&D spending of a joint lab or new R&D institution", "no evidence found; our estimate", (300, 2000), (0, 1e7)),
-    "rd_per_pilot_base": _p(500.0, "万元/year", "R&D spending of a pilot or testing base", "no evidence found; our estimate", (200, 1500), (0, 1e7)),
-    "platform_grant_national": _p(5000.0, "万元", "district grant to land a national platform", "no evidence found; our estimate", (2000, 10000), (0, 1e7)),
-    "platform_grant_municipal": _p(1000.0, "万元", "district grant per municipal platform", "no evidence found; our estimate", (500, 2000), (0, 1e7)),
-    "platform_grant_joint_lab": _p(500.0, "万元", "district grant per joint lab / new R&D institution", "no evidence found; our estimate", (200, 1000), (0, 1e7)),
-    "platform_grant_pilot": _p(800.0, "万元", "district grant per pilot or testing base", "no evidence found; our estimate", (300, 1500), (0, 1e7)),
-    # --- incubators ---
-    "incubation_months": _p(30.0, "months", "typical stay in an incubator", "no evidence found; our estimate", (18, 36), (1, 120)),
-    "incubator_accreditation_prob": _p(0.75, "-", "chance that an attempt to land a municipal incubator is accredited",
-                                       "PE26: municipal accreditation asks each incubator to bring 5 firms a year to "
-                                       "national high-tech and a >75% re-examination rate; the chance itself is our "
-                                       "estimate", (0.5, 0.9), PROB, evidence=("PE26",)),
-    "incubator_admission_share": _p(0.6, "-", "share of free places filled each year", "no evidence found; our estimate", (0.4, 0.9), PROB),
+    **PROGRAMME_PARAMETERS,  # talent and the district's programmes
 }
 
 
@@ -362,40 +339,26 @@ PARAMETERS: dict[str, Param] = {
 BACKGROUND_DRAWN: tuple[str, ...] = ("rd_user_cost_elasticity",)
 
 
-# The Chinese names of the parameters a replication draws from their evidence (drawn_parameters), which report.md
-# lists under the lever effects; a test keeps one for each. The English is each Param's label; a figure in one is
-# in the other.
-LABELS_ZH: dict[str, str] = {
-    "attracted_future_share": "招商引进企业中属于未来产业的比例",
-    "attracted_high_tech_share": "招商引进企业中已认定为高新技术企业的比例",
-    "equity_rd_uplift": "获得引导基金股权投资的企业 R&D 投入倾向的提高",
-    "exit_incubator_reduction": "在孵期间退出风险降低的比例",
-    "exit_subsidy_reduction": "享受房租补贴或贷款贴息期间退出风险降低的比例",
-    "growth_equity_boost": "引导基金股权投资期间（24 个月）企业营业收入的附加增长率",
-    "growth_incubator_boost": "在孵期间企业营业收入的附加增长率",
-    "growth_scenario_boost": "对接的应用场景实施期间（12 个月）企业营业收入的附加增长率",
-    "growth_talent_boost": "企业引进的高层次人才在岗期间（36 个月）其营业收入的附加增长率",
-    "growth_team_boost": "企业获资助的创新团队在岗期间（36 个月）其营业收入的附加增长率",
-    "listing_rate_pool": "上市培育库内企业的年上市率（风险率）",
-    "pool_apply_uplift": "高企培育库入库企业申报和获批概率的提高",
-    "rd_per_joint_lab": "每个校企联合实验室或新型研发机构的 R&D 经费",
-    "rd_per_municipal_platform": "每个市级创新平台的 R&D 经费",
-    "rd_per_national_platform": "每个国家级创新平台的 R&D 经费",
-    "rd_per_pilot_base": "每个中试或检验检测基地的 R&D 经费",
-    "rd_reward_elasticity": "R&D 对研发投入增长奖励比例的价格弹性",
-    "rd_reward_take_up_size": "有资格获得研发投入增长奖励的企业中半数申领时的营业收入（营业收入为 R 的企业以 R / (R + 该值) "
-                              "的概率申领）",
-    "spillover_per_density": "所在行业的平台密度每增加一个单位带来的企业能力提升",
-    "spinoff_rate": "每个运行中的平台衍生的企业数",
-    "startup_incubator_elasticity": "初创企业进入对孵化器在孵名额的弹性",
-    "talent_services_effect": "人才服务（温度）指数每增加一个单位对人才流入的乘数",
-    "rd_user_cost_elasticity": "R&D 对其使用成本的弹性，研发费用加计扣除比例的历次提高经由它起作用（rd_tax.py）",
-}
-
-
 def drawn_parameters() -> tuple[str, ...]:
     """What a replication draws from an evidence range, in the order it draws them: lever effects, then background."""
     return (*effect_parameters(), *BACKGROUND_DRAWN)
+
+
+# The Chinese names of the parameters a replication draws from their evidence (drawn_parameters), which report.md
+# lists under the lever effects: each Param's label_zh, beside its English.
+LABELS_ZH: dict[str, str] = {name: PARAMETERS[name].label_zh for name in drawn_parameters()}
+
+
+def check_chinese(parameters: dict[str, Param], drawn: tuple[str, ...]) -> None:
+    """ValueError naming a drawn parameter (a lever effect, or a background one drawn like them) without its Chinese
+    label or source: the app's Chinese lever panel shows both, and report.md the label."""
+    for name in drawn:
+        if not parameters[name].label_zh or not parameters[name].source_zh:
+            raise ValueError(f"parameter {name}: a drawn parameter needs its Chinese label and source (label_zh, "
+                             "source_zh)")
+
+
+check_chinese(PARAMETERS, drawn_parameters())
 
 
 @dataclass(frozen=True)

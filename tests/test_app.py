@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import threading
 import tomllib
 from dataclasses import replace
@@ -195,6 +196,23 @@ def test_fan_data_and_xlsx(app_run):
     assert wb["fan-charts"].max_row == len(rows) + 1
 
 
+def test_the_chinese_exports_name_lights_and_units_in_chinese(app_run):
+    """The Chinese target table gave its lights as 'amber' and the fan-chart data its units as 'firms'; the English
+    tables are as they were."""
+    head, rows = exports.targets_table(app_run, "zh")
+    lights = [r[head.index("信号灯")] for r in rows]
+    assert set(lights) <= {"绿灯", "黄灯", "红灯"} and len(lights) == len(app_run.summary["targets"])
+    head, rows = exports.targets_table(app_run, "en")
+    assert [r[head.index("light")] for r in rows] == [readings.light(x["p_meet"]) for x in app_run.summary["targets"]]
+    for lang in LANGS:
+        head, rows = exports.fan_table(app_run, lang)
+        units = {r[0]: r[head.index(t("h_unit", lang))] for r in rows}
+        assert units == {i: (ad.unit_name(ad.INDICATORS[i].unit, "zh") if lang == "zh" else ad.INDICATORS[i].unit)
+                         for i in units}, lang
+    named = {ad.unit_name(i.unit, "zh") for i in ad.INDICATORS.values()}  # every indicator's, not only the charts'
+    assert not [u for u in named if re.search("[A-Za-z]", u)], named
+
+
 def test_the_exports_give_an_about_target_the_threshold_measured(monkeypatch):
     """'400家左右' was exported as 400 beside a P(meet) counted from 380 (the run's table says '>= 400 (2026;
     about: >= 380 counts)'): the targets and fan-chart tables give both, the measured one beside the plan's."""
@@ -249,7 +267,8 @@ def test_every_lever_of_the_schema_has_a_control_from_the_registry():
         if name == "adaptive":
             continue
         lv = LEVERS[name]
-        assert (c.zh, c.en, c.explain_en, c.mechanism) == (lv.zh, lv.en, lv.explain, lv.mechanism)
+        assert (c.zh, c.en, c.explain_en, c.mechanism, c.mechanism_zh) == (lv.zh, lv.en, lv.explain, lv.mechanism,
+                                                                          lv.mechanism_zh)
         assert tuple(e.name for e in c.effects) == lv.effects
 
 
@@ -264,6 +283,46 @@ def test_an_effect_cites_the_evidence_rows_of_its_parameter():
     with (ROOT / "calibration" / "data" / "policy-evidence.csv").open(encoding="utf-8", newline="") as f:
         studies = {r["id"]: r["source"] for r in csv.DictReader(f)}
     assert [r.reference for r in take_up.evidence] == [studies[i] for i in p.evidence]
+
+
+def evidence_text(scenario, lang: str) -> dict[str, list[str]]:
+    """What each lever's "Mechanism and evidence" section (机制与依据) shows, lever by lever."""
+    from model.app.lever_panel import Evidence
+
+    return {name: rendered_text(Evidence(c, scenario, lang)) for name, c in controls.CONTROLS.items()
+            if c.kind == "number"}
+
+
+def test_the_chinese_lever_panel_gives_mechanisms_and_effects_in_chinese(plan):
+    """The section was English under a Chinese heading: line by line it now says in Chinese what the English page
+    says, with the same figures, units, evidence ids and parameter names; the studies' references are the same."""
+    from test_zh_texts import ENGLISH, KEPT, says_the_same
+
+    zh, en = evidence_text(plan, "zh"), evidence_text(plan, "en")
+    def cited(name: str) -> list[str]:
+        return [" — ".join(x for x in (r.id, r.reference, r.url) if x)
+                for e in controls.CONTROLS[name].effects for r in e.evidence]
+
+    studies = {s for name in zh for s in cited(name)}
+    assert studies and len(zh) == len(LEVERS)
+    for name, lines in zh.items():
+        assert [s for s in lines if s in studies] == cited(name), name  # every study each effect cites, in order
+        assert len(lines) == len(en[name]), name
+        for z, e in zip(lines, en[name], strict=True):
+            if e in studies:  # a study's reference as it was published, on both pages
+                assert z == e, name
+                continue
+            says_the_same(e, z)
+    left = [s for lines in zh.values() for s in lines if s not in studies and ENGLISH.findall(KEPT.sub(" ", s))]
+    assert not left, left
+    # the English page as it was: the registry's mechanism and each parameter's label and source
+    reward = controls.CONTROLS["budget.rd_growth_reward"]
+    assert f"How the model uses it: {reward.mechanism}" in en[reward.name]
+    assert f"{t('mechanism', 'zh')}{LEVERS[reward.name].mechanism_zh}" in zh[reward.name]
+    for e in reward.effects:
+        assert e.source in en[reward.name] and e.source_zh in zh[reward.name], e.name
+        assert any(s.startswith(f"{e.label} ({e.name}): central ") for s in en[reward.name]), e.name
+        assert any(s.startswith(f"{e.label_zh}（{e.name}）：中心值 ") for s in zh[reward.name]), e.name
 
 
 def test_slider_spans_contain_the_plan(plan):
@@ -345,19 +404,24 @@ def test_money_by_channel_is_the_summarys(app_run):
     assert sentence_zh == report.money_sentence(app_run.summary, "zh")  # one sentence: the page's, the terminal's
 
 
-def panel_text(result, lang: str) -> list[str]:
-    """Every string the result panel shows, rendered without a browser (its widgets' text, folded parts too)."""
+def rendered_text(element) -> list[str]:
+    """Every string a part of the page shows, rendered without a browser (its widgets' text, folded parts too)."""
     import solara
-
-    from model.app.result_panel import Results
 
     def walk(widget) -> list[str]:  # in the page's order
         return [s for c in getattr(widget, "children", None) or () for s in ([c] if isinstance(c, str) else walk(c))]
 
-    box, rc = solara.render(Results(result, lang), handle_error=False)
+    box, rc = solara.render(element, handle_error=False)
     out = walk(box)
     rc.close()
     return out
+
+
+def panel_text(result, lang: str) -> list[str]:
+    """Every string the result panel shows."""
+    from model.app.result_panel import Results
+
+    return rendered_text(Results(result, lang))
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ import pytest
 from conftest import ROOT
 
 from model.app.text import t
+from model.lever_registry import LEVERS
 from model.output.readings import BRIEFING_REPLICATIONS, p_meet_error
 from model.output.report import fmt
 
@@ -175,7 +176,7 @@ def test_plan_lever_run_matches_the_cli_and_downloads(server, browser, shots, tm
         reward = page.locator(".lever-budget-rd-growth-reward")
         reward.locator(".v-expansion-panel-header").click()
         reward.locator(".evidence-row", has_text="PE16").first.wait_for()
-        assert "R&D propensity" in reward.locator(".mechanism").inner_text()
+        assert LEVERS["budget.rd_growth_reward"].mechanism_zh in reward.locator(".mechanism").inner_text()
         set_input(page, ".run-replications", "8")
         set_input(page, ".run-seed", "7")
         page.locator(".run-button").click()

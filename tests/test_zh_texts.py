@@ -1,16 +1,19 @@
-"""What report.md says in Chinese says what the English says: the sentences and headings of the briefing, the region
-profiles' labels and reasoning and the lever effects' names, with the same figures, ids and parameter names."""
+"""What report.md and the app say in Chinese says what the English says: the sentences and headings of the briefing,
+the region profiles' labels and reasoning, the lever effects' names and sources and the levers' mechanisms, with the
+same figures, ids and parameter names."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from test_limits import FIGURE_ID, NUMBER, PARAMETER
 
+from model.lever_registry import HOW, LEVERS, with_mechanisms
 from model.output.phrases import PHRASES, UNITS_ZH
-from model.parameters import LABELS_ZH, PARAMETERS, drawn_parameters
+from model.parameters import LABELS_ZH, PARAMETERS, check_chinese, drawn_parameters
 from model.profiles import PROFILE_NAMES, PROFILES, parse_profile
 
 # 'end-2023' and 'mid-2024' look like figure ids to FIGURE_ID; a translation writes them as '2023 年末'
@@ -71,6 +74,36 @@ def test_each_lever_effect_has_a_chinese_name_with_the_figures_of_its_label(name
     says_the_same(PARAMETERS[name].label, LABELS_ZH[name])
     assert PARAMETERS[name].unit in UNITS_ZH
     assert set(LABELS_ZH) == set(drawn_parameters())
+
+
+# What an effect's source says of its evidence, in both languages: the Chinese holds a hedge where the English does,
+# and only there (a source that found no evidence must not read as if it had, nor the other way round).
+HEDGES = (("no evidence found", "未找到"), ("wide", "宽"), ("our estimate", "本项目"), ("comparator", "参照"),
+          ("not significant", "不显著"))
+
+
+@pytest.mark.parametrize("name", drawn_parameters())
+def test_each_lever_effect_gives_its_evidence_in_chinese_with_the_same_figures_and_ids(name):
+    p = PARAMETERS[name]
+    says_the_same(p.source, p.source_zh)
+    for en, zh in HEDGES:
+        assert (en in p.source.lower()) == (zh in p.source_zh), (name, en)
+
+
+@pytest.mark.parametrize("name", sorted(LEVERS))
+def test_each_lever_mechanism_says_the_same_in_chinese(name):
+    says_the_same(LEVERS[name].mechanism, LEVERS[name].mechanism_zh)
+
+
+def test_a_lever_effect_or_mechanism_without_chinese_is_refused():
+    check_chinese(PARAMETERS, drawn_parameters())
+    for field in ("label_zh", "source_zh"):
+        broken = {**PARAMETERS, "spinoff_rate": replace(PARAMETERS["spinoff_rate"], **{field: ""})}
+        with pytest.raises(ValueError, match="spinoff_rate: a drawn parameter needs its Chinese label and source"):
+            check_chinese(broken, drawn_parameters())
+    text, effects, terms = HOW["listing_pool_size"]
+    with pytest.raises(ValueError, match="listing_pool_size: its mechanism needs both its English and its Chinese"):
+        with_mechanisms(LEVERS, {**HOW, "listing_pool_size": ({"en": text["en"]}, effects, terms)})
 
 
 def test_every_phrase_has_both_languages_and_the_chinese_is_chinese():

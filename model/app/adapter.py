@@ -25,7 +25,16 @@ from ..output.briefing import FONT_STACK, WEB_FONT, fan_charts, font_face
 from ..output.labels import TEXT as CHART_TEXT
 from ..output.labels import indicator_name
 from ..output.limits import KNOWN_LIMITS
-from ..output.phrases import PHRASES, delivery, few_runs_note, headline, money_sentence, plural
+from ..output.phrases import (
+    PHRASES,
+    delivery,
+    few_runs_note,
+    headline,
+    light_name,
+    money_sentence,
+    plural,
+    unit_name,
+)
 from ..output.plotting import dashboard, fan_chart, png, use_cjk_font
 from ..output.readings import (
     channel_name,
@@ -80,6 +89,7 @@ __all__ = [
     "indicator_name",
     "known_limits",
     "light",
+    "light_name",
     "markdown",
     "measured_value",
     "money_sentence",
@@ -96,6 +106,7 @@ __all__ = [
     "target_cell",
     "threshold_measured",
     "toml_document",
+    "unit_name",
     "use_cjk_font",
     "write_results",
 ]

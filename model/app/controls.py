@@ -1,7 +1,9 @@
 """The page's lever controls, built from the lever registry (model/lever_registry.py) and the parameters' evidence.
 
 Each control carries the registry's labels, unit, explanation, mechanism and effects; each effect its
-central value, range and source from model/parameters.py, and the policy-evidence rows it cites. Values are
+central value, range and source from model/parameters.py, and the policy-evidence rows it cites. The mechanism and
+each effect's name and source come in Chinese too, from beside their English (the registry's HOW, the parameters'
+label_zh and source_zh). Values are
 entered in the scenario file's units (万元 a year, shares 0-1), so what the page runs is what the file says.
 
 The page's values go through levers.with_levers as they are, as in every analysis that moves levers: a count
@@ -103,6 +105,14 @@ class Effect:
     source: str
     evidence: tuple[Evidence, ...]
     no_evidence: bool
+    label_zh: str = ""
+    source_zh: str = ""
+
+    def label_in(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label
+
+    def source_in(self, lang: str) -> str:
+        return self.source_zh if lang == "zh" else self.source
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,7 @@ class Control:
     bounds: tuple[float, float]  # what the scenario format accepts
     group: str
     mechanism: str = ""  # the registry's, in English
+    mechanism_zh: str = ""
     effects: tuple[Effect, ...] = ()
     channel: str | None = None  # the budget channel that pays for each unit
     per_year: bool = False
@@ -132,6 +143,9 @@ class Control:
 
     def explain(self, lang: str) -> str:
         return self.explain_zh if lang == "zh" else self.explain_en
+
+    def mechanism_in(self, lang: str) -> str:
+        return self.mechanism_zh if lang == "zh" else self.mechanism
 
 
 @functools.cache
@@ -149,7 +163,7 @@ def effect(name: str) -> Effect:
     p = PARAMETERS[name]
     rows = evidence_rows()
     cited = tuple(rows.get(i, Evidence(i, "", "")) for i in p.evidence)
-    return Effect(name, p.label, p.unit, p.value, p.range, p.source, cited, p.no_evidence)
+    return Effect(name, p.label, p.unit, p.value, p.range, p.source, cited, p.no_evidence, p.label_zh, p.source_zh)
 
 
 def _controls() -> dict[str, Control]:
@@ -160,7 +174,7 @@ def _controls() -> dict[str, Control]:
         uz, ue = FILE_UNITS.get(lv.unit, (UNITS[lv.unit].zh, UNITS[lv.unit].en))
         lo, hi = valid_range(name)
         out[name] = Control(name, lv.zh, lv.en, uz, ue, EXPLAIN_ZH[name], lv.explain, "number",
-                            (lo, hi if math.isfinite(hi) else 1e9), group_of[name], lv.mechanism,
+                            (lo, hi if math.isfinite(hi) else 1e9), group_of[name], lv.mechanism, lv.mechanism_zh,
                             tuple(effect(e) for e in lv.effects), None if lv.is_budget else lv.channel,
                             per_year=name in PER_YEAR)
     return {name: out[name] for _, names in GROUPS for name in names}

@@ -32,7 +32,7 @@ def targets_table(result: Result, lang: str) -> Table:
         row = [raw["id"], raw["indicator"], ad.indicator_name(raw["indicator"], lang), t("kind_" + raw["kind"], lang),
                raw["year"], raw["comparator"], raw["threshold"], ad.threshold_measured(raw), raw["baseline"],
                baseline_mark(result.summary, raw), raw["p10"], raw["p50"], raw["p90"], raw["p_meet"],
-               ad.light(raw["p_meet"]), delivery(result, raw, lang), raw["quote"]]
+               ad.light_name(raw["p_meet"], lang), delivery(result, raw, lang), raw["quote"]]
         if diffs:
             d = diffs[raw["id"]]
             row += [d.ref_p50, d.ref_p_meet, d.d_p_meet, d.d_p_meet_low, d.d_p_meet_high]
@@ -42,13 +42,14 @@ def targets_table(result: Result, lang: str) -> Table:
 
 def fan_table(result: Result, lang: str) -> Table:
     """The fan charts' data: per indicator and month, P10, P25, P50, P75 and P90 over the replications (in the
-    model's units, 万元 for money) and the target, if any, with the threshold its P(meet) is measured against."""
+    model's units, 万元 for money, named in the table's language) and the target, if any, with the threshold its
+    P(meet) is measured against."""
     head = [t("h_indicator_id", lang), t("h_indicator", lang), t("h_unit", lang), t("h_date", lang),
             *(t(f"h_p{round(100 * q)}", lang) for q in FAN_QUANTILES), t("h_threshold", lang), t("h_measured", lang),
             t("h_year", lang)]
     rows = []
     for ind, dates, q, tg in fan_quantiles(result):
-        name, unit = ad.indicator_name(ind, lang), ad.INDICATORS[ind].unit
+        name, unit = ad.indicator_name(ind, lang), ad.unit_name(ad.INDICATORS[ind].unit, lang)
         for k, d in enumerate(dates):
             target = [tg["threshold"], ad.threshold_measured(tg), tg["year"]] if tg else ["", "", ""]
             rows.append([ind, name, unit, d.strftime("%Y-%m"), *(float(x) for x in q[:, k]), *target])

@@ -111,16 +111,17 @@ def LeverControl(control: controls.Control, scenario: ad.Scenario, language: str
 def Evidence(control: controls.Control, scenario: ad.Scenario, language: str):
     """The registry's mechanism and each effect with its range, source and the policy-evidence rows it cites."""
     if control.mechanism:
-        solara.Text(f"{t('mechanism', language)} {control.mechanism}", classes=["innosim-caption", "mechanism"])
+        solara.Text(f"{t('mechanism', language)}{control.mechanism_in(language)}",
+                    classes=["innosim-caption", "mechanism"])
     if control.effects:
         solara.Text(t("effects_intro", language), classes=["innosim-caption"])
     elif control.kind == "number":
         solara.Text(t("no_effects", language), classes=["innosim-caption"])
     for e in control.effects:
-        solara.Text(t("effect_line", language, label=e.label, name=e.name, central=f"{e.central:g}",
+        solara.Text(t("effect_line", language, label=e.label_in(language), name=e.name, central=f"{e.central:g}",
                       lo=f"{e.range[0]:g}", hi=f"{e.range[1]:g}",
-                      unit="" if e.unit == "-" else " " + e.unit), classes=["effect"])
-        solara.Text(e.source, classes=["innosim-caption"])
+                      unit="" if e.unit == "-" else " " + ad.unit_name(e.unit, language)), classes=["effect"])
+        solara.Text(e.source_in(language), classes=["innosim-caption", "effect-source"])
         if e.no_evidence:
             solara.Text(t("no_evidence_found", language), classes=["innosim-caption"])
         for row in e.evidence:

@@ -47,7 +47,7 @@ TEXT: dict[str, dict[str, str]] = {
     "explored_range": {"zh": "探索范围 {lo}–{hi}", "en": "explored {lo}-{hi}"},
     "changed": {"zh": "已修改", "en": "changed"},
     "evidence": {"zh": "机制与依据", "en": "Mechanism and evidence"},
-    "mechanism": {"zh": "模型机制（英文，见 model/lever_registry.py）：", "en": "How the model uses it:"},
+    "mechanism": {"zh": "模型机制：", "en": "How the model uses it: "},
     "effects_intro": {"zh": "效应参数：每次模拟从其依据区间抽取（见 model/parameters.py）", "en": "Its effects, drawn per replication from their evidence range (model/parameters.py):"},
     "effect_line": {"zh": "{label}（{name}）：中心值 {central}，区间 {lo} 至 {hi}{unit}", "en": "{label} ({name}): central {central}, range {lo} to {hi}{unit}"},
     "no_effects": {"zh": "此杠杆本身没有效应参数：它通过所支付的项目起作用。", "en": "No effect of its own: it acts through what it pays for."},
@@ -208,5 +208,7 @@ def t(key: str, lang: str, **kw) -> str:
 def all_strings() -> list[str]:
     """Every string of the page in both languages (for the glyph test)."""
     return [v for table in (TEXT, ad.PHRASES) for d in table.values() for v in d.values()] + [
-        s for c in CONTROLS.values() for s in (c.zh, c.en, c.unit_zh, c.unit_en, c.explain_zh, c.explain_en)] + [
+        s for c in CONTROLS.values() for s in (c.zh, c.en, c.unit_zh, c.unit_en, c.explain_zh, c.explain_en,
+                                               c.mechanism_zh)] + [
+        s for c in CONTROLS.values() for e in c.effects for s in (e.label_zh, e.source_zh)] + [
         *(s for d in ad.KNOWN_LIMITS.values() for s in d.values())]  # shown as they are under "known_limits"

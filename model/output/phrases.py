@@ -178,13 +178,16 @@ PHRASES: dict[str, dict[str, str]] = {
 CONTEXT_ZH = {"total_index": "总量指数（存量，基期 = 100）", "increment_index": "增量指数（存量较基期的增长，%）",
               "quality_index": "质量指数（结构，基期 = 100）", "researchers": "可用研发人员",
               "social_capital_cum": "引导基金撬动的社会资本(累计)"}
-# The units of the profiles' entries and the lever effects' parameters, in Chinese (the English is the key). A rate
-# keeps its "1/" so that a table carries the same figures in both languages.
+# The units of the profiles' entries, the lever effects' parameters and the indicators (in the model's units, as
+# the app's exports give them), in Chinese (the English is the key). A rate keeps its "1/" so that a table carries
+# the same figures in both languages.
 UNITS_ZH = {
     "-": "-", "家": "家", "万元": "万元", "share": "比例", "share of tech firms": "占科技型企业的比例",
     "家/year": "家/年", "万元/year": "万元/年", "people/year": "人/年", "firms per incubator": "家/孵化器",
     "1/year": "1/年", "1/year per platform": "1/年（每个平台）",
     "1/year per platform per 1,000 firms of the industry": "1/年（同行业每 1,000 家企业中的每个平台）",
+    "%": "%", "firms": "家", "platforms": "家", "incubators": "家", "people": "人", "scenarios": "项",
+    "index": "指数", "x": "倍",
 }
 
 
