@@ -64,3 +64,41 @@ def test_the_terminal_table_names_the_figures_in_the_language_chosen():
     zh, en = backtest.console(bt, "zh"), backtest.console(bt, "en")
     assert f.zh in zh and f.en not in zh and "figure 编号" in zh and "样本外" in zh
     assert f.en in en and f.zh not in en and "out of sample" in en
+
+
+def test_a_figure_is_inside_when_the_band_meets_its_interval_and_the_stricter_count_asks_the_value():
+    """'Inside' is the band meeting the documented interval (exact figures +-3%); the summary also counts the
+    documented value inside the band, so a band 1% short of an exact figure shows as inside only by the interval."""
+    f = history.Figure("x", "beijing", "x", "x", 100.0, *history.exact(100.0), "家", "exact", "out",
+                       lambda t: 0.0, "high_tech", "2020-12")
+    near = backtest.Row(f, "out", np.linspace(101.0, 111.0, 101))  # P10 102, P50 106, P90 110
+    hit = backtest.Row(f, "fit", np.linspace(90.0, 110.0, 101))
+    edge = backtest.Row(f, "input", np.full(11, 103.0))  # P10 = P90 = the interval's top
+    off = backtest.Row(f, "out", np.full(11, 103.1))
+    assert near.inside and not near.value_inside and near.error == pytest.approx(0.06)  # above the value: positive
+    assert hit.inside and hit.value_inside and hit.error == pytest.approx(0.0)
+    assert edge.inside and not off.inside and not off.value_inside
+    assert backtest.Row(f, "out", np.full(11, 94.0)).error == pytest.approx(-0.06)
+    bt = backtest.Backtest([near, hit, edge, off], {}, DEFAULTS, 0.0)
+    assert bt.coverage() == (3, 4) and bt.coverage(strict=True) == (1, 4) and bt.coverage("out") == (1, 2)
+    assert "the documented value itself inside the band: 1 of 4" in backtest.summary_line(bt)
+    floor = history.Figure("y", "beijing", "y", "y", 8.0, 8.0, 12.0, "%", "'8%以上'", "out", lambda t: 0.0,
+                           "exit_hazard_y4_7", "2024-12")
+    above = backtest.Row(floor, "out", np.linspace(8.1, 18.0, 101))  # the source claims no value of 8 itself
+    assert above.inside and above.value_inside
+    md = backtest.markdown(bt, "en")
+    close = md.split("## Inside only by the interval")[1].split("## How each figure")[0]
+    assert close.count("- `x`") == 2 and "102.0 - 106.0 - 110.0" in close  # near and edge, with their bands
+
+
+def test_the_committed_posteriors_figures_are_the_ones_marked_calibrated_on():
+    """The backtest marks a figure 'calibrated on' from the posterior's own record; every other figure whose role is
+    fit must be one the fit held out, and no input or out-of-sample figure may have been fitted."""
+    from model.analysis.calibration import parameter_source
+
+    source = parameter_source("posterior")
+    fitted, held = backtest.fitted_ids(source), set(source.provenance["hold_out"])
+    roles = {f.id: backtest.role_of(f, fitted) for f in history.FIGURES}
+    assert {i for i, r in roles.items() if r == "fit"} == fitted & set(history.BY_ID)
+    assert {f.id for f in history.FIGURES if f.role == "fit"} - fitted == held
+    assert not [f.id for f in history.FIGURES if f.role != "fit" and f.id in fitted]
