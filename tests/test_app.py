@@ -323,6 +323,9 @@ def test_the_chinese_lever_panel_gives_mechanisms_and_effects_in_chinese(plan):
         assert e.source in en[reward.name] and e.source_zh in zh[reward.name], e.name
         assert any(s.startswith(f"{e.label} ({e.name}): central ") for s in en[reward.name]), e.name
         assert any(s.startswith(f"{e.label_zh}（{e.name}）：中心值 ") for s in zh[reward.name]), e.name
+    # a channel acts through what it pays for; the adaptive shift, which pays for nothing, moves budget between them
+    assert t("no_effects", "en") in en["budget.platform_grant"] and t("no_effects", "en") not in en["adaptive_shift"]
+    assert t("no_effects_shift", "en") in en["adaptive_shift"] and t("no_effects_shift", "zh") in zh["adaptive_shift"]
 
 
 def test_slider_spans_contain_the_plan(plan):

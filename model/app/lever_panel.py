@@ -116,7 +116,8 @@ def Evidence(control: controls.Control, scenario: ad.Scenario, language: str):
     if control.effects:
         solara.Text(t("effects_intro", language), classes=["innosim-caption"])
     elif control.kind == "number":
-        solara.Text(t("no_effects", language), classes=["innosim-caption"])
+        solara.Text(t("no_effects_shift" if control.name == "adaptive_shift" else "no_effects", language),
+                    classes=["innosim-caption"])
     for e in control.effects:
         solara.Text(t("effect_line", language, label=e.label_in(language), name=e.name, central=f"{e.central:g}",
                       lo=f"{e.range[0]:g}", hi=f"{e.range[1]:g}",

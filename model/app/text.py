@@ -51,6 +51,10 @@ TEXT: dict[str, dict[str, str]] = {
     "effects_intro": {"zh": "效应参数：每次模拟从其依据区间抽取（见 model/parameters.py）", "en": "Its effects, drawn per replication from their evidence range (model/parameters.py):"},
     "effect_line": {"zh": "{label}（{name}）：中心值 {central}，区间 {lo} 至 {hi}{unit}", "en": "{label} ({name}): central {central}, range {lo} to {hi}{unit}"},
     "no_effects": {"zh": "此杠杆本身没有效应参数：它通过所支付的项目起作用。", "en": "No effect of its own: it acts through what it pays for."},
+    # the adaptive shift pays for nothing: it moves budget between channels, which act through what they pay for
+    "no_effects_shift": {"zh": "此杠杆本身没有效应参数：它在各渠道之间调配预算，各渠道再通过所支付的项目起作用。",
+                         "en": "No effect of its own: it moves budget between the channels, which act through what "
+                               "they pay for."},
     "no_evidence_found": {"zh": "未找到已发表的估计，因此区间较宽。", "en": "No published estimate found, so the range is wide on purpose."},
     "grant_each": {"zh": "由{channel}支付：每{unit} {grant} 万元；增减{unit}数时该渠道随之增减。", "en": "Paid from {channel}: {grant} (10k yuan) each; the channel moves with the count."},
     "follows": {"zh": "含随上方数量变动的 {delta} 万元/年（每单位的资助额）。", "en": "Includes {delta} (10k yuan a year) moved with the counts above (their unit grants)."},
