@@ -175,7 +175,9 @@ def markdown(bt: Backtest, lang: str = "en") -> str:
              "*inside* when it meets that interval; the summary also counts a stricter reading, the documented "
              "value itself inside the band (for a figure given as a point; one given as a bound or a range has no "
              "value of its own to hold). *P50 error* is the model's median against the documented "
-             "value; *band width* is (P90 - P10) / P50, so a band that is inside only because it is wide shows it. "
+             "value (for a figure given as a bound, against the bound: a median well inside '8%以上' shows a "
+             "positive error); *band width* is (P90 - P10) / P50, so a band that is inside only because it is "
+             "wide shows it. "
              "*Calibrated on*: the posterior was fitted on the figure; *out of sample*: nothing in the model was set "
              "from it; *input*: the run's profile took a range from it, so agreeing is no test.", ""]
     for role in ("fit", "out", "input"):
