@@ -245,8 +245,8 @@ FIGURES: tuple[Figure, ...] = (
          "High-tech share of above-scale firms", 59.7, (45.0, 70.0), "%",
          "142 of 238 above-scale key firms of ZGC Tongzhou Park (2024) are national high-tech: the share among the "
          "city's above-scale tech firms in December 2023 (the park's 2024 statistics, Jan-Nov, count as above-scale "
-         "the firms over the threshold on 2023's revenue); "
-         "the park's key firms are selected, so the city's may be lower: read 45-70%", "fit", _at("above_scale_high_tech_share", "2023-12", PCT),
+         "the firms over the threshold on 2023's revenue); the park's key firms are selected, so the city's may be "
+         "lower: read 45-70%", "fit", _at("above_scale_high_tech_share", "2023-12", PCT),
          "above_scale_high_tech_share", "2023-12", PCT),
     _fig("zgc-parks-listed-2023", "beijing", "特色园区上市企业占比 2023", "ZGC parks: listed share 2023", 3.2,
          (2.6, 3.8), "%", "160 of 4978 firms (seed 002), +-20%: the listed share of R&D-active firms", "out",
