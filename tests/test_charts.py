@@ -401,6 +401,8 @@ def test_a_comparison_of_folders_that_set_a_target_differently_labels_each_value
     points = [c.get_children()[0].get_xdata() for c in ax.containers]
     assert list(points[0]) == pytest.approx([36.0 / 40.0]) and list(points[1]) == pytest.approx([36.0 / 45, 36.0 / 40])
     assert {"t (a)", "t (b)"} <= set(ax.get_legend_handles_labels()[1])
+    # the legend below the axes: in their corner it hid a commitment's points at 200%
+    assert ax.get_legend() is None and {"t (a)", "t (b)"} <= {x.get_text() for x in fig.legends[0].get_texts()}
     assert ax.get_title(loc="left") == "Scenario comparison: 2027 projections (P50 and P10–P90)"  # the last year
     plotting.plt.close(fig)
     moved = plotting.comparison([_summary(listed), _summary({**listed, "year": 2025})], "en")
@@ -419,6 +421,14 @@ def test_the_folders_targets_that_differ_are_named_folder_by_folder():
     differ = briefing.unlike_targets([a, b], [_summary(SME, listed), _summary({**listed, "threshold": 45.0})])
     assert differ == ("specialized-sme-2026 (runs/a: ≥ 400, about: ≥ 380 counts in 2026; runs/b: none), "
                       "listed-2026 (runs/a: ≥ 40 in 2026; runs/b: ≥ 45 in 2026)")
+    reused = {**listed, "indicator": "high_tech"}  # the id reused for another indicator: the same threshold is no match
+    assert briefing.unlike_targets([a, b], [_summary(listed), _summary(reused)]) == (
+        "listed-2026 (runs/a: listed ≥ 40 in 2026; runs/b: high_tech ≥ 40 in 2026)")
+    fig = plotting.comparison([_summary(listed), _summary(reused)], "en")
+    label = fig.axes[0].get_yticklabels()[0].get_text()
+    name, ht = labels.indicator_name("listed", "en"), labels.indicator_name("high_tech", "en")
+    assert label == f"{name} / {ht}  ({name} ≥ 40 / {ht} ≥ 40)", label
+    plotting.plt.close(fig)
     assert briefing.legend_names([a, b], [_summary(SME), _summary(SME)]) == ["t (runs/a)", "t (runs/b)"]
     assert briefing.legend_names([a, b], [_summary(SME), {**_summary(SME), "title": "u"}]) == ["t", "u"]
 

@@ -240,6 +240,12 @@ def test_an_alternative_setting_the_targets_otherwise_is_named_before_it_runs(tm
     err = capsys.readouterr().err
     assert err == (f"innosim: warning: {tmp_path / 'bold.toml'} ({first}): set the reference's targets otherwise; "
                    "every scenario is read against the reference's targets\n")
+    # the folder keeps it for whoever reads the results later
+    md = (tmp_path / "cmp" / "compare.md").read_text("utf-8")
+    bold = tmp_path / "bold.toml"
+    assert f"Set the reference's targets otherwise (read against the reference's all the same): {bold} ({first})." in md
+    saved = json.loads((tmp_path / "cmp" / "compare.json").read_text("utf-8"))
+    assert saved["targets_set_otherwise"] == f"{tmp_path / 'bold.toml'} ({first})"
 
 
 @pytest.mark.parametrize("args, field", [

@@ -13,11 +13,13 @@ from model.output.results import evaluate_target, indicator_summary
 
 @pytest.fixture(scope="module")
 def ensemble() -> Ensemble:
-    """Eleven replications of the plan's 37 rows: replication r reads 100 r + month in every indicator, so a row's
-    quantiles over replications are 100 x (1, 5, 9) + month and no two rows or replications agree."""
+    """Eleven replications of the plan's 37 rows: replication r reads 100 k(r) + month in every indicator, k a
+    shuffle of 0-10, so a row's quantiles over replications are 100 x (1, 5, 9) + month, no two rows or replications
+    agree, and no single replication (the first, the middle one) holds the median."""
     sc = make_scenario()
-    reps, rows = 11, sc.months + 1
-    values = (100.0 * np.arange(reps)[:, None] + np.arange(rows)[None, :])[:, :, None].repeat(len(NAMES), axis=2)
+    rows = sc.months + 1
+    order = np.array([7, 2, 10, 0, 9, 3, 8, 1, 6, 4, 5])  # the middle replication (5) reads 300, not the median 500
+    values = (100.0 * order[:, None] + np.arange(rows)[None, :])[:, :, None].repeat(len(NAMES), axis=2)
     return Ensemble(sc, 0, values)
 
 

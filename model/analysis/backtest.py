@@ -87,7 +87,7 @@ def role_of(f: history.Figure, fitted: set[str]) -> str:
     return "input" if f.role == "input" else "out"
 
 
-def run_backtest(replications: int = 40, seed: int | None = None, workers: int | None = None,
+def run_backtest(replications: int = 200, seed: int | None = None, workers: int | None = None,
                  parameters: ParameterSource = DEFAULTS, progress: bool = False, pool: Pool | None = None,
                  scale: dict[str, int] | None = None) -> Backtest:
     """Every historical run as an ensemble and every figure measured on it (scale: {run: k} overrides a run's

@@ -235,7 +235,9 @@ def _backtest(bt, replications: int) -> list[str]:
     lines = ["## Posterior-predictive check: the backtest", "",
              f"`innosim backtest` with this posterior, {replications} replications of each place. In sample "
              "(calibrated on) and out of sample apart; the band width is (P90 - P10) / P50, beside each figure, so "
-             "coverage bought by a wide band shows.", "",
+             "coverage bought by a wide band shows. Fewer replications give narrower bands, so fewer figures meet "
+             "their interval here than in `innosim backtest`'s 200: the P10-P90 of a sample of 20 covers on "
+             "average 73% of its distribution, of 40 76%, of 200 79% (normal draws, numpy's default quantile).", "",
              f"**{backtest.summary_line(bt)}.**", ""]
     for role in ("fit", "out", "input"):
         sub = [r for r in bt.rows if r.role == role]

@@ -225,6 +225,8 @@ def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> 
              "The CRN factor is var(B - A) / (var(A) + var(B)): 1 for independent runs; the smaller, the more "
              "precise the paired comparison. * = the 95% interval excludes 0; +<1 or -<0.01 pp: a change or an "
              "interval's end smaller than the last digit printed, on that side of 0.", "",
+             *([f"Set the reference's targets otherwise (read against the reference's all the same): "
+                f"{meta['targets_set_otherwise']}.", ""] if meta.get("targets_set_otherwise") else []),
              "![change in P(meet)](charts/compare-delta.png)", "", "![P50 against target](charts/compare.png)", ""]
     lines += ["## Change in P(meet), percentage points", ""]
     alts = meta["scenarios"][1:]
@@ -251,6 +253,7 @@ def markdown(ensembles: list[Ensemble], diffs: list[Difference], meta: dict) -> 
 
 def write(out: Path, ensembles: list[Ensemble], diffs: list[Difference], meta: dict, lang: str) -> None:
     from ..output import plotting
+    from ..output.briefing import legend_names
     from ..output.results import atomic_folder
 
     summaries = [{"title": e.scenario.scenario.title,
@@ -265,6 +268,7 @@ def write(out: Path, ensembles: list[Ensemble], diffs: list[Difference], meta: d
             w.writerows(rows)
         (tmp / "compare.json").write_text(json.dumps({**meta, "scenario_summaries": summaries, "differences": rows},
                                                      ensure_ascii=False, indent=2), "utf-8")
-        plotting.save(plotting.comparison(summaries, lang), tmp / "charts", "compare")
+        names = legend_names(meta["scenarios"], summaries)  # a copy of the plan keeps its title: add the name
+        plotting.save(plotting.comparison(summaries, lang, names), tmp / "charts", "compare")
         plotting.save(plotting.paired_differences(rows, meta["scenarios"], ensembles[0].scenario.scenario.title, lang,
                                                  meta["common_random_numbers"]), tmp / "charts", "compare-delta")

@@ -53,7 +53,7 @@ def command(args: argparse.Namespace, pool: Pool, parameters: ParameterSource) -
     wall = time.perf_counter() - t0
     meta = {"scenarios": names, "files": files, "replications": n, "seed": seed,
             "common_random_numbers": not args.independent, "wall_seconds": round(wall, 2),
-            "parameters": parameters.mode, "bootstrap": compare.BOOTSTRAP}
+            "parameters": parameters.mode, "bootstrap": compare.BOOTSTRAP, "targets_set_otherwise": moved}
     compare.write(out, ensembles, diffs, meta, args.lang)
     print("\n".join(compare.console(ensembles, diffs, meta, args.lang)))
     print(f"\nwrote {out}/ (compare.md, compare.csv, compare.json, charts/) in {wall:.1f} s")

@@ -105,9 +105,10 @@ def comparison(folders: list[Path], out: Path, lang: str = "zh") -> list[Path]:
                          f"comparison-{lang}")
 
 
-def legend_names(folders: list[Path], summaries: list[dict]) -> list[str]:
-    """Each folder's name in a comparison: its scenario's title, with the folder as given where two titles are the
-    same (a copy of the plan with other levers keeps the plan's title: two legend entries alike told nothing)."""
+def legend_names(folders: list[Path] | list[str], summaries: list[dict]) -> list[str]:
+    """Each folder's (or scenario's) name in a comparison: its scenario's title, with the folder as given (or the
+    scenario's name) where two titles are the same (a copy of the plan with other levers keeps the plan's title: two
+    legend entries alike told nothing)."""
     titles = [s["title"] for s in summaries]
     return [f"{title} ({folder})" if titles.count(title) > 1 else title
             for title, folder in zip(titles, folders, strict=True)]
@@ -121,7 +122,9 @@ def unlike_targets(folders: list[Path], summaries: list[dict]) -> str:
     parts = []
     for tid in ids:
         found = [next((tg for tg in s["targets"] if tg["id"] == tid), None) for s in summaries]
-        said = [f"{threshold(tg, 'en')} in {tg['year']}" if tg else "none" for tg in found]
+        said = [f"{tg['indicator']} {threshold(tg, 'en')} in {tg['year']}" if tg else "none" for tg in found]
+        if len({tg["indicator"] for tg in found if tg}) == 1:  # the indicator only where the folders' differ
+            said = [w.split(" ", 1)[1] if w != "none" else w for w in said]
         if len(set(said)) > 1:
             each = "; ".join(f"{f}: {w}" for f, w in zip(folders, said, strict=True))
             parts.append(f"{tid} ({each})")

@@ -239,6 +239,10 @@ def comparison(summaries: list[dict], lang: str, names: list[str] | None = None)
     year = max(tg["year"] for s in summaries for tg in s["targets"])
     finish(fig, ax, lang, t("compare_title", lang, year=year),
            t("compare_ratio_about" if written else "compare_ratio", lang), "lower right")
+    # Below the axes, not on them: a legend of long scenario names in the corner hid the points behind it (a
+    # commitment met twice over sits at 200%, under the legend's box)
+    ax.get_legend().remove()
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower left", ncol=2, fontsize=12, frameon=False)
     return fig
 
 
@@ -246,9 +250,11 @@ def _row_label(summaries: list[dict], tid: str, lang: str) -> str:
     """A comparison row's label: the indicator and the target as each folder sets it, in folder order, once each
     ('高新技术企业  (> 1,500 / > 1,700)'); the year too when the folders' years differ."""
     tgs = [tg for s in summaries for tg in s["targets"] if tg["id"] == tid]
-    years = {tg["year"] for tg in tgs}
-    goals = dict.fromkeys(threshold(tg, lang) + (f" ({tg['year']})" if len(years) > 1 else "") for tg in tgs)
-    return f"{indicator_name(tgs[0]['indicator'], lang)}  ({' / '.join(goals)})"
+    years, names = {tg["year"] for tg in tgs}, dict.fromkeys(indicator_name(tg["indicator"], lang) for tg in tgs)
+    # a reused id may name another indicator in another folder: then each value says whose it is
+    goals = dict.fromkeys((f"{indicator_name(tg['indicator'], lang)} " if len(names) > 1 else "")
+                          + threshold(tg, lang) + (f" ({tg['year']})" if len(years) > 1 else "") for tg in tgs)
+    return f"{' / '.join(names)}  ({' / '.join(goals)})"
 
 
 def paired_differences(rows: list[dict], scenarios: list[str], reference: str, lang: str, crn: bool = True):
