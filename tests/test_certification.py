@@ -188,3 +188,73 @@ def test_listing_pool_takes_largest_certified_firms():
     # with a certain listing rate every pool firm lists and leaves the pool
     n = cert.listings(f, np.random.default_rng(0), 0, dict(ALWAYS, listing_rate_pool=1e6, listing_rate_outside=0.0))
     assert n == 2 and f.listed.tolist() == [False, True, True, False, False] and not f.listing_pool.any()
+
+
+def test_high_tech_takes_a_firm_registered_exactly_one_year():
+    """国科发火〔2016〕32号 asks for registration of at least one year: a firm of 12 months qualifies, one of 11 does
+    not (ages are in months)."""
+    f = table(age=[12, 11])
+    assert cert.high_tech_eligible(f).tolist() == [True, False]
+
+
+def test_the_2016_staff_rule_is_ten_percent_of_employees():
+    """Under the 2016 rules S&T staff must be at least 10% of employees: 10% passes, 9.99% fails, with or without the
+    replication's parameters (staff_threshold reads the rule of the year when they are given)."""
+    p = resolve({"old_staff_threshold": 0.15})
+    f = table(staff_eff=[0.10, 0.0999, 0.095])
+    assert cert.staff_threshold(2016, p) == 0.10
+    assert cert.high_tech_eligible(f, 2016, p).tolist() == [True, False, False]
+    assert cert.high_tech_eligible(f).tolist() == [True, False, False]
+
+
+def test_a_certificate_renews_in_the_last_round_before_it_ends_and_not_a_year_early():
+    """A certificate ending within the coming year (before the next round) renews in this round; one ending at the
+    next round renews in that one, without a lapse, not now (which would add three years a year early)."""
+    month = 10
+    f = table(revenue=[3000.0, 3000.0], ht_until=[month + 11, month + 12], ht_ever=[True, True])
+    out = cert.high_tech_round(f, np.random.default_rng(0), month, ALWAYS)
+    assert out["renewed"].tolist() == [0] and len(out["first"]) == len(out["again"]) == 0
+    assert f.ht_until.tolist() == [month + 47, month + 12]
+    out = cert.high_tech_round(f, np.random.default_rng(0), month + 12, ALWAYS)
+    assert out["renewed"].tolist() == [1] and f.ht_until.tolist() == [month + 47, month + 48]
+
+
+def test_specialized_sme_needs_an_rd_share_of_three_percent():
+    """工信部企业〔2022〕63号: last year's R&D at least 3% of revenue. At 5000万 of revenue the 100万 rule holds either
+    way, so 3.01% passes and 2.99% fails on the share alone; a firm without R&D fails."""
+    f = table(revenue=[5000.0, 5000.0, 5000.0], rd_ratio_avg=[0.0301, 0.0299, 0.0])
+    assert cert.zjtx_eligible(f, 0).tolist() == [True, False, False]
+
+
+def test_specialized_sme_needs_1000wan_of_revenue_or_equity():
+    """Revenue of at least 1000万 (the model's revenue is in 万元), or guidance-fund equity: at 20% R&D the R&D rules
+    hold, so 999万 without equity fails, 999万 with a ticket deployed passes, 1000万 passes."""
+    f = table(revenue=[1000.0, 999.0, 999.0, 150.0], rd_ratio_avg=[0.2, 0.2, 0.2, 0.8], equity_until=[-1, -1, 20, -1])
+    assert cert.zjtx_eligible(f, 8).tolist() == [True, False, True, False]
+
+
+def test_specialized_sme_needs_two_years_in_its_niche():
+    """At least two years: 24 months pass, 23 do not."""
+    f = table(age=[24, 23])
+    assert cert.zjtx_eligible(f, 0).tolist() == [True, False]
+
+
+def test_an_sme_is_under_1000_employees_or_under_4yi_of_revenue():
+    """工信部联企业〔2011〕300号's industrial ceiling, '1000人以下或营业收入40000万元以下': either test
+    suffices, so a firm of 1200 staff and 3亿 (or 39999万) is an SME, as is one of 500 staff and 5亿; one of 1000
+    staff and 4亿 or more is not."""
+    revenue = np.array([30000.0, 39999.0, 50000.0, 50000.0, 40000.0])
+    staff = np.array([1200.0, 1200.0, 500.0, 1000.0, 1000.0])
+    f = table(revenue=revenue, labour=staff / revenue, rd_ratio_avg=np.full(5, 0.05))
+    assert f.employees().tolist() == staff.tolist()
+    expected = [True, True, True, False, False]
+    assert cert.is_sme(f).tolist() == expected
+    assert cert.zjtx_eligible(f, 0).tolist() == expected
+
+
+def test_a_guidance_fund_ticket_counts_while_it_is_deployed():
+    """A ticket deployed until month m (funds.py sets equity_until = month + 24 and reads it as `> month`) counts at
+    months before m and no longer at m, for a firm under 1000万 of revenue."""
+    month = 30
+    f = table(revenue=[900.0, 900.0], rd_ratio_avg=[0.2, 0.2], equity_until=[month + 1, month])
+    assert cert.zjtx_eligible(f, month).tolist() == [True, False]

@@ -20,6 +20,9 @@ P = {"rd_user_cost_elasticity": 0.397, "rd_deduction_take_up_size": 1e-9}  # eve
     (2017, 1, 100.0, DIGITAL, 0.75),        # a technology-based SME (财税〔2017〕34号)
     (2017, 6, 30000.0, DIGITAL, 0.5),       # above 2亿: not yet
     (2018, 1, 30000.0, DIGITAL, 0.75),      # 财税〔2018〕99号
+    (2020, 1, 30000.0, MANUFACTURING, 0.75),  # 75% for every firm through 2020: manufacturing waits for 2021
+    (2020, 12, 30000.0, MANUFACTURING, 0.75),
+    (2020, 12, 100.0, DIGITAL, 0.75),
     (2021, 1, 30000.0, MANUFACTURING, 1.0),  # 2021年第13号
     (2021, 1, 30000.0, DIGITAL, 0.75),
     (2021, 6, 100.0, DIGITAL, 0.75),        # tech SMEs wait for 2022
@@ -46,6 +49,23 @@ def test_the_rise_is_the_user_cost_elasticity_on_the_price_of_rd():
     assert after[0] == pytest.approx(0.0427, abs=5e-4) and after[1] == pytest.approx(0.0199, abs=5e-4)
     full = rd_tax.uplift(revenue, sector, high_tech, 2023, 6, P)
     assert full == pytest.approx([(0.5 / 0.625) ** -0.397 - 1, (0.7 / 0.775) ** -0.397 - 1])
+
+
+def test_firms_outside_a_steps_group_keep_the_rate_before_it():
+    """In 2017 only technology-based SMEs (revenue up to 2亿) had 75%, the others 50% and so no rise; in 2021
+    manufacturing had 100%, the others 75%: each firm's rise is the one of its own group's rate, at either tax rate."""
+    e = P["rd_user_cost_elasticity"]
+    revenue = np.array([100.0, 100.0, 30000.0, 30000.0])
+    high_tech = np.array([False, True, False, True])
+    digital = np.full(4, DIGITAL, dtype=np.int8)
+    rise = rd_tax.uplift(revenue, digital, high_tech, 2017, 6, P)
+    sme = [rd_tax.gain(0.75, rd_tax.STANDARD_RATE, e), rd_tax.gain(0.75, rd_tax.HIGH_TECH_RATE, e)]
+    assert rise == pytest.approx([*sme, 0.0, 0.0])
+    sector = np.array([MANUFACTURING, MANUFACTURING, DIGITAL, DIGITAL], dtype=np.int8)
+    rise = rd_tax.uplift(np.full(4, 30000.0), sector, high_tech, 2021, 6, P)
+    assert rise == pytest.approx([rd_tax.gain(d, t, e) for d, t in [(1.0, 0.25), (1.0, 0.15), (0.75, 0.25),
+                                                                     (0.75, 0.15)]])
+    assert rise[2] < rise[0] and rise[3] < rise[1]
 
 
 def test_small_firms_claim_less_of_it():
