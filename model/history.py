@@ -216,15 +216,16 @@ FIGURES: tuple[Figure, ...] = (
     _fig("bj-gdp-2024", "beijing", "北京GDP 2024", "Beijing GDP 2024", 49843.1, exact(49843.1), "亿元",
          "exact, +-3%; revised by the 2023 economic census; a point of the profile's GDP path, as bj-gdp-2022",
          "input", _at("gdp", "2024-12", YI), "gdp", "2024-12", YI),
-    # exit hazards of young firms, measured on every firm of the Beijing run by its age (2015-2024)
-    _fig("PE44-y1", "beijing", "企业成立当年退出率", "Exit hazard, founding year", 1.6, factor_of(1.6), "%",
+    # exit rates of young firms, counted on every firm of the Beijing run (2015-2024) as the registry counts them: by
+    # calendar year of life, the founding year being the first (about half a year of exposure)
+    _fig("PE44-y1", "beijing", "企业成立当年退出率", "Exit rate, founding year", 1.6, factor_of(1.6), "%",
          "registry deregistrations of all Chinese firms, 2000-2012: another caliber than tech firms' exits, read "
          "within a factor 1.5", "out", _end("exit_hazard_y1", PCT), "exit_hazard_y1", "2024-12", PCT, "PE44"),
-    _fig("PE44-y2", "beijing", "企业第2年退出率", "Exit hazard, second year", 6.3, factor_of(6.3), "%",
+    _fig("PE44-y2", "beijing", "企业第2年退出率", "Exit rate, second year", 6.3, factor_of(6.3), "%",
          "as PE44-y1", "fit", _end("exit_hazard_y2", PCT), "exit_hazard_y2", "2024-12", PCT, "PE44"),
-    _fig("PE44-y3", "beijing", "企业第3年退出率", "Exit hazard, third year", 9.5, factor_of(9.5), "%",
+    _fig("PE44-y3", "beijing", "企业第3年退出率", "Exit rate, third year", 9.5, factor_of(9.5), "%",
          "as PE44-y1", "out", _end("exit_hazard_y3", PCT), "exit_hazard_y3", "2024-12", PCT, "PE44"),
-    _fig("PE44-y4-7", "beijing", "企业第4-7年退出率", "Exit hazard, years 4-7", 8.0, (8.0, 12.0), "%",
+    _fig("PE44-y4-7", "beijing", "企业第4-7年退出率", "Exit rate, years 4-7", 8.0, (8.0, 12.0), "%",
          "'之后一直维持在8%以上高点' to year 7: 8-12%", "fit", _end("exit_hazard_y4_7", PCT), "exit_hazard_y4_7",
          "2024-12", PCT, "PE44"),
     # Zhongguancun's specialised parks (seed 002, 2023) against the city's R&D-active firms in December 2023:

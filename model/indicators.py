@@ -63,10 +63,12 @@ INDICATORS: dict[str, Indicator] = {
     "zjtx_new_cum": Indicator("专精特新 certificates granted anew since start", "firms", "新认定专精特新(累计)"),
     "zjtx_renewed_cum": Indicator("专精特新 certificates renewed since start", "firms", "专精特新复核(累计)"),
     "absorbed_cum": Indicator("firms that joined with an absorbed territory since start", "firms", "扩区并入企业(累计)"),
-    "exit_hazard_y1": Indicator("exit hazard of firms in their first year, since start", "1/year", "第1年退出率"),
-    "exit_hazard_y2": Indicator("exit hazard of firms in their second year, since start", "1/year", "第2年退出率"),
-    "exit_hazard_y3": Indicator("exit hazard of firms in their third year, since start", "1/year", "第3年退出率"),
-    "exit_hazard_y4_7": Indicator("exit hazard of firms in their fourth to seventh year, since start", "1/year", "第4-7年退出率"),
+    "exit_hazard_y1": Indicator("share of firms exiting in the calendar year they were founded, since start", "1/year",
+                                "成立当年退出率"),
+    "exit_hazard_y2": Indicator("share of firms exiting in their second calendar year, since start", "1/year", "第2年退出率"),
+    "exit_hazard_y3": Indicator("share of firms exiting in their third calendar year, since start", "1/year", "第3年退出率"),
+    "exit_hazard_y4_7": Indicator("share of firms exiting in a year of their fourth to seventh calendar years, since start",
+                                  "1/year", "第4-7年退出率"),
     "active_high_tech_share": Indicator("share of R&D-active firms holding a high-tech certificate", "share", "研发活跃企业中高企占比"),
     "active_rd_ratio_mean": Indicator("mean R&D / revenue of R&D-active firms", "share", "研发活跃企业平均研发强度"),
     "active_rd_ratio_aggregate": Indicator("R&D over revenue of all R&D-active firms together", "share", "研发活跃企业研发强度(总量口径)"),
@@ -233,7 +235,7 @@ def _programmes(model: EcosystemModel, s: dict[str, float]) -> None:
 
 
 def _active_firms_and_exits(model: EcosystemModel, s: dict[str, float]) -> None:
-    """Context: shares among R&D-active and above-scale firms, and exit hazards by age."""
+    """Context: shares among R&D-active and above-scale firms, and exit rates by calendar year of life."""
     f, month, c = model.firms, model.month, model.counters
     alive = f.alive
     act = alive & f.active
@@ -244,9 +246,10 @@ def _active_firms_and_exits(model: EcosystemModel, s: dict[str, float]) -> None:
     s["active_listed_share"] = np.count_nonzero(act & f.listed) / n_act
     big = alive & f.above_scale
     s["above_scale_high_tech_share"] = np.count_nonzero(big & (f.ht_until > month)) / max(np.count_nonzero(big), 1)
-    hazard = 12.0 * c.exits_by_age / np.maximum(c.exposure_by_age, 1.0)
-    s["exit_hazard_y1"], s["exit_hazard_y2"], s["exit_hazard_y3"] = (float(h) for h in hazard[:3])
-    s["exit_hazard_y4_7"] = float(12.0 * c.exits_by_age[3:7].sum() / max(c.exposure_by_age[3:7].sum(), 1.0))
+    exits, at_risk = c.exits_by_year_of_life, c.at_risk_by_year_of_life
+    rate = exits / np.maximum(at_risk, 1.0)
+    s["exit_hazard_y1"], s["exit_hazard_y2"], s["exit_hazard_y3"] = (float(r) for r in rate[:3])
+    s["exit_hazard_y4_7"] = float(exits[3:7].sum() / max(at_risk[3:7].sum(), 1.0))
 
 
 def _zjtx_holders(model: EcosystemModel, s: dict[str, float]) -> None:

@@ -83,8 +83,11 @@ PARAMETERS: dict[str, Param] = {
                           "above 8% to year 7 (registry deregistrations; the model's firm counts are registry counts)",
                           (0.05, 0.12), PROB),
     "exit_age_scale": _p(12.0, "months", "age scale of the hazard's rise, h(age) = h_old (1 - exp(-age/scale))^2",
-                         "PE44: the rise from 1.6% to 9.5% over three years; 12 months gives 1.5%, 5.3%, 7.5%, 8.5% "
-                         "of h_old = 10% in years 1-4", (6, 24), (1, 600)),
+                         "PE44: the rise from 1.6% to 9.5% over three calendar years of life, the founding year the "
+                         "first (a registry's annual count: about half a year of exposure in it). With h_old = 10%, "
+                         "12 months gives 0.5%, 3.8%, 7.1%, 8.6% in years 1-4 so counted, 6 months 1.2%, 6.6%, 9.1%, "
+                         "9.5%, 4 months 1.8%, 7.9%, 9.4%, 9.5%: the default rises too slowly, the calibration fits it",
+                         (2, 24), (1, 600)),
     "exit_size_gamma": _p(0.15, "-", "hazard ~ (revenue/reference)^-gamma", "estimate", (0.05, 0.4), (0, 2)),
     "exit_incubator_reduction": _p(0.4, "-", "share of hazard removed while incubated",
                                    "PE22: exits are lower during incubation (and higher after it); PE20: no German "

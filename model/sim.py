@@ -39,7 +39,7 @@ STREAMS = ("init", "growth", "rd", "exit", "entry", "certification", "listing", 
 # regardless of their firms, so a small industry can hold a density far above its share; spillover_density_cap bounds
 # what that density gives its firms.
 PLATFORM_SECTOR_WEIGHT = np.array([3.0, 0.5, 3.0, 0.5, 0.5, 1.0, 0.5])
-AGE_BUCKETS = 8  # exit hazards by age year 1..7 and older (PE44 gives years 1-3 and "above 8% to year 7")
+AGE_BUCKETS = 8  # exit rates by year of life 1..7 and later (PE44 gives years 1-3 and "above 8% to year 7")
 
 
 @dataclass
@@ -55,8 +55,10 @@ class Counters:
     ht_renewed: int = 0
     zjtx_new: int = 0
     zjtx_renewed: int = 0
-    exits_by_age: np.ndarray = field(default_factory=lambda: np.zeros(AGE_BUCKETS))
-    exposure_by_age: np.ndarray = field(default_factory=lambda: np.zeros(AGE_BUCKETS))  # firm-months
+    # exits and firms at risk by calendar year of life (1: the year a firm was founded), as a registry counts them
+    exits_by_year_of_life: np.ndarray = field(default_factory=lambda: np.zeros(AGE_BUCKETS))
+    at_risk_by_year_of_life: np.ndarray = field(default_factory=lambda: np.zeros(AGE_BUCKETS))
+    rows_at_risk: int = -1  # firm rows already counted at risk this calendar year (-1: none yet)
 
 
 FIRM_STREAMS = ("growth", "rd", "exit", "certification", "listing", "funds", "scenarios", "entry", "talent",
@@ -348,13 +350,24 @@ class EcosystemModel(mesa.Model):
     def _exits(self) -> None:
         f = self.firms
         out = exit_mask(f, self.firm_streams["exit"], self.month, self.p)
+        if self.running_plan:  # exit rates by year of life, against PE44
+            self._count_exits_by_year_of_life(out)
         f.alive[out] = False
         self.counters.exits += np.count_nonzero(out)
-        if self.running_plan:  # exit hazards by age year, against PE44
-            c = self.counters
-            years = np.minimum(f.age // 12, AGE_BUCKETS - 1)
-            c.exits_by_age += np.bincount(years[out], minlength=AGE_BUCKETS)
-            c.exposure_by_age += np.bincount(years[f.alive | out], minlength=AGE_BUCKETS)
+
+    def _count_exits_by_year_of_life(self, out: np.ndarray) -> None:
+        """PE44 is a registry's annual count: of the firms founded in a calendar year, the share deregistered in that
+        same year (year of life 1, about half a year of exposure), the next (2), and so on. So firms are counted at
+        risk once per calendar year, in January or when they join (entry, an absorbed territory, the run's first
+        month), and each exit is filed under the calendar year of life it happened in."""
+        f, c = self.firms, self.counters
+        founded = (self.origin + self.month - f.age) // 12  # a firm's age grows with the month: fixed per firm
+        year_of_life = np.minimum(self.calendar_year - founded, AGE_BUCKETS - 1)
+        first = 0 if self.calendar_month == 1 or c.rows_at_risk < 0 else c.rows_at_risk  # rows compact in January
+        joined = slice(first, f.n)
+        c.at_risk_by_year_of_life += np.bincount(year_of_life[joined][f.alive[joined]], minlength=AGE_BUCKETS)
+        c.rows_at_risk = f.n
+        c.exits_by_year_of_life += np.bincount(year_of_life[out], minlength=AGE_BUCKETS)
 
     def _certification(self) -> None:
         f, rng, p, cm = self.firms, self.firm_streams["certification"], self.p, self.calendar_month

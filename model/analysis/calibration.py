@@ -114,7 +114,7 @@ PRIORS: dict[str, tuple[float, float]] = {
     "zjtx_apply_prob_before_2022": (0.02, 0.6),
     "zjtx_widening_before_2022": (0.0, 0.6),
     "exit_hazard_old": (0.05, 0.12),
-    "exit_age_scale": (6.0, 24.0),
+    "exit_age_scale": (2.0, 24.0),  # PE44 read by calendar year of life asks for 4-6 months (parameters.py)
     "exit_size_gamma": (0.05, 0.4),
 }
 # Not fitted: above_scale_factor. With it (prior U(0.5, 4), 2026-12-03) the fit put it at 2.8 and Beijing's
