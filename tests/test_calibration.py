@@ -186,3 +186,20 @@ def test_until_extends_without_changing_the_horizon():
         assert np.array_equal(a[k], b[k][: len(a[k])]), k
     assert b["new_municipal_incubators"][-1] >= a["new_municipal_incubators"][-1]  # the pace goes on
 
+
+
+def test_the_report_gives_the_priors_the_posterior_was_fitted_with():
+    """PRIORS may move for the next fit (exit_age_scale's did when PE44 came to be read by calendar year); the report of
+    a saved posterior must still give the prior it was fitted with, not today's."""
+    from model.analysis.calibration_report import identifiability, priors_of
+
+    rng = np.random.default_rng(3)
+    x = rng.uniform(6.0, 24.0, 40)
+    recorded = {"settings": {"priors": {"exit_age_scale": [6.0, 24.0]}}}
+    fitted = cal.Posterior({"exit_age_scale": x}, np.full(40, 1 / 40), recorded)
+    unrecorded = cal.Posterior({"exit_age_scale": x}, np.full(40, 1 / 40), {})
+    assert cal.PRIORS["exit_age_scale"] != (6.0, 24.0)
+    assert priors_of(fitted)["exit_age_scale"] == (6.0, 24.0)
+    assert priors_of(unrecorded)["exit_age_scale"] == cal.PRIORS["exit_age_scale"]
+    ratio = {row[0]: row[4] for row in identifiability(fitted)}["exit_age_scale"]
+    assert ratio == pytest.approx(np.std(x) / (18.0 / np.sqrt(12.0)))

@@ -32,10 +32,17 @@ def post_interval(x: np.ndarray, w: np.ndarray, level: float = 0.9) -> np.ndarra
     return weighted_quantile(x, w, [(1 - level) / 2, (1 + level) / 2])
 
 
+def priors_of(post: Posterior) -> dict[str, tuple[float, float]]:
+    """The priors the posterior was fitted with, as its metadata records them (PRIORS may have moved since, for the
+    next fit); PRIORS for a posterior that records none."""
+    recorded = post.meta.get("settings", {}).get("priors") or {}
+    return {name: tuple(recorded.get(name, PRIORS[name])) for name in PRIORS}
+
+
 def identifiability(post: Posterior) -> list[tuple[str, float, float, float, float, bool]]:
     """(name, mean, 5%, 95%, sd ratio posterior/prior, pinned)."""
     rows = []
-    for name, (lo, hi) in PRIORS.items():
+    for name, (lo, hi) in priors_of(post).items():
         if name not in post.samples:
             continue
         x, w = post.samples[name], post.weights
@@ -64,12 +71,13 @@ def _posterior_figures(post: Posterior, out: Path) -> list[str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = [n for n in PRIORS if n in post.samples]
+    priors = priors_of(post)
+    names = [n for n in priors if n in post.samples]
     cols = 6
     rows = -(-len(names) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(13.3, 2.7 * rows + 0.6), squeeze=False)
     for ax, name in zip(axes.flat, names, strict=False):
-        lo, hi = PRIORS[name]
+        lo, hi = priors[name]
         ax.hist(post.samples[name], weights=post.weights, bins=20, range=(lo, hi), color="#3b6ea5", alpha=0.85)
         ax.axhline(1.0 / 20, color="grey", lw=1, ls="--", label="prior")
         ax.set_title(_two_lines(name), fontsize=9)
@@ -214,9 +222,9 @@ def _parameters(post: Posterior, files: list) -> list[str]:
     """The parameter table, what the figures leave open, and the posterior's figures."""
     lines = ["| parameter | prior | posterior mean | 90% interval | sd / prior sd | pinned down? | meaning |",
              "|---|---|---:|---|---:|---|---|"]
-    rows = identifiability(post)
+    rows, priors = identifiability(post), priors_of(post)
     for name, mean, q5, q95, ratio, pinned in rows:
-        lo, hi = PRIORS[name]
+        lo, hi = priors[name]
         lines.append(f"| `{name}` | U({lo:g}, {hi:g}) | {mean:.3g} | {q5:.3g} - {q95:.3g} | {ratio:.2f} | "
                      f"{'yes' if pinned else '**no**'} | {PARAMETERS[name].label} |")
     unpinned = [r[0] for r in rows if not r[5]]
