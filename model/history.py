@@ -292,7 +292,7 @@ NOTES: dict[str, str] = {
     "PE44-y1": (
         "A miss since PE44 is read as the registry counts it (2026-12-06): by calendar year of life, the founding year "
         "the first, with about half a year of exposure in it. So read, the model's firms exit in their founding year "
-        "at P50 0.46% against 1.6% (by exact age, ages 0-11 months, 1.5%), and in their second at 3.7% against 6.3% "
+        "at P50 0.42% against 1.6% (by exact age, ages 0-11 months, 1.5%), and in their second at 3.7% against 6.3% "
         "(PE44-y2, fitted, inside by its band): the hazard rises too slowly, and exit_age_scale (P50 13.7 months) is "
         "about twice what the registry's pattern asks (4-6 months). A refit on this reading, with the prior widened to "
         "2-24 months, kept the slow rise (15 months) and fitted worse (25 of 35): not adopted (docs/history.md, \"PE44 "

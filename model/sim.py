@@ -279,6 +279,7 @@ class EcosystemModel(mesa.Model):
         if self.calendar_month == 12 and self.full:
             self.fund.close_year()  # so December's row shows the year's unspent money
         if self.running_plan:
+            self._count_joined()  # this month's entrants, at risk in the year they were founded
             self.snapshot = indicators.compute(self)
             self.datacollector.collect(self)
             if self.debug:
@@ -357,17 +358,27 @@ class EcosystemModel(mesa.Model):
 
     def _count_exits_by_year_of_life(self, out: np.ndarray) -> None:
         """PE44 is a registry's annual count: of the firms founded in a calendar year, the share deregistered in that
-        same year (year of life 1, about half a year of exposure), the next (2), and so on. So firms are counted at
-        risk once per calendar year, in January or when they join (entry, an absorbed territory, the run's first
-        month), and each exit is filed under the calendar year of life it happened in."""
+        same year (year of life 1, about half a year of exposure), the next (2), and so on. So each firm is counted at
+        risk once per calendar year, in January or in the month it joins (founded, or with an absorbed territory), and
+        each exit is filed under the calendar year of life it happened in."""
+        c = self.counters
+        if self.calendar_month == 1 or c.rows_at_risk < 0:
+            c.rows_at_risk = 0  # January: every firm again (the rows were compacted); the run's first month: all
+        self._count_joined()
+        c.exits_by_year_of_life += np.bincount(self._year_of_life()[out], minlength=AGE_BUCKETS)
+
+    def _year_of_life(self) -> np.ndarray:
+        """Each firm's calendar year of life this month: 1 (index 0) in the year it was founded."""
+        founded = (self.origin + self.month - self.firms.age) // 12  # age grows with the month: fixed per firm
+        return np.minimum(self.calendar_year - founded, AGE_BUCKETS - 1)
+
+    def _count_joined(self) -> None:
+        """The firm rows added since the last count, at risk in their year of life: this month's entrants in the year
+        they were founded, even in December, as a registry counts a firm founded then."""
         f, c = self.firms, self.counters
-        founded = (self.origin + self.month - f.age) // 12  # a firm's age grows with the month: fixed per firm
-        year_of_life = np.minimum(self.calendar_year - founded, AGE_BUCKETS - 1)
-        first = 0 if self.calendar_month == 1 or c.rows_at_risk < 0 else c.rows_at_risk  # rows compact in January
-        joined = slice(first, f.n)
-        c.at_risk_by_year_of_life += np.bincount(year_of_life[joined][f.alive[joined]], minlength=AGE_BUCKETS)
+        joined = slice(c.rows_at_risk, f.n)
+        c.at_risk_by_year_of_life += np.bincount(self._year_of_life()[joined][f.alive[joined]], minlength=AGE_BUCKETS)
         c.rows_at_risk = f.n
-        c.exits_by_year_of_life += np.bincount(year_of_life[out], minlength=AGE_BUCKETS)
 
     def _certification(self) -> None:
         f, rng, p, cm = self.firms, self.firm_streams["certification"], self.p, self.calendar_month

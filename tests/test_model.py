@@ -368,3 +368,44 @@ def test_a_firm_that_moves_in_brings_its_years_revenue_to_the_scale_review():
         joined = np.flatnonzero(f.attracted & (f.born == month))
         assert np.allclose(f.revenue_year[joined], f.revenue[joined] * calendar / 12.0)
     assert np.count_nonzero(f.attracted) > 0
+
+
+def test_exit_rates_count_as_a_registry_by_calendar_year_of_life():
+    """PE44 counts, of the firms founded in a calendar year, the share gone that year, the next, and so on. The
+    counters must equal that count firm by firm: every firm alive at some point of a year is at risk once that year,
+    under its calendar year of life (1 in the year it was founded, December's entrants too), and every exit is
+    filed under the year of life it happened in. E-Town from 2016 at one firm in ten, through its 2019 expansion."""
+    import tomllib
+
+    from model.sim import AGE_BUCKETS
+
+    doc = tomllib.loads((NO_PLAN.parent / "bda-2016-2020.toml").read_text("utf-8"))
+    seen: dict[tuple[int, int], int] = {}
+    dead = np.zeros(AGE_BUCKETS)
+
+    class Counted(EcosystemModel):
+        def _mark(self, month: int) -> np.ndarray:
+            f, year = self.firms, (self.origin + month) // 12
+            life = np.minimum(year - (self.origin + month - f.age) // 12, AGE_BUCKETS - 1)
+            for uid, k in zip(f.uid[f.alive].tolist(), life[f.alive].tolist(), strict=True):
+                seen.setdefault((uid, year), k)
+            return life
+
+        def _count_exits_by_year_of_life(self, out: np.ndarray) -> None:
+            dead[:] += np.bincount(self._mark(self.month)[out], minlength=AGE_BUCKETS)
+            super()._count_exits_by_year_of_life(out)
+
+        def step(self) -> None:
+            super().step()
+            if self.running_plan:
+                self._mark(self.month - 1)  # after entry: this month's entrants, in the year they were founded
+
+    m = Counted(make_scenario(doc, scale=10), replication=0)
+    m.run()
+    c = m.counters
+    assert m.counters.absorbed > 0  # the expansion's firms joined mid-run
+    np.testing.assert_array_equal(c.exits_by_year_of_life, dead)
+    np.testing.assert_array_equal(c.at_risk_by_year_of_life, np.bincount(list(seen.values()), minlength=AGE_BUCKETS))
+    s = m.snapshot
+    assert s["exit_hazard_y1"] == c.exits_by_year_of_life[0] / c.at_risk_by_year_of_life[0]
+    assert 0.0 < s["exit_hazard_y1"] < s["exit_hazard_y2"] < 0.2 and 0.0 < s["exit_hazard_y4_7"] < 0.2
