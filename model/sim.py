@@ -360,7 +360,8 @@ class EcosystemModel(mesa.Model):
         """PE44 is a registry's annual count: of the firms founded in a calendar year, the share deregistered in that
         same year (year of life 1, about half a year of exposure), the next (2), and so on. So each firm is counted at
         risk once per calendar year, in January or in the month it joins (founded, or with an absorbed territory), and
-        each exit is filed under the calendar year of life it happened in."""
+        each exit is filed under the calendar year of life it happened in. Every profile's baseline is a December, so
+        the run's first month is a January; a firm attracted from elsewhere is at risk from the month it arrives."""
         c = self.counters
         if self.calendar_month == 1 or c.rows_at_risk < 0:
             c.rows_at_risk = 0  # January: every firm again (the rows were compacted); the run's first month: all

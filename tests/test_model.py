@@ -389,6 +389,11 @@ def test_exit_rates_count_as_a_registry_by_calendar_year_of_life():
             life = np.minimum(year - (self.origin + month - f.age) // 12, AGE_BUCKETS - 1)
             for uid, k in zip(f.uid[f.alive].tolist(), life[f.alive].tolist(), strict=True):
                 seen.setdefault((uid, year), k)
+            # the age-based year of life against the month a start-up or spin-off of the run was founded (uid kinds
+            # 1 and 2: founded when they entered; attracted firms bring an age)
+            founded_here = f.alive & (f.born >= 0) & np.isin(f.uid >> np.uint64(48), [1, 2])
+            expected = np.minimum(year - (self.origin + f.born[founded_here]) // 12, AGE_BUCKETS - 1)
+            np.testing.assert_array_equal(life[founded_here], expected)
             return life
 
         def _count_exits_by_year_of_life(self, out: np.ndarray) -> None:
@@ -405,6 +410,7 @@ def test_exit_rates_count_as_a_registry_by_calendar_year_of_life():
     c = m.counters
     assert m.counters.absorbed > 0  # the expansion's firms joined mid-run
     np.testing.assert_array_equal(c.exits_by_year_of_life, dead)
+    assert dead.sum() == c.exits  # every exit of the run filed
     np.testing.assert_array_equal(c.at_risk_by_year_of_life, np.bincount(list(seen.values()), minlength=AGE_BUCKETS))
     s = m.snapshot
     assert s["exit_hazard_y1"] == c.exits_by_year_of_life[0] / c.at_risk_by_year_of_life[0]
