@@ -366,19 +366,19 @@ class EcosystemModel(mesa.Model):
         if self.calendar_month == 1 or c.rows_at_risk < 0:
             c.rows_at_risk = 0  # January: every firm again (the rows were compacted); the run's first month: all
         self._count_joined()
-        c.exits_by_year_of_life += np.bincount(self._year_of_life()[out], minlength=AGE_BUCKETS)
+        c.exits_by_year_of_life += np.bincount(self._year_of_life(np.flatnonzero(out)), minlength=AGE_BUCKETS)
 
-    def _year_of_life(self) -> np.ndarray:
-        """Each firm's calendar year of life this month: 1 (index 0) in the year it was founded."""
-        founded = (self.origin + self.month - self.firms.age) // 12  # age grows with the month: fixed per firm
+    def _year_of_life(self, rows: np.ndarray | slice) -> np.ndarray:
+        """These firm rows' calendar year of life this month: 1 (index 0) in the year each was founded."""
+        founded = (self.origin + self.month - self.firms.age[rows]) // 12  # age grows with the month: fixed per firm
         return np.minimum(self.calendar_year - founded, AGE_BUCKETS - 1)
 
     def _count_joined(self) -> None:
         """The firm rows added since the last count, at risk in their year of life: this month's entrants in the year
         they were founded, even in December, as a registry counts a firm founded then."""
         f, c = self.firms, self.counters
-        joined = slice(c.rows_at_risk, f.n)
-        c.at_risk_by_year_of_life += np.bincount(self._year_of_life()[joined][f.alive[joined]], minlength=AGE_BUCKETS)
+        joined = c.rows_at_risk + np.flatnonzero(f.alive[c.rows_at_risk:])
+        c.at_risk_by_year_of_life += np.bincount(self._year_of_life(joined), minlength=AGE_BUCKETS)
         c.rows_at_risk = f.n
 
     def _certification(self) -> None:
