@@ -86,6 +86,8 @@ class Strict(BaseModel):
 class Meta(Strict):
     name: Slug = Field(description="short name used for the results folder")
     title: Text = Field(max_length=200, description="human title")
+    title_zh: Text | None = Field(None, max_length=200, description="the title in Chinese, for reports, charts and the "
+                                  "app in Chinese (--lang zh); default `title`")
     profile: Slug = Field(description="region profile, e.g. tongzhou-2023")
     start: Month = Field(description="first simulated month, YYYY-MM")
     end: Month = Field(description="last simulated month (the horizon), YYYY-MM")
@@ -95,6 +97,10 @@ class Meta(Strict):
     replications: int = Field(default=200, ge=1, le=100_000)
     scale: int = Field(default=1, ge=1, le=1000, description="simulate one firm in `scale` (and 1/scale of every "
                        "count, lever and budget); indicators are multiplied back. For city-size profiles.")
+
+    def title_in(self, lang: str) -> str:
+        """The title a reader of `lang` gets: title_zh in Chinese where the file gives one."""
+        return self.title_zh or self.title if lang == "zh" else self.title
 
     @field_validator("profile")
     @classmethod
@@ -339,6 +345,9 @@ def read_document(path: Path, chain: tuple[Path, ...] = ()) -> dict:
         raise InputError(origin, "extends", f"more than {MAX_EXTENDS} levels of extends")
     base = read_document(base_path, (*chain, path))
     base.pop("extends", None)
+    own = data.get("scenario")
+    if isinstance(own, dict) and "title" in own and "title_zh" not in own and isinstance(base.get("scenario"), dict):
+        base["scenario"].pop("title_zh", None)  # a new title: the file it extends has a Chinese title of another plan
     return merge(base, data)
 
 

@@ -244,6 +244,7 @@ def test_the_scenario_toml_runs_unchanged(app_run, tmp_path, capsys):
     doc = tomllib.loads(text)
     assert doc["levers"]["municipal_platforms_per_year"] == 6.0 and doc["levers"]["budget"]["rent_subsidy"] == 9000.0
     assert doc["scenario"]["name"].endswith("-app") and "extends" not in doc
+    assert doc["scenario"]["title"].endswith(" (app)") and doc["scenario"]["title_zh"].endswith("（app）")
     path = tmp_path / "s.toml"
     path.write_text(text, "utf-8")
     assert main(["validate", str(path)]) == 0

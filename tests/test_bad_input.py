@@ -95,7 +95,7 @@ def table(name: str, body: str) -> str:
 MESSAGES = {
     "typo-top": (edit('[scenario]\n', 'extend = "x.toml"\n\n[scenario]\n'), "extend: unknown key; did you mean extends?"),
     "typo-scenario": (edit("seed = 20240227", "sede = 20240227"), "scenario.sede: unknown key; did you mean seed?"),
-    "unknown-scenario": (edit("seed = 20240227", "zzz = 1"), "scenario.zzz: unknown key; valid keys: name, title, "
+    "unknown-scenario": (edit("seed = 20240227", "zzz = 1"), "scenario.zzz: unknown key; valid keys: name, title, title_zh, "
                          "profile, start, end, seed, levers_end, replications, scale"),
     "typo-levers": (edit("municipal_platforms_per_year = 3.0", "municipal_platfroms_per_year = 3.0"),
                     "levers.municipal_platfroms_per_year: unknown key; did you mean municipal_platforms_per_year?"),

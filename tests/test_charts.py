@@ -141,7 +141,9 @@ def test_a_chinese_report_gives_every_figure_the_english_one_gives(two_runs, whi
     heading |= {say("h_effects", "en", how=say(h, "en")): say("h_effects", "zh", how=say(h, "zh"))
                 for h in ("effects_drawn", "effects_held")}
     assert [heading.get(h, h) for h, _ in en] == [h for h, _ in zh] and len(zh) >= 11
-    assert zh[0][1].startswith(en[0][1].split("\n", 1)[0])  # the title is the scenario's own
+    summary = json.loads((two_runs[which] / "summary.json").read_text("utf-8"))  # the title is the scenario's own
+    titles = (zh[0][1].split("\n", 1)[0], en[0][1].split("\n", 1)[0])
+    assert titles == (f"# {summary['title_zh']}", f"# {summary['title']}")
     figures = 0
     for (h, z), (_, e) in zip(zh, en, strict=True):
         assert z != e or not z.strip(), h
@@ -153,9 +155,10 @@ def test_a_chinese_report_gives_every_figure_the_english_one_gives(two_runs, whi
 @pytest.mark.parametrize("which", [0, 1])
 def test_a_chinese_report_has_no_english_sentence_left(two_runs, which):
     """Every sentence, heading, note and table head of report.md in Chinese, the lever effects and the profile's
-    reasoning too: what is left in Latin letters is ids, figures, file names, R&D and GDP, and the scenario's title."""
+    reasoning too: what is left in Latin letters is ids, figures, file names, R&D and GDP. The title too: the
+    scenario's title_zh."""
     _, md = _reports(two_runs[which])
-    body = md["zh"].split("\n", 1)[1]
+    body = md["zh"]
     assert not _english(body), _english(body)
     assert len(_english(md["en"])) > 100  # a check on the check: it finds the English report's sentences
     assert sum("\u4e00" <= c <= "\u9fff" for c in body) > 3 * len(re.findall("[A-Za-z]", KEPT.sub("", body)))
@@ -431,6 +434,10 @@ def test_the_folders_targets_that_differ_are_named_folder_by_folder():
     plotting.plt.close(fig)
     assert briefing.legend_names([a, b], [_summary(SME), _summary(SME)]) == ["t (runs/a)", "t (runs/b)"]
     assert briefing.legend_names([a, b], [_summary(SME), {**_summary(SME), "title": "u"}]) == ["t", "u"]
+    # in Chinese, a scenario's title_zh where it has one (a folder written before title_zh existed has none)
+    titled = {**_summary(SME), "title_zh": "计划"}
+    assert briefing.legend_names([a, b], [titled, _summary(SME)], "zh") == ["计划", "t"]
+    assert briefing.legend_names([a, b], [titled, _summary(SME)], "en") == ["t (runs/a)", "t (runs/b)"]
 
 
 def test_comparing_folders_whose_targets_differ_says_so_in_one_line_and_in_the_comparison(two_runs, tmp_path, capsys):

@@ -302,6 +302,20 @@ def test_extends_merges_tables_and_keeps_the_parent_targets(tmp_path):
     assert child.levers.municipal_platforms_per_year == 5
     assert child.levers.joint_labs_per_year == base.levers.joint_labs_per_year
     assert child.targets == base.targets and child.ranges == base.ranges
+    assert child.scenario.title_zh == base.scenario.title_zh
+
+
+def test_a_file_that_retitles_what_it_extends_does_not_keep_its_chinese_title(tmp_path):
+    """A variant with a title of its own and none in Chinese is read in Chinese by that title, not by the plan's."""
+    (tmp_path / "base.toml").write_text(PLAN.read_text("utf-8"), "utf-8")
+    (tmp_path / "child.toml").write_text('extends = "base.toml"\n[scenario]\nname = "child"\ntitle = "A variant"\n',
+                                         "utf-8")
+    child = load_scenario(tmp_path / "child.toml")
+    assert child.scenario.title_zh is None and child.scenario.title_in("zh") == "A variant"
+    (tmp_path / "both.toml").write_text('extends = "base.toml"\n[scenario]\nname = "both"\ntitle = "A variant"\n'
+                                        'title_zh = "变体"\n', "utf-8")
+    both = load_scenario(tmp_path / "both.toml")
+    assert (both.scenario.title_in("zh"), both.scenario.title_in("en")) == ("变体", "A variant")
 
 
 @pytest.mark.parametrize("content, reason", [

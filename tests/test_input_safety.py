@@ -29,6 +29,14 @@ from model.scenario import BASELINE_BOUNDS, MAX_COUNT, MAX_FILE_BYTES, MAX_MONEY
 PLAN_TEXT = PLAN.read_text("utf-8")
 # The runs of it check what is written and where, not the model's numbers: a small scale does.
 ONE_TARGET = small_scale(PLAN_TEXT[: PLAN_TEXT.index("[[targets]]", PLAN_TEXT.index("[[targets]]") + 1)])
+TITLES = ('title = "三量齐升 action plan 2024-2026 (Tongzhou)"\n'
+          'title_zh = "城市副中心科技创新“三量齐升”行动计划（2024-2026年）"')
+
+
+def titled(text: str, title: str) -> str:
+    """The file with both its titles (English and Chinese) set to `title`, a TOML string."""
+    assert TITLES in text
+    return text.replace(TITLES, f"title = {title}\ntitle_zh = {title}")
 
 
 def rejected(capsys, args: list[str]) -> str:
@@ -115,14 +123,14 @@ def test_code_in_scenario_strings_stays_text(capsys, tmp_path):
     """Python, shell and template snippets in every free-text field are carried as text."""
     marker = tmp_path / "PWNED"
     payload = f"__import__('os').system('touch {marker}') $(touch {marker}) `touch {marker}` {{0.__class__}}"
-    title = 'title = "三量齐升 action plan 2024-2026 (Tongzhou)"'
-    text = ONE_TARGET.replace(title, f"title = {toml_str(payload[:200])}")
+    text = titled(ONE_TARGET, toml_str(payload[:200]))
     text = text.replace('quote = "到2026年,高新技术企业力争突破1500"', f"quote = {toml_str(payload)}")
     f = write(tmp_path, text)
     out = tmp_path / "r"
     assert main(["run", str(f), "-n", "1", "-w", "1", "--no-progress", "--out", str(out)]) == 0
     assert not marker.exists()
-    assert json.loads((out / "summary.json").read_text("utf-8"))["title"] == payload[:200]
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["title"] == summary["title_zh"] == payload[:200]
 
 
 # ------------------------------------------------------------------ names
@@ -216,12 +224,13 @@ def test_report_html_embeds_only_its_own_charts(tmp_path):
     assert base64.b64encode(b"CHART-BYTES").decode() in page
 
 
-def test_a_title_cannot_smuggle_an_image_line(capsys, tmp_path):
+@pytest.mark.parametrize("key", ["title", "title_zh"])
+def test_a_title_cannot_smuggle_an_image_line(capsys, tmp_path, key):
     """A newline in a title would have put '![x](/etc/hostname)' on a line of its own in report.md."""
-    text = ONE_TARGET.replace('title = "三量齐升 action plan 2024-2026 (Tongzhou)"',
-                              'title = "plan\\n![x](/etc/hostname)"')
+    line = next(x for x in TITLES.splitlines() if x.startswith(f"{key} = "))
+    text = ONE_TARGET.replace(line, f'{key} = "plan\\n![x](/etc/hostname)"')
     err = rejected(capsys, ["validate", str(write(tmp_path, text))])
-    assert "scenario.title" in err
+    assert f"scenario.{key}:" in err
 
 
 def test_chart_command_refuses_a_tampered_summary(capsys, tmp_path):
@@ -241,7 +250,7 @@ def test_chart_command_refuses_a_tampered_summary(capsys, tmp_path):
 def test_a_title_that_mathtext_cannot_parse_still_draws_its_charts(capsys, tmp_path):
     """The title goes into every fan chart. Its dollar signs are an even number, so mathtext, were it on, would
     read '$x^{$' as TeX and fail on the open brace as the chart is saved (an odd number it leaves as text)."""
-    text = ONE_TARGET.replace('title = "三量齐升 action plan 2024-2026 (Tongzhou)"', 'title = "cost $x^{$ and $y$"')
+    text = titled(ONE_TARGET, '"cost $x^{$ and $y$"')  # the Chinese charts carry title_zh
     out = tmp_path / "r"
     assert main(["run", str(write(tmp_path, text)), "-n", "1", "-w", "1", "--no-progress", "--out", str(out)]) == 0
     assert (out / "charts" / "fan-high_tech-zh.png").is_file()

@@ -106,9 +106,12 @@ def test_winner_toml_round_trips_validates_and_runs(run1, small, capsys):
     base = load_scenario(small)
     expected = with_levers(base, summary["winner_levers"])
     meta = expected.scenario.model_copy(update={"name": "sanliang-qisheng-2024-2026-cheapest-p75",
-                                                "title": loaded.scenario.title})
+                                                "title": loaded.scenario.title, "title_zh": loaded.scenario.title_zh})
     assert loaded == expected.model_copy(update={"scenario": meta})
     assert "cheapest mix" in loaded.scenario.title
+    # the Chinese title says what the file is too, not the plan's title unchanged
+    zh = loaded.scenario.title_zh
+    assert zh.startswith(base.scenario.title_zh) and "成本最低的杠杆组合" in zh
     assert loaded.costs == base.costs and loaded.parameters == base.parameters and loaded.baseline == base.baseline
     assert main(["validate", str(path)]) == 0
     assert main(["run", str(path), "-n", "2", "--workers", "1", "--no-progress", "--parameters", "defaults",

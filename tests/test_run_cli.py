@@ -67,6 +67,8 @@ def test_console_table_and_report(run_dir, capsys):
     table = console_table(s)
     assert "高新技术企业" in table and "P(meet)" in table and "> 1,500 (2026)" in table
     md = (run_dir / "report.md").read_text("utf-8")  # --lang zh, the default: a report in Chinese
+    assert s["title_zh"] == load_scenario(PLAN).scenario.title_zh and md.startswith(f"# {s['title_zh']}\n")
+    assert f"<title>{s['title_zh']}</title>" in (run_dir / "report.html").read_text("utf-8")
     assert "## 成果目标" in md and "力争突破1500" in md and "## 基期估计值" in md
     # what the backtest says the model gets wrong for a target is printed beside it, not left to the README
     assert "! 专精特新企业 (specialized_sme):" in table and "## 模型对这些目标的已知局限" in md

@@ -256,7 +256,7 @@ def write(out: Path, ensembles: list[Ensemble], diffs: list[Difference], meta: d
     from ..output.briefing import legend_names
     from ..output.results import atomic_folder
 
-    summaries = [{"title": e.scenario.scenario.title,
+    summaries = [{"title": e.scenario.scenario.title, "title_zh": e.scenario.scenario.title_zh,
                   "targets": [asdict(evaluate_target(e, t)) for t in ensembles[0].scenario.targets]}
                  for e in ensembles]
     with atomic_folder(out) as tmp:
@@ -268,7 +268,8 @@ def write(out: Path, ensembles: list[Ensemble], diffs: list[Difference], meta: d
             w.writerows(rows)
         (tmp / "compare.json").write_text(json.dumps({**meta, "scenario_summaries": summaries, "differences": rows},
                                                      ensure_ascii=False, indent=2), "utf-8")
-        names = legend_names(meta["scenarios"], summaries)  # a copy of the plan keeps its title: add the name
+        names = legend_names(meta["scenarios"], summaries, lang)  # a copy of the plan keeps its title: add the name
         plotting.save(plotting.comparison(summaries, lang, names), tmp / "charts", "compare")
-        plotting.save(plotting.paired_differences(rows, meta["scenarios"], ensembles[0].scenario.scenario.title, lang,
+        reference = ensembles[0].scenario.scenario.title_in(lang)
+        plotting.save(plotting.paired_differences(rows, meta["scenarios"], reference, lang,
                                                  meta["common_random_numbers"]), tmp / "charts", "compare-delta")

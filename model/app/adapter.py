@@ -44,6 +44,7 @@ from ..output.readings import (
     measured_value,
     outcomes,
     percent,
+    scenario_title,
 )
 from ..output.report import fmt, known_limits, markdown, target_cell
 from ..output.results import build_summary, months, write_results
@@ -100,6 +101,7 @@ __all__ = [
     "png",
     "points",
     "run_ensemble",
+    "scenario_title",
     "signed_change",
     "spawn_context",
     "stop_workers",

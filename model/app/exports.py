@@ -112,6 +112,8 @@ def scenario_toml(scenario: ad.Scenario, replications: int, seed: int, source_na
         suffix = "-app"
         meta["name"] = scenario.scenario.name[:80 - len(suffix)].rstrip("-") + suffix
         meta["title"] = (scenario.scenario.title[:190] + " (app)")
+        if scenario.scenario.title_zh:
+            meta["title_zh"] = scenario.scenario.title_zh[:190] + "（app）"
     sc = scenario.model_copy(update={"extends": None, "scenario": scenario.scenario.model_copy(update=meta)})
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = [sc.scenario.title, "",

@@ -209,7 +209,8 @@ def fan_indicators(result: Result) -> list[tuple[str, dict | None]]:
 
 def fan_png(result: Result, indicator: str, target: dict | None, lang: str, dpi: int = 80) -> bytes:
     dates = ad.months(result.settings.scenario)
-    fig = ad.fan_chart(result.ensemble.series(indicator), dates, indicator, lang, result.summary["title"], target)
+    fig = ad.fan_chart(result.ensemble.series(indicator), dates, indicator, lang,
+                       ad.scenario_title(result.summary, lang), target)
     return ad.png(fig, dpi)
 
 

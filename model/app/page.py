@@ -205,7 +205,7 @@ def ScenarioCard(scenario: ad.Scenario | None, language: str):
             solara.Text(t("upload_ok", language, name=uploaded.value[0]), classes=["innosim-caption"])
         if scenario is not None:
             m = scenario.scenario
-            solara.Text(t("scenario_info", language, title=m.title, start=m.start, end=m.end,
+            solara.Text(t("scenario_info", language, title=m.title_in(language), start=m.start, end=m.end,
                           n=len(scenario.targets), profile=m.profile), classes=["scenario-info"])
 
 

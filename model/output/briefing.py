@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from . import plotting
 from .labels import dashboard_title, indicator_name, threshold
 from .phrases import PHRASES, say
-from .readings import outcomes
+from .readings import outcomes, scenario_title
 from .report import HEADLINE_INDICATORS
 
 CHART_DIR = "charts"
@@ -83,7 +83,7 @@ def charts(folder: Path, lang: str = "zh") -> list[Path]:
     if outcomes(summary):  # the dashboard shows P(meet) per outcome target; a commitment's is no finding
         files += plotting.save(plotting.dashboard(outcomes(summary), lang), out, f"dashboard-{lang}")
     for ind, tg in fan_charts(summary):
-        fig = plotting.fan_chart(cols[ind], dates, ind, lang, summary["title"], tg)
+        fig = plotting.fan_chart(cols[ind], dates, ind, lang, scenario_title(summary, lang), tg)
         files += plotting.save(fig, out, f"fan-{ind}-{lang}")
     return files
 
@@ -101,15 +101,15 @@ def fan_charts(summary: dict) -> list[tuple[str, dict | None]]:
 def comparison(folders: list[Path], out: Path, lang: str = "zh") -> list[Path]:
     """The comparison chart of several results folders, into `out` (the folders are only read)."""
     summaries = [load(f)[0] for f in folders]
-    return plotting.save(plotting.comparison(summaries, lang, legend_names(folders, summaries)), out,
+    return plotting.save(plotting.comparison(summaries, lang, legend_names(folders, summaries, lang)), out,
                          f"comparison-{lang}")
 
 
-def legend_names(folders: list[Path] | list[str], summaries: list[dict]) -> list[str]:
+def legend_names(folders: list[Path] | list[str], summaries: list[dict], lang: str = "en") -> list[str]:
     """Each folder's (or scenario's) name in a comparison: its scenario's title, with the folder as given (or the
     scenario's name) where two titles are the same (a copy of the plan with other levers keeps the plan's title: two
     legend entries alike told nothing)."""
-    titles = [s["title"] for s in summaries]
+    titles = [scenario_title(s, lang) for s in summaries]
     return [f"{title} ({folder})" if titles.count(title) > 1 else title
             for title, folder in zip(titles, folders, strict=True)]
 
@@ -249,5 +249,5 @@ def write(folder: Path, report_md: str, lang: str = "zh") -> list[Path]:
     files = charts(folder, lang)
     md = with_charts(report_md, summary, lang)
     (folder / "report.md").write_text(md, "utf-8")
-    (folder / "report.html").write_text(to_html(md, folder, summary["title"], lang), "utf-8")
+    (folder / "report.html").write_text(to_html(md, folder, scenario_title(summary, lang), lang), "utf-8")
     return files

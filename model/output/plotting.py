@@ -24,7 +24,7 @@ from ..indicators import INDICATORS
 from ..targets import threshold_measured
 from .labels import CMP, dashboard_title, indicator_name, scale, t, threshold, unit
 from .limits import KNOWN_LIMITS
-from .readings import light, measured_value, percent
+from .readings import light, measured_value, percent, scenario_title
 from .report import fmt
 
 SIZE = (13.33, 7.5)
@@ -226,7 +226,7 @@ def comparison(summaries: list[dict], lang: str, names: list[str] | None = None)
                 written.setdefault(i, tg["threshold"] / goal)
         ys, p50 = np.array(ys), np.array(p50)
         ax.errorbar(p50, ys, xerr=[p50 - np.array(lo), np.array(hi) - p50], fmt="o", color=palette(j),
-                    capsize=3, label=names[j] if names else s["title"])
+                    capsize=3, label=names[j] if names else scenario_title(s, lang))
     ax.axvline(1.0, color=COLORS["target"], ls="--", lw=1.5,
                label=t("target_line_about" if written else "target_line", lang))
     for k, (i, x) in enumerate(written.items()):

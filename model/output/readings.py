@@ -45,6 +45,12 @@ def from_plan(t: dict) -> bool:
     return bool(t.get("baseline_source", {}).get("from_plan"))
 
 
+def scenario_title(summary: dict, lang: str) -> str:
+    """The scenario's title in `lang`: its title_zh in Chinese where it has one (folders written before title_zh
+    existed have none)."""
+    return summary.get("title_zh") or summary["title"] if lang == "zh" else summary["title"]
+
+
 def outcomes(summary: dict) -> list[dict]:
     """The targets the model decides (their P(meet) is a finding)."""
     return [t for t in summary["targets"] if t.get("kind", "outcome") == "outcome"]

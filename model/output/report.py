@@ -33,7 +33,7 @@ from .phrases import (
     yi,
 )
 from .phrases import headline as phrased_headline
-from .readings import channel_name, commitments, from_plan, light, measured_value, outcomes, percent
+from .readings import channel_name, commitments, from_plan, light, measured_value, outcomes, percent, scenario_title
 
 # Shown at the horizon when no target reads them (a scenario without targets, such as the city baseline).
 HEADLINE_INDICATORS = ("high_tech", "specialized_sme", "listed", "rd_intensity", "to_above_scale_cum",
@@ -327,7 +327,8 @@ def markdown(summary: dict, scenario: Scenario, lang: str = "zh") -> str:
                profile=summary["profile"], start=summary["start"], end=summary["end"],
                replications=summary["replications"], seed=summary["seed"], hash=summary["scenario_hash"],
                commit=summary["git_commit"])
-    lines = [f"# {summary['title']}", "", meta, "", f"## {say('h_headline', lang)}", "", headline(summary, lang), ""]
+    lines = [f"# {scenario_title(summary, lang)}", "", meta, "", f"## {say('h_headline', lang)}", "",
+             headline(summary, lang), ""]
     lines += _targets_section(summary, lang)
     lines += _commitments_section(summary, scenario, lang)
     lines += money_section(summary, lang)

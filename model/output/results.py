@@ -126,6 +126,7 @@ def build_summary(ens: Ensemble, wall_seconds: float, source_file: str | None) -
     return {
         "scenario": sc.scenario.name,
         "title": sc.scenario.title,
+        "title_zh": sc.scenario.title_zh,
         "profile": sc.scenario.profile,
         "scenario_file": source_file,
         "scenario_hash": as_run(ens).digest(),  # scenario.json's, which holds the run's replications and seed

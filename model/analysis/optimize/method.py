@@ -478,6 +478,16 @@ def _step(name: str, span: float) -> float:
     return 0.1 if span <= 20 else 1.0
 
 
+def _title_zh(sc: Scenario, result: Result) -> str | None:
+    """The winner's Chinese title, where the scenario has one: it says what the file is, as the English one does."""
+    if not sc.scenario.title_zh:
+        return None
+    p = format(result.settings.probability, "g")
+    note = ("（成本最低的杠杆组合；无目标可达成概率 ≥ " + p + "）" if not result.required
+            else "（成本最低的杠杆组合，达成概率 ≥ " + p + ("" if result.confirmed else "，未经确认") + "）")
+    return sc.scenario.title_zh[:200 - len(note)] + note
+
+
 def winner_scenario(result: Result) -> Scenario:
     sc = result.scenario
     values = dict(zip(result.space.names, map(float, result.winner.values), strict=True))
@@ -494,5 +504,5 @@ def winner_scenario(result: Result) -> Scenario:
                 + ("" if result.confirmed else " (NOT confirmed)"))
     name = sc.scenario.name[:80 - len(suffix)].rstrip("-") + suffix
     title = sc.scenario.title[:200 - len(note)] + note
-    meta = new.scenario.model_copy(update={"name": name, "title": title})
+    meta = new.scenario.model_copy(update={"name": name, "title": title, "title_zh": _title_zh(sc, result)})
     return new.model_copy(update={"scenario": meta, "extends": None})
