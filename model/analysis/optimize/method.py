@@ -478,31 +478,22 @@ def _step(name: str, span: float) -> float:
     return 0.1 if span <= 20 else 1.0
 
 
-def _title_zh(sc: Scenario, result: Result) -> str | None:
-    """The winner's Chinese title, where the scenario has one: it says what the file is, as the English one does."""
-    if not sc.scenario.title_zh:
-        return None
-    p = format(result.settings.probability, "g")
-    note = ("（成本最低的杠杆组合；无目标可达成概率 ≥ " + p + "）" if not result.required
-            else "（成本最低的杠杆组合，达成概率 ≥ " + p + ("" if result.confirmed else "，未经确认") + "）")
-    return sc.scenario.title_zh[:200 - len(note)] + note
-
-
 def winner_scenario(result: Result) -> Scenario:
-    sc = result.scenario
+    sc, p = result.scenario, format(result.settings.probability, "g")
     values = dict(zip(result.space.names, map(float, result.winner.values), strict=True))
     from ...levers import with_levers
 
     new = with_levers(sc, values)
-    pct = format(result.settings.probability * 100, "g").replace(".", "-")
     if not result.required:  # nothing held the search (winner_toml says so)
         suffix = "-cheapest-no-target"
-        note = f" — cheapest mix; no target reaches P(meet) ≥ {result.settings.probability:g}"
+        note, zh = f" — cheapest mix; no target reaches P(meet) ≥ {p}", f"；无目标可达成概率 ≥ {p}"
     else:
-        suffix = f"-cheapest-p{pct}" + ("" if result.confirmed else "-unconfirmed")
-        note = (f" — cheapest mix with P(meet) ≥ {result.settings.probability:g}"
-                + ("" if result.confirmed else " (NOT confirmed)"))
-    name = sc.scenario.name[:80 - len(suffix)].rstrip("-") + suffix
-    title = sc.scenario.title[:200 - len(note)] + note
-    meta = new.scenario.model_copy(update={"name": name, "title": title, "title_zh": _title_zh(sc, result)})
+        suffix = "-cheapest-p" + format(result.settings.probability * 100, "g").replace(".", "-")
+        note, zh = f" — cheapest mix with P(meet) ≥ {p}", f"，达成概率 ≥ {p}"
+        if not result.confirmed:
+            suffix, note, zh = suffix + "-unconfirmed", note + " (NOT confirmed)", zh + "，未经确认"
+    zh = f"（成本最低的杠杆组合{zh}）"  # a Chinese title, where there is one, says what the file is too
+    title_zh = sc.scenario.title_zh and sc.scenario.title_zh[:200 - len(zh)] + zh
+    meta = new.scenario.model_copy(update={"name": sc.scenario.name[:80 - len(suffix)].rstrip("-") + suffix,
+                                           "title": sc.scenario.title[:200 - len(note)] + note, "title_zh": title_zh})
     return new.model_copy(update={"scenario": meta, "extends": None})
