@@ -267,7 +267,10 @@ class Scenario(Strict):
         return span(self.scenario.start, self.scenario.end)
 
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
+        doc = self.model_dump(mode="json")
+        if doc["scenario"]["title_zh"] is None:  # a file without one keeps the hash it had before title_zh existed
+            del doc["scenario"]["title_zh"]
+        return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def select_targets(scenario: Scenario, ids: list[str] | None, origin: str) -> list[Target]:

@@ -164,7 +164,7 @@ def test_plan_lever_run_matches_the_cli_and_downloads(server, browser, shots, tm
         # pick the plan from the library
         page.locator(".scenario-pick").click()
         page.get_by_role("option", name="sanliang-qisheng-2024-2026.toml", exact=False).first.click()
-        page.get_by_text("城市副中心科技创新“三量齐升”行动计划（2024-2026年）：2024-01 至 2026-12").wait_for()
+        page.get_by_text("北京城市副中心科技创新“三量齐升”行动计划（2024-2026年）：2024-01 至 2026-12").wait_for()
         # one lever: municipal platforms 3 -> 6 a year; the platform grant pays for them (1,000万元 each)
         set_input(page, ".lever-input-municipal-platforms-per-year", "6")
         page.locator(".lever-municipal-platforms-per-year .innosim-changed").wait_for()

@@ -61,6 +61,18 @@ def two_runs(tmp_path_factory):
     return a, b
 
 
+def test_fan_charts_carry_the_scenario_title_in_their_language(two_runs):
+    """A fan chart's subtitle names the scenario: its title_zh in a Chinese chart, its title in an English one (the
+    SVG keeps each text as a comment beside its glyphs)."""
+    a, b = two_runs
+    for folder, lang, n in ((a, "zh", "{}，6 次模拟"), (b, "en", "{}, 6 replications")):
+        summary = json.loads((folder / "summary.json").read_text("utf-8"))
+        svg = (folder / "charts" / f"fan-high_tech-{lang}.svg").read_text("utf-8")
+        title = summary["title_zh"] if lang == "zh" else summary["title"]
+        assert f"<!-- {html.escape(n.format(title), quote=False)} -->" in svg, lang
+    assert summary["title_zh"] not in svg
+
+
 def test_run_writes_charts_and_a_self_contained_html(two_runs):
     a, b = two_runs
     pngs = sorted(p.name for p in (a / "charts").glob("*.png"))

@@ -140,6 +140,11 @@ def test_compare_cli_writes_table_chart_and_markdown(small_plan, tmp_path, capsy
     assert meta["common_random_numbers"] and meta["replications"] == 3
     assert (out / "charts" / "compare-delta.png").stat().st_size > 10_000
     assert "charts/compare-delta.png" in (out / "compare.md").read_text("utf-8")
+    # the charts are Chinese (--lang zh, the default): they name the scenarios by their Chinese titles
+    plan, none = load_scenario(small_plan), load_scenario(small_plan.parent / NO_PLAN.name)
+    delta, legend = ((out / "charts" / f"{n}.svg").read_text("utf-8") for n in ("compare-delta", "compare"))
+    assert f"相对“{plan.scenario.title_zh}”" in delta and plan.scenario.title not in delta
+    assert plan.scenario.title_zh in legend and none.scenario.title_zh in legend
     # the plan's levers deliver the application scenarios; without them the count is 0
     d = next(r for r in meta["differences"] if r["target"] == "scenarios-published-2026")
     assert d["alt_p_meet"] == 0.0 and d["ref_p_meet"] == 1.0
@@ -316,6 +321,13 @@ def test_a_file_that_retitles_what_it_extends_does_not_keep_its_chinese_title(tm
                                         'title_zh = "变体"\n', "utf-8")
     both = load_scenario(tmp_path / "both.toml")
     assert (both.scenario.title_in("zh"), both.scenario.title_in("en")) == ("变体", "A variant")
+    # down a chain: a file that extends the variant and sets no title keeps both of the variant's
+    (tmp_path / "grandchild.toml").write_text('extends = "both.toml"\n[scenario]\nname = "grandchild"\n', "utf-8")
+    assert load_scenario(tmp_path / "grandchild.toml").scenario.title_in("zh") == "变体"
+    # a Chinese title alone retitles in Chinese only: the English one is the plan's still
+    (tmp_path / "zh.toml").write_text('extends = "base.toml"\n[scenario]\nname = "zh"\ntitle_zh = "变体"\n', "utf-8")
+    zh = load_scenario(tmp_path / "zh.toml")
+    assert (zh.scenario.title_in("zh"), zh.scenario.title_in("en")) == ("变体", load_scenario(PLAN).scenario.title)
 
 
 @pytest.mark.parametrize("content, reason", [

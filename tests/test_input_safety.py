@@ -30,7 +30,7 @@ PLAN_TEXT = PLAN.read_text("utf-8")
 # The runs of it check what is written and where, not the model's numbers: a small scale does.
 ONE_TARGET = small_scale(PLAN_TEXT[: PLAN_TEXT.index("[[targets]]", PLAN_TEXT.index("[[targets]]") + 1)])
 TITLES = ('title = "三量齐升 action plan 2024-2026 (Tongzhou)"\n'
-          'title_zh = "城市副中心科技创新“三量齐升”行动计划（2024-2026年）"')
+          'title_zh = "北京城市副中心科技创新“三量齐升”行动计划（2024-2026年）"')
 
 
 def titled(text: str, title: str) -> str:

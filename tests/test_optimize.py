@@ -240,6 +240,7 @@ def test_a_search_no_target_holds_says_so_in_its_winner(tmp_path, capsys):
     loaded = load_scenario(out / "winner.toml")
     assert loaded.scenario.name.endswith("-cheapest-no-target")
     assert "no target reaches P(meet)" in loaded.scenario.title
+    assert "没有目标的达成概率能达到" in loaded.scenario.title_zh
 
 
 def test_an_about_target_is_named_by_what_the_search_holds_it_to():

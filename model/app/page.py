@@ -74,11 +74,12 @@ def _library_scenario(name: str) -> ad.Scenario | None:
     return _LIBRARY[name]
 
 
-def _library_items() -> list[dict]:
+def _library_items(language: str) -> list[dict]:
     items = []
     for p in ad.library():
         try:
-            items.append({"text": f"{p.name} — {_library_scenario(p.name).scenario.title}", "value": p.name})
+            title = _library_scenario(p.name).scenario.title_in(language)
+            items.append({"text": f"{p.name} — {title}", "value": p.name})
         except ad.InputError:  # a broken library file is left out of the list, not fatal
             continue
     return items
@@ -193,7 +194,7 @@ def Page():
 @solara.component
 def ScenarioCard(scenario: ad.Scenario | None, language: str):
     with solara.Card(t("step_scenario", language), classes=["innosim-step", "step-scenario"]):
-        solara.v.Select(label=t("library", language), items=_library_items(), v_model=choice.value or None,
+        solara.v.Select(label=t("library", language), items=_library_items(language), v_model=choice.value or None,
                         on_v_model=lambda v: (choice.set(v or ad.PLAN_FILE), values.set({}), upload_error.set("")),
                         class_="scenario-pick")
         solara.Text(t("upload", language, kb=ad.MAX_FILE_BYTES // 1000), classes=["innosim-caption"])

@@ -486,7 +486,7 @@ def winner_scenario(result: Result) -> Scenario:
     new = with_levers(sc, values)
     if not result.required:  # nothing held the search (winner_toml says so)
         suffix = "-cheapest-no-target"
-        note, zh = f" — cheapest mix; no target reaches P(meet) ≥ {p}", f"；无目标可达成概率 ≥ {p}"
+        note, zh = f" — cheapest mix; no target reaches P(meet) ≥ {p}", f"；没有目标的达成概率能达到 ≥ {p}"
     else:
         suffix = "-cheapest-p" + format(result.settings.probability * 100, "g").replace(".", "-")
         note, zh = f" — cheapest mix with P(meet) ≥ {p}", f"，达成概率 ≥ {p}"
