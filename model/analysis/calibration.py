@@ -126,6 +126,8 @@ PRIORS: dict[str, tuple[float, float]] = {
 # 2.2, PE31 inside, Beijing's R&D from 2019 out; 23 of 35): "The size of the firms, refitted on today's engine".
 # Nor the start-ups' size (startup_revenue_median, entrant_revenue_sigma: 116万 and 0.88, 28 of 35 inside, 2026-12-05).
 # Nor the three together (3.13, 82万, 0.89: PE31 inside, Beijing's R&D from 2019 15-21% under; 23 of 35, 2026-12-05).
+# Nor the firms' drift (growth_drift, U(0, 0.06)): 0.032 and not pinned down, paid for with more exits and less R&D
+# per firm; 30 of 35, Beijing's R&D trend unmoved (2026-12-06, docs/history.md, "The firms' drift fitted").
 
 
 def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scenario]:
