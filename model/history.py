@@ -283,8 +283,9 @@ _RD_NOTE = (
     "by hand) moves the trend: at 0.05 the intensity rises from 6.1% in 2016 to 6.9% in 2023 (posterior mean, one at a "
     "time); fitted with the committed figures (2026-12-06) it came out at 0.032, not pinned down, with more exits and "
     "less R&D per firm, and the trend did not move; with bj-rd-2021 fitted too it came out at 0.046 and put 2019, "
-    "2023 and 2024 within 2% at P50, out of sample, but lowered each firm's R&D, so PE29-rd10 and PE44-y4-7 fell "
-    "out (28 of 35): neither adopted (docs/history.md, \"The firms' drift fitted, twice\").")
+    "2023 and 2024 within 2% at P50, out of sample, but lowered each firm's R&D (PE29-rd10 and the parks' aggregate "
+    "share fell out) and exited more small firms (PE44-y4-7 out): 28 of 35, neither adopted (docs/history.md, "
+    "\"The firms' drift fitted, twice\").")
 
 # What a miss means, by figure id: written from the backtest's results, never a tuning of the model.
 NOTES: dict[str, str] = {
@@ -347,8 +348,8 @@ NOTES: dict[str, str] = {
         "steps (2022 x1.56, 2023 x1.27), but broke the 专精特新 growth law in E-Town's run ten years past its "
         "horizon (1 of 40 replications) and lost the park's key firms' high-tech share: not adopted "
         "(docs/history.md). The firms' drift fitted with Beijing's 2021 R&D (2026-12-06) put PE31 inside at P50 -13% "
-        "through faster-growing firms, with Beijing's R&D on its documented trend, but lowered each firm's R&D (28 of "
-        "35, not adopted; docs/history.md, \"The firms' drift fitted, twice\")."),
+        "through faster-growing firms, with Beijing's R&D on its documented trend, but lowered each firm's R&D and "
+        "exited more small firms (28 of 35, not adopted; docs/history.md, \"The firms' drift fitted, twice\")."),
     "PE30-revenue": (
         "A real miss, and why the model falls short of PE31: its 专精特新 firms are less than half the size of "
         "Beijing's (P50 0.58亿 against more than 1.3亿 in 2022). Its Beijing has about 19,700 tech firms of 1000万 "
