@@ -129,8 +129,8 @@ PRIORS: dict[str, tuple[float, float]] = {
 # Nor the firms' drift (growth_drift, U(0, 0.06)): 0.032 and not pinned down, paid for with more exits and less R&D
 # per firm; 30 of 35, Beijing's R&D trend unmoved. With bj-rd-2021 fitted too: 0.046, pinned, Beijing's R&D on its
 # documented trend out of sample, but each firm's R&D lowered and more small firms exiting (PE29-rd10, the parks'
-# aggregate R&D share, PE44-y4-7 and the key firms' share out; 28 of 35). 2026-12-06,
-# docs/history.md, "The firms' drift fitted, twice".
+# aggregate R&D share, PE44-y4-7 and the key firms' share out; 28 of 35). 2026-12-06, docs/history.md, "The firms'
+# drift fitted, twice". With PE29-rd10 fitted too: 0.041, 29 of 35, the candidate (experiments/growth-drift-holders*).
 
 
 def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scenario]:
