@@ -114,3 +114,27 @@ def test_the_sign_check_fires_on_a_negative_count(running):
     running.snapshot["listed"] = -1
     with pytest.raises(InvariantError, match="negative"):
         running.check_invariants()
+
+
+def test_firms_moved_onto_the_zjtx_rules_keep_the_revenue_tail():
+    """Hypothesis found it (2026-12-06): a 1,360-firm plan with every lever at 0, seed 4967, whose spun-up pool of
+    firms meeting the 专精特新 rules fell short, so the settle moved firms onto them; their revenues, drawn uniformly
+    from 1000-3000万, filled the top 5% and the start broke the revenue_tail law (Hill index 2.72). Drawn from the
+    profile's Pareto tail up to the SME ceiling, the start keeps the law (1.50)."""
+    from model import laws
+    from model.levers import with_levers
+
+    sc = scaled_plan(1360, 1)
+    sc = with_levers(sc, {name: 0.0 for name in declared_ranges(sc)})
+    model = EcosystemModel(sc, replication=0, seed=4967)
+    assert model.shortfall["specialized_sme"] > 0  # the case: firms were moved onto the rules
+    assert laws._tail(model) is None
+
+
+def test_the_sme_tail_draw_stays_between_1000_wan_and_the_sme_ceiling():
+    from model.population import sme_tail_revenue
+
+    r = sme_tail_revenue(np.random.default_rng(1), 100_000, 1.1)
+    assert r.min() >= 1000.0 and r.max() < 40000.0
+    truncated_median = 1000.0 * (1.0 - 0.5 * (1.0 - (1000.0 / 40000.0) ** 1.1)) ** (-1.0 / 1.1)  # 1,849万
+    assert abs(np.median(r) / truncated_median - 1.0) < 0.02
