@@ -140,10 +140,13 @@ def zjtx_scores(key: int, uid_hash: np.ndarray) -> np.ndarray:
     return hashed_uniforms(key ^ ZJTX_SCORE_KEY, 0, 0, uid_hash)
 
 
+SME_REVENUE_CEILING = 40000.0  # 万元: 4亿, the industrial ceiling of 工信部联企业〔2011〕300号
+
+
 def is_sme(f: FirmTable) -> np.ndarray:
     """中小企业 under the industrial ceiling of 工信部联企业〔2011〕300号, '从业人员1000人以下或营业收入40000万元以下':
     fewer than 1000 employees or less than 4亿 of revenue. Until 2026-12-03 the model asked for both."""
-    return (f.employees() < 1000) | (f.revenue < 40000.0)
+    return (f.employees() < 1000) | (f.revenue < SME_REVENUE_CEILING)
 
 
 def zjtx_eligible(f: FirmTable, month: int, fit_share: float | None = None) -> np.ndarray:

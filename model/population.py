@@ -453,7 +453,7 @@ def sme_tail_revenue(rng: np.random.Generator, n: int, alpha: float) -> np.ndarr
     """Revenues from the profile's Pareto tail between 1000万 and the SME ceiling of 4亿 (an SME whatever its head
     count), one uniform each. A uniform 1000-3000万 piled the moved firms into a small district's top 5% and flattened
     its tail past the revenue_tail law (Hill index 2.7 in a 1,360-firm plan, seed 4967, tests/test_invariants.py)."""
-    lo, hi = 1000.0, 40000.0
+    lo, hi = 1000.0, cert.SME_REVENUE_CEILING
     u = rng.random(n) * (1.0 - (lo / hi) ** alpha)
     return np.minimum(lo * (1.0 - u) ** (-1.0 / alpha), np.nextafter(hi, 0.0))
 

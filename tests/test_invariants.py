@@ -122,7 +122,6 @@ def test_firms_moved_onto_the_zjtx_rules_keep_the_revenue_tail():
     from 1000-3000万, filled the top 5% and the start broke the revenue_tail law (Hill index 2.72). Drawn from the
     profile's Pareto tail up to the SME ceiling, the start keeps the law (1.50)."""
     from model import laws
-    from model.levers import with_levers
 
     sc = scaled_plan(1360, 1)
     sc = with_levers(sc, {name: 0.0 for name in declared_ranges(sc)})
