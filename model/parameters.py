@@ -20,7 +20,8 @@ from .programme_parameters import PROGRAMME_PARAMETERS
 PARAMETERS: dict[str, Param] = {
     # --- growth (Amaral et al. 1997; Bottazzi & Secchi 2006) ---
     "growth_drift": _p(0.02, "1/year", "baseline log-revenue drift",
-                       "estimate: real growth of surviving small firms, 0-5%/yr", (0.0, 0.05), (-1, 1)),
+                       "estimate: real growth of surviving small firms, 0-5%/yr; calibrated since 2026-12-06 in "
+                       "nominal terms (calibration.PRIORS, U(0, 0.06)): posterior mean 0.041", (0.0, 0.05), (-1, 1)),
     "growth_sigma": _p(0.45, "1/sqrt(year)", "spread of annual log growth at reference size",
                        "estimate: Laplace width for young tech SMEs, 0.3-0.6", (0.3, 0.6), (0, 5)),
     "growth_size_beta": _p(0.2, "-", "size exponent of growth spread, sigma ~ S^-beta",

@@ -25,9 +25,9 @@ def test_the_patterns_find_what_they_must_carry_over():
     """A pattern that found nothing would let every translation pass."""
     en = {i: d["en"] for i, d in KNOWN_LIMITS.items()}
     found = set(NUMBER.findall(" ".join((en["high_tech"], en["rd_intensity"], en["specialized_sme"]))))
-    assert {"1,235", "1,955", "6.09", "0.58", "2026", "12", "03"} <= found
+    assert {"1,235", "1,955", "6.18", "0.60", "0.021", "2026", "12", "05"} <= found
     assert FIGURE_ID.findall(en["rd_vs_baseline"]) == ["P50", "bj-rd-2019", "bj-rd-2021", "bj-rd-intensity-2023",
-                                                       "bj-rd-intensity-2024"]
+                                                       "bj-rd-intensity-2024", "P50"]
     assert FIGURE_ID.findall(en["listed"]) == ["zgc-parks-listed-2023"]
     assert "PE31" in FIGURE_ID.findall(en["specialized_sme"])
     assert PARAMETER.findall(en["high_tech"]) == ["startup_revenue_median"]

@@ -116,6 +116,9 @@ PRIORS: dict[str, tuple[float, float]] = {
     "exit_hazard_old": (0.05, 0.12),
     "exit_age_scale": (2.0, 24.0),  # PE44 read by calendar year of life asks for 4-6 months (parameters.py)
     "exit_size_gamma": (0.05, 0.4),
+    # the firms' drift in nominal 万元, as every threshold and documented figure is: the estimate's 0-5% a year of
+    # real growth plus prices (BDA 2016-2020: 10.2% nominal against 9.3% real, bda-gdp-2015/-2020, -growth-13fyp)
+    "growth_drift": (0.0, 0.06),
 }
 # Not fitted: above_scale_factor. With it (prior U(0.5, 4), 2026-12-03) the fit put it at 2.8 and Beijing's
 # 专精特新 pace inside, but lowered the firms' R&D level, which only the parks' mean R&D share anchors,

@@ -35,39 +35,43 @@ KNOWN_LIMITS: dict[str, dict[str, str]] = {
               "90%（20 次模拟，2026-12-05）",
     },
     "specialized_sme": {
-        "en": "the model's pool of qualifying firms (1000万 of revenue, 100万 of R&D) is too small and grows "
-              "about 5% a year, too slowly for Beijing's ~29% a year in 2023-2024 (backtest: PE31 at P50 "
-              "-24%; its holders average 0.58亿 of revenue against >1.3亿 documented), and the district's "
-              "start is an estimate: P(meet) is more likely too low than too high; start-ups' size, an "
-              "estimate, moves it too (P50 355 to 538 over startup_revenue_median's range)",
-        "zh": "模型中符合认定条件（营业收入 1000万、R&D 投入 100万）的企业池过小，每年只增长约 5%，赶不上北京 "
-              "2023-2024 年每年约 29% 的增速（回测：PE31 的中位数 P50 偏差 -24%；模型中专精特新企业平均营业收入 0.58亿"
-              "，公开数据为 1.3亿以上），且该区的起始值是估计值：达成概率更可能偏低而非偏高；初创企业的规模（也是估计"
-              "值）同样影响达成概率（在 startup_revenue_median 的区间内，中位数 P50 为 355 至 538 家）",
+        "en": "the model's 专精特新 firms are less than half the size of Beijing's (backtest: a mean revenue of "
+              "0.60亿 in 2022 against >1.3亿) and its stock grows too slowly after the middle of 2023: Beijing's run "
+              "from 2014 meets PE31 (P50 -9%) only from above PE30 (+10%), growing 14% from then to 2024-09 where "
+              "Beijing's grew 38%; and the district's start is an estimate: P(meet) is more likely too low than too "
+              "high; start-ups' size, an estimate, moves it too (P50 355 to 538 over startup_revenue_median's range, "
+              "2026-12-05)",
+        "zh": "模型中专精特新企业的规模不到北京实际的一半（回测：2022 年平均营业收入 0.60亿，公开数据为 1.3亿以上），"
+              "且其存量在 2023 年年中以后增长过慢：北京市自 2014 年起的回测模拟达到 PE31（中位数 P50 偏差 -9%），只是"
+              "因为它在 PE30 处已偏高（+10%），从那时到 2024-09 只增长 14%，而北京实际增长 38%；且该区的起始值是估计值"
+              "：达成概率更可能偏低而非偏高；初创企业的规模（也是估计值）同样影响达成概率（在 startup_revenue_median "
+              "的区间内，中位数 P50 为 355 至 538 家，2026-12-05）",
     },
     "listed": {
         "en": "the listing pipeline is calibrated on no documented figure (backtest: zgc-parks-listed-2023 missed)",
         "zh": "企业走向上市的过程没有任何公开数据可供校准（回测：zgc-parks-listed-2023 未落入区间）",
     },
     "rd_intensity": {
-        "en": "the model's R&D intensity is nearly flat in Beijing's run after 2016 (P50 6.09% in 2016, 6.22% "
-              "in 2023) while Beijing's rose to 6.73% (backtest: from 2019 P50 6-8% low, inside only by its "
-              "band); the R&D super-deduction's steps add about 1.3% by 2023 and nothing else in the model "
-              "raises it (R&D outside firms keeps its share of GDP): P(meet) more likely too low than too high",
-        "zh": "在北京市的回测模拟中，模型的 R&D 投入强度在 2016 年后几乎持平（中位数 P50：2016 年 6.09%，2023 年 6.22%"
-              "），而北京实际升至 6.73%（回测：自 2019 年起中位数 P50 偏低 6-8%，仅因模拟区间较宽才落入）；研发费用加"
-              "计扣除比例的历次提高到 2023 年累计约使其增加 1.3%，模型中没有其他因素提高它（企业以外的 R&D 保持其占 "
-              "GDP 的比重）：达成概率更可能偏低而非偏高",
+        "en": "the model's R&D intensity follows Beijing's rise (backtest P50: 6.18% in 2016, 6.70% in 2023, against "
+              "5.94% and 6.73%) only since the firms' baseline drift was fitted on that history (growth_drift, 90% "
+              "0.021-0.057 a year; at 0.02 by hand the intensity stayed flat); over that range the plan's P50 runs "
+              "from 3.39% to 3.64% (100 replications each, 2026-12-06); R&D outside firms keeps its share of GDP",
+        "zh": "模型的 R&D 投入强度能跟上北京的上升（回测中位数 P50：2016 年 6.18%，2023 年 6.70%，公开数据为 5.94% 和 "
+              "6.73%），是因为企业的基准增长率按这段历史校准（growth_drift，90% 区间为每年 0.021-0.057；手工设为 0.02 "
+              "时强度持平）；在这一区间内，规划的中位数 P50 从 3.39% 变到 3.64%（各 100 次模拟，2026-12-06）；企业以外"
+              "的 R&D 保持其占 GDP 的比重",
     },
     "upgrades_cum": _UPGRADES,
     "to_above_scale_cum": _UPGRADES,
     "above_scale_to_strong_cum": _UPGRADES,
     "rd_vs_baseline": {
-        "en": "the model's R&D grows too slowly in Beijing's run: from 2019 its P50 is 6-8% below the "
-              "documented, inside only by its band (backtest: bj-rd-2019, bj-rd-2021, bj-rd-intensity-2023, "
-              "bj-rd-intensity-2024), its intensity flat where Beijing's rose: P(meet) more likely too low",
-        "zh": "在北京市的回测模拟中，模型的 R&D 增长过慢：自 2019 年起其中位数 P50 比公布值低 6-8%，仅因模拟区间较宽才"
-              "落入（回测：bj-rd-2019、bj-rd-2021、bj-rd-intensity-2023、bj-rd-intensity-2024），其 R&D 投入强度持平，"
-              "而北京实际在上升：达成概率更可能偏低",
+        "en": "the model's R&D grows with the firms' baseline drift, fitted on Beijing's history: its P50 is 0-3.2% "
+              "below the documented from 2019 (backtest: bj-rd-2019, bj-rd-2021, bj-rd-intensity-2023, "
+              "bj-rd-intensity-2024); the drift is pinned only to 0.021-0.057 a year (growth_drift), over which the "
+              "plan's R&D P50 runs from 1.43x to 1.53x (100 replications each, 2026-12-06)",
+        "zh": "模型的 R&D 随企业的基准增长率增长，该增长率按北京的历史校准：自 2019 年起其中位数 P50 比公布值低 0-3.2%"
+              "（回测：bj-rd-2019、bj-rd-2021、bj-rd-intensity-2023、bj-rd-intensity-2024）；但该增长率只被限定在每年 "
+              "0.021-0.057 之间（growth_drift），在此区间内规划的 R&D 中位数 P50 从 1.43 倍变到 1.53 倍（各 100 次模拟"
+              "，2026-12-06）",
     },
 }
