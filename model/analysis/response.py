@@ -228,12 +228,14 @@ def chart(r: Response, t: Target, lang: str, folder: Path, name: str) -> None:
         ax.spines[["top", "right"]].set_visible(False)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
-    fig.suptitle(tx("sweep_title", lang, name=indicator_name(t.indicator, lang)), fontsize=16, x=0.01, ha="left")
+    # pinned to a band of its own at the top: tight_layout lets the first row's panel titles climb into it otherwise
+    fig.suptitle(tx("sweep_title", lang, name=indicator_name(t.indicator, lang)), fontsize=16, x=0.01, ha="left",
+                 y=1 - 0.15 / height, va="top")
     # the legend in a row of its own under the panels (inside one it sat on the target line), the source under it
     fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="lower center", bbox_to_anchor=(0.5, 0.25 / height),
                ncols=4, fontsize=9, frameon=False)
     source_line(fig, tx("source", lang), fontsize=9)
-    fig.tight_layout(rect=(0, 0.6 / height, 1, 1))  # it leaves room for the title itself
+    fig.tight_layout(rect=(0, 0.6 / height, 1, 1 - 0.45 / height))
     save(fig, folder, name)
 
 
