@@ -141,6 +141,7 @@ def zjtx_scores(key: int, uid_hash: np.ndarray) -> np.ndarray:
 
 
 SME_REVENUE_CEILING = 40000.0  # 万元: 4亿, the industrial ceiling of 工信部联企业〔2011〕300号
+ZJTX_MIN_REVENUE = 1000.0  # 万元: the 专精特新 rules' revenue floor (a funded firm is exempt)
 
 
 def is_sme(f: FirmTable) -> np.ndarray:
@@ -160,7 +161,7 @@ def zjtx_eligible(f: FirmTable, month: int, fit_share: float | None = None) -> n
         & is_sme(f)
         & (rd_spend >= 100.0)
         & (f.rd_ratio_avg >= 0.03)
-        & ((f.revenue >= 1000.0) | funded)
+        & ((f.revenue >= ZJTX_MIN_REVENUE) | funded)
         & (True if fit_share is None else f.zjtx_score < fit_share)
     )
 

@@ -439,7 +439,7 @@ def _closest(model: EcosystemModel, candidates: np.ndarray, k: int, column: str)
         room &= cert.is_sme(f)
     idx = top_k(f.rd_base + rng.gumbel(0, 0.01, f.n), room, k)
     if column == "zjtx_until":
-        small = idx[f.revenue[idx] < 1000.0]
+        small = idx[f.revenue[idx] < cert.ZJTX_MIN_REVENUE]
         f.revenue[small] = sme_tail_revenue(rng, len(small), model.baseline["revenue_pareto_alpha"])
         need = np.maximum(0.03, 100.0 / f.revenue[idx])
     else:
@@ -453,7 +453,7 @@ def sme_tail_revenue(rng: np.random.Generator, n: int, alpha: float) -> np.ndarr
     """Revenues from the profile's Pareto tail between 1000万 and the SME ceiling of 4亿 (an SME whatever its head
     count), one uniform each. A uniform 1000-3000万 piled the moved firms into a small district's top 5% and flattened
     its tail past the revenue_tail law (Hill index 2.7 in a 1,360-firm plan, seed 4967, tests/test_invariants.py)."""
-    lo, hi = 1000.0, cert.SME_REVENUE_CEILING
+    lo, hi = cert.ZJTX_MIN_REVENUE, cert.SME_REVENUE_CEILING
     u = rng.random(n) * (1.0 - (lo / hi) ** alpha)
     return np.minimum(lo * (1.0 - u) ** (-1.0 / alpha), np.nextafter(hi, 0.0))
 

@@ -129,11 +129,10 @@ PRIORS: dict[str, tuple[float, float]] = {
 # 2.2, PE31 inside, Beijing's R&D from 2019 out; 23 of 35): "The size of the firms, refitted on today's engine".
 # Nor the start-ups' size (startup_revenue_median, entrant_revenue_sigma: 116万 and 0.88, 28 of 35 inside, 2026-12-05).
 # Nor the three together (3.13, 82万, 0.89: PE31 inside, Beijing's R&D from 2019 15-21% under; 23 of 35, 2026-12-05).
-# Nor the firms' drift (growth_drift, U(0, 0.06)): 0.032 and not pinned down, paid for with more exits and less R&D
-# per firm; 30 of 35, Beijing's R&D trend unmoved. With bj-rd-2021 fitted too: 0.046, pinned, Beijing's R&D on its
-# documented trend out of sample, but each firm's R&D lowered and more small firms exiting (PE29-rd10, the parks'
-# aggregate R&D share, PE44-y4-7 and the key firms' share out; 28 of 35). 2026-12-06, docs/history.md, "The firms'
-# drift fitted, twice". With PE29-rd10 fitted too: 0.041, 29 of 35, the candidate (experiments/growth-drift-holders*).
+# The firms' drift (growth_drift, above) took three fits: with the figures of then, 0.032 and not pinned down (30 of
+# 35, Beijing's R&D trend unmoved); with bj-rd-2021 fitted too, 0.046 but each firm's R&D lowered (28 of 35); with
+# PE29-rd10 fitted as well, 0.041 (29 of 35, strict 27): the committed posterior since 2026-12-06, ninth stop
+# (docs/history.md, "The firms' drift fitted, twice" and "The third fit adopted").
 
 
 def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scenario]:
