@@ -125,6 +125,11 @@ def hand_overs():
     replication 1 holds fewer certificates than its drawn stock, the others more; posterior of 2026-12-06 fitted with
     the firms' drift: of replications 0-19, 1, 6 and 12 hold fewer. With the posterior of 2026-12-04, 3, 6 and 7 of
     3-8 did; with the one before, 12)."""
+    return _hand_overs(NO_PLAN, range(6))
+
+
+def _hand_overs(path, replications) -> list:
+    """(state before the settle, state after it, model) for each replication of the scenario at `path`."""
     from model import population
     seen = []
     settle = population.settle
@@ -136,8 +141,8 @@ def hand_overs():
 
     population.settle = spy_settle
     try:
-        sc, src = load_scenario(NO_PLAN), cal.parameter_source("posterior")
-        for r in range(6):
+        sc, src = load_scenario(path), cal.parameter_source("posterior")
+        for r in replications:
             EcosystemModel(sc, replication=r, parameters=src)
     finally:
         population.settle = settle
@@ -161,6 +166,23 @@ def test_the_hand_over_keeps_the_spin_ups_zjtx_state(hand_overs):
     for before, after, m in hand_overs:
         assert abs(after[0] - before[0]) < 0.07, (m.zjtx_fit_share, before, after)
         assert abs(after[1] - before[1]) < 0.05, (m.zjtx_fit_share, before, after)
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: the city's hand-over in 2023 halves its firms' revenue, and "
+                   "the firms left meeting the 专精特新 rules are those that held more (docs/history.md, The "
+                   "hand-over of 2023)")
+def test_the_citys_hand_over_in_2023_keeps_the_spin_ups_zjtx_state():
+    """The test above, on the beijing-2023 profile: the settle should leave the share of rule-meeting firms holding a
+    certificate where the spin-up had it. It does not. The spin-up's firms end about twice the size the profile's
+    share of firms above 1000万 allows (match_above_scale's factor 0.49-0.59 over replications 0-7), so the settle
+    about halves their revenue, and the firms still meeting the rules are the larger ones, which held more.
+    Measured, replications 0-2 (posterior of 2026-12-06): held share 0.622 -> 0.727, 0.592 -> 0.700, 0.649 -> 0.758;
+    the holders' mean revenue 6,433万 -> 4,553万, 5,852万 -> 3,971万, 6,050万 -> 4,501万. Beijing's own run from 2014
+    holds 0.62-0.70 as 2024 begins (4 replications). Drawing the spin-up's firms at a pilot spin-up's factor moves
+    it by +0.016 to +0.037 (replications 0-7, branch handover-size), not adopted until a refit. Strict: it fails as
+    soon as the hand-over keeps the state, and the mark must then go."""
+    for before, after, m in _hand_overs(ROOT / "scenarios" / "beijing-2023-baseline.toml", range(3)):
+        assert abs(after[0] - before[0]) < 0.07, (m.revenue_rescale, before, after)
 
 
 def test_a_district_after_the_2022_rules_reads_its_stock_through_the_points_test(hand_overs):
