@@ -166,3 +166,42 @@ def test_laws_hold_in_posterior_replications_ten_years_past_the_horizon(name):
     names = {part.split(":")[0] for b in broken for part in b.removeprefix("plausibility law broken: ").split("; ")}
     assert names <= set(GROWTH_LAWS), broken
     pytest.xfail(f"{BREAKS_UNDER_THE_POSTERIOR[name]}: {'; '.join(broken)}")
+
+
+def test_innosim_laws_counts_every_replication_that_breaks_a_law(monkeypatch, capsys):
+    """`innosim laws` runs each replication to its end and names the first law each breaks (in-process with one
+    worker, so a stand-in model can break a law in the odd replications)."""
+    from model.analysis import law_screen
+    from model.cli import main
+
+    class Breaking:
+        def __init__(self, scenario, replication, **_):
+            self.replication = replication
+
+        def run(self):
+            if self.replication % 2:
+                raise laws.LawBroken("plausibility law broken: rd_intensity: month 7 (2024-08): value "
+                                     f"{self.replication}")
+            return self
+
+    monkeypatch.setattr(law_screen, "EcosystemModel", Breaking)
+    assert main(["laws", str(ROOT / "scenarios" / "no-plan-baseline.toml"), "-n", "4", "-w", "1", "--no-progress",
+                 "--parameters", "defaults"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert "2 of 4 replications broke a plausibility law" in out[0]
+    assert out[1:] == ["  replication 1: rd_intensity: month 7 (2024-08): value 1",
+                       "  replication 3: rd_intensity: month 7 (2024-08): value 3"]
+
+
+def test_innosim_laws_on_real_runs_and_bad_input(tmp_path, capsys):
+    from conftest import small_scale
+
+    from model.cli import main
+
+    path = tmp_path / "small.toml"
+    path.write_text(small_scale((ROOT / "scenarios" / "no-plan-baseline.toml").read_text("utf-8")), "utf-8")
+    assert main(["laws", str(path), "-n", "2", "-w", "1", "--no-progress", "--parameters", "defaults"]) == 0
+    assert "0 of 2 replications broke a plausibility law" in capsys.readouterr().out
+    assert main(["laws", str(path), "--until", "1999", "-w", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--until" in err[0] and err[0].startswith("innosim: error:")

@@ -67,6 +67,15 @@ def first_breach(scenario: Scenario, names: tuple[str, ...], values: tuple[float
     return ""
 
 
+def replication_breach(scenario: Scenario, replication: int, seed: int | None, parameters: ParameterSource) -> str:
+    """The first law a replication breaks, as `innosim run --debug` draws it ('' when it keeps every law)."""
+    try:
+        EcosystemModel(scenario, replication=replication, seed=seed, debug=True, parameters=parameters).run()
+    except laws.LawBroken as e:
+        return str(e).removeprefix("plausibility law broken: ")
+    return ""
+
+
 def past(years: int) -> str:
     """How far a screen's runs go, in words."""
     return f"{years} years past its horizon" if years else "its horizon"

@@ -19,10 +19,10 @@ from ..scenario import json_schema, load_scenario
 from ..sim import InvariantError
 from . import app as cli_app
 from . import calibrate as cli_calibrate
-from .arguments import LANGS, lang_option, whole_number
+from . import laws as cli_laws
+from .arguments import LANGS, PARAMETER_MODES, lang_option, whole_number
 
 EXIT_INPUT = 2
-PARAMETER_MODES = ("posterior", "posterior-mean", "defaults")
 # Analysis commands live in their own modules of model/cli, each with add_arguments(parser) and
 # command(args, pool, parameters), which calls the method in model/analysis with plain arguments.
 ANALYSES = {
@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     sch = sub.add_parser("schema", help="print the scenario JSON Schema")
     sch.add_argument("--out", help="write to this file instead of stdout")
     cli_app.add_arguments(sub.add_parser("app", help=cli_app.HELP, description=cli_app.HELP))
+    cli_laws.add_arguments(sub.add_parser("laws", help=cli_laws.HELP, description=cli_laws.HELP))
     return p
 
 
@@ -317,6 +318,13 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_laws(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    if args.until is not None:
+        scenario = extend_to(scenario, args.until, args.scenario)
+    return cli_laws.command(args, scenario, _parameter_source(args.parameters))
+
+
 def cmd_chart(args: argparse.Namespace) -> int:
     """One folder: redraw its charts and report, in --lang or its own language. Several: their comparison, into --out
     only; the folders are read, never rewritten (a redraw would replace a report the user drew in another language)."""
@@ -437,7 +445,7 @@ def _with_hint(err: InputError) -> InputError:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "validate": cmd_validate, "schema": cmd_schema, "calibrate": cli_calibrate.command,
-                "chart": cmd_chart, "backtest": cmd_backtest, "app": cli_app.command,
+                "chart": cmd_chart, "backtest": cmd_backtest, "app": cli_app.command, "laws": cmd_laws,
                 **dict.fromkeys(ANALYSES, cmd_analysis)}
     try:
         return handlers[args.command](args)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import math
 
+# How a command draws the behavioural parameters (calibration.parameter_source): a posterior draw per replication
+# with the lever effects drawn from their evidence, the posterior mean with central effects, or the defaults.
+PARAMETER_MODES = ("posterior", "posterior-mean", "defaults")
+
 
 def whole_number(kind: str, least: int = 1, most: int | None = None):
     """An argparse type: an integer in [least, most]."""
