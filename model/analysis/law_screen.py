@@ -54,17 +54,17 @@ class Dropped:
 def _checked(scenario: Scenario, names: tuple[str, ...], values: tuple[float, ...], replication: int
              ) -> EcosystemModel:
     """A run of the particle with every law checked each month."""
-    source = ParameterSource("posterior", names, (values,), (1.0,))
-    return EcosystemModel(scenario, replication=replication, debug=True, parameters=source)
+    return EcosystemModel(scenario, replication=replication, debug=True, parameters=_particle(names, values))
+
+
+def _particle(names: tuple[str, ...], values: tuple[float, ...]) -> ParameterSource:
+    """One particle as a posterior of one row: every replication draws it."""
+    return ParameterSource("posterior", names, (values,), (1.0,))
 
 
 def first_breach(scenario: Scenario, names: tuple[str, ...], values: tuple[float, ...], replication: int) -> str:
     """The first law one run of the particle breaks ('' when it keeps every law to the horizon)."""
-    try:
-        _checked(scenario, names, values, replication).run()
-    except laws.LawBroken as e:
-        return str(e).removeprefix("plausibility law broken: ")
-    return ""
+    return replication_breach(scenario, replication, None, _particle(names, values))
 
 
 def replication_breach(scenario: Scenario, replication: int, seed: int | None, parameters: ParameterSource) -> str:
