@@ -20,7 +20,7 @@ from ..sim import InvariantError
 from . import app as cli_app
 from . import calibrate as cli_calibrate
 from . import laws as cli_laws
-from .arguments import LANGS, PARAMETER_MODES, lang_option, whole_number
+from .arguments import LANGS, lang_option, parameters_option, seed_and_workers, whole_number
 
 EXIT_INPUT = 2
 # Analysis commands live in their own modules of model/cli, each with add_arguments(parser) and
@@ -59,14 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a scenario's ensemble and write a results folder")
     run.add_argument("scenario", help="scenario TOML file")
     run.add_argument("--replications", "-n", type=whole_number("replications"), help="default: the scenario's")
-    run.add_argument("--seed", type=whole_number("seed", 0), help="default: the scenario's")
-    run.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
+    seed_and_workers(run)
     run.add_argument("--out", help="results folder (default results/<scenario>-<UTC time>)")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    run.add_argument("--parameters", choices=PARAMETER_MODES, default=None,
-                     help="a posterior draw and lever effects (and the response to the R&D super-deduction) "
-                          "drawn from their evidence per replication (default), the posterior mean with central "
-                          "effects, or the uncalibrated defaults")
+    parameters_option(run, None, help="a posterior draw and lever effects (and the response to the R&D "
+                      "super-deduction) drawn from their evidence per replication (default), the posterior mean with "
+                      "central effects, or the uncalibrated defaults")
     lang_option(run, LANG_FILES["run"])
     run.add_argument("--until", type=whole_number("until"), metavar="YEAR",
                      help="run past the scenario's horizon to December of YEAR, levers as in its last year")
@@ -91,10 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     # replications 27 of 35 were inside, against 31 at 200
     bt.add_argument("--replications", "-n", type=whole_number("replications"), default=200,
                     help="replications of each historical run (default 200, about 6 minutes on 2 cores)")
-    bt.add_argument("--seed", type=whole_number("seed", 0), help="default: each scenario's")
-    bt.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
-    bt.add_argument("--parameters", choices=PARAMETER_MODES, default="posterior",
-                    help="behavioural parameters (default: a posterior draw per replication)")
+    seed_and_workers(bt, "default: each scenario's")
+    parameters_option(bt)
     lang_option(bt, LANG_FILES["backtest"])
     bt.add_argument("--out", help="results folder (default results/backtest-<UTC time>)")
     bt.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -114,13 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def analysis_options(p: argparse.ArgumentParser, command: str) -> None:
     """Options every analysis command shares with `run`."""
-    p.add_argument("--seed", type=whole_number("seed", 0), help="default: the scenario's")
-    p.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
+    seed_and_workers(p)
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on this dask.distributed scheduler "
                    "(default: local processes)")
     p.add_argument("--out", help="results folder (default results/<scenario>-<command>-<UTC time>)")
-    p.add_argument("--parameters", choices=("posterior", "posterior-mean", "defaults"), default="posterior",
-                   help="behavioural parameters (default: a posterior draw per replication)")
+    parameters_option(p)
     lang_option(p, LANG_FILES[command])
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 

@@ -54,3 +54,14 @@ LANG_RULE = "and of the names and findings printed in the terminal (framing in E
 def lang_option(p: argparse.ArgumentParser, files: str) -> None:
     """--lang, `files` naming what the command writes in the chosen language."""
     p.add_argument("--lang", choices=LANGS, default="zh", help=f"language of {files} {LANG_RULE}")
+
+
+def seed_and_workers(p: argparse.ArgumentParser, seed_help: str = "default: the scenario's") -> None:
+    """--seed and --workers, as every command that runs replications takes them."""
+    p.add_argument("--seed", type=whole_number("seed", 0), help=seed_help)
+    p.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
+
+
+def parameters_option(p: argparse.ArgumentParser, default: str | None = "posterior",
+                      help: str = "behavioural parameters (default: a posterior draw per replication)") -> None:
+    p.add_argument("--parameters", choices=PARAMETER_MODES, default=default, help=help)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from .arguments import PARAMETER_MODES, whole_number
+from .arguments import parameters_option, seed_and_workers, whole_number
 
 if TYPE_CHECKING:
     from ..parameters import ParameterSource
@@ -26,10 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="run past the scenario's horizon to December of YEAR, levers as in its last year")
     p.add_argument("--replications", "-n", type=whole_number("replications"), default=40,
                    help="replications 0 to N-1, numbered as innosim run numbers them (default 40)")
-    p.add_argument("--seed", type=whole_number("seed", 0), help="default: the scenario's")
-    p.add_argument("--workers", "-w", type=whole_number("workers"), help="local processes (default: cores)")
-    p.add_argument("--parameters", choices=PARAMETER_MODES, default="posterior",
-                   help="behavioural parameters (default: a posterior draw per replication, as innosim run)")
+    seed_and_workers(p)
+    parameters_option(p, help="behavioural parameters (default: a posterior draw per replication, as innosim run)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
