@@ -319,8 +319,30 @@ def decide_rd(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, f
     f.ip[without[uniform_at(rng, without, f.n) < p_ip]] = True
 
 
-def exit_mask(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float]) -> np.ndarray:
-    """Monthly exits: hazard falls with age and size, lower while incubated or subsidised."""
+AGE_MATE_YEARS = 10  # the age-mates of exit_size_means: each whole year of age 0-9 a class, 10 or more one
+
+
+def exit_size_means(f: FirmTable, p: dict[str, float]) -> np.ndarray | None:
+    """The exit hazard's size term, (max(revenue, 1) / 500万)^-exit_size_gamma, averaged over the living firms of
+    each whole year of age (0-9, then 10 or more), at the month's start; None while exit_size_age_mates is 0.
+
+    PE44 is a registry's mean hazard over all the firms of an age, most of them small: divided by this mean, size
+    sorts which firms of an age exit without moving how many do."""
+    if p["exit_size_age_mates"] == 0.0:
+        return None
+    alive = np.flatnonzero(f.alive)
+    years = np.minimum(f.age[alive] // 12, AGE_MATE_YEARS)
+    term = (np.maximum(f.revenue[alive], 1.0) / REFERENCE_REVENUE) ** -p["exit_size_gamma"]
+    sums = np.bincount(years, weights=term, minlength=AGE_MATE_YEARS + 1)
+    counts = np.bincount(years, minlength=AGE_MATE_YEARS + 1)
+    return np.divide(sums, counts, out=np.ones(AGE_MATE_YEARS + 1), where=counts > 0)
+
+
+def exit_mask(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, float],
+              size_means: np.ndarray | None = None) -> np.ndarray:
+    """Monthly exits: hazard falls with age and size, lower while incubated or subsidised. With size_means
+    (exit_size_means at the month's start; ages have moved on a month since) the size term is read against the
+    firm's age-mates."""
     # Whole columns (nearly every row is alive) and as few passes over them as the formula allows:
     # this runs over every firm every month.
     h = age_hazard(f.age, p)
@@ -329,6 +351,9 @@ def exit_mask(f: FirmTable, rng: np.random.Generator, month: int, p: dict[str, f
     size -= np.log(REFERENCE_REVENUE)
     size *= -p["exit_size_gamma"]
     h *= np.exp(size, out=size)  # (revenue / 500万)^-gamma
+    if size_means is not None:
+        w = p["exit_size_age_mates"]
+        h /= (1.0 - w) + w * size_means[np.minimum(np.maximum(f.age - 1, 0) // 12, AGE_MATE_YEARS)]
     h[f.incubated_until > month] *= 1.0 - p["exit_incubator_reduction"]
     h[f.subsidy_until > month] *= 1.0 - p["exit_subsidy_reduction"]
     h[f.listed] *= p["listed_exit_factor"]

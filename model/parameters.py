@@ -90,6 +90,14 @@ PARAMETERS: dict[str, Param] = {
                          "9.5%, 4 months 1.8%, 7.9%, 9.4%, 9.5%: the default rises too slowly, the calibration fits it",
                          (2, 24), (1, 600)),
     "exit_size_gamma": _p(0.15, "-", "hazard ~ (revenue/reference)^-gamma", "estimate", (0.05, 0.4), (0, 2)),
+    "exit_size_age_mates": _p(0.0, "-", "weight of the age-mates' reading of the exit hazard's size term: the term "
+                              "(revenue/500万)^-gamma is divided by 1 - w + w x its mean over the living firms of the "
+                              "same whole year of age (0-9, then 10 or more) at the month's start",
+                              "PE44 is a registry's mean over all the firms of an age, most of them far below 500万: at "
+                              "w = 1 the mean hazard of an age is the age term as PE44 reads it, and size only sorts "
+                              "which firms of that age exit (docs/history.md, \"The exit hazard read against a firm's "
+                              "age-mates\"). 0 until a posterior fitted with it is adopted; a fit fixes it with "
+                              "`innosim calibrate --fix exit_size_age_mates=1`", (0.0, 1.0), PROB, evidence=("PE44",)),
     "exit_incubator_reduction": _p(0.4, "-", "share of hazard removed while incubated",
                                    "PE22: exits are lower during incubation (and higher after it); PE20: no German "
                                    "incubator raised 10-year survival. The model removes hazard only during the stay",

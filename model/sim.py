@@ -16,7 +16,7 @@ import numpy as np
 from . import certification as cert
 from . import entry, indicators, laws, population, rd_tax, spinups, territory
 from .errors import InvariantError
-from .firms import FirmTable, decide_rd, exit_mask, grow, laplace_shocks, rd_traits
+from .firms import FirmTable, decide_rd, exit_mask, exit_size_means, grow, laplace_shocks, rd_traits
 from .funds import CHANNELS, SpecialFund, merit
 from .government import Government
 from .indicators import INDICATORS
@@ -258,6 +258,7 @@ class EcosystemModel(mesa.Model):
             self._year_start()
         if self.running_plan:
             self._events()
+        size_means = exit_size_means(f, p)  # the exit hazard's age-mates, at the month's start
         rd_traits(f, p)  # who does R&D, and how much, at this month's size
         if not self.full:  # the talent market, which fills R&D staff, does not run in the core
             f.staff_eff[:] = f.staff_share * self.talent.fill[f.sector]
@@ -268,7 +269,7 @@ class EcosystemModel(mesa.Model):
         decide_rd(f, fs["rd"], self.month, p, cert.high_tech_rd_threshold(f.revenue, year),
                   cert.staff_threshold(year, p), uplift)
         grow(f, self.month, p, self._spillover())
-        self._exits()
+        self._exits(size_means)
         entry.enter(self)
         if self.full:
             graduate(self, self.incubators)
@@ -348,9 +349,9 @@ class EcosystemModel(mesa.Model):
         f = self.firms
         f.annual_shock[:] = laplace_shocks(self.firm_streams["growth"], f.revenue, self.p)
 
-    def _exits(self) -> None:
+    def _exits(self, size_means: np.ndarray | None = None) -> None:
         f = self.firms
-        out = exit_mask(f, self.firm_streams["exit"], self.month, self.p)
+        out = exit_mask(f, self.firm_streams["exit"], self.month, self.p, size_means)
         if self.running_plan:  # exit rates by year of life, against PE44
             self._count_exits_by_year_of_life(out)
         f.alive[out] = False

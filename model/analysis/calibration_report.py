@@ -19,7 +19,6 @@ from .calibration import (
     _with_parameters,
     historical_scenarios,
     screen_command,
-    stylized_facts,
     weighted_quantile,
 )
 from .law_screen import SCREEN_YEARS, past, screens_of
@@ -272,3 +271,22 @@ def _facts(post: Posterior, fit_png) -> list[str]:
               "intact. Growth rates are tent-shaped with heavier tails than one Laplace law, because firms differ in "
               "drift (R&D-active, incubated, funded, matched to scenarios): a mixture of Laplace laws.", ""]
     return lines
+
+
+def stylized_facts(model: EcosystemModel) -> dict[str, float]:
+    """Checks of firm dynamics (not fitted): Pareto tail, Laplace growth, the size-variance slope."""
+    f = model.firms
+    alive = f.alive & (f.revenue_jan > 0) & (f.born < model.month - 12)
+    rev = np.sort(f.revenue[f.alive])[::-1]
+    k = max(int(0.05 * len(rev)), 10)
+    hill = 1.0 / np.mean(np.log(rev[:k] / rev[k]))  # Hill estimator on the top 5%
+    g = np.log(f.revenue[alive] / f.revenue_jan[alive])
+    g = g - g.mean()
+    kurt = float(np.mean(g**4) / np.mean(g**2) ** 2 - 3.0)
+    size = np.log(f.revenue_jan[alive])
+    bins = np.quantile(size, np.linspace(0, 1, 11))
+    idx = np.clip(np.digitize(size, bins[1:-1]), 0, 9)
+    xs = np.array([size[idx == b].mean() for b in range(10)])
+    sds = np.array([g[idx == b].std() for b in range(10)])
+    beta = -float(np.polyfit(xs, np.log(sds), 1)[0])
+    return {"pareto_tail_index": float(hill), "growth_excess_kurtosis": kurt, "growth_size_beta": beta}

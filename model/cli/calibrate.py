@@ -40,6 +40,15 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--screen-places", type=id_list, metavar="PLACE,PLACE",
                      help="with --screen-only: screen these historical places only (bda, beijing; default both), on "
                      "replications no earlier screen ran, e.g. more runs of a place whose extension broke a law")
+    cal.add_argument("--fix", metavar="NAME=VALUE,...", type=assignments,
+                     help="hold these parameters (not fitted ones) at these values in every run of the fit and write "
+                     "them into the posterior, e.g. a mechanism not yet adopted: exit_size_age_mates=1")
+    cal.add_argument("--fit-through", type=whole_number("fit through", least=2015, most=2040), metavar="YEAR",
+                     help="run each historical place to December of YEAR at least, so the growth-law constraint sees "
+                     "those years (the figures fitted stay those of their dates; default: each place's horizon)")
+    cal.add_argument("--growth-slack", type=slack, metavar="X",
+                     help="the excess over the growth laws a fitting run may show before it counts as a miss "
+                     "(default 0.05, calibration.GROWTH_EXCESS_MAX; 0: any excess counts)")
     cal.add_argument("--recovery", action="store_true",
                      help="instead: the parameter-recovery check on synthetic data (docs/history.md, Calibration)")
 
@@ -107,8 +116,10 @@ def command(args: argparse.Namespace) -> int:
                             simulations=args.simulations, workers=workers, scheduler=args.scheduler,
                             law_screen=cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen,
                             screen_years=screen_years(args),
-                            hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out)
-    fitted = [t for t in cal.targets(settings.hold_out) if t.fit]
+                            hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out,
+                            fixed=fixed_parameters(args.fix or {}), fit_through=args.fit_through,
+                            growth_slack=cal.GROWTH_EXCESS_MAX if args.growth_slack is None else args.growth_slack)
+    fitted = [t for t in cal.targets(settings.hold_out, settings.growth_slack) if t.fit]
     per_particle = cal.time_one_particle(settings)
     estimate = per_particle * (settings.simulations + settings.population) / workers
     where = f"the dask scheduler {args.scheduler}" if args.scheduler else f"{workers} workers, so {_about(estimate)}"
@@ -133,6 +144,49 @@ def command(args: argparse.Namespace) -> int:
     print(f"wrote {folder / cal.POSTERIOR_CSV}, {folder / cal.POSTERIOR_META} and {report} "
           f"in {(post.meta['wall_seconds'] + screen) / 60:.1f} min")
     return 0
+
+
+def slack(text: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not 0 <= v <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, got {v:g}")
+    return v
+
+
+def assignments(text: str) -> dict[str, float]:
+    """NAME=VALUE,NAME=VALUE as a dict (argparse type: a bad item is a one-line usage error)."""
+    out = {}
+    for item in filter(None, (t.strip() for t in text.split(","))):
+        name, eq, value = item.partition("=")
+        if not eq:
+            raise argparse.ArgumentTypeError(f"{item!r}: write NAME=VALUE")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{item!r}: VALUE must be a number") from None
+    if not out:
+        raise argparse.ArgumentTypeError("give NAME=VALUE")
+    return out
+
+
+def fixed_parameters(fixed: dict[str, float]) -> dict[str, float]:
+    """--fix checked against the parameter table: known, not fitted, inside its bounds."""
+    from ..analysis.calibration import PRIORS
+    from ..parameters import PARAMETERS
+
+    for name, value in fixed.items():
+        if name not in PARAMETERS:
+            raise InputError("--fix", name, "not a parameter of model/parameters.py")
+        if name in PRIORS:
+            raise InputError("--fix", name, "a fitted parameter: its prior is in calibration.PRIORS")
+        lo, hi = PARAMETERS[name].bounds
+        if not lo <= value <= hi:
+            raise InputError("--fix", f"{name}={value:g}", f"outside its bounds {lo:g}..{hi:g}")
+    return fixed
 
 
 def _about(seconds: float) -> str:

@@ -20,7 +20,8 @@ A month (`ReferenceModel.step`), in this order:
    firm draws this year's growth shock (`FirmAgent.draw_shock`).
 2. Every living firm, in random order (`shuffle_do("step")`): takes its R&D traits at its size, decides
    its R&D, grows, and may exit.
-   Firms do not interact in the core, so the order does not matter; it is shuffled because that is
+   Firms do not interact in the core (with exit_size_age_mates above 0, the exit hazard reads the age-mates'
+   mean taken before any firm steps), so the order does not matter; it is shuffled because that is
    what a Mesa model does.
 3. Start-ups enter (`ReferenceModel.enter`).
 4. November: the high-tech certification round (`FirmAgent.certify`), for every living firm.
@@ -38,6 +39,7 @@ from ..parameters import DEFAULTS, ParameterSource
 from ..scenario import Scenario
 from ..sim import EcosystemModel
 
+AGE_MATE_YEARS = 10  # the exit hazard's age-mates: each whole year of age 0-9 a class, 10 or more one
 REFERENCE_REVENUE = 500.0  # 万元/year: the size at which growth spread and exit hazard take their nominal values
 REVENUE_CAP = 5_000_000.0  # 万元/year: no single tech firm of a district grows beyond 500亿
 VALIDITY_MONTHS = 36  # a high-tech certificate lasts three years
@@ -215,11 +217,16 @@ class FirmAgent(mesa.Agent):
 
         Annual hazard h = exit_hazard_old x (1 - exp(-age / exit_age_scale))^2 (it rises over the first
         years, PE44), times (max(revenue, 1) / 500万)^-exit_size_gamma, times listed_exit_factor for a listed firm; the
-        monthly exit probability is 1 - exp(-min(h, 5) / 12).
+        monthly exit probability is 1 - exp(-min(h, 5) / 12). With exit_size_age_mates = w above 0, the size term
+        is divided by 1 - w + w x its mean over the living firms of the firm's whole year of age (0-9, then 10 or
+        more) at the month's start (`ReferenceModel.exit_size_means`).
         """
         p = self.model.p
         h = p["exit_hazard_old"] * (1.0 - math.exp(-self.age / p["exit_age_scale"])) ** 2
         h *= (max(self.revenue, 1.0) / REFERENCE_REVENUE) ** -p["exit_size_gamma"]
+        w = p["exit_size_age_mates"]
+        if w:  # read against the age-mates' mean at the month's start (its age then: one month less)
+            h /= (1.0 - w) + w * self.model.size_means[min((self.age - 1) // 12, AGE_MATE_YEARS)]
         if self.listed:
             h *= p["listed_exit_factor"]
         return self.model.random.random() < 1.0 - math.exp(-min(h, 5.0) / 12.0)
@@ -383,12 +390,23 @@ class ReferenceModel(mesa.Model):
         if self.calendar_month == 1 and self.month > 0:
             self.agents.do("draw_shock")
         self.firm_months += len(self.agents)
+        self.size_means = self.exit_size_means() if self.p["exit_size_age_mates"] else []
         self.agents.shuffle_do("step")
         self.enter()
         if self.calendar_month == HIGH_TECH_ROUND_MONTH:
             self.agents.do("certify")
         self.datacollector.collect(self)
         self.month += 1
+
+    def exit_size_means(self) -> list[float]:
+        """The exit hazard's size term, (max(revenue, 1) / 500万)^-exit_size_gamma, averaged over the living firms
+        of each whole year of age, 0 to 9 and then 10 or more (1 for a year with no firm)."""
+        sums, counts = [0.0] * (AGE_MATE_YEARS + 1), [0] * (AGE_MATE_YEARS + 1)
+        for firm in self.agents:
+            year = min(firm.age // 12, AGE_MATE_YEARS)
+            sums[year] += (max(firm.revenue, 1.0) / REFERENCE_REVENUE) ** -self.p["exit_size_gamma"]
+            counts[year] += 1
+        return [s / c if c else 1.0 for s, c in zip(sums, counts, strict=True)]
 
     def enter(self) -> None:
         """This month's start-ups: Poisson with mean new_market_entities x startup_rate / 12."""
