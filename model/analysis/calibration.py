@@ -216,7 +216,7 @@ class Settings:
     # into the posterior as constant columns, so that every run on the posterior uses them too.
     fixed: dict[str, float] = field(default_factory=dict)
     fit_through: int | None = None  # run each place to December of this year at least (its figures stay dated)
-    growth_slack: float = GROWTH_EXCESS_MAX  # the growth-law excess a fitting run may show (0: none)
+    growth_slack: float = GROWTH_EXCESS_MAX  # the growth-law excess a fitting run may show, the unit of its miss
 
 
 class _Simulator:

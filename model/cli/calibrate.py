@@ -47,8 +47,9 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
                      help="run each historical place to December of YEAR at least, so the growth-law constraint sees "
                      "those years (the figures fitted stay those of their dates; default: each place's horizon)")
     cal.add_argument("--growth-slack", type=slack, metavar="X",
-                     help="the excess over the growth laws a fitting run may show before it counts as a miss "
-                     "(default 0.05, calibration.GROWTH_EXCESS_MAX; 0: any excess counts)")
+                     help="the excess over the growth laws a fitting run may show before it counts as a miss, "
+                     "which is then measured in this width, so a smaller slack counts more (default 0.05, "
+                     "calibration.GROWTH_EXCESS_MAX; above 0, at most 1)")
     cal.add_argument("--recovery", action="store_true",
                      help="instead: the parameter-recovery check on synthetic data (docs/history.md, Calibration)")
 
@@ -147,13 +148,13 @@ def command(args: argparse.Namespace) -> int:
 
 
 def slack(text: str) -> float:
-    """An argparse type: a number from 0 to 1."""
+    """An argparse type: a number above 0, at most 1 (the width a miss is measured in)."""
     try:
         v = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not 0 <= v <= 1:
-        raise argparse.ArgumentTypeError(f"must be from 0 to 1, got {v:g}")
+    if not 0 < v <= 1:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1 (the width a miss is measured in), got {v:g}")
     return v
 
 
