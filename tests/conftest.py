@@ -58,7 +58,8 @@ SLOW_MODULES = ("test_app", "test_app_browser", "test_backtest", "test_calibrati
                 "test_settled_start")
 SLOW_TESTS = ("test_compare.py::test_common_random_numbers_shrink_the_variance_of_paired_differences",
               "test_compare.py::test_paired_intervals_cover_the_difference",
-              "test_bench.py::test_calibration_throughput_runs_a_real_calibration")
+              "test_bench.py::test_calibration_throughput_runs_a_real_calibration",
+              "test_exit_age_mates.py::test_the_engines_dock_with_the_age_mates")
 
 
 @pytest.fixture(autouse=True)
