@@ -28,14 +28,24 @@ def _sizes(rng: np.random.Generator) -> np.ndarray:
     return np.exp(rng.normal(np.log(40.0), 1.5, N))  # young firms: a median of 40万, far below 500万
 
 
-def test_at_zero_there_are_no_means_and_the_exits_are_the_same_draw_for_draw():
+def test_the_weight_reaches_the_run_and_at_zero_nothing_is_computed():
+    """At 0 there are no means (the exits are those of tests/baseline.json, draw for draw: test_baseline.py); at 1 a
+    district of small firms, the same replication, loses fewer firms to exits."""
+    from model.scenario import load_scenario
+    from model.sim import EcosystemModel
+    from tests.conftest import NO_PLAN
     rng = np.random.default_rng(3)
-    f = _firms(_sizes(rng), rng.integers(1, 200, N))
-    p = resolve()
-    assert p["exit_size_age_mates"] == 0.0 and exit_size_means(f, p) is None
-    a = exit_mask(f, np.random.default_rng(1), 0, p)
-    b = exit_mask(f, np.random.default_rng(1), 0, p, None)
-    assert np.array_equal(a, b)
+    assert exit_size_means(_firms(_sizes(rng), rng.integers(1, 200, N)), resolve()) is None
+    sc = load_scenario(NO_PLAN)
+    exits = {}
+    for w in (0.0, 1.0):
+        m = EcosystemModel(sc.model_copy(update={"parameters": {**sc.parameters, "exit_size_age_mates": w}}),
+                           replication=0)
+        m.counters.exits = 0
+        for _ in range(12):
+            m.step()
+        exits[w] = m.counters.exits
+    assert exits[1.0] < 0.9 * exits[0.0], exits
 
 
 def test_an_ages_mean_hazard_is_the_age_term_and_size_sorts_who_exits():
@@ -88,9 +98,26 @@ def test_a_fit_holds_the_fixed_parameters_in_every_run_and_writes_them_into_the_
     assert cal.GROWTH_EXCESS_MAX == 0.05  # the --growth-slack help gives it
 
 
+def test_the_fixed_parameters_are_recorded_and_a_resume_must_repeat_them(tmp_path):
+    from model.analysis import calibration_db as db
+    from model.errors import InputError
+    fit = {"fixed": {"exit_size_age_mates": 1.0}, "fit_through": 2023, "growth_slack": 0.01}
+    db.record_fit(tmp_path, fit)
+    db.check_same_fit(tmp_path, dict(fit))
+    for change in ({"fixed": {}}, {"fit_through": None}, {"growth_slack": 0.05}):
+        with pytest.raises(InputError) as bad:
+            db.check_same_fit(tmp_path, {**fit, **change})
+        assert "resume with the same --" in str(bad.value)
+    db.check_same_fit(tmp_path / "older", {**fit, "fixed": {}})  # a database from before the record: not checked
+
+
 def test_calibrate_refuses_a_bad_fix_in_one_line(capsys):
     from model.cli import main
-    for fix, reason in (("nonsense=1", "not a parameter"), ("growth_drift=0.03", "a fitted parameter"),
+    for fix, reason in (("exit_size_age_mates=1 --fix exit_size_age_mates=0", "given twice"),
+                        ("exit_size_age_mates=1,exit_size_age_mates=0", "given twice"),
+                        ("exit_size_age_mates=1 --report-only", "only for a fit"),
+                        ("exit_size_age_mates=1 --recovery", "only for a fit"),
+                        ("nonsense=1", "not a parameter"), ("growth_drift=0.03", "a fitted parameter"),
                         ("exit_size_age_mates=2", "outside its bounds"), ("exit_size_age_mates", "NAME=VALUE"),
                         ("exit_size_age_mates=1 --growth-slack 0", "above 0")):
         try:

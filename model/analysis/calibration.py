@@ -34,7 +34,7 @@ from ..months import run_until
 from ..parameters import DEFAULTS, PARAMETERS, ParameterSource
 from ..scenario import Scenario, load_scenario
 from ..sim import EcosystemModel
-from . import abc_sampling, law_screen
+from . import abc_sampling, calibration_db, law_screen
 from .law_screen import SCREEN_REPLICATIONS, SCREEN_YEARS, screens_of, unscreened
 
 EFFECTS = ParameterSource("effects")  # defaults with the lever effects (and BACKGROUND_DRAWN) drawn from their evidence
@@ -122,19 +122,10 @@ PRIORS: dict[str, tuple[float, float]] = {
     # real growth plus prices (BDA 2016-2020: 10.2% nominal against 9.3% real, bda-gdp-2015/-2020, -growth-13fyp)
     "growth_drift": (0.0, 0.06),
 }
-# Not fitted: above_scale_factor. With it (prior U(0.5, 4), 2026-12-03) the fit put it at 2.8 and Beijing's
-# 专精特新 pace inside, but lowered the firms' R&D level, which only the parks' mean R&D share anchors,
-# so that citywide R&D and the holders' R&D share fell out of their bands: docs/history.md, "The size of
-# the firms: a fit not adopted"; calibration/experiments/ keeps that fit. A second fit with the factor and an
-# R&D anchor (Beijing's 2019 intensity and PE29-rd10 fitted, 2026-12-04) did not converge (tolerance 10.3, 23 of
-# 35 inside): docs/history.md, "An R&D anchor: a second fit not adopted". Refitted on the engine of 2026-12-05 (factor
-# 2.2, PE31 inside, Beijing's R&D from 2019 out; 23 of 35): "The size of the firms, refitted on today's engine".
-# Nor the start-ups' size (startup_revenue_median, entrant_revenue_sigma: 116万 and 0.88, 28 of 35 inside, 2026-12-05).
-# Nor the three together (3.13, 82万, 0.89: PE31 inside, Beijing's R&D from 2019 15-21% under; 23 of 35, 2026-12-05).
-# The firms' drift (growth_drift, above) took three fits: with the figures of then, 0.032 and not pinned down (30 of
-# 35, Beijing's R&D trend unmoved); with bj-rd-2021 fitted too, 0.046 but each firm's R&D lowered (28 of 35); with
-# PE29-rd10 fitted as well, 0.041 (29 of 35, strict 27): the committed posterior since 2026-12-06, ninth stop
-# (docs/history.md, "The firms' drift fitted, twice" and "The third fit adopted").
+# Not fitted: above_scale_factor (fits with it put Beijing's 专精特新 pace inside but lowered the firms' R&D level:
+# docs/history.md, "The size of the firms: a fit not adopted" and after), nor the start-ups' size (116万 and 0.88, 28
+# of 35 inside, 2026-12-05), nor the three together. The firms' drift took three fits before the committed posterior
+# (2026-12-06, ninth stop; docs/history.md, "The firms' drift fitted, twice" and "The third fit adopted").
 
 
 def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scenario]:
@@ -442,12 +433,17 @@ def unknown_hold_out(ids: Sequence[str]) -> list[str]:
 def calibrate(settings: Settings, folder: Path = CALIBRATION_DIR, resume: bool = False,
               progress: bool = True) -> Posterior:
     folder.mkdir(parents=True, exist_ok=True)
+    model_settings = {k: getattr(settings, k) for k in calibration_db.FIT_SETTINGS}
+    if resume:
+        calibration_db.check_same_fit(folder, model_settings)
+    else:
+        calibration_db.record_fit(folder, model_settings)
     chosen = targets(settings.hold_out, settings.growth_slack)
     t0 = time.perf_counter()
     abc_history = abc_smc(fitting_scenarios(settings), chosen, settings, folder / DB_FILE, resume=resume,
                           progress=progress)
     samples, weights = posterior_table(abc_history)
-    samples.update({k: np.full(len(weights), float(v)) for k, v in settings.fixed.items()})
+    samples = {**samples, **{k: np.full(len(weights), float(v)) for k, v in settings.fixed.items()}}
     post = Posterior(samples, weights, metadata(abc_history, settings, chosen, time.perf_counter() - t0))
     if settings.law_screen:  # the fit is saved first: a screen stopped or failing loses nothing
         pending = {"pending": settings.law_screen, "years": settings.screen_years}

@@ -9,6 +9,7 @@ from deep inside SQLAlchemy halfway through the set-up.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -77,3 +78,31 @@ def _read_as_pyabc(db: Path, unusable) -> None:
     except Exception as exc:  # anything that stops pyabc reading it stops the resume as well
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise unusable(f"pyabc cannot read it ({reason})") from None
+
+
+# What defines a fit's model and distance beyond its priors (calibration.Settings): a resume must keep them.
+FIT_SETTINGS = ("fixed", "fit_through", "growth_slack")
+FIT_RECORD = "fit-settings.json"
+
+
+def record_fit(folder: Path, settings: dict) -> None:
+    """Beside the database, the settings a later --resume must repeat."""
+    (folder / FIT_RECORD).write_text(json.dumps(settings, sort_keys=True) + "\n", "utf-8")
+
+
+def check_same_fit(folder: Path, settings: dict) -> None:
+    """A one-line InputError if the database beside `folder`'s record was fitted with other --fix, --fit-through
+    or --growth-slack (a database from before the record is not checked)."""
+    record = folder / FIT_RECORD
+    if not record.is_file():
+        return
+    try:
+        earlier = json.loads(record.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(str(record), "--resume", f"cannot read the fit's settings ({exc})") from None
+    now = json.loads(json.dumps(settings, sort_keys=True))  # the same types a record reads back (tuples as lists)
+    for key in sorted(set(earlier) | set(now)):
+        if earlier.get(key) != now.get(key):
+            option = "--" + key.replace("_", "-").replace("fixed", "fix")
+            raise InputError(str(record), option, f"the database was fitted with {earlier.get(key)!r}, this run asks "
+                             f"for {now.get(key)!r}: resume with the same {option}, or calibrate afresh")

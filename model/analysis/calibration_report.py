@@ -14,6 +14,7 @@ import numpy as np
 from ..parameters import PARAMETERS, ParameterSource
 from ..sim import EcosystemModel
 from .calibration import (
+    GROWTH_EXCESS_MAX,
     PRIORS,
     Posterior,
     _with_parameters,
@@ -176,6 +177,20 @@ def _of_places(screen: dict, first: dict) -> str:
     return "" if places == first["places"] else f" of {', '.join(places)} only"
 
 
+def _fit_setting_lines(settings: dict) -> list[str]:
+    """What the fit held or ran differently from a committed fit (`--fix`, `--fit-through`, `--growth-slack`)."""
+    parts = []
+    if settings.get("fixed"):
+        parts.append("held fixed in every run, and written into the posterior (`--fix`): "
+                     + ", ".join(f"`{k}` = {v:g}" for k, v in settings["fixed"].items()))
+    if settings.get("fit_through"):
+        parts.append(f"each place run to December {settings['fit_through']} at least (`--fit-through`)")
+    if settings.get("growth_slack") not in (None, GROWTH_EXCESS_MAX):
+        parts.append(f"growth-law slack {settings['growth_slack']:g} (`--growth-slack`; committed fits "
+                     f"{GROWTH_EXCESS_MAX:g})")
+    return [f"This fit: {'; '.join(parts)}.", ""] if parts else []
+
+
 def _introduction(post: Posterior) -> list[str]:
     """The report's heading: how the posterior was made and how to read it."""
     meta = post.meta
@@ -193,6 +208,7 @@ def _introduction(post: Posterior) -> list[str]:
             + f". Effective sample size of the final population: {ess:.0f} of {len(post.weights)} particles"
             + (f" (pyabc's own weights: {raw_ess}; {meta['weights']})" if raw_ess is not None else "") + ".", "",
             *([f"Run: {meta['note']}.", ""] if meta.get("note") else []),
+            *_fit_setting_lines(meta.get("settings") or {}),
             *_screen_lines(meta.get("law_screen")),
             "Fitted on: " + ", ".join(f"`{f}`" for f in meta.get("fitted", [])) + ".",
             "Held out (`--hold-out`): " + (", ".join(f"`{f}`" for f in meta.get("hold_out", [])) or "none")

@@ -40,7 +40,7 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--screen-places", type=id_list, metavar="PLACE,PLACE",
                      help="with --screen-only: screen these historical places only (bda, beijing; default both), on "
                      "replications no earlier screen ran, e.g. more runs of a place whose extension broke a law")
-    cal.add_argument("--fix", metavar="NAME=VALUE,...", type=assignments,
+    cal.add_argument("--fix", metavar="NAME=VALUE,...", type=assignments, action="append",
                      help="hold these parameters (not fitted ones) at these values in every run of the fit and write "
                      "them into the posterior, e.g. a mechanism not yet adopted: exit_size_age_mates=1")
     cal.add_argument("--fit-through", type=whole_number("fit through", least=2015, most=2040), metavar="YEAR",
@@ -92,11 +92,7 @@ def command(args: argparse.Namespace) -> int:
 
     folder = Path(args.out) if args.out else cal.CALIBRATION_DIR
     workers = args.workers or default_workers()
-    if args.report_only and args.screen_only:
-        raise InputError("--screen-only", "--report-only", "give one of them (--screen-only rewrites the report too)")
-    if args.screen_places is not None and not args.screen_only:
-        raise InputError("--screen-places", ",".join(args.screen_places), "only with --screen-only (a fit screens "
-                         "every place)")
+    _check_combinations(args)
     if args.resume and not (args.recovery or args.report_only or args.screen_only):  # one line, not a traceback later
         from ..analysis.calibration_db import check_resumable
 
@@ -118,7 +114,7 @@ def command(args: argparse.Namespace) -> int:
                             law_screen=cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen,
                             screen_years=screen_years(args),
                             hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out,
-                            fixed=fixed_parameters(args.fix or {}), fit_through=args.fit_through,
+                            fixed=fixed_parameters(args.fix or []), fit_through=args.fit_through,
                             growth_slack=cal.GROWTH_EXCESS_MAX if args.growth_slack is None else args.growth_slack)
     fitted = [t for t in cal.targets(settings.hold_out, settings.growth_slack) if t.fit]
     per_particle = cal.time_one_particle(settings)
@@ -147,6 +143,20 @@ def command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_combinations(args: argparse.Namespace) -> None:
+    """Options that do not go together, in one line each."""
+    if args.report_only and args.screen_only:
+        raise InputError("--screen-only", "--report-only", "give one of them (--screen-only rewrites the report too)")
+    if args.screen_places is not None and not args.screen_only:
+        raise InputError("--screen-places", ",".join(args.screen_places), "only with --screen-only (a fit screens "
+                         "every place)")
+    fit_options = {"--fix": args.fix, "--fit-through": args.fit_through, "--growth-slack": args.growth_slack}
+    given = [name for name, value in fit_options.items() if value is not None]
+    other = "--recovery" if args.recovery else "--report-only" if args.report_only else "--screen-only"
+    if given and (args.recovery or args.report_only or args.screen_only):
+        raise InputError(given[0], other, "only for a fit (the saved posterior already carries its fit's settings)")
+
+
 def slack(text: str) -> float:
     """An argparse type: a number above 0, at most 1 (the width a miss is measured in)."""
     try:
@@ -165,6 +175,8 @@ def assignments(text: str) -> dict[str, float]:
         name, eq, value = item.partition("=")
         if not eq:
             raise argparse.ArgumentTypeError(f"{item!r}: write NAME=VALUE")
+        if name.strip() in out:
+            raise argparse.ArgumentTypeError(f"{name.strip()!r} given twice")
         try:
             out[name.strip()] = float(value)
         except ValueError:
@@ -174,11 +186,17 @@ def assignments(text: str) -> dict[str, float]:
     return out
 
 
-def fixed_parameters(fixed: dict[str, float]) -> dict[str, float]:
-    """--fix checked against the parameter table: known, not fitted, inside its bounds."""
+def fixed_parameters(given: list[dict[str, float]]) -> dict[str, float]:
+    """Every --fix, checked against the parameter table: each name once, known, not fitted, inside its bounds."""
     from ..analysis.calibration import PRIORS
     from ..parameters import PARAMETERS
 
+    fixed: dict[str, float] = {}
+    for one in given:
+        for name, value in one.items():
+            if name in fixed:
+                raise InputError("--fix", name, "given twice")
+            fixed[name] = value
     for name, value in fixed.items():
         if name not in PARAMETERS:
             raise InputError("--fix", name, "not a parameter of model/parameters.py")
