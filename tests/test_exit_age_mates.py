@@ -119,7 +119,7 @@ def test_calibrate_refuses_a_bad_fix_in_one_line(capsys):
                         ("exit_size_age_mates=1 --recovery", "only for a fit"),
                         ("nonsense=1", "not a parameter"), ("growth_drift=0.03", "a fitted parameter"),
                         ("exit_size_age_mates=2", "outside its bounds"), ("exit_size_age_mates", "NAME=VALUE"),
-                        ("exit_size_age_mates=1 --growth-slack 0", "above 0")):
+                        ("exit_size_age_mates=1 --growth-slack 0", "must be in (0, 1]")):
         try:
             code = main(["calibrate", "--fix", *fix.split(), "--simulations", "1"])
         except SystemExit as stop:  # argparse's own usage errors

@@ -81,7 +81,7 @@ def _read_as_pyabc(db: Path, unusable) -> None:
 
 
 # What defines a fit's model and distance beyond its priors (calibration.Settings): a resume must keep them.
-FIT_SETTINGS = ("fixed", "fit_through", "growth_slack")
+FIT_SETTINGS = {"fixed": "--fix", "fit_through": "--fit-through", "growth_slack": "--growth-slack"}
 FIT_RECORD = "fit-settings.json"
 
 
@@ -103,6 +103,6 @@ def check_same_fit(folder: Path, settings: dict) -> None:
     now = json.loads(json.dumps(settings, sort_keys=True))  # the same types a record reads back (tuples as lists)
     for key in sorted(set(earlier) | set(now)):
         if earlier.get(key) != now.get(key):
-            option = "--" + key.replace("_", "-").replace("fixed", "fix")
+            option = FIT_SETTINGS.get(key, key)
             raise InputError(str(record), option, f"the database was fitted with {earlier.get(key)!r}, this run asks "
                              f"for {now.get(key)!r}: resume with the same {option}, or calibrate afresh")

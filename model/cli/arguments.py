@@ -32,15 +32,20 @@ def id_list(text: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def probability(text: str) -> float:
-    """An argparse type: a probability in (0, 1]."""
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"probability must be a number, got {text!r}") from None
-    if not (math.isfinite(v) and 0 < v <= 1):
-        raise argparse.ArgumentTypeError(f"probability must be in (0, 1], e.g. 0.8, got {v}")
-    return v
+def unit_interval(kind: str, example: str):
+    """An argparse type: a number in (0, 1] (a probability, a share, a width)."""
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{kind} must be a number, got {text!r}") from None
+        if not (math.isfinite(v) and 0 < v <= 1):
+            raise argparse.ArgumentTypeError(f"{kind} must be in (0, 1], e.g. {example}, got {v}")
+        return v
+    return parse
+
+
+probability = unit_interval("probability", "0.8")
 
 
 LANGS = ("zh", "en")

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import InputError
-from .arguments import id_list, whole_number
+from .arguments import id_list, unit_interval, whole_number
 
 
 def add_arguments(cal: argparse.ArgumentParser) -> None:
@@ -46,7 +46,7 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
     cal.add_argument("--fit-through", type=whole_number("fit through", least=2015, most=2040), metavar="YEAR",
                      help="run each historical place to December of YEAR at least, so the growth-law constraint sees "
                      "those years (the figures fitted stay those of their dates; default: each place's horizon)")
-    cal.add_argument("--growth-slack", type=slack, metavar="X",
+    cal.add_argument("--growth-slack", type=unit_interval("growth slack", "0.01"), metavar="X",
                      help="the excess over the growth laws a fitting run may show before it counts as a miss, "
                      "which is then measured in this width, so a smaller slack counts more (default 0.05, "
                      "calibration.GROWTH_EXCESS_MAX; above 0, at most 1)")
@@ -155,17 +155,6 @@ def _check_combinations(args: argparse.Namespace) -> None:
     other = "--recovery" if args.recovery else "--report-only" if args.report_only else "--screen-only"
     if given and (args.recovery or args.report_only or args.screen_only):
         raise InputError(given[0], other, "only for a fit (the saved posterior already carries its fit's settings)")
-
-
-def slack(text: str) -> float:
-    """An argparse type: a number above 0, at most 1 (the width a miss is measured in)."""
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not 0 < v <= 1:
-        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1 (the width a miss is measured in), got {v:g}")
-    return v
 
 
 def assignments(text: str) -> dict[str, float]:
