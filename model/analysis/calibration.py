@@ -75,11 +75,13 @@ class Target:
         return history.miss(self.low, self.high, x)
 
 
-def targets(hold_out: Sequence[str] = (), growth_slack: float = GROWTH_EXCESS_MAX) -> tuple[Target, ...]:
-    """The documented figures of history.py as calibration targets (fitted: role "fit" and not held out),
-    and the settled-start and growth-law constraints of each historical run (`growth_slack`: the excess over the
-    growth laws counted as noise)."""
-    out = [Target(f.id, f.low, f.high, (f.figure_id,), f.reading, fit=f.role == "fit" and f.id not in hold_out)
+def targets(hold_out: Sequence[str] = (), growth_slack: float = GROWTH_EXCESS_MAX,
+            fit_also: Sequence[str] = ()) -> tuple[Target, ...]:
+    """The documented figures of history.py as calibration targets (fitted: role "fit" and not held out, or of
+    role "out" and named in `fit_also`), and the settled-start and growth-law constraints of each historical run
+    (`growth_slack`: the excess over the growth laws counted as noise)."""
+    out = [Target(f.id, f.low, f.high, (f.figure_id,), f.reading,
+                  fit=(f.role == "fit" and f.id not in hold_out) or f.id in fit_also)
            for f in history.FIGURES]
     out += [Target(f"start_shortfall_{run}", 0.0, SHORTFALL_MAX, (), "the share of the documented high-tech stock "
                    "the spin-up lacked (0: the documented stock is what the model's own dynamics hold)")
@@ -208,6 +210,7 @@ class Settings:
     fixed: dict[str, float] = field(default_factory=dict)
     fit_through: int | None = None  # run each place to December of this year at least (its figures stay dated)
     growth_slack: float = GROWTH_EXCESS_MAX  # the growth-law excess a fitting run may show, the unit of its miss
+    fit_also: tuple[str, ...] = ()  # figures of role "out" fitted too: the backtest then counts them calibrated on
 
 
 class _Simulator:
@@ -438,7 +441,7 @@ def calibrate(settings: Settings, folder: Path = CALIBRATION_DIR, resume: bool =
         calibration_db.check_same_fit(folder, model_settings)
     else:
         calibration_db.record_fit(folder, model_settings)
-    chosen = targets(settings.hold_out, settings.growth_slack)
+    chosen = targets(settings.hold_out, settings.growth_slack, settings.fit_also)
     t0 = time.perf_counter()
     abc_history = abc_smc(fitting_scenarios(settings), chosen, settings, folder / DB_FILE, resume=resume,
                           progress=progress)

@@ -81,7 +81,8 @@ def _read_as_pyabc(db: Path, unusable) -> None:
 
 
 # What defines a fit's model and distance beyond its priors (calibration.Settings): a resume must keep them.
-FIT_SETTINGS = {"fixed": "--fix", "fit_through": "--fit-through", "growth_slack": "--growth-slack"}
+FIT_SETTINGS = {"fixed": "--fix", "fit_through": "--fit-through", "growth_slack": "--growth-slack",
+                "fit_also": "--fit-also"}
 FIT_RECORD = "fit-settings.json"
 
 
@@ -91,8 +92,9 @@ def record_fit(folder: Path, settings: dict) -> None:
 
 
 def check_same_fit(folder: Path, settings: dict) -> None:
-    """A one-line InputError if the database beside `folder`'s record was fitted with other --fix, --fit-through
-    or --growth-slack (a database from before the record is not checked)."""
+    """A one-line InputError if the database beside `folder`'s record was fitted with other --fix, --fit-through,
+    --growth-slack or --fit-also (a database from before the record is not checked, and a setting the record
+    predates counts as not given)."""
     record = folder / FIT_RECORD
     if not record.is_file():
         return
@@ -102,7 +104,7 @@ def check_same_fit(folder: Path, settings: dict) -> None:
         raise InputError(str(record), "--resume", f"cannot read the fit's settings ({exc})") from None
     now = json.loads(json.dumps(settings, sort_keys=True))  # the same types a record reads back (tuples as lists)
     for key in sorted(set(earlier) | set(now)):
-        if earlier.get(key) != now.get(key):
+        if earlier.get(key) != now.get(key) and (key in earlier or now.get(key)):
             option = FIT_SETTINGS.get(key, key)
             raise InputError(str(record), option, f"the database was fitted with {earlier.get(key)!r}, this run asks "
                              f"for {now.get(key)!r}: resume with the same {option}, or calibrate afresh")

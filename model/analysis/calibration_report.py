@@ -178,7 +178,8 @@ def _of_places(screen: dict, first: dict) -> str:
 
 
 def _fit_setting_lines(settings: dict) -> list[str]:
-    """What the fit held or ran differently from a committed fit (`--fix`, `--fit-through`, `--growth-slack`)."""
+    """What the fit held or ran differently from a committed fit (`--fix`, `--fit-through`, `--growth-slack`,
+    `--fit-also`)."""
     parts = []
     if settings.get("fixed"):
         parts.append("held fixed in every run, and written into the posterior (`--fix`): "
@@ -188,6 +189,9 @@ def _fit_setting_lines(settings: dict) -> list[str]:
     if settings.get("growth_slack") not in (None, GROWTH_EXCESS_MAX):
         parts.append(f"growth-law slack {settings['growth_slack']:g} (`--growth-slack`; committed fits "
                      f"{GROWTH_EXCESS_MAX:g})")
+    if settings.get("fit_also"):
+        parts.append("fitted as well, though of role 'out' (`--fit-also`): "
+                     + ", ".join(f"`{f}`" for f in settings["fit_also"]))
     return [f"This fit: {'; '.join(parts)}.", ""] if parts else []
 
 
@@ -212,7 +216,7 @@ def _introduction(post: Posterior) -> list[str]:
             *_screen_lines(meta.get("law_screen")),
             "Fitted on: " + ", ".join(f"`{f}`" for f in meta.get("fitted", [])) + ".",
             "Held out (`--hold-out`): " + (", ".join(f"`{f}`" for f in meta.get("hold_out", [])) or "none")
-            + "; every figure of role 'out' in model/history.py is out of sample too.", "",
+            + "; every other figure of role 'out' in model/history.py is out of sample too.", "",
             "Read with care:", "",
             "- Each particle's statistic is one run of each place, so the posterior is for parameters whose runs "
             "fall in the documented intervals; the backtest below shows how much a single history varies.",

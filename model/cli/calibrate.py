@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
@@ -50,6 +51,10 @@ def add_arguments(cal: argparse.ArgumentParser) -> None:
                      help="the excess over the growth laws a fitting run may show before it counts as a miss, "
                      "which is then measured in this width, so a smaller slack counts more (default 0.05, "
                      "calibration.GROWTH_EXCESS_MAX; above 0, at most 1)")
+    cal.add_argument("--fit-also", metavar="ID,ID", type=id_list,
+                     help="out-of-sample figures (role 'out' in model/history.py) to fit as well, e.g. a later "
+                     "stock the committed fit leaves for the backtest: bj-hightech-2023 (the posterior records them as "
+                     "fitted, so its backtest counts them calibrated on)")
     cal.add_argument("--recovery", action="store_true",
                      help="instead: the parameter-recovery check on synthetic data (docs/history.md, Calibration)")
 
@@ -102,26 +107,25 @@ def command(args: argparse.Namespace) -> int:
 
         ok = full_recovery(workers=workers)
         return 0 if ok else 1
-    hold_out = tuple(h for h in (args.hold_out or ()) if h != "none")
-    unknown = cal.unknown_hold_out(hold_out)
-    if unknown:
-        raise InputError("--hold-out", unknown[0], "not a figure of model/history.py; known: "
-                         + ", ".join(f.id for f in cal.history.FIGURES))
+    hold_out, fit_also = _figures(args)
     if args.report_only or args.screen_only:
         return _saved(args, folder, workers)
     settings = cal.Settings(population=args.population, replications=args.replications,
                             simulations=args.simulations, workers=workers, scheduler=args.scheduler,
                             law_screen=cal.SCREEN_REPLICATIONS if args.law_screen is None else args.law_screen,
                             screen_years=screen_years(args),
-                            hold_out=cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out,
+                            hold_out=hold_out,
                             fixed=fixed_parameters(args.fix or []), fit_through=args.fit_through,
-                            growth_slack=cal.GROWTH_EXCESS_MAX if args.growth_slack is None else args.growth_slack)
-    fitted = [t for t in cal.targets(settings.hold_out, settings.growth_slack) if t.fit]
+                            growth_slack=cal.GROWTH_EXCESS_MAX if args.growth_slack is None else args.growth_slack,
+                            fit_also=fit_also)
+    fitted = [t for t in cal.targets(settings.hold_out, settings.growth_slack, settings.fit_also) if t.fit]
     per_particle = cal.time_one_particle(settings)
     estimate = per_particle * (settings.simulations + settings.population) / workers
     where = f"the dask scheduler {args.scheduler}" if args.scheduler else f"{workers} workers, so {_about(estimate)}"
     print(f"calibrating {len(cal.PRIORS)} parameters on {len(fitted)} targets (held out: "
-          f"{', '.join(settings.hold_out) or 'none'}): up to {settings.simulations} particles x "
+          f"{', '.join(settings.hold_out) or 'none'}"
+          + (f"; fitted as well: {', '.join(fit_also)}" if fit_also else "")
+          + f"): up to {settings.simulations} particles x "
           f"{settings.replications} runs of each place, {per_particle:.2f} s each, on {where}"
           + (f"; then the law screen, {settings.law_screen} runs of each place per accepted particle at the places' "
              f"own scale to {cal.law_screen.past(settings.screen_years).replace('its horizon', 'their horizons')}"
@@ -143,6 +147,23 @@ def command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _figures(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The figures held out of the fit and those of role "out" fitted as well, checked."""
+    from ..analysis import calibration as cal
+
+    hold_out = tuple(h for h in (args.hold_out or ()) if h != "none")
+    unknown = cal.unknown_hold_out(hold_out)
+    if unknown:
+        raise InputError("--hold-out", unknown[0], "not a figure of model/history.py; known: "
+                         + ", ".join(f.id for f in cal.history.FIGURES))
+    hold_out = cal.DEFAULT_HOLD_OUT if args.hold_out is None else hold_out
+    fit_also = tuple(args.fit_also or ())
+    refused = not_fittable(fit_also, hold_out)
+    if refused:
+        raise InputError("--fit-also", *refused)
+    return hold_out, fit_also
+
+
 def _check_combinations(args: argparse.Namespace) -> None:
     """Options that do not go together, in one line each."""
     if args.report_only and args.screen_only:
@@ -150,7 +171,8 @@ def _check_combinations(args: argparse.Namespace) -> None:
     if args.screen_places is not None and not args.screen_only:
         raise InputError("--screen-places", ",".join(args.screen_places), "only with --screen-only (a fit screens "
                          "every place)")
-    fit_options = {"--fix": args.fix, "--fit-through": args.fit_through, "--growth-slack": args.growth_slack}
+    fit_options = {"--fix": args.fix, "--fit-through": args.fit_through, "--growth-slack": args.growth_slack,
+                   "--fit-also": args.fit_also}
     given = [name for name, value in fit_options.items() if value is not None]
     other = "--recovery" if args.recovery else "--report-only" if args.report_only else "--screen-only"
     if given and (args.recovery or args.report_only or args.screen_only):
@@ -195,6 +217,22 @@ def fixed_parameters(given: list[dict[str, float]]) -> dict[str, float]:
         if not lo <= value <= hi:
             raise InputError("--fix", f"{name}={value:g}", f"outside its bounds {lo:g}..{hi:g}")
     return fixed
+
+
+def not_fittable(ids: Sequence[str], hold_out: Sequence[str]) -> tuple[str, str] | None:
+    """The first of `ids` that `--fit-also` cannot add to a fit, and why; None if all can."""
+    from ..analysis import calibration as cal
+
+    for i in ids:
+        f = cal.history.BY_ID.get(i)
+        if f is None:
+            return i, "not a figure of model/history.py"
+        if f.role != "out":
+            why = "the run is built on it" if f.role == "input" else "it is fitted unless --hold-out names it"
+            return i, f"of role {f.role!r}: only an out-of-sample figure can be added to the fit ({why})"
+        if i in hold_out:
+            return i, "also in --hold-out"
+    return None
 
 
 def _about(seconds: float) -> str:
