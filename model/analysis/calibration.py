@@ -5,9 +5,9 @@ citywide from end-2014) and measures every documented figure dated inside them. 
 zero when each fitted figure falls inside its documented interval (a "more than 1200" is 1200-1300,
 an "about" +-10%; see history.py), and every run's start must be settled: the spin-up must reach the
 documented high-tech stock without moving firms onto the rules (`start_shortfall`). Figures with
-role "out" or named by `--hold-out` stay out of the distance, so the backtest can show coverage in
-and out of sample apart. The posterior (weighted particles) and a metadata file are written to
-`calibration/`; the pyabc database is kept there so an interrupted calibration resumes.
+role "out" (unless named by `--fit-also`) or named by `--hold-out` stay out of the distance, so the
+backtest can show coverage in and out of sample apart. The posterior (weighted particles) and a metadata
+file are written to `calibration/`; the pyabc database is kept there so an interrupted calibration resumes.
 
 Transfer: the fitted parameters describe how Beijing tech firms behave (certification, R&D,
 survival); projections for Tongzhou use them with Tongzhou's own baseline. That is an assumption.
