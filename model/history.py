@@ -118,7 +118,10 @@ def _flow(indicator: str, year: int) -> Callable[[Table], float]:
 
 
 def _end(indicator: str, factor: float = 1.0) -> Callable[[Table], float]:
-    return lambda t: factor * t.end(indicator)
+    def measure(t: Table) -> float:
+        return factor * t.end(indicator)
+    measure.at_end = True  # type: ignore[attr-defined]  # read at the run's end, whatever its date
+    return measure
 
 
 def _fig(id: str, run: str, zh: str, en: str, value: float, bounds: tuple[float, float], unit: str, reading: str,

@@ -59,7 +59,8 @@ SLOW_MODULES = ("test_app", "test_app_browser", "test_backtest", "test_calibrati
 SLOW_TESTS = ("test_compare.py::test_common_random_numbers_shrink_the_variance_of_paired_differences",
               "test_compare.py::test_paired_intervals_cover_the_difference",
               "test_bench.py::test_calibration_throughput_runs_a_real_calibration",
-              "test_exit_age_mates.py::test_the_engines_dock_with_the_age_mates")
+              "test_exit_age_mates.py::test_the_engines_dock_with_the_age_mates",
+              "test_particle.py::test_a_fit_with_early_stops_decides_as_one_without")
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .particle import Fitted, distance_so_far, simulate, simulate_within
+
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pyabc
+
+    from ..scenario import Scenario
 
 
 def sampler(workers: int, scheduler: str | None) -> pyabc.sampler.Sampler:
@@ -28,6 +34,30 @@ def sampler(workers: int, scheduler: str | None) -> pyabc.sampler.Sampler:
 
         return Sampler(n_procs=workers)
     return pyabc.sampler.SingleCoreSampler()
+
+
+def early_rejecting(scenarios: dict[str, Scenario], fitted: Sequence[Fitted]) -> pyabc.Model:
+    """pyabc's model of a fit with one run of each place: a proposal stops as soon as the fitted figures measured so
+    far put it beyond the generation's tolerance (particle.simulate_within), and is judged by pyabc's own acceptor
+    on its full statistics otherwise. The prior's sample, which sets the first tolerance, runs in full."""
+    import pyabc
+    from pyabc.model import ModelResult
+
+    class EarlyRejecting(pyabc.Model):
+        def sample(self, pars) -> dict[str, float]:
+            return simulate(scenarios, dict(pars), 1)
+
+        def accept(self, t, pars, sum_stat_calculator, distance_calculator, eps_calculator, acceptor, x_0):
+            stats, complete = simulate_within(scenarios, dict(pars), fitted, float(eps_calculator(t)))
+            if not complete:
+                return ModelResult(sum_stat=stats, distance=distance_so_far(fitted, stats), accepted=False)
+            result = ModelResult(sum_stat=sum_stat_calculator(stats))
+            judged = acceptor(distance_function=distance_calculator, eps=eps_calculator, x=result.sum_stat, x_0=x_0,
+                              t=t, par=pars)
+            result.distance, result.accepted, result.weight = judged.distance, judged.accept, judged.weight
+            return result
+
+    return EarlyRejecting(name="innosim")
 
 
 LOCAL_KERNEL_MIN_POPULATION = 50

@@ -6,7 +6,9 @@ zero when each fitted figure falls inside its documented interval (a "more than 
 an "about" +-10%; see history.py), and every run's start must be settled: the spin-up must reach the
 documented high-tech stock without moving firms onto the rules (`start_shortfall`). Figures with
 role "out" (unless named by `--fit-also`) or named by `--hold-out` stay out of the distance, so the
-backtest can show coverage in and out of sample apart. The posterior (weighted particles) and a metadata
+backtest can show coverage in and out of sample apart. With one run of each place, a proposal stops at the first
+figure that puts it beyond the generation's tolerance (particle.simulate_within: the decisions of full runs, at
+about half their cost late in a fit). The posterior (weighted particles) and a metadata
 file are written to `calibration/`; the pyabc database is kept there so an interrupted calibration resumes.
 
 Transfer: the fitted parameters describe how Beijing tech firms behave (certification, R&D,
@@ -27,17 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import history, laws
+from .. import history
 from ..errors import InputError
 from ..execution.parallel import Pool
 from ..months import run_until
 from ..parameters import DEFAULTS, PARAMETERS, ParameterSource
 from ..scenario import Scenario, load_scenario
-from ..sim import EcosystemModel
 from . import abc_sampling, calibration_db, law_screen
 from .law_screen import SCREEN_REPLICATIONS, SCREEN_YEARS, screens_of, unscreened
-
-EFFECTS = ParameterSource("effects")  # defaults with the lever effects (and BACKGROUND_DRAWN) drawn from their evidence
+from .particle import Statistic, run_statistics, simulate
 
 
 def data_dir(folder: str, installed: str) -> Path:
@@ -142,47 +142,6 @@ def historical_scenarios(scale: dict[str, int] | None = None) -> dict[str, Scena
     return out
 
 
-def run_statistics(run: str, model: EcosystemModel) -> dict[str, float]:
-    """The documented figures of one historical run measured on a finished model, and its start's shortfall."""
-    table = history.Table(model.indicator_table(), model.start)
-    out = history.measure(run, table)
-    out[f"start_shortfall_{run}"] = max(model.shortfall.get("high_tech", 0), 0) / max(model.baseline["high_tech"], 1)
-    out[f"growth_excess_{run}"] = laws.growth_excess(model)
-    return out
-
-
-def _with_parameters(scenario: Scenario, params: dict[str, float]) -> Scenario:
-    merged = dict(scenario.parameters)
-    merged.update({k: float(v) for k, v in params.items()})
-    return scenario.model_copy(update={"parameters": merged})
-
-
-def particle_seed(params: dict[str, float]) -> int:
-    """A seed fixed by the parameter values, so a particle's simulation can be repeated."""
-    text = json.dumps({k: round(float(v), 12) for k, v in sorted(params.items())})
-    return int(hashlib.sha256(text.encode()).hexdigest()[:15], 16)
-
-
-Statistic = Callable[[str, EcosystemModel], dict[str, float]]
-
-
-def simulate(scenarios: dict[str, Scenario], params: dict[str, float], replications: int,
-             statistic: Statistic = run_statistics, seed: int | None = None) -> dict[str, float]:
-    """Mean statistics over `replications` runs of each historical scenario with these parameters.
-
-    The levers' effects (and the background parameters of parameters.BACKGROUND_DRAWN) are drawn in each run from
-    their evidence ranges, as in projections: the posterior is fitted over what the evidence leaves open about them,
-    not conditional on their central values."""
-    seed = particle_seed(params) if seed is None else seed
-    out: dict[str, float] = {}
-    for run, scenario in scenarios.items():
-        sc = _with_parameters(scenario, params)
-        runs = [statistic(run, EcosystemModel(sc, replication=r, seed=seed, parameters=EFFECTS).run())
-                for r in range(replications)]
-        out.update({k: float(np.mean([r[k] for r in runs])) for k in runs[0]})
-    return out
-
-
 def distance(targets: Sequence[Target]) -> Callable[[dict, dict], float]:
     fitted = [t for t in targets if t.fit]
 
@@ -235,7 +194,11 @@ def abc_smc(scenarios: dict[str, Scenario], targets: Sequence[Target], settings:
     logging.getLogger("ABC.Sampler").setLevel(logging.WARNING)
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in settings.priors.items()})
     sampler = abc_sampling.sampler(settings.workers, settings.scheduler)
-    abc = pyabc.ABCSMC(_Simulator(scenarios, settings.replications, statistic), prior, distance(targets),
+    # one run of each place, measured as a fit measures it: a proposal can stop at the first figure ruling it out
+    early = settings.replications == 1 and statistic is run_statistics
+    model = (abc_sampling.early_rejecting(scenarios, [t for t in targets if t.fit]) if early
+             else _Simulator(scenarios, settings.replications, statistic))
+    abc = pyabc.ABCSMC(model, prior, distance(targets),
                        population_size=settings.population, sampler=sampler,
                        transitions=abc_sampling.transition(settings.population),
                        eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
@@ -370,7 +333,9 @@ def metadata(abc_history, settings: Settings, targets: Sequence[Target], wall: f
         "scale": CALIBRATION_SCALE,
         "method": "ABC-SMC (pyabc), uniform priors, local transition kernels (k_fraction 0.25), adaptive quantile "
                   "epsilon (alpha 0.5), "
-                  "distance = sqrt(sum of squared interval misses in interval widths)",
+                  "distance = sqrt(sum of squared interval misses in interval widths)"
+                  + (", a proposal stopped at the first figure that puts it beyond the tolerance (the decisions of "
+                     "full runs)" if settings.replications == 1 else ""),
         "settings": asdict(settings),
         "fitted": [t.name for t in targets if t.fit],
         "hold_out": list(settings.hold_out),

@@ -17,12 +17,12 @@ from .calibration import (
     GROWTH_EXCESS_MAX,
     PRIORS,
     Posterior,
-    _with_parameters,
     historical_scenarios,
     screen_command,
     weighted_quantile,
 )
 from .law_screen import SCREEN_YEARS, past, screens_of
+from .particle import with_parameters
 
 FIG_DIR = "figures"
 UNPINNED = 0.7  # posterior sd above this share of the prior sd: the data did not pin it down
@@ -125,7 +125,7 @@ def stylized(post: Posterior, runs: int = 8) -> dict[str, np.ndarray]:
     """Stylized facts of firm dynamics on E-Town runs with posterior draws."""
     rng = np.random.default_rng(1)
     sc = historical_scenarios()["bda"]
-    facts = [stylized_facts(EcosystemModel(_with_parameters(sc, post.draw(rng)), replication=0, seed=1_000_003 + i)
+    facts = [stylized_facts(EcosystemModel(with_parameters(sc, post.draw(rng)), replication=0, seed=1_000_003 + i)
                             .run()) for i in range(runs)]
     return {k: np.array([f[k] for f in facts]) for k in facts[0]}
 

@@ -24,10 +24,9 @@ from .calibration import (
     abc_smc,
     historical_scenarios,
     posterior_table,
-    run_statistics,
-    simulate,
     targets,
 )
+from .particle import run_statistics, simulate
 
 # A small E-Town (a fifth of the firms, three years) keeps the suite's version fast.
 SMALL_BASELINE = {"tech_firms": 2500.0, "high_tech": 110.0, "specialized_sme": 8.0, "listed": 8.0,

@@ -121,7 +121,10 @@ def command(args: argparse.Namespace) -> int:
     fitted = [t for t in cal.targets(settings.hold_out, settings.growth_slack, settings.fit_also) if t.fit]
     per_particle = cal.time_one_particle(settings)
     estimate = per_particle * (settings.simulations + settings.population) / workers
-    where = f"the dask scheduler {args.scheduler}" if args.scheduler else f"{workers} workers, so {_about(estimate)}"
+    # a proposal stops at the first figure that rules it out (analysis/particle.py): the estimate is of full runs
+    bound = " at most" if settings.replications == 1 else ""
+    where = (f"the dask scheduler {args.scheduler}" if args.scheduler
+             else f"{workers} workers, so{bound} {_about(estimate)}")
     print(f"calibrating {len(cal.PRIORS)} parameters on {len(fitted)} targets (held out: "
           f"{', '.join(settings.hold_out) or 'none'}"
           + (f"; fitted as well: {', '.join(fit_also)}" if fit_also else "")
