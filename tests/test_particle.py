@@ -106,3 +106,16 @@ def test_a_fit_with_early_stops_decides_as_one_without(places, tmp_path, monkeyp
                       [h.get_distribution(m=0, t=t)[0].to_numpy().tolist() for t in range(h.max_t + 1)])
     assert any(stopped), "no proposal was stopped early: the test tests nothing"
     assert fits["early"] == fits["full"]
+
+
+def test_stops_are_on_only_where_they_decide_as_full_runs():
+    """One run of each place, the fit's own statistics, and misses that never fall as a run goes on: a growth-law
+    excess fitted to an interval above 0 (as `innosim calibrate --recovery` fits it) would count a miss early that
+    the whole run may not have, so such a fit runs in full."""
+    from dataclasses import replace
+
+    assert cal.early_stops(cal.Settings(), cal.TARGETS)
+    assert not cal.early_stops(cal.Settings(replications=2), cal.TARGETS)
+    assert not cal.early_stops(cal.Settings(), cal.TARGETS, statistic=lambda run, model: {})
+    raised = [replace(t, low=0.01) if t.name.startswith("growth_excess_") else t for t in cal.TARGETS]
+    assert not cal.early_stops(cal.Settings(), raised)

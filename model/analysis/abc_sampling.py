@@ -57,7 +57,8 @@ def early_rejecting(scenarios: dict[str, Scenario], fitted: Sequence[Fitted]) ->
             result.distance, result.accepted, result.weight = judged.distance, judged.accept, judged.weight
             return result
 
-    return EarlyRejecting(name="innosim")
+    # pyabc named the full-run model after its class: a fit resumed across this change keeps one model name
+    return EarlyRejecting(name="_Simulator")
 
 
 LOCAL_KERNEL_MIN_POPULATION = 50

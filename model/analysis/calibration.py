@@ -37,7 +37,7 @@ from ..parameters import DEFAULTS, PARAMETERS, ParameterSource
 from ..scenario import Scenario, load_scenario
 from . import abc_sampling, calibration_db, law_screen
 from .law_screen import SCREEN_REPLICATIONS, SCREEN_YEARS, screens_of, unscreened
-from .particle import Statistic, run_statistics, simulate
+from .particle import Statistic, distance_so_far, run_statistics, simulate, stops_are_exact
 
 
 def data_dir(folder: str, installed: str) -> Path:
@@ -146,8 +146,18 @@ def distance(targets: Sequence[Target]) -> Callable[[dict, dict], float]:
     fitted = [t for t in targets if t.fit]
 
     def d(sim: dict, _observed: dict) -> float:
-        return float(np.sqrt(sum(t.miss(sim[t.name]) ** 2 for t in fitted)))
+        missing = [t.name for t in fitted if t.name not in sim]
+        if missing:
+            raise KeyError(f"no statistic for the fitted figure {missing[0]!r}")
+        return distance_so_far(fitted, sim)  # the early stops' bound is this sum, term for term
     return d
+
+
+def early_stops(settings: Settings, targets: Sequence[Target], statistic: Statistic = run_statistics) -> bool:
+    """Whether a fit's proposals stop at the first figure that rules them out (particle.simulate_within): one run of
+    each place, measured as a fit measures it, with misses that never fall as a run goes on."""
+    return (settings.replications == 1 and statistic is run_statistics
+            and stops_are_exact([t for t in targets if t.fit]))
 
 
 @dataclass
@@ -194,8 +204,7 @@ def abc_smc(scenarios: dict[str, Scenario], targets: Sequence[Target], settings:
     logging.getLogger("ABC.Sampler").setLevel(logging.WARNING)
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in settings.priors.items()})
     sampler = abc_sampling.sampler(settings.workers, settings.scheduler)
-    # one run of each place, measured as a fit measures it: a proposal can stop at the first figure ruling it out
-    early = settings.replications == 1 and statistic is run_statistics
+    early = early_stops(settings, targets, statistic)
     model = (abc_sampling.early_rejecting(scenarios, [t for t in targets if t.fit]) if early
              else _Simulator(scenarios, settings.replications, statistic))
     abc = pyabc.ABCSMC(model, prior, distance(targets),
@@ -222,6 +231,7 @@ def abc_smc(scenarios: dict[str, Scenario], targets: Sequence[Target], settings:
                        max_nr_populations=max(settings.max_generations - generations_done, 1),
                        max_total_nr_simulations=settings.simulations)
     history_.budget_cut = cut or None  # read by metadata()
+    history_.early_stops = early
     return history_
 
 
@@ -335,7 +345,7 @@ def metadata(abc_history, settings: Settings, targets: Sequence[Target], wall: f
                   "epsilon (alpha 0.5), "
                   "distance = sqrt(sum of squared interval misses in interval widths)"
                   + (", a proposal stopped at the first figure that puts it beyond the tolerance (the decisions of "
-                     "full runs)" if settings.replications == 1 else ""),
+                     "full runs)" if getattr(abc_history, "early_stops", False) else ""),
         "settings": asdict(settings),
         "fitted": [t.name for t in targets if t.fit],
         "hold_out": list(settings.hold_out),

@@ -122,9 +122,9 @@ def command(args: argparse.Namespace) -> int:
     per_particle = cal.time_one_particle(settings)
     estimate = per_particle * (settings.simulations + settings.population) / workers
     # a proposal stops at the first figure that rules it out (analysis/particle.py): the estimate is of full runs
-    bound = " at most" if settings.replications == 1 else ""
+    early = " with full runs (most late proposals stop early)" if cal.early_stops(settings, cal.TARGETS) else ""
     where = (f"the dask scheduler {args.scheduler}" if args.scheduler
-             else f"{workers} workers, so{bound} {_about(estimate)}")
+             else f"{workers} workers, so {_about(estimate)}{early}")
     print(f"calibrating {len(cal.PRIORS)} parameters on {len(fitted)} targets (held out: "
           f"{', '.join(settings.hold_out) or 'none'}"
           + (f"; fitted as well: {', '.join(fit_also)}" if fit_also else "")
