@@ -95,7 +95,7 @@ def test_a_fit_with_early_stops_decides_as_one_without(places, tmp_path, monkeyp
         return stats, complete
 
     monkeypatch.setattr(abc_sampling, "simulate_within", counting)
-    settings = cal.Settings(population=8, simulations=40, max_generations=3, workers=1, law_screen=0)
+    settings = cal.Settings(population=6, simulations=30, max_generations=2, workers=1, law_screen=0)
     fits = {}
     for name, statistic in (("early", particle.run_statistics),
                             ("full", lambda run, model: particle.run_statistics(run, model))):

@@ -118,11 +118,12 @@ def command(args: argparse.Namespace) -> int:
                             fixed=fixed_parameters(args.fix or []), fit_through=args.fit_through,
                             growth_slack=cal.GROWTH_EXCESS_MAX if args.growth_slack is None else args.growth_slack,
                             fit_also=fit_also)
-    fitted = [t for t in cal.targets(settings.hold_out, settings.growth_slack, settings.fit_also) if t.fit]
+    targets = cal.targets(settings.hold_out, settings.growth_slack, settings.fit_also)
+    fitted = [t for t in targets if t.fit]
     per_particle = cal.time_one_particle(settings)
     estimate = per_particle * (settings.simulations + settings.population) / workers
     # a proposal stops at the first figure that rules it out (analysis/particle.py): the estimate is of full runs
-    early = " with full runs (most late proposals stop early)" if cal.early_stops(settings, cal.TARGETS) else ""
+    early = " with full runs (most late proposals stop early)" if cal.early_stops(settings, targets) else ""
     where = (f"the dask scheduler {args.scheduler}" if args.scheduler
              else f"{workers} workers, so {_about(estimate)}{early}")
     print(f"calibrating {len(cal.PRIORS)} parameters on {len(fitted)} targets (held out: "
