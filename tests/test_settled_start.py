@@ -262,8 +262,10 @@ def test_a_city_run_from_2023_keeps_beijings_2024_pace_of_zjtx():
     +10%): its P50 grows 14% from mid-2023 to 2024-09 against Beijing's 38%. Its pool of firms meeting the rules,
     about 13,000 in 2024-09, grows 4-8% a year (4 replications), and the holders are small (0.60亿 of revenue in 2022
     against >1.3亿 documented, backtest PE30-revenue). Before 2026-12-03 this test passed through the backlog
-    the unsettled hand-over made (6,845 - 8,000 - 9,154). Strict: it fails as soon as the model reaches PE31, and the
-    mark must then go."""
+    the unsettled hand-over made (6,845 - 8,000 - 9,154). The run's flows (docs/history.md, "The 专精特新 pace after
+    2023"): about three quarters of the pool holds a certificate at the hand-over, so new certificates only replace
+    the lapsed ones; renewals drawn apart from high-tech's, or a larger share of firms above 1000万, move 2024-09 by
+    a few percent. Strict: it fails as soon as the model reaches PE31, and the mark must then go."""
     ens = run_ensemble(load_scenario(ROOT / "scenarios" / "beijing-2023-baseline.toml"), replications=20, workers=2,
                        parameters=cal.parameter_source("posterior"))
     at = ens.series("specialized_sme")[:, 9]  # the series starts at the baseline, 2023-12
