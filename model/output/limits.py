@@ -27,12 +27,30 @@ KNOWN_LIMITS: dict[str, dict[str, str]] = {
               "48 (median firm age 38 months, not 26) lowered the 三量齐升 plan's P50 by about 115 firms and its "
               "P(meet) by 13 points (posterior of 2026-12-03); and on how large start-ups are, which no figure "
               "documents either: at the ends of startup_revenue_median's range (20万 and 150万 against 50万) the "
-              "plan's P50 was 1,235 and 1,955 and P(meet) 5% and 90% (20 replications, 2026-12-05)",
+              "plan's P50 was 1,235 and 1,955 and P(meet) 5% and 90% (20 replications, 2026-12-05); and on how many "
+              "tech firms the district gains a year, an estimate: its 2.0-2.4万 new market entities a year "
+              "(tz-new-entities-2021, all sectors, individual businesses included) at the city's share of tech firms "
+              "among enterprises (startup_rate 0.30) make 6,000-7,200 tech start-ups, about a quarter of its firms, "
+              "where Beijing's documented start-ups are about a tenth of its tech firms (zgc-rd-2023); so the "
+              "district's firms grow 47% over 2024-2026 in the no-plan run and its high-tech firms 10.6%, 9.6% and "
+              "8.0% a year, against about 1% a year for Beijing's (bj-hightech-2019 to bj-hightech-2023); at the "
+              "city's pace of entry (9,000 market entities a year) the plan's P50 was 1,194 and P(meet) 0% (200 "
+              "replications, 2026-12-08); E-Town's growth of 2015-2020 (bda-hightech-2020) is met at P50 with the "
+              "district's pace and with the city's only by its P90 (P50 1,032 against more than 1,200): P(meet) is "
+              "more likely too high than too low",
         "zh": "模拟结果取决于起始时企业的年龄，而这没有公开数据可依：起始前的预热模拟取 96 个月而非 48 个月（企业年龄"
               "中位数 38 个月而非 26 个月），使“三量齐升”规划的中位数 P50 减少约 115 家、达成概率降低 13 个百分点（"
               "2026-12-03 的校准后验）；也取决于初创企业的规模，这同样没有公开数据可依：startup_revenue_median 取其区"
               "间两端（20万和 150万，对照 50万）时，规划的中位数 P50 分别为 1,235 和 1,955 家，达成概率分别为 5% 和 "
-              "90%（20 次模拟，2026-12-05）",
+              "90%（20 次模拟，2026-12-05）；还取决于该区每年新增多少科技型企业，这也是估计值：该区每年 2.0-2.4万 户"
+              "新设市场主体（tz-new-entities-2021，全部行业，含个体工商户）按全市企业中科技型企业的占比（startup_rate "
+              "0.30）折算，得 6,000-7,200 家科技型初创企业，约为该区企业数的四分之一，而北京公布的新设科技型企业约为其"
+              "科技型企业数的十分之一（zgc-rd-2023）；因此在无规划模拟中，该区企业数在 2024-2026 年间增长 47%，高新技"
+              "术企业每年增长 10.6%、9.6% 和 8.0%，而北京的高新技术企业约为每年 1%（bj-hightech-2019 至 "
+              "bj-hightech-2023）；按全市的新增速度（每年 9,000 户市场主体），规划的中位数 P50 为 1,194 家，达成概率为 "
+              "0%（200 次模拟，2026-12-08）；经开区 2015-2020 年的增长（bda-hightech-2020）按该区的新增速度"
+              "在中位数 P50 上得以重现，按全市的速度则只落在 P90 之内（中位数 P50 为 1,032 家，公布值为 1,200 家以"
+              "上）：达成概率更可能偏高而非偏低",
     },
     "specialized_sme": {
         "en": "the model's 专精特新 firms are less than half the size of Beijing's (backtest: a mean revenue of "
