@@ -269,7 +269,8 @@ def test_compare_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, args
 
 # ------------------------------------------------------------------ the scenario library
 LIBRARY_FILES = ["sanliang-qisheng-2024-2026", "no-plan-baseline", "plan-budget-minus-30", "plan-budget-plus-30",
-                 "talent-first", "platforms-first", "incubators-first", "attraction-first", "plan-adaptive"]
+                 "talent-first", "platforms-first", "incubators-first", "attraction-first", "plan-adaptive",
+                 "plan-city-pace-entry"]
 
 
 @pytest.mark.parametrize("name", LIBRARY_FILES)
