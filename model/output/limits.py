@@ -37,8 +37,9 @@ KNOWN_LIMITS: dict[str, dict[str, str]] = {
               "and 8.0% a year, against about 1% a year for Beijing's (bj-hightech-2019 to bj-hightech-2023); at the "
               "city's 2023 pace (9,000 market entities a year, itself an estimate) the plan's P50 was 1,194 and "
               "P(meet) 0% (200 replications, 2026-12-08); E-Town's growth of 2015-2020 (bda-hightech-2020) is met at "
-              "P50 at the pace scaled from Tongzhou's figure, and at the city's 2023 pace only by its P90 (P50 1,032 "
-              "against more than 1,200): P(meet) is more likely too high than too low",
+              "P50 at the pace scaled from Tongzhou's figure, and at the city's 2023 pace it is missed even by a refit "
+              "(P50 1,038 against more than 1,200), so the fast pace has history behind it, from Beijing's boom years: "
+              "P(meet) is more likely too high than too low",
         "zh": "模拟结果取决于起始时企业的年龄，而这没有公开数据可依：起始前的预热模拟取 96 个月而非 48 个月（企业年龄"
               "中位数 38 个月而非 26 个月），使“三量齐升”规划的中位数 P50 减少约 115 家、达成概率降低 13 个百分点（"
               "2026-12-03 的校准后验）；也取决于初创企业的规模，这同样没有公开数据可依：startup_revenue_median 取其区"
@@ -51,8 +52,8 @@ KNOWN_LIMITS: dict[str, dict[str, str]] = {
               "9.6% 和 8.0%，而北京的高新技术企业每年增长约 1%（bj-hightech-2019 至 bj-hightech-2023）；按全市 2023 年"
               "的新增速度（每年 9,000 户市场主体，本身也是估计值），规划的中位数 P50 为 1,194 家，达成概率为 0%（200 次"
               "模拟，2026-12-08）；经开区 2015-2020 年的增长（bda-hightech-2020）按由通州数据折算的新增速度在中位数 "
-              "P50 上得以重现，按全市 2023 年的速度则只有 P90 达到公布值（中位数 P50 为 1,032 家，公布值为 1,200 家"
-              "以上）：达成概率更可能偏高而非偏低",
+              "P50 上得以重现，按全市 2023 年的速度则即使重新校准也达不到（中位数 P50 为 1,038 家，公布值为 "
+              "1,200 家以上），因此较快的速度有历史依据，但来自北京的高速增长年份：达成概率更可能偏高而非偏低",
     },
     "specialized_sme": {
         "en": "the model's 专精特新 firms are less than half the size of Beijing's (backtest: a mean revenue of "
